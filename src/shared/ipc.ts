@@ -1,0 +1,103 @@
+/**
+ * The bridge between renderer and main, declared once. Each call and event has
+ * a zod schema; main validates every payload with it, the preload exposes
+ * exactly these names as `window.intake`, and the TypeScript types of both
+ * sides are inferred from here. Adding a call touches this list only.
+ */
+import { z } from 'zod';
+import type { ConnectionState } from './connectionState';
+import type { JobFile, QueueChange, QueueJob } from './queueJob';
+import { settingsPatchSchema, type Settings } from './settings';
+
+const id = z.string().min(1).max(100);
+const path = z.string().min(1).max(4096);
+
+/** Every call answers with this envelope: errors cross the bridge typed, never as thrown strings. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+export const IPC_ERROR_CODES = ['invalid_payload', 'forbidden_sender', 'not_found', 'invalid_request', 'unavailable', 'internal'] as const;
+export interface IpcError {
+  code: (typeof IPC_ERROR_CODES)[number];
+  message: string;
+}
+
+export interface RejectedFile {
+  path: string;
+  name: string;
+  reason: string;
+}
+export interface FileInspection {
+  accepted: JobFile[];
+  rejected: RejectedFile[];
+}
+export interface QueueSnapshot {
+  jobs: QueueJob[];
+  connection: ConnectionState;
+  paused: boolean;
+  /** True while the bundled demo server is the backend. */
+  demoServer: boolean;
+}
+export interface SettingsView extends Settings {
+  /** The token itself never reaches the renderer. */
+  hasToken: boolean;
+  /** False where the OS cannot encrypt the token (see allowPlaintextToken). */
+  tokenEncryptionAvailable: boolean;
+}
+
+/** `call<Output>()(inputSchema)`: the input is validated at runtime, the output is typed. */
+const call =
+  <O>() =>
+  <I extends z.ZodType>(input: I) => ({ input, output: undefined as unknown as O });
+const none = z.undefined();
+
+export const ipcCalls = {
+  /** Which of these paths can be sent, and why the others cannot (directories are expanded). */
+  inspectFiles: call<FileInspection>()(z.array(path).min(1).max(10_000)),
+  enqueue: call<QueueJob>()(z.object({ chartNumber: z.string().max(200), files: z.array(path).min(1).max(10_000) }).strict()),
+  /** Native open dialog; resolves to the chosen paths (empty when cancelled). */
+  pickFiles: call<string[]>()(none),
+  cancel: call<void>()(id),
+  retry: call<void>()(id),
+  remove: call<void>()(id),
+  /** Removes every finished job; answers how many. */
+  clearFinished: call<number>()(none),
+  pauseAll: call<void>()(none),
+  resumeAll: call<void>()(none),
+  getSnapshot: call<QueueSnapshot>()(none),
+  /** The §2 `results` of a completed job, as the server sent them. */
+  getResults: call<unknown>()(id),
+  getSettings: call<SettingsView>()(none),
+  updateSettings: call<SettingsView>()(settingsPatchSchema),
+  /** Write-only: the renderer learns only `hasToken`. null removes the token. */
+  setToken: call<SettingsView>()(z.string().min(1).max(8192).nullable()),
+  revealFiles: call<void>()(id),
+} as const;
+
+export type IpcCallName = keyof typeof ipcCalls;
+export type IpcCallInput<N extends IpcCallName> = z.infer<(typeof ipcCalls)[N]['input']>;
+export type IpcCallOutput<N extends IpcCallName> = (typeof ipcCalls)[N]['output'];
+
+export interface IpcEvents {
+  /** Deltas of the queue, batched to at most one message per 16 ms. */
+  jobs: QueueChange[];
+  connection: ConnectionState;
+  paused: boolean;
+  /** Show this job (a notification or the tray menu was clicked). */
+  focusJob: string;
+}
+export const IPC_EVENT_NAMES = ['jobs', 'connection', 'paused', 'focusJob'] as const satisfies readonly (keyof IpcEvents)[];
+export type IpcEventName = (typeof IPC_EVENT_NAMES)[number];
+
+export const IPC_CALL_NAMES = Object.keys(ipcCalls) as IpcCallName[];
+export const ipcChannel = (name: IpcCallName | IpcEventName): string => `intake:${name}`;
+
+/** `window.intake`, as the preload exposes it. */
+export type IntakeBridge = {
+  [N in IpcCallName]: IpcCallInput<N> extends undefined
+    ? () => Promise<IpcResult<IpcCallOutput<N>>>
+    : (input: IpcCallInput<N>) => Promise<IpcResult<IpcCallOutput<N>>>;
+} & {
+  /** Real path of a dropped or pasted File (preload-local, webUtils.getPathForFile). Empty when it has none. */
+  pathForFile(file: File): string;
+  /** Subscribes to a main → renderer event; returns the unsubscribe function. */
+  on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void;
+};

@@ -1,0 +1,123 @@
+/**
+ * The pure job state machine: `applyStatusUpdate(job, update) → result`.
+ * No clock, no I/O. Every ordering rule of PROTOCOL.md lives here and only here.
+ */
+import { phaseRank } from './phases';
+
+/** One status observation of a server job, from any source. */
+export interface StatusUpdate {
+  jobId: string;
+  status: string;
+  phase: string;
+  message?: string;
+  /** ISO time from the server; absent only in REST bodies of servers that send none. */
+  timestamp?: string;
+  seq?: number;
+  attempt?: number;
+  maxAttempts?: number;
+  willRetry?: boolean;
+}
+
+/** What the client knows of one server job. */
+export interface ServerJobState {
+  jobId: string;
+  status: string;
+  phase: string;
+  message: string;
+  timestamp: string | null;
+  seq: number | null;
+  attempt: number | null;
+  maxAttempts: number | null;
+  willRetry: boolean;
+  /** Server timestamp at which each phase was first seen, for per-phase timings. */
+  phaseSeenAt: Record<string, string>;
+}
+
+export type ApplyOutcome =
+  | 'applied'
+  /** Same update again: nothing changes. */
+  | 'duplicate'
+  /** Older than what is already applied: dropped. */
+  | 'stale'
+  /** The job is completed; nothing moves it any more. */
+  | 'final';
+
+export interface ApplyResult {
+  job: ServerJobState;
+  outcome: ApplyOutcome;
+  /** `seq` skipped numbers: something was missed, so the caller should fetch §2. */
+  gap: boolean;
+}
+
+export function initialServerJob(jobId: string): ServerJobState {
+  return {
+    jobId,
+    status: 'queued',
+    phase: 'queued',
+    message: '',
+    timestamp: null,
+    seq: null,
+    attempt: null,
+    maxAttempts: null,
+    willRetry: false,
+    phaseSeenAt: {},
+  };
+}
+
+export function applyStatusUpdate(job: ServerJobState, update: StatusUpdate): ApplyResult {
+  if (job.status === 'completed') return { job, outcome: 'final', gap: false };
+
+  const order = compare(job, update);
+  if (order !== 'newer') return { job, outcome: order, gap: false };
+
+  const gap = job.seq !== null && update.seq !== undefined && update.seq > job.seq + 1;
+  const failed = update.status === 'failed' || update.phase === 'failed';
+  const next: ServerJobState = {
+    jobId: job.jobId,
+    status: update.status,
+    phase: update.phase,
+    message: update.message ?? '',
+    timestamp: update.timestamp ?? job.timestamp,
+    seq: update.seq ?? job.seq,
+    attempt: update.attempt ?? job.attempt,
+    maxAttempts: update.maxAttempts ?? job.maxAttempts,
+    willRetry: failed ? update.willRetry === true : false,
+    phaseSeenAt:
+      update.timestamp !== undefined && job.phaseSeenAt[update.phase] === undefined
+        ? { ...job.phaseSeenAt, [update.phase]: update.timestamp }
+        : job.phaseSeenAt,
+  };
+  return { job: next, outcome: 'applied', gap };
+}
+
+function compare(job: ServerJobState, update: StatusUpdate): 'newer' | 'duplicate' | 'stale' {
+  // With seq on both sides, seq alone decides.
+  if (job.seq !== null && update.seq !== undefined) {
+    if (update.seq > job.seq) return 'newer';
+    return update.seq === job.seq ? 'duplicate' : 'stale';
+  }
+  if (job.timestamp === null) return 'newer';
+
+  const rank = phaseRank(update.phase) - phaseRank(job.phase);
+  if (update.timestamp === undefined) {
+    // A body without time can only move a job forward through the table.
+    if (rank > 0) return 'newer';
+    return update.phase === job.phase && update.status === job.status ? 'duplicate' : 'stale';
+  }
+  const delta = timeOf(update.timestamp) - timeOf(job.timestamp);
+  if (delta > 0) return 'newer';
+  if (delta < 0) return 'stale';
+  if (rank > 0) return 'newer';
+  return rank === 0 && update.phase === job.phase && update.status === job.status ? 'duplicate' : 'stale';
+}
+
+/** Unparseable timestamps sort first, so they never override a readable one. */
+function timeOf(timestamp: string): number {
+  const ms = Date.parse(timestamp);
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+}
+
+/** Completed, or failed with no retry coming: the user can be told it ended. */
+export function isFinal(job: Pick<ServerJobState, 'status' | 'willRetry'>): boolean {
+  return job.status === 'completed' || (job.status === 'failed' && !job.willRetry);
+}

@@ -1,0 +1,196 @@
+/**
+ * Zod schemas for every message of PROTOCOL.md. Server-bound and client-bound
+ * frames, the REST bodies, and the helpers both sides use to read them.
+ * Parsing is tolerant where the protocol says so: unknown fields are dropped,
+ * unknown phases and statuses are kept as plain strings.
+ */
+import { z } from 'zod';
+
+export const CHART_NUMBER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export const chartNumberSchema = z
+  .string()
+  .regex(CHART_NUMBER_PATTERN, 'chart number must be 1–64 characters of A–Z, a–z, 0–9, ".", "_" or "-"');
+
+/** A human-readable reason why a chart number is refused, or null when it is fine. */
+export function chartNumberProblem(value: string): string | null {
+  if (value.length === 0) return 'Chart number is required.';
+  if (value.length > 64) return `Chart number is ${value.length} characters long; at most 64 are allowed.`;
+  const bad = [...value].find((ch) => !/[A-Za-z0-9._-]/.test(ch));
+  if (bad !== undefined) return `Chart number contains "${bad}"; only letters, digits, ".", "_" and "-" are allowed.`;
+  return null;
+}
+
+const jobId = z.string().min(1).max(200);
+const timestamp = z.string().min(1).max(100);
+const seq = z.number().int().nonnegative();
+
+/** Optional retry fields of a failure (extension). */
+const retryFields = {
+  attempt: z.number().int().positive().optional(),
+  maxAttempts: z.number().int().positive().optional(),
+  willRetry: z.boolean().optional(),
+};
+
+// ---- client → server -------------------------------------------------------
+
+export const subscribeMessageSchema = z.object({ type: z.literal('subscribe'), jobId });
+export const unsubscribeMessageSchema = z.object({ type: z.literal('unsubscribe'), jobId });
+export const clientMessageSchema = z.discriminatedUnion('type', [subscribeMessageSchema, unsubscribeMessageSchema]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+// ---- server → client -------------------------------------------------------
+
+export const statusUpdateMessageSchema = z.object({
+  type: z.literal('status_update'),
+  jobId,
+  status: z.string().max(100),
+  phase: z.string().max(100),
+  message: z.string().max(10_000).optional().default(''),
+  timestamp,
+  seq: seq.optional(),
+  ...retryFields,
+});
+
+export const subscribedMessageSchema = z.object({
+  type: z.literal('subscribed'),
+  jobId,
+  timestamp,
+  // The snapshot (extension): present only on servers that implement it.
+  status: z.string().max(100).optional(),
+  phase: z.string().max(100).optional(),
+  message: z.string().max(10_000).optional(),
+  seq: seq.optional(),
+  ...retryFields,
+});
+
+export const unsubscribedMessageSchema = z.object({ type: z.literal('unsubscribed'), jobId, timestamp });
+
+export const errorMessageSchema = z.object({
+  type: z.literal('error'),
+  message: z.string().max(10_000),
+  jobId: jobId.optional(),
+});
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  statusUpdateMessageSchema,
+  subscribedMessageSchema,
+  unsubscribedMessageSchema,
+  errorMessageSchema,
+]);
+
+export type StatusUpdateMessage = z.infer<typeof statusUpdateMessageSchema>;
+export type SubscribedMessage = z.infer<typeof subscribedMessageSchema>;
+export type UnsubscribedMessage = z.infer<typeof unsubscribedMessageSchema>;
+export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+// ---- REST ------------------------------------------------------------------
+
+export const uploadResponseSchema = z.object({
+  jobId,
+  chartNumber: z.string().optional(),
+  documents: z.array(z.object({ name: z.string(), size: z.number() })).optional(),
+  status: z.string().optional(),
+});
+export type UploadResponse = z.infer<typeof uploadResponseSchema>;
+
+export const ERROR_CODES = [
+  'bad_request',
+  'invalid_chart_number',
+  'no_documents',
+  'bad_multipart',
+  'unauthorized',
+  'forbidden',
+  'payload_too_large',
+  'unsupported_media_type',
+  'too_many_requests',
+  'not_found',
+  'internal_error',
+  'unavailable',
+] as const;
+
+export const errorBodySchema = z.object({ error: z.string(), message: z.string() });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export const statusJobSchema = z.object({
+  jobId: jobId.optional(),
+  status: z.string().max(100).optional(),
+  phase: z.string().max(100).optional(),
+  message: z.string().max(10_000).nullish(),
+  timestamp: timestamp.optional(),
+  seq: seq.optional(),
+  ...retryFields,
+});
+export type StatusJob = z.infer<typeof statusJobSchema>;
+
+export const statusResponseSchema = z.object({
+  chartNumber: z.string().optional(),
+  jobs: z.array(z.unknown()).optional(),
+  results: z.unknown().optional(),
+  status: z.string().optional(),
+  phase: z.string().optional(),
+  message: z.string().nullish(),
+  timestamp: z.string().optional(),
+  seq: seq.optional(),
+});
+
+/** The status snapshot of one job, as read from §2 with the tolerance the protocol asks for. */
+export interface StatusSnapshot {
+  jobId: string;
+  status: string;
+  phase: string;
+  message: string;
+  /** Absent when the server's §2 body carries none; ordering then falls back to rank. */
+  timestamp?: string;
+  seq?: number;
+  attempt?: number;
+  maxAttempts?: number;
+  willRetry?: boolean;
+}
+
+/**
+ * Finds `jobId` in a §2 body: in `jobs[]` when the body has such a list, else
+ * the top-level `status`/`phase`/`message`. Returns null when neither holds it.
+ */
+export function readJobFromStatusBody(body: unknown, wanted: string): StatusSnapshot | null {
+  const parsed = statusResponseSchema.safeParse(body);
+  if (!parsed.success) return null;
+  const top = parsed.data;
+  if (Array.isArray(top.jobs)) {
+    for (const raw of top.jobs) {
+      const entry = statusJobSchema.safeParse(raw);
+      if (entry.success && entry.data.jobId === wanted) return toSnapshot(wanted, entry.data);
+    }
+    return null;
+  }
+  if (top.status === undefined && top.phase === undefined) return null;
+  return toSnapshot(wanted, { ...top, message: top.message ?? undefined });
+}
+
+function toSnapshot(id: string, entry: StatusJob): StatusSnapshot | null {
+  const status = entry.status ?? entry.phase;
+  const phase = entry.phase ?? entry.status;
+  if (status === undefined || phase === undefined) return null;
+  return {
+    jobId: id,
+    status,
+    phase,
+    message: entry.message ?? '',
+    ...(entry.timestamp !== undefined && { timestamp: entry.timestamp }),
+    ...(entry.seq !== undefined && { seq: entry.seq }),
+    ...(entry.attempt !== undefined && { attempt: entry.attempt }),
+    ...(entry.maxAttempts !== undefined && { maxAttempts: entry.maxAttempts }),
+    ...(entry.willRetry !== undefined && { willRetry: entry.willRetry }),
+  };
+}
+
+/** The REST base and the WebSocket URL derived from it (PROTOCOL.md "Base URLs"). */
+export function deriveWebSocketUrl(restBase: string): string {
+  const url = new URL(restBase);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}

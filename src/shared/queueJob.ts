@@ -1,0 +1,64 @@
+/**
+ * The queue's job as every front end sees it (CLI, main, renderer). The core
+ * owns and mutates it; everyone else receives copies through the change stream.
+ */
+import type { ServerJobState } from './jobState';
+
+export const STAGES = ['queued', 'uploading', 'tracking', 'completed', 'failed', 'cancelled', 'rejected'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const FINISHED_STAGES: readonly Stage[] = ['completed', 'failed', 'cancelled', 'rejected'];
+export function isFinishedStage(stage: Stage): boolean {
+  return FINISHED_STAGES.includes(stage);
+}
+
+export interface JobFile {
+  /** Absolute path on this machine. Never logged. */
+  path: string;
+  /** Base name, shown to the user. Never logged. */
+  name: string;
+  size: number;
+  /** Type detected from the content: pdf | tiff | png | jpeg. */
+  type: string;
+}
+
+export interface UploadProgress {
+  sentBytes: number;
+  totalBytes: number;
+  bytesPerSecond: number;
+  /** Seconds left at the current speed; null while unknown. */
+  etaSeconds: number | null;
+}
+
+export interface JobError {
+  /** Machine-readable: the server's `error` code, or one of ours (network, stalled, file_missing, …). */
+  code: string;
+  /** For the user, as specific as we can make it. */
+  message: string;
+}
+
+export interface QueueJob {
+  /** Local id (uuid); stable across restarts. */
+  id: string;
+  chartNumber: string;
+  files: JobFile[];
+  stage: Stage;
+  /** Sent with every upload try of this job, so the server never creates it twice. */
+  idempotencyKey: string;
+  /** The server's id once the upload was accepted. */
+  jobId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** While uploading; null otherwise. */
+  upload: UploadProgress | null;
+  /** How many upload tries so far (for "retrying, attempt n"). */
+  uploadAttempts: number;
+  /** When the next upload try starts, while waiting for a backoff; null otherwise. */
+  nextUploadAt: number | null;
+  /** What the server said of the job, once tracked. */
+  server: ServerJobState | null;
+  error: JobError | null;
+}
+
+/** One entry of the queue's change stream. */
+export type QueueChange = { type: 'upsert'; job: QueueJob } | { type: 'remove'; id: string };

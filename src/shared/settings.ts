@@ -1,0 +1,64 @@
+/** User settings: one schema for main (validation, storage) and the renderer (forms). */
+import { z } from 'zod';
+
+export const settingsSchema = z.object({
+  /** REST base of the backend; null = the bundled demo server. */
+  serverUrl: z.string().max(2048).nullable(),
+  /** Plain http/ws to a non-loopback host, only when the user explicitly says so. */
+  allowInsecureHttp: z.boolean(),
+  uploadConcurrency: z.number().int().min(1).max(8),
+  notifications: z.boolean(),
+  chartNumbersInNotifications: z.boolean(),
+  startAtLogin: z.boolean(),
+  /** Regex over file names whose first capture group (or whole match) pre-fills the chart number. */
+  chartNumberPattern: z.string().max(500).nullable(),
+  hotFolder: z.object({ path: z.string().max(4096).nullable(), enabled: z.boolean() }),
+  historySize: z.number().int().min(10).max(100_000),
+  /** Store the token unencrypted where the OS offers no encryption (explicit opt-in). */
+  allowPlaintextToken: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsPatchSchema = settingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  serverUrl: null,
+  allowInsecureHttp: false,
+  uploadConcurrency: 2,
+  notifications: true,
+  chartNumbersInNotifications: false,
+  startAtLogin: false,
+  chartNumberPattern: null,
+  hotFolder: { path: null, enabled: false },
+  historySize: 1000,
+  allowPlaintextToken: false,
+};
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Why a server URL is refused, or null when it may be used (DESIGN.md security rules). */
+export function serverUrlProblem(value: string, allowInsecureHttp: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'Server URL is not a valid URL (example: https://ai.example.org/api).';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `Server URL must start with https:// (got ${url.protocol}).`;
+  if (url.username || url.password) return 'Server URL must not contain a user name or password; use the token field.';
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname) && !allowInsecureHttp) {
+    return 'Plain http:// is allowed only for this computer (localhost). Use https://, or explicitly allow insecure HTTP.';
+  }
+  return null;
+}
+
+/** Why a chart-number pattern is refused, or null when it compiles. */
+export function chartPatternProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern);
+    return null;
+  } catch (error) {
+    return `Chart-number pattern is not a valid regular expression: ${(error as Error).message}`;
+  }
+}

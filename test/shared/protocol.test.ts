@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chartNumberProblem,
+  chartNumberSchema,
+  clientMessageSchema,
+  deriveWebSocketUrl,
+  readJobFromStatusBody,
+  serverMessageSchema,
+} from '../../src/shared/protocol';
+
+describe('chart numbers', () => {
+  it.each(['A', 'abc-123', 'x.y_z', 'a'.repeat(64)])('accepts %s', (v) => {
+    expect(chartNumberSchema.safeParse(v).success).toBe(true);
+    expect(chartNumberProblem(v)).toBeNull();
+  });
+  it.each([
+    ['', /required/],
+    ['a'.repeat(65), /65 characters/],
+    ['a b', /" "/],
+    ['a/b', /"\/"/],
+    ['Müller', /"ü"/],
+  ])('refuses %j', (v, reason) => {
+    expect(chartNumberSchema.safeParse(v).success).toBe(false);
+    expect(chartNumberProblem(v)).toMatch(reason);
+  });
+});
+
+describe('frames', () => {
+  it('parses every server message type and drops unknown fields', () => {
+    const frames = [
+      { type: 'subscribed', jobId: 'j', timestamp: 't', status: 'processing', phase: 'ocr_started', message: 'm', seq: 2, extra: 1 },
+      { type: 'subscribed', jobId: 'j', timestamp: 't' },
+      { type: 'unsubscribed', jobId: 'j', timestamp: 't' },
+      { type: 'status_update', jobId: 'j', status: 'failed', phase: 'failed', message: 'm', timestamp: 't', seq: 3, attempt: 1, maxAttempts: 3, willRetry: true },
+      { type: 'status_update', jobId: 'j', status: 'processing', phase: 'new_phase', timestamp: 't' },
+      { type: 'error', message: 'bad' },
+    ];
+    for (const frame of frames) {
+      const parsed = serverMessageSchema.parse(frame);
+      expect(parsed.type).toBe(frame.type);
+      expect(parsed).not.toHaveProperty('extra');
+    }
+  });
+  it.each([
+    { type: 'status_update', jobId: 'j' },
+    { type: 'nope', jobId: 'j' },
+    { type: 'status_update', jobId: '', status: 's', phase: 'p', timestamp: 't' },
+    { type: 'status_update', jobId: 'j', status: 's', phase: 'p', timestamp: 't', seq: -1 },
+  ])('refuses a malformed server frame %#', (frame) => {
+    expect(serverMessageSchema.safeParse(frame).success).toBe(false);
+  });
+  it('parses client messages', () => {
+    expect(clientMessageSchema.parse({ type: 'subscribe', jobId: 'a' })).toEqual({ type: 'subscribe', jobId: 'a' });
+    expect(clientMessageSchema.safeParse({ type: 'subscribe' }).success).toBe(false);
+  });
+});
+
+describe('readJobFromStatusBody', () => {
+  it('finds the job in jobs[]', () => {
+    const body = {
+      chartNumber: 'c',
+      jobs: [
+        { jobId: 'a', status: 'processing', phase: 'ocr_started', message: 'x', timestamp: 't1', seq: 2 },
+        { jobId: 'b', status: 'completed', phase: 'completed', message: 'y', timestamp: 't2', seq: 7 },
+      ],
+      results: null,
+    };
+    expect(readJobFromStatusBody(body, 'b')).toEqual({
+      jobId: 'b', status: 'completed', phase: 'completed', message: 'y', timestamp: 't2', seq: 7,
+    });
+    expect(readJobFromStatusBody(body, 'zzz')).toBeNull();
+  });
+  it('falls back to top-level fields on servers without jobs[]', () => {
+    expect(readJobFromStatusBody({ status: 'completed', phase: 'completed', message: 'done', other: 1 }, 'a')).toEqual({
+      jobId: 'a', status: 'completed', phase: 'completed', message: 'done',
+    });
+  });
+  it('returns null for bodies it cannot read, never throws', () => {
+    for (const body of [null, 42, 'x', [], {}, { jobs: 'nope' }]) expect(readJobFromStatusBody(body, 'a')).toBeNull();
+  });
+});
+
+describe('deriveWebSocketUrl', () => {
+  it.each([
+    ['https://ai.example.org/api', 'wss://ai.example.org/api/ws'],
+    ['http://127.0.0.1:8080/api/', 'ws://127.0.0.1:8080/api/ws'],
+    ['http://host/', 'ws://host/ws'],
+  ])('%s → %s', (base, ws) => expect(deriveWebSocketUrl(base)).toBe(ws));
+});
