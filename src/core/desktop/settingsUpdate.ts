@@ -1,0 +1,54 @@
+/**
+ * Applying a settings change from the UI: every rule that makes a value
+ * unusable is checked here, before anything is stored or switched, so a bad
+ * patch changes nothing and says exactly why.
+ */
+import { chartPatternProblem, serverUrlProblem, settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
+
+export type SettingsUpdate =
+  | { ok: true; settings: Settings; changed: Array<keyof Settings> }
+  | { ok: false; message: string };
+
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): SettingsUpdate {
+  const next: Settings = { ...current, ...patch, hotFolder: { ...current.hotFolder, ...(patch.hotFolder ?? {}) } };
+  if (typeof next.serverUrl === 'string') {
+    const trimmed = next.serverUrl.trim().replace(/\/+$/, '');
+    next.serverUrl = trimmed.length > 0 ? trimmed : null;
+  }
+  // The URL is re-checked even when only allowInsecureHttp changed: turning
+  // that off must not leave a plain-http remote server in use.
+  if (next.serverUrl !== null) {
+    const problem = serverUrlProblem(next.serverUrl, next.allowInsecureHttp);
+    if (problem) return { ok: false, message: problem };
+  }
+  if (next.chartNumberPattern !== null) {
+    const problem = chartPatternProblem(next.chartNumberPattern);
+    if (problem) return { ok: false, message: problem };
+  }
+  if (next.hotFolder.enabled && !next.hotFolder.path) {
+    return { ok: false, message: 'Choose a hot folder before turning it on.' };
+  }
+  const parsed = settingsSchema.safeParse(next);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `Setting ${issue?.path.join('.') || '(root)'} is invalid: ${issue?.message ?? 'unknown problem'}.` };
+  }
+  const changed = (Object.keys(next) as Array<keyof Settings>).filter(
+    (key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]),
+  );
+  return { ok: true, settings: parsed.data, changed };
+}
+
+/** Stored settings from an older version or edited by hand: keep what is valid, default the rest. */
+export function settingsFromStored(stored: unknown, defaults: Settings): Settings {
+  if (typeof stored !== 'object' || stored === null) return defaults;
+  const result: Record<string, unknown> = { ...defaults };
+  const shape = settingsSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
+  for (const [key, value] of Object.entries(stored)) {
+    const field = shape[key];
+    if (!field) continue;
+    const parsed = field.safeParse(value);
+    if (parsed.success) result[key] = parsed.data;
+  }
+  return result as Settings;
+}
