@@ -1,0 +1,184 @@
+/**
+ * The `intake` command line grammar. Pure: argv in, a typed command or a
+ * precise usage error out. No I/O, no dependency, so every rule is a table test.
+ *
+ * Tokens are never echoed back in messages: a usage error names the flag,
+ * never the value the user typed after `--token`.
+ */
+import { serverUrlProblem, chartPatternProblem } from '../shared/settings';
+
+export interface CommonOptions {
+  server: string | null;
+  token: string | null;
+  stateDir: string | null;
+  json: boolean;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | ({ kind: 'upload'; server: string } & CommonOptions & ({ chart: string; files: string[]; jobsFile: null } | { chart: null; files: []; jobsFile: string }))
+  | ({ kind: 'resume'; stateDir: string } & CommonOptions)
+  | ({ kind: 'watch'; server: string; folder: string; chartFrom: string | null; intervalMs: number } & CommonOptions);
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; message: string };
+
+export const USAGE = `Usage:
+  intake upload --server URL --chart N [--token T] [--state-dir DIR] [--json] FILE...
+  intake upload --server URL --jobs jobs.json [--token T] [--state-dir DIR] [--json]
+  intake resume --state-dir DIR [--server URL] [--token T] [--json]
+  intake watch DIR --server URL [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json]
+  intake help
+
+Options:
+  --server URL         REST base of the backend, e.g. https://ai.example.org/api
+  --token T            bearer token (or set INTAKE_TOKEN); never printed
+  --state-dir DIR      keep the queue here so "intake resume" can finish a killed run
+  --json               one JSON object per line on stdout
+  --allow-insecure-http  permit plain http:// to a host other than this computer
+Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error, 130 interrupted.`;
+
+const VALUE_FLAGS = ['--server', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms'] as const;
+const BOOLEAN_FLAGS = ['--json', '--allow-insecure-http'] as const;
+type ValueFlag = (typeof VALUE_FLAGS)[number];
+type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
+
+const ALLOWED: Record<'upload' | 'resume' | 'watch', readonly string[]> = {
+  upload: ['--server', '--chart', '--jobs', '--token', '--state-dir', '--json', '--allow-insecure-http'],
+  resume: ['--server', '--token', '--state-dir', '--json', '--allow-insecure-http'],
+  watch: ['--server', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--allow-insecure-http'],
+};
+
+export const DEFAULT_SCAN_INTERVAL_MS = 2000;
+
+class UsageError extends Error {}
+
+interface RawArgs {
+  values: Partial<Record<ValueFlag, string>>;
+  booleans: Set<BooleanFlag>;
+  positionals: string[];
+}
+
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ParseResult {
+  try {
+    return { ok: true, command: parseCommand(argv, env) };
+  } catch (error) {
+    if (error instanceof UsageError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+function parseCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Command {
+  const [name, ...rest] = argv;
+  if (name === undefined) throw new UsageError('No command given.');
+  if (name === 'help' || name === '--help' || name === '-h') return { kind: 'help' };
+  if (name !== 'upload' && name !== 'resume' && name !== 'watch') {
+    throw new UsageError(`Unknown command "${name}"; expected upload, resume, watch or help.`);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help' };
+  const raw = readFlags(rest, ALLOWED[name], name);
+  const common = commonOptions(raw, env);
+
+  if (name === 'upload') return uploadCommand(raw, common);
+  if (name === 'resume') {
+    if (common.stateDir === null) throw new UsageError('resume needs --state-dir DIR (the folder the interrupted run used).');
+    if (raw.positionals.length > 0) throw new UsageError(`resume takes no file arguments (got "${raw.positionals[0]}").`);
+    return { kind: 'resume', ...common, stateDir: common.stateDir };
+  }
+  return watchCommand(raw, common);
+}
+
+function readFlags(args: readonly string[], allowed: readonly string[], command: string): RawArgs {
+  const raw: RawArgs = { values: {}, booleans: new Set(), positionals: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      raw.positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      raw.positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!allowed.includes(flag)) {
+      const known = (VALUE_FLAGS as readonly string[]).includes(flag) || (BOOLEAN_FLAGS as readonly string[]).includes(flag);
+      throw new UsageError(known ? `${flag} is not an option of "${command}".` : `Unknown option ${flag}.`);
+    }
+    if ((BOOLEAN_FLAGS as readonly string[]).includes(flag)) {
+      if (eq > 0) throw new UsageError(`${flag} takes no value.`);
+      raw.booleans.add(flag as BooleanFlag);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else {
+      const next = args[i + 1];
+      // "--server --json" is a forgotten value, not a server called "--json".
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
+      value = next;
+      i++;
+    }
+    if (value === '') throw new UsageError(`${flag} needs a non-empty value.`);
+    if (raw.values[flag as ValueFlag] !== undefined) throw new UsageError(`${flag} given more than once.`);
+    raw.values[flag as ValueFlag] = value;
+  }
+  return raw;
+}
+
+function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undefined>>): CommonOptions {
+  const server = raw.values['--server'] ?? null;
+  if (server !== null) {
+    const problem = serverUrlProblem(server, raw.booleans.has('--allow-insecure-http'));
+    if (problem !== null) throw new UsageError(`--server: ${problem}`);
+  }
+  const envToken = env.INTAKE_TOKEN;
+  return {
+    server,
+    token: raw.values['--token'] ?? (envToken !== undefined && envToken !== '' ? envToken : null),
+    stateDir: raw.values['--state-dir'] ?? null,
+    json: raw.booleans.has('--json'),
+  };
+}
+
+function requireServer(common: CommonOptions, command: string): string {
+  if (common.server === null) throw new UsageError(`${command} needs --server URL.`);
+  return common.server;
+}
+
+function uploadCommand(raw: RawArgs, common: CommonOptions): Command {
+  const server = requireServer(common, 'upload');
+  const chart = raw.values['--chart'];
+  const jobsFile = raw.values['--jobs'];
+  if (chart !== undefined && jobsFile !== undefined) throw new UsageError('Give either --chart with files, or --jobs, not both.');
+  if (jobsFile !== undefined) {
+    if (raw.positionals.length > 0) {
+      throw new UsageError(`Files are listed inside the --jobs file; unexpected argument "${raw.positionals[0]}".`);
+    }
+    return { kind: 'upload', ...common, server, chart: null, files: [], jobsFile };
+  }
+  if (chart === undefined) throw new UsageError('upload needs --chart N with files, or --jobs jobs.json.');
+  if (raw.positionals.length === 0) throw new UsageError('upload --chart needs at least one FILE.');
+  return { kind: 'upload', ...common, server, chart, files: raw.positionals, jobsFile: null };
+}
+
+function watchCommand(raw: RawArgs, common: CommonOptions): Command {
+  const server = requireServer(common, 'watch');
+  const [folder, extra] = raw.positionals;
+  if (folder === undefined) throw new UsageError('watch needs the folder to watch: intake watch DIR --server URL.');
+  if (extra !== undefined) throw new UsageError(`watch takes one folder; unexpected argument "${extra}".`);
+  const chartFrom = raw.values['--chart-from'] ?? null;
+  if (chartFrom !== null) {
+    const problem = chartPatternProblem(chartFrom);
+    if (problem !== null) throw new UsageError(`--chart-from: ${problem}`);
+  }
+  const intervalText = raw.values['--interval-ms'];
+  let intervalMs = DEFAULT_SCAN_INTERVAL_MS;
+  if (intervalText !== undefined) {
+    intervalMs = Number(intervalText);
+    if (!Number.isInteger(intervalMs) || intervalMs < 10 || intervalMs > 3_600_000) {
+      throw new UsageError(`--interval-ms must be a whole number of milliseconds between 10 and 3600000 (got "${intervalText}").`);
+    }
+  }
+  return { kind: 'watch', ...common, server, folder, chartFrom, intervalMs };
+}

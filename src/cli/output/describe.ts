@@ -1,0 +1,70 @@
+/** Short human phrases for jobs, sizes and connection states, shared by the plain and live displays. */
+import type { ConnectionState } from '../../shared/connectionState';
+import { phaseLabel } from '../../shared/phases';
+import type { QueueJob } from '../../shared/queueJob';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function describeFiles(job: QueueJob): string {
+  const total = job.files.reduce((sum, f) => sum + f.size, 0);
+  return `${job.files.length} file${job.files.length === 1 ? '' : 's'}, ${formatBytes(total)}`;
+}
+
+export function describeProgress(job: QueueJob): string {
+  const upload = job.upload;
+  if (upload === null) return 'uploading';
+  const percent = upload.totalBytes > 0 ? Math.floor((upload.sentBytes / upload.totalBytes) * 100) : 0;
+  const speed = upload.bytesPerSecond > 0 ? ` ${formatBytes(upload.bytesPerSecond)}/s` : '';
+  const eta = upload.etaSeconds !== null ? ` ${formatSeconds(upload.etaSeconds)} left` : '';
+  return `uploading ${percent}% of ${formatBytes(upload.totalBytes)}${speed}${eta}`;
+}
+
+/** Where a job is, in a few words: the stage, or the server phase once tracked. */
+export function describeJobState(job: QueueJob): string {
+  if (job.stage === 'uploading') return describeProgress(job);
+  if (job.stage === 'queued') {
+    if (job.error !== null) return `waiting: ${job.error.message}`;
+    return job.uploadAttempts > 0 ? `queued (upload attempt ${job.uploadAttempts + 1})` : 'queued';
+  }
+  const server = job.server;
+  if (server === null) return job.stage === 'tracking' ? 'uploaded, waiting for the server' : job.stage;
+  if (server.status === 'failed' && server.willRetry) {
+    const attempt = server.attempt !== null && server.maxAttempts !== null ? ` (attempt ${server.attempt} of ${server.maxAttempts})` : '';
+    return `retrying${attempt}`;
+  }
+  return server.message !== '' ? `${phaseLabel(server.phase)}: ${server.message}` : phaseLabel(server.phase);
+}
+
+export function describeConnection(state: ConnectionState): string {
+  switch (state.state) {
+    case 'connected':
+      return 'connected';
+    case 'connecting':
+      return 'connecting';
+    case 'reconnecting':
+      return `reconnecting (${state.reason})`;
+    case 'polling':
+      return `live connection down, polling (${state.reason})`;
+    case 'auth_failed':
+      return `authentication failed (${state.reason}); check --token`;
+    case 'stopped':
+      return 'stopped';
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Output for people. On a terminal: a live block with one line per active job,
+ * redrawn at most every REDRAW_MS, with finished jobs printed above it. Not on
+ * a terminal (a pipe, a log file): one plain line per meaningful event and no
+ * progress chatter.
+ */
+import type { Clock, TimerHandle } from '../../core/clock';
+import type { ConnectionState } from '../../shared/connectionState';
+import type { QueueJob } from '../../shared/queueJob';
+import { describeConnection, describeFiles, describeJobState } from './describe';
+import { LiveDisplay } from './liveDisplay';
+import type { JobResult, Reporter, TextSink } from './reporter';
+
+export const REDRAW_MS = 100;
+
+export interface HumanOutputOptions {
+  out: TextSink;
+  err: TextSink;
+  /** True when stdout is a terminal: live display instead of plain lines. */
+  live: boolean;
+  columns?: () => number;
+  clock: Clock;
+}
+
+export class HumanOutput implements Reporter {
+  private readonly active = new Map<string, QueueJob>();
+  private readonly display: LiveDisplay | null;
+  private connectionState: ConnectionState['state'] | null = null;
+  private connectionText = '';
+  private redrawTimer: TimerHandle | null = null;
+
+  constructor(private readonly options: HumanOutputOptions) {
+    this.display = options.live ? new LiveDisplay(options.out, options.columns ?? (() => 80)) : null;
+  }
+
+  queued(job: QueueJob): void {
+    this.active.set(job.id, job);
+    this.line(`queued     ${job.chartNumber}  ${describeFiles(job)}`);
+  }
+
+  progress(job: QueueJob): void {
+    if (!this.active.has(job.id)) return;
+    this.active.set(job.id, job);
+    this.scheduleRedraw();
+  }
+
+  uploaded(job: QueueJob): void {
+    this.active.set(job.id, job);
+    this.line(`uploaded   ${job.chartNumber}  server job ${job.jobId ?? '?'}`);
+  }
+
+  phase(job: QueueJob): void {
+    this.active.set(job.id, job);
+    // On a terminal the live line shows the phase; a permanent line per phase would scroll it away.
+    if (this.display !== null) this.scheduleRedraw();
+    else this.line(`phase      ${job.chartNumber}  ${describeJobState(job)}`);
+  }
+
+  connection(state: ConnectionState): void {
+    const changed = state.state !== this.connectionState;
+    this.connectionState = state.state;
+    this.connectionText = state.state === 'connected' ? '' : describeConnection(state);
+    // Only a change of state is news; reconnect attempts in a row are one story.
+    if (changed && (state.state !== 'connecting' || this.display === null)) this.line(`connection ${describeConnection(state)}`);
+    else this.scheduleRedraw();
+  }
+
+  done(result: JobResult): void {
+    if (result.id !== null) this.active.delete(result.id);
+    const job = result.jobId !== null ? `  server job ${result.jobId}` : '';
+    const message = result.message !== '' && result.outcome !== 'completed' ? `: ${result.message}` : '';
+    const reasons = result.reasons.map((reason) => `\n             - ${reason}`).join('');
+    this.line(`${result.outcome.padEnd(10)} ${result.chartNumber}${job}${message}${reasons}`);
+  }
+
+  info(message: string): void {
+    this.line(message);
+  }
+
+  warning(message: string): void {
+    // Keep the live block intact: take it down, write to stderr, draw it again.
+    this.display?.clear();
+    this.options.err.write(`intake: warning: ${message}\n`);
+    this.redrawNow();
+  }
+
+  close(results: readonly JobResult[]): void {
+    if (this.redrawTimer !== null) this.options.clock.clearTimeout(this.redrawTimer);
+    this.redrawTimer = null;
+    this.display?.clear();
+    if (results.length === 0) return;
+    const counts = new Map<string, number>();
+    for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+    const parts = [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+    this.options.out.write(`${results.length} job${results.length === 1 ? '' : 's'}: ${parts}\n`);
+  }
+
+  private line(text: string): void {
+    if (this.display === null) {
+      this.options.out.write(`${text}\n`);
+      return;
+    }
+    this.display.setLines(this.liveLines());
+    this.display.printAbove(text);
+  }
+
+  private scheduleRedraw(): void {
+    if (this.display === null || this.redrawTimer !== null) return;
+    this.redrawTimer = this.options.clock.setTimeout(() => {
+      this.redrawTimer = null;
+      this.redrawNow();
+    }, REDRAW_MS);
+  }
+
+  private redrawNow(): void {
+    if (this.display === null) return;
+    this.display.setLines(this.liveLines());
+    this.display.render();
+  }
+
+  private liveLines(): string[] {
+    const lines = [...this.active.values()].map((job) => `  ${job.chartNumber}  ${describeJobState(job)}`);
+    if (this.connectionText !== '') lines.push(`  (${this.connectionText})`);
+    return lines;
+  }
+}

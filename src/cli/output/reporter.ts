@@ -1,0 +1,38 @@
+/**
+ * What a CLI run tells its user, independent of how it is shown. The commands
+ * call these; humanOutput and jsonOutput render them.
+ */
+import type { ConnectionState } from '../../shared/connectionState';
+import type { QueueJob } from '../../shared/queueJob';
+
+export type Outcome = 'completed' | 'failed' | 'cancelled' | 'rejected';
+
+export interface JobResult {
+  /** The queue's local id; null when the queue never accepted the job (validation). */
+  id: string | null;
+  chartNumber: string;
+  jobId: string | null;
+  outcome: Outcome;
+  message: string;
+  /** One line per problem when the job was refused before upload (each file's reason). */
+  reasons: string[];
+}
+
+export interface Reporter {
+  queued(job: QueueJob): void;
+  progress(job: QueueJob): void;
+  uploaded(job: QueueJob): void;
+  phase(job: QueueJob): void;
+  connection(state: ConnectionState): void;
+  done(result: JobResult): void;
+  /** A note for the user about the run itself ("watching …", "nothing to resume"). */
+  info(message: string): void;
+  /** Goes to stderr. */
+  warning(message: string): void;
+  /** Final words (a summary line for humans); stops any live display. */
+  close(results: readonly JobResult[]): void;
+}
+
+export interface TextSink {
+  write(text: string): unknown;
+}

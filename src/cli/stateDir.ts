@@ -1,0 +1,64 @@
+/**
+ * The CLI's state folder: the queue file (written by the core's file store)
+ * and `cli.json`, which remembers the server a run used so `intake resume`
+ * can do without --server. The token is deliberately NOT stored: it would
+ * sit in plain text on disk; resume takes --token or INTAKE_TOKEN again.
+ */
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const CLI_STATE_FILE = 'cli.json';
+
+const cliStateSchema = z.looseObject({ version: z.literal(1), server: z.string().min(1) });
+export type CliState = { version: 1; server: string };
+
+export interface StateDir {
+  path: string;
+  /** True when the CLI made a temporary folder that should go at the end. */
+  temporary: boolean;
+}
+
+export async function openStateDir(dir: string | null): Promise<StateDir> {
+  if (dir === null) return { path: await mkdtemp(path.join(os.tmpdir(), 'intake-cli-')), temporary: true };
+  const resolved = path.resolve(dir);
+  await mkdir(resolved, { recursive: true });
+  return { path: resolved, temporary: false };
+}
+
+export async function removeStateDir(dir: StateDir): Promise<void> {
+  if (dir.temporary) await rm(dir.path, { recursive: true, force: true });
+}
+
+export type ReadCliStateResult = { state: CliState | null; warning: string | null };
+
+/** Missing → null. Corrupt → null plus a warning, and the corrupt copy is kept beside it. */
+export async function readCliState(dir: string, now: () => number = Date.now): Promise<ReadCliStateResult> {
+  const file = path.join(dir, CLI_STATE_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: null, warning: null };
+    return { state: null, warning: `cannot read ${CLI_STATE_FILE} in the state folder (${(error as NodeJS.ErrnoException).code ?? 'error'}); ignoring it.` };
+  }
+  let parsed: ReturnType<typeof cliStateSchema.safeParse> | null = null;
+  try {
+    parsed = cliStateSchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = null;
+  }
+  if (parsed?.success) return { state: { version: 1, server: parsed.data.server }, warning: null };
+  const kept = `${file}.corrupt-${now()}`;
+  await rename(file, kept);
+  return { state: null, warning: `${CLI_STATE_FILE} in the state folder was corrupt; kept it as ${path.basename(kept)} and continued without it.` };
+}
+
+/** Atomic: a kill mid-write leaves the old file or the new one, never half of one. */
+export async function writeCliState(dir: string, state: CliState): Promise<void> {
+  const file = path.join(dir, CLI_STATE_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(state)}\n`, 'utf8');
+  await rename(temp, file);
+}
