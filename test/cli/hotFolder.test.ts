@@ -1,0 +1,123 @@
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chartForFile } from '../../src/cli/folderChart';
+import { moveToDone, moveToFailed } from '../../src/cli/fileMover';
+import { HotFolderScanner } from '../../src/cli/hotFolder';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'intake-hot-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function put(rel: string, content = '%PDF-1.4\n'): Promise<string> {
+  const file = path.join(root, rel);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+  return file;
+}
+
+describe('HotFolderScanner', () => {
+  it('hands out a file only after two checks saw the same size and mtime, and only once', async () => {
+    const scanner = new HotFolderScanner(root);
+    const file = await put('A1/scan.pdf');
+    expect(await scanner.scan()).toEqual([]); // first sight
+    expect(await scanner.scan()).toEqual([file]); // unchanged: ready
+    expect(await scanner.scan()).toEqual([]); // claimed: never twice
+    expect(scanner.isClaimed(file)).toBe(true);
+  });
+
+  it('waits while a file keeps growing', async () => {
+    const scanner = new HotFolderScanner(root);
+    const file = await put('A1/growing.pdf', '%PDF-');
+    expect(await scanner.scan()).toEqual([]);
+    for (let chunk = 0; chunk < 3; chunk++) {
+      await appendFile(file, 'x'.repeat(100));
+      expect(await scanner.scan()).toEqual([]);
+    }
+    expect(await scanner.scan()).toEqual([file]);
+  });
+
+  it('notices a rewrite of the same size through the mtime', async () => {
+    const scanner = new HotFolderScanner(root);
+    const file = await put('A1/same.pdf', 'aaaa');
+    await scanner.scan();
+    await writeFile(file, 'bbbb');
+    const later = new Date(Date.now() + 5000);
+    await utimes(file, later, later);
+    expect(await scanner.scan()).toEqual([]);
+    expect(await scanner.scan()).toEqual([file]);
+  });
+
+  it('skips hidden files and the done/ and failed/ folders, but not nested "done" folders', async () => {
+    const scanner = new HotFolderScanner(root);
+    await put('done/A1/old.pdf');
+    await put('failed/A1/bad.pdf');
+    await put('A1/.partial.pdf');
+    const nested = await put('A1/done/new.pdf');
+    await scanner.scan();
+    expect(await scanner.scan()).toEqual([nested]);
+  });
+
+  it('a claimed file that is released and still there is handed out again', async () => {
+    const scanner = new HotFolderScanner(root);
+    const file = await put('A1/scan.pdf');
+    scanner.claim(file);
+    await scanner.scan();
+    expect(await scanner.scan()).toEqual([]);
+    scanner.release(file);
+    await scanner.scan();
+    expect(await scanner.scan()).toEqual([file]);
+  });
+
+  it('survives a missing root folder', async () => {
+    const scanner = new HotFolderScanner(path.join(root, 'nope'));
+    expect(await scanner.scan()).toEqual([]);
+  });
+});
+
+describe('chartForFile', () => {
+  const f = (rel: string) => path.join('/in', rel);
+  it.each([
+    ['A-17/scan.pdf', null, 'A-17'],
+    ['A-17/deeper/scan.pdf', null, 'A-17'],
+    ['4711_scan.pdf', '^(\\d+)_', '4711'],
+    ['chart4711.pdf', 'chart\\d+', 'chart4711'],
+    ['bad name/4711_scan.pdf', '^(\\d+)_', '4711'],
+  ])('%s with pattern %s → %s', (rel, pattern, chart) => {
+    expect(chartForFile('/in', f(rel), pattern === null ? null : new RegExp(pattern))).toEqual({ ok: true, chartNumber: chart });
+  });
+
+  it.each([
+    ['scan.pdf', null, 'not in a sub-folder named after its chart'],
+    ['scan.pdf', '^(\\d+)_', 'does not match the --chart-from pattern ^(\\d+)_'],
+    ['bad name/scan.pdf', null, 'the sub-folder name "bad name" is not a chart number'],
+    ['x_!!.pdf', '_(.*)\\.pdf', 'gave "!!", which is not a chart number'],
+  ])('%s with pattern %s is refused: %s', (rel, pattern, reason) => {
+    const result = chartForFile('/in', f(rel), pattern === null ? null : new RegExp(pattern));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toContain(reason);
+  });
+});
+
+describe('moving handled files', () => {
+  it('moves to done/ keeping the sub-folder and never overwrites', async () => {
+    const first = await put('A1/scan.pdf', 'one');
+    expect(await moveToDone(root, first)).toBe(path.join(root, 'done/A1/scan.pdf'));
+    const second = await put('A1/scan.pdf', 'two');
+    expect(await moveToDone(root, second)).toBe(path.join(root, 'done/A1/scan-2.pdf'));
+    expect(await readFile(path.join(root, 'done/A1/scan.pdf'), 'utf8')).toBe('one');
+    expect(await readdir(path.join(root, 'A1'))).toEqual([]);
+  });
+
+  it('moves to failed/ with the reason in <file>.error.txt', async () => {
+    const file = await put('loose.pdf');
+    const target = await moveToFailed(root, file, 'No chart number for this file.');
+    expect(target).toBe(path.join(root, 'failed/loose.pdf'));
+    expect(await readFile(`${target}.error.txt`, 'utf8')).toBe('No chart number for this file.\n');
+  });
+});

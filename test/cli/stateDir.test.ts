@@ -1,0 +1,45 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_STATE_FILE, openStateDir, readCliState, removeStateDir, writeCliState } from '../../src/cli/stateDir';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'intake-state-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('state dir', () => {
+  it('round-trips the server URL and never writes a token', async () => {
+    const dir = await tempDir();
+    expect(await readCliState(dir)).toEqual({ state: null, warning: null });
+    await writeCliState(dir, { version: 1, server: 'http://127.0.0.1:1/api' });
+    expect(await readCliState(dir)).toEqual({ state: { version: 1, server: 'http://127.0.0.1:1/api' }, warning: null });
+    expect(await readdir(dir)).toEqual([CLI_STATE_FILE]);
+  });
+
+  it('keeps a corrupt cli.json aside and warns', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, CLI_STATE_FILE), '{"version":1,"serv');
+    const result = await readCliState(dir, () => 42);
+    expect(result.state).toBeNull();
+    expect(result.warning).toContain('corrupt');
+    expect(await readFile(path.join(dir, `${CLI_STATE_FILE}.corrupt-42`), 'utf8')).toBe('{"version":1,"serv');
+  });
+
+  it('makes a temporary folder when none is given and removes only that one', async () => {
+    const temp = await openStateDir(null);
+    expect(temp.temporary).toBe(true);
+    await removeStateDir(temp);
+    await expect(stat(temp.path)).rejects.toThrow();
+    const kept = await openStateDir(path.join(await tempDir(), 'new/sub'));
+    expect(kept.temporary).toBe(false);
+    await removeStateDir(kept);
+    expect((await stat(kept.path)).isDirectory()).toBe(true);
+  });
+});
