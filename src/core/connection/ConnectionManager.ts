@@ -1,0 +1,504 @@
+/**
+ * The live job tracking engine: ONE WebSocket for all jobs, reconnecting
+ * forever, subscriptions kept as a wanted set, REST catch-up and a polling
+ * fallback, every status through the shared state machine (PROTOCOL.md,
+ * DESIGN.md "Reliability rules").
+ */
+import type { RawData } from 'ws';
+import { deriveWebSocketUrl, type ServerMessage, type StatusUpdateMessage, type SubscribedMessage } from '../../shared/protocol';
+import type { ServerJobState, StatusUpdate } from '../../shared/jobState';
+import type { ConnectionState } from '../../shared/connectionState';
+import { silentLogger, systemClock, type Clock, type Logger } from '../clock';
+import { backoffDelay } from './backoff';
+import { CatchUpQueue } from './catchUpQueue';
+import { readFrame } from './frameReader';
+import { ListenerSet } from './listenerSet';
+import { Poller } from './poller';
+import { SocketGeneration, type DownReason, type GenerationEvents } from './socketGeneration';
+import { GenerationSubscriptions } from './subscriptions';
+import { TimerGroup } from './timerGroup';
+import { DEFAULT_CONNECTION_TIMINGS, type ConnectionTimings } from './timings';
+import { TrackedJobs, type JobRecord } from './trackedJobs';
+import { readChartStatus } from './chartStatusReader';
+
+export interface ConnectionManagerOptions {
+  /** REST base, e.g. http://127.0.0.1:1234/api */
+  baseUrl: string;
+  /** Default deriveWebSocketUrl(baseUrl). */
+  wsUrl?: string;
+  token?: string | null;
+  clock?: Clock;
+  /** For jitter; [0, 1) like Math.random. */
+  random?: () => number;
+  logger?: Logger;
+  fetchImpl?: typeof fetch;
+  /** Overrides of the required durations and rates; tests shrink them. */
+  timings?: Partial<ConnectionTimings>;
+}
+
+export interface ConnectionStats {
+  badFrames: number;
+  httpRequests: number;
+  reconnects: number;
+  subscribesSent: number;
+  duplicatesDropped: number;
+  /** Older than what was applied (reordered, or REST racing the socket): dropped. */
+  staleDropped: number;
+  /** Job reads that rode on another job's §2 request of the same chart. */
+  requestsSavedBySharing: number;
+}
+
+export class ConnectionManager {
+  readonly stats: ConnectionStats = {
+    badFrames: 0,
+    httpRequests: 0,
+    reconnects: 0,
+    subscribesSent: 0,
+    duplicatesDropped: 0,
+    staleDropped: 0,
+    requestsSavedBySharing: 0,
+  };
+  readonly timings: Readonly<ConnectionTimings>;
+
+  private baseUrl: string;
+  private wsUrl: string;
+  private token: string | null;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly fetchImpl: typeof fetch | undefined;
+
+  private readonly jobs = new TrackedJobs();
+  private readonly timers: TimerGroup;
+  private readonly poller: Poller;
+  private catchUp: CatchUpQueue;
+  private readonly stateListeners: ListenerSet<ConnectionState>;
+  private readonly jobListeners: ListenerSet<ServerJobState>;
+
+  private current: ConnectionState = { state: 'stopped', reason: 'not started' };
+  private running = false;
+  private authFailed = false;
+  private generation: SocketGeneration | null = null;
+  private subscriptions: GenerationSubscriptions | null = null;
+  private generationCount = 0;
+  /** n of the backoff rule: consecutive failed connections. */
+  private attempt = 0;
+  private nextTryAt = 0;
+  /** Bumped whenever server or token change: REST answers of an older session are ignored. */
+  private session = 0;
+
+  constructor(options: ConnectionManagerOptions) {
+    this.baseUrl = options.baseUrl;
+    this.wsUrl = options.wsUrl ?? deriveWebSocketUrl(options.baseUrl);
+    this.token = options.token ?? null;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? silentLogger;
+    this.fetchImpl = options.fetchImpl;
+    this.timings = Object.freeze({ ...DEFAULT_CONNECTION_TIMINGS, ...options.timings });
+    this.timers = new TimerGroup(this.clock);
+    const reportListenerError = (error: unknown): void =>
+      this.logger.error('a tracking listener threw', { error: error instanceof Error ? error.message : String(error) });
+    this.stateListeners = new ListenerSet(reportListenerError);
+    this.jobListeners = new ListenerSet(reportListenerError);
+    this.catchUp = this.newCatchUpQueue();
+    this.poller = new Poller({
+      clock: this.clock,
+      random: this.random,
+      intervalMs: this.timings.pollIntervalMs,
+      maxRequestsPerSecond: this.timings.pollMaxRequestsPerSecond,
+      charts: () => this.jobs.openCharts(),
+      read: (chart, signal) => this.readChart(chart, signal),
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  job(jobId: string): ServerJobState | undefined {
+    return this.jobs.get(jobId)?.state;
+  }
+
+  onState(listener: (state: ConnectionState) => void): () => void {
+    return this.stateListeners.add(listener);
+  }
+
+  /** Every applied change of a tracked job (after the shared state machine). */
+  onJob(listener: (job: ServerJobState) => void): () => void {
+    return this.jobListeners.add(listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.authFailed = false;
+    this.attempt = 0;
+    this.connect('starting');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running && !this.generation) return;
+    this.running = false;
+    this.resetSession();
+    const generation = this.generation;
+    this.generation = null;
+    this.subscriptions = null;
+    this.setState({ state: 'stopped', reason: 'stopped' });
+    await generation?.dispose();
+  }
+
+  track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void {
+    if (!this.jobs.track(jobId, info.chartNumber, known)) return;
+    this.sendNextBatch();
+    this.refresh('a job was added');
+  }
+
+  untrack(jobId: string): void {
+    if (!this.jobs.untrack(jobId)) return;
+    this.unsubscribeOnSocket(jobId);
+    this.refresh('a job was removed');
+  }
+
+  /** OS resume or network online: test the socket now, or stop waiting for the backoff. */
+  nudge(): void {
+    if (!this.running || this.authFailed) return;
+    if (this.generation?.isOpen) this.generation.probe();
+    else if (!this.generation) this.connect('nudged while waiting to reconnect');
+  }
+
+  setToken(token: string | null): void {
+    if (token === this.token && !this.authFailed) return;
+    this.token = token;
+    this.restart('token changed');
+  }
+
+  /** Switch backend without a restart: every wanted job is subscribed on the new socket. */
+  setServer(baseUrl: string, wsUrl?: string): void {
+    this.baseUrl = baseUrl;
+    this.wsUrl = wsUrl ?? deriveWebSocketUrl(baseUrl);
+    this.restart('server changed');
+  }
+
+  /** For tests and diagnostics: timers this engine holds right now (manager, poller, socket generation). */
+  get pendingTimers(): number {
+    return this.timers.size + this.poller.pendingTimers + (this.generation?.timers.size ?? 0);
+  }
+
+  /** For tests and diagnostics: the live socket generation, if any. */
+  get currentGeneration(): SocketGeneration | null {
+    return this.generation;
+  }
+
+  // ---- connection lifecycle ---------------------------------------------------
+
+  private restart(reason: string): void {
+    if (!this.running) return;
+    this.resetSession();
+    void this.generation?.dispose();
+    this.generation = null;
+    this.subscriptions = null;
+    this.authFailed = false;
+    this.attempt = 0;
+    this.connect(reason);
+  }
+
+  /** Cancels everything bound to the current server/token: timers, polling, REST in flight. */
+  private resetSession(): void {
+    this.session += 1;
+    this.timers.clearAll();
+    this.poller.stop();
+    this.catchUp.cancelAll();
+    this.catchUp = this.newCatchUpQueue();
+  }
+
+  private connect(reason: string): void {
+    this.timers.clear('reconnect');
+    // One connect attempt at a time: a generation that exists is either open or trying.
+    if (!this.running || this.authFailed || this.generation) return;
+    this.generationCount += 1;
+    this.subscriptions = new GenerationSubscriptions();
+    this.generation = new SocketGeneration({
+      id: this.generationCount,
+      url: this.wsUrl,
+      token: this.token,
+      clock: this.clock,
+      timings: this.timings,
+      events: this.generationEvents,
+    });
+    this.refresh(reason);
+  }
+
+  private readonly generationEvents: GenerationEvents = {
+    open: (generation) => {
+      if (generation !== this.generation) return;
+      this.poller.stop();
+      this.refresh('socket open');
+      this.sendNextBatch();
+    },
+    message: (generation, data, isBinary) => {
+      // Listeners go with their generation; this check is the second line of defence.
+      if (generation !== this.generation) return;
+      this.handleFrame(data, isBinary);
+    },
+    down: (generation, why) => this.handleDown(generation, why),
+    healthy: (generation) => {
+      if (generation === this.generation) this.attempt = 0;
+    },
+  };
+
+  private handleDown(generation: SocketGeneration, why: DownReason): void {
+    if (generation !== this.generation) return;
+    this.generation = null;
+    this.subscriptions = null;
+    if (why.badFrame) this.countBadFrame('too_large');
+    if (why.auth) {
+      this.enterAuthFailed(why.reason);
+      return;
+    }
+    if (!this.running) return;
+    this.stats.reconnects += 1;
+    this.logger.info('connection lost', { reason: why.reason, attempt: this.attempt });
+    if (why.immediate) {
+      this.connect(`reconnecting at once: ${why.reason}`);
+      return;
+    }
+    const delay = backoffDelay(this.attempt, { baseMs: this.timings.backoffBaseMs, capMs: this.timings.backoffCapMs }, this.random);
+    this.attempt += 1;
+    this.nextTryAt = this.clock.now() + delay;
+    this.timers.set('reconnect', delay, () => this.connect(`reconnect attempt ${this.attempt}`));
+    this.refresh(why.reason);
+  }
+
+  private enterAuthFailed(reason: string): void {
+    this.authFailed = true;
+    this.resetSession();
+    void this.generation?.dispose();
+    this.generation = null;
+    this.subscriptions = null;
+    this.logger.warn('authentication failed; waiting for a new token', { reason });
+    this.refresh(reason);
+  }
+
+  /** Derives the observable state (and whether to poll) from the facts, and emits it if it changed. */
+  private refresh(reason: string): void {
+    if (!this.running) return;
+    if (this.authFailed) {
+      this.setState({ state: 'auth_failed', reason });
+      return;
+    }
+    const generation = this.generation;
+    if (generation?.isOpen) {
+      this.poller.stop();
+      this.setState({ state: 'connected', reason });
+      return;
+    }
+    // Poll only once a connection has failed (not during the very first attempt),
+    // and only while there is something open to follow.
+    const shouldPoll = this.jobs.wantedCount > 0 && (generation === null || this.poller.running);
+    if (shouldPoll) {
+      this.poller.start();
+      this.poller.kick();
+    } else this.poller.stop();
+    const nextTryAt = generation ? this.clock.now() : this.nextTryAt;
+    if (this.poller.running) this.setState({ state: 'polling', reason, nextTryAt, attempt: this.attempt });
+    else if (generation) this.setState({ state: 'connecting', reason });
+    else this.setState({ state: 'reconnecting', reason, nextTryAt, attempt: this.attempt });
+  }
+
+  private setState(next: ConnectionState): void {
+    const prev = this.current;
+    // A new reason alone is not a change (track() while connected must not emit 200 events).
+    if (sameState(prev, next)) return;
+    this.current = next;
+    if (prev.state !== next.state) this.logger.info('connection state', { state: next.state, reason: next.reason });
+    this.stateListeners.emit(next);
+  }
+
+  // ---- subscriptions ------------------------------------------------------------
+
+  /** Subscribe the next batch of wanted jobs not yet sent on this socket; one batch waits for its acks at a time. */
+  private sendNextBatch(): void {
+    const generation = this.generation;
+    const book = this.subscriptions;
+    if (!generation?.isOpen || !book) return;
+    const batch = book.takeBatch(this.jobs.wantedIds(), this.timings.subscribeBatchSize);
+    if (batch.length === 0) return;
+    for (const jobId of batch) {
+      generation.send({ type: 'subscribe', jobId });
+      this.stats.subscribesSent += 1;
+    }
+    // A server that does not ack is not serving us; a fresh socket is the retry
+    // (resending on this one would subscribe a job twice).
+    generation.timers.set('ack', this.timings.ackTimeoutMs, () =>
+      generation.fail({ reason: `no subscribe ack within ${this.timings.ackTimeoutMs} ms`, auth: false, immediate: false }),
+    );
+  }
+
+  private settleSubscription(jobId: string, acked: boolean): boolean {
+    const book = this.subscriptions;
+    if (!book?.settle(jobId, acked)) return false;
+    if (book.waitingCount === 0) {
+      this.generation?.timers.clear('ack');
+      this.sendNextBatch();
+    }
+    return true;
+  }
+
+  private unsubscribeOnSocket(jobId: string): void {
+    const book = this.subscriptions;
+    if (!book?.isSent(jobId)) return;
+    this.generation?.send({ type: 'unsubscribe', jobId });
+    const wasWaiting = book.waitingCount;
+    book.forget(jobId);
+    if (wasWaiting > 0 && book.waitingCount === 0) {
+      this.generation?.timers.clear('ack');
+      this.sendNextBatch();
+    }
+  }
+
+  // ---- frames and updates -------------------------------------------------------
+
+  private handleFrame(data: RawData, isBinary: boolean): void {
+    const reading = readFrame(data, isBinary);
+    if (!reading.ok) {
+      this.countBadFrame(reading.reason);
+      return;
+    }
+    this.handleMessage(reading.message);
+  }
+
+  private handleMessage(message: ServerMessage): void {
+    switch (message.type) {
+      case 'subscribed':
+        this.handleAck(message);
+        return;
+      case 'status_update': {
+        const record = this.jobs.get(message.jobId);
+        if (!record) {
+          this.countBadFrame('unknown_job');
+          return;
+        }
+        this.applyUpdate(record, updateFromFrame(message));
+        return;
+      }
+      case 'error': {
+        // The server refused one of our messages. For a subscribe, the job may
+        // still be readable over REST; never loop on it over this socket.
+        const record = message.jobId !== undefined ? this.jobs.get(message.jobId) : undefined;
+        if (message.jobId !== undefined && this.settleSubscription(message.jobId, false) && record) {
+          this.catchUp.request(record.chartNumber);
+        }
+        this.logger.warn('server reported an error for a client message', { forJob: message.jobId !== undefined });
+        return;
+      }
+      case 'unsubscribed':
+        return;
+    }
+  }
+
+  private handleAck(message: SubscribedMessage): void {
+    const record = this.jobs.get(message.jobId);
+    // An ack for a job untracked meanwhile is normal; nothing to do.
+    if (!this.settleSubscription(message.jobId, true) || !record) return;
+    // Only after the ack: reading state before it leaves a window in which an update is lost.
+    if (message.status !== undefined && message.phase !== undefined) {
+      this.applyUpdate(record, {
+        jobId: message.jobId,
+        status: message.status,
+        phase: message.phase,
+        message: message.message ?? '',
+        timestamp: message.timestamp,
+        ...(message.seq !== undefined && { seq: message.seq }),
+        ...(message.attempt !== undefined && { attempt: message.attempt }),
+        ...(message.maxAttempts !== undefined && { maxAttempts: message.maxAttempts }),
+        ...(message.willRetry !== undefined && { willRetry: message.willRetry }),
+      });
+    } else {
+      this.catchUp.request(record.chartNumber);
+    }
+  }
+
+  private applyUpdate(record: JobRecord, update: StatusUpdate): void {
+    const result = this.jobs.apply(record, update);
+    if (result.outcome === 'duplicate') this.stats.duplicatesDropped += 1;
+    else if (result.outcome === 'stale' || result.outcome === 'final') this.stats.staleDropped += 1;
+    if (result.outcome !== 'applied') return;
+    this.jobListeners.emit(result.job);
+    if (result.gap) this.catchUp.request(record.chartNumber);
+    if (result.change === 'completed') {
+      this.unsubscribeOnSocket(update.jobId);
+      this.refresh('a job completed');
+    } else if (result.change === 'closed') {
+      // Final failure: not resubscribed on the next socket, but the subscription on
+      // this one stays, so a retry the server decides on later is still seen.
+      this.refresh('a job failed');
+    } else if (result.change === 'reopened') {
+      this.sendNextBatch();
+      this.refresh('a job was retried by the server');
+    }
+  }
+
+  private countBadFrame(reason: string): void {
+    this.stats.badFrames += 1;
+    this.logger.warn('dropped a bad frame', { reason });
+  }
+
+  // ---- REST -------------------------------------------------------------------------
+
+  private newCatchUpQueue(): CatchUpQueue {
+    return new CatchUpQueue(this.timings.catchUpConcurrency, (chart, signal) => this.readChart(chart, signal));
+  }
+
+  private async readChart(chartNumber: string, signal: AbortSignal): Promise<void> {
+    const session = this.session;
+    this.stats.httpRequests += 1;
+    const outcome = await readChartStatus({
+      baseUrl: this.baseUrl,
+      chartNumber,
+      token: this.token,
+      fetchImpl: this.fetchImpl,
+      signal,
+      timeoutMs: this.timings.httpTimeoutMs,
+    });
+    if (session !== this.session || !this.running) return;
+    if (outcome.kind === 'auth') {
+      this.enterAuthFailed(outcome.reason);
+      return;
+    }
+    if (outcome.kind === 'error') {
+      this.logger.debug('status read failed', { reason: outcome.reason });
+      return;
+    }
+    let found = 0;
+    for (const [jobId, record] of this.jobs.ofChart(chartNumber)) {
+      const snapshot = outcome.read(jobId);
+      if (!snapshot) continue;
+      found += 1;
+      this.applyUpdate(record, snapshot);
+    }
+    if (found > 1) this.stats.requestsSavedBySharing += found - 1;
+  }
+}
+
+function updateFromFrame(message: StatusUpdateMessage): StatusUpdate {
+  return {
+    jobId: message.jobId,
+    status: message.status,
+    phase: message.phase,
+    message: message.message,
+    timestamp: message.timestamp,
+    ...(message.seq !== undefined && { seq: message.seq }),
+    ...(message.attempt !== undefined && { attempt: message.attempt }),
+    ...(message.maxAttempts !== undefined && { maxAttempts: message.maxAttempts }),
+    ...(message.willRetry !== undefined && { willRetry: message.willRetry }),
+  };
+}
+
+function sameState(a: ConnectionState, b: ConnectionState): boolean {
+  if (a.state !== b.state) return false;
+  if ((a.state === 'reconnecting' || a.state === 'polling') && (b.state === 'reconnecting' || b.state === 'polling')) {
+    return a.nextTryAt === b.nextTryAt && a.attempt === b.attempt;
+  }
+  return true;
+}
