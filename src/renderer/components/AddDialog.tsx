@@ -1,0 +1,138 @@
+/**
+ * The one question Intake asks: which chart do these documents belong to?
+ * Shows what will be sent (with sizes) and what will not (with the reason),
+ * validates the chart number as the user types, and submits on Enter.
+ */
+import { useState, type FormEvent } from 'react';
+import type { RejectedFile } from '../../shared/ipc';
+import { chartNumberProblem } from '../../shared/protocol';
+import { formatBytes, plural } from '../displayFormat';
+import type { AddFlowState } from '../hooks/useAddFlow';
+import { Modal } from './Modal';
+
+export interface AddDialogProps {
+  state: Exclude<AddFlowState, { status: 'closed' }>;
+  onClose: () => void;
+  /** Resolves to an error message to show, or null when the job was queued. */
+  onSubmit: (chartNumber: string, paths: string[]) => Promise<string | null>;
+}
+
+function RejectedList({ rejected }: { rejected: RejectedFile[] }) {
+  if (rejected.length === 0) return null;
+  return (
+    <section className="rejected" aria-label="Files that will not be sent">
+      <h3>{plural(rejected.length, 'file')} will not be sent</h3>
+      <ul>
+        {rejected.map((file, index) => (
+          <li key={`${file.path}|${file.name}|${index}`}>
+            <span className="file-name">{file.name || file.path}</span>
+            <span className="reason">{file.reason}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const SOURCE_HINT = { pattern: 'Taken from the file names', last: 'Same as last time', none: '' } as const;
+
+export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
+  const ready = state.status === 'ready' ? state : null;
+  const [chartNumber, setChartNumber] = useState(ready?.suggestion.value ?? '');
+  const [touched, setTouched] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [seeded, setSeeded] = useState(ready !== null);
+
+  // The dialog opens while files are still being checked; take the suggestion once it arrives.
+  if (!seeded && ready) {
+    setSeeded(true);
+    setChartNumber(ready.suggestion.value);
+  }
+
+  const accepted = ready?.inspection.accepted ?? [];
+  const rejected = state.status === 'ready' ? state.inspection.rejected : state.status === 'error' ? state.rejected : [];
+  const problem = chartNumberProblem(chartNumber.trim());
+  const totalBytes = accepted.reduce((sum, file) => sum + file.size, 0);
+  const canSubmit = ready !== null && accepted.length > 0 && problem === null && !submitting;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (!canSubmit) return;
+    setSubmitting(true);
+    setSubmitError(null);
+    const error = await onSubmit(
+      chartNumber.trim(),
+      accepted.map((file) => file.path),
+    );
+    setSubmitting(false);
+    if (error !== null) setSubmitError(error);
+  };
+
+  const title = state.status === 'checking' ? `Checking ${plural(state.count, 'item')}…` : accepted.length > 0 ? `Add ${plural(accepted.length, 'document')}` : 'Nothing to send';
+
+  return (
+    <Modal title={title} onClose={onClose} testId="add-dialog">
+      <form className="form" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="chart-number">Chart number</label>
+          <input
+            id="chart-number"
+            name="chartNumber"
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            value={chartNumber}
+            aria-invalid={touched && problem !== null}
+            aria-describedby="chart-number-hint"
+            onChange={(event) => {
+              setChartNumber(event.target.value);
+              setTouched(true);
+            }}
+          />
+          <p id="chart-number-hint" className={touched && problem ? 'field-error' : 'field-hint'} role={touched && problem ? 'alert' : undefined}>
+            {touched && problem ? problem : ready ? SOURCE_HINT[ready.suggestion.source] || 'Letters, digits, ".", "_" and "-"' : ' '}
+          </p>
+        </div>
+
+        {state.status === 'checking' && <p className="checking">Checking the files…</p>}
+        {state.status === 'error' && (
+          <p className="form-error" role="alert">
+            {state.message}
+          </p>
+        )}
+        {accepted.length > 0 && (
+          <section className="accepted" aria-label="Files to send">
+            <ul className="file-list">
+              {accepted.map((file) => (
+                <li key={file.path}>
+                  <span className="file-type">{file.type.toUpperCase()}</span>
+                  <span className="file-name">{file.name}</span>
+                  <span className="file-size">{formatBytes(file.size)}</span>
+                </li>
+              ))}
+            </ul>
+            <p className="file-total">
+              {plural(accepted.length, 'file')} · {formatBytes(totalBytes)}
+            </p>
+          </section>
+        )}
+        <RejectedList rejected={rejected} />
+        {submitError && (
+          <p className="form-error" role="alert">
+            {submitError}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="button" className="btn btn-ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={ready === null || accepted.length === 0 || submitting}>
+            {submitting ? 'Adding…' : accepted.length > 0 ? `Upload ${plural(accepted.length, 'file')}` : 'Upload'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * The window: header, filters, the queue, and the dialogs. State lives in the
+ * store (a mirror of main); this component only holds which dialog is open.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { IpcResult, SettingsView } from '../../shared/ipc';
+import type { QueueJob } from '../../shared/queueJob';
+import { isFinishedStage } from '../../shared/queueJob';
+import { useAddFlow } from '../hooks/useAddFlow';
+import { useFileDrop } from '../hooks/useFileDrop';
+import { rememberChartNumber } from '../store/chartSuggestion';
+import { countByFilter, matchesFilter, type JobFilter } from '../store/jobList';
+import { useBridge, useIntake } from '../store/useIntake';
+import { AddDialog } from './AddDialog';
+import { BatchProgress } from './BatchProgress';
+import { DropOverlay } from './DropOverlay';
+import { EmptyState } from './EmptyState';
+import { FilterBar } from './FilterBar';
+import { Header } from './Header';
+import { JobList } from './JobList';
+import type { JobAction } from './JobRow';
+import { LiveRegion } from './LiveRegion';
+import { ResultsDialog, type ResultsState } from './ResultsDialog';
+import { SettingsDialog } from './SettingsDialog';
+
+export function App() {
+  const bridge = useBridge();
+  const status = useIntake((s) => s.status);
+  const loadError = useIntake((s) => s.loadError);
+  const jobs = useIntake((s) => s.jobs);
+  const connection = useIntake((s) => s.connection);
+  const paused = useIntake((s) => s.paused);
+  const demoServer = useIntake((s) => s.demoServer);
+  const announcement = useIntake((s) => s.announcement);
+  const focus = useIntake((s) => s.focus);
+  const openRequest = useIntake((s) => s.openRequest);
+  const settingsRequest = useIntake((s) => s.settingsRequest);
+
+  const [filter, setFilter] = useState<JobFilter>('all');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [results, setResults] = useState<{ job: QueueJob; state: ResultsState } | null>(null);
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const add = useAddFlow(bridge);
+  const dialogOpen = add.state.status !== 'closed' || results !== null || settings !== null;
+  const dragging = useFileDrop(add.openFiles, !dialogOpen);
+
+  const counts = useMemo(() => countByFilter(jobs), [jobs]);
+  const visible = useMemo(() => (filter === 'all' ? jobs : jobs.filter((job) => matchesFilter(job, filter))), [jobs, filter]);
+
+  useEffect(() => {
+    if (openRequest) void add.open(openRequest.paths);
+    // A new request (its serial) opens the dialog; nothing else should.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [openRequest?.serial]);
+  // A focus request shows every job, or the job may be filtered out of view.
+  const [focusSerial, setFocusSerial] = useState(focus?.serial ?? 0);
+  if (focus && focus.serial !== focusSerial) {
+    setFocusSerial(focus.serial);
+    setFilter('all');
+  }
+
+  const report = useCallback(<T,>(result: IpcResult<T>): T | null => {
+    if (result.ok) return result.value;
+    setNotice(result.error.message);
+    return null;
+  }, []);
+
+  const onAction = useCallback(
+    async (action: JobAction, job: QueueJob) => {
+      setNotice(null);
+      switch (action) {
+        case 'cancel':
+          return void report(await bridge.cancel(job.id));
+        case 'retry':
+          return void report(await bridge.retry(job.id));
+        case 'remove':
+          return void report(await bridge.remove(job.id));
+        case 'reveal':
+          return void report(await bridge.revealFiles(job.id));
+        case 'results': {
+          setResults({ job, state: { status: 'loading' } });
+          const answer = await bridge.getResults(job.id);
+          setResults((open) =>
+            open?.job.id !== job.id ? open : { job, state: answer.ok ? { status: 'ok', value: answer.value } : { status: 'error', message: answer.error.message } },
+          );
+        }
+      }
+    },
+    [bridge, report],
+  );
+
+  const openSettings = useCallback(async () => {
+    const view = report(await bridge.getSettings());
+    if (view) setSettings(view);
+  }, [bridge, report]);
+
+  useEffect(() => {
+    // Only a new request from main opens settings; the state is set after the IPC answer, not synchronously.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (settingsRequest > 0) void openSettings();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [settingsRequest]);
+
+  const submitJob = async (chartNumber: string, paths: string[]): Promise<string | null> => {
+    const result = await bridge.enqueue({ chartNumber, files: paths });
+    if (!result.ok) return result.error.message;
+    rememberChartNumber(chartNumber);
+    add.close();
+    setFilter((current) => (current === 'all' || current === 'active' ? current : 'all'));
+    return null;
+  };
+
+  return (
+    <div className="app">
+      <Header
+        connection={connection}
+        demoServer={demoServer}
+        paused={paused}
+        finishedCount={jobs.filter((job) => isFinishedStage(job.stage)).length}
+        onAdd={() => void add.pick()}
+        onTogglePause={async () => report(await (paused ? bridge.resumeAll() : bridge.pauseAll()))}
+        onClearFinished={async () => report(await bridge.clearFinished())}
+        onOpenSettings={() => void openSettings()}
+      />
+      <div className="toolbar">
+        <FilterBar filter={filter} counts={counts} onChange={setFilter} />
+        <BatchProgress jobs={jobs} />
+      </div>
+      {paused && <div className="banner banner-warning">Uploads are paused. Jobs already on the server keep going.</div>}
+      {notice && (
+        <div className="banner banner-error" role="alert">
+          {notice}
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <main className="content">
+        {status === 'loading' && <p className="loading">Loading the queue…</p>}
+        {status === 'error' && <p className="form-error">The queue could not be loaded: {loadError}</p>}
+        {status === 'ready' &&
+          (visible.length === 0 ? (
+            <EmptyState onAdd={() => void add.pick()} filtered={jobs.length > 0} />
+          ) : (
+            <JobList jobs={visible} onAction={onAction} focus={focus} />
+          ))}
+      </main>
+      <DropOverlay visible={dragging} />
+      {add.state.status !== 'closed' && <AddDialog state={add.state} onClose={add.close} onSubmit={submitJob} />}
+      {results && <ResultsDialog job={results.job} state={results.state} onClose={() => setResults(null)} />}
+      {settings && (
+        <SettingsDialog initial={settings} onClose={() => setSettings(null)} onSave={(patch) => bridge.updateSettings(patch)} onSetToken={(token) => bridge.setToken(token)} />
+      )}
+      <LiveRegion announcement={announcement} />
+    </div>
+  );
+}

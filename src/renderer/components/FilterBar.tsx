@@ -1,0 +1,40 @@
+/** All / Active / Completed / Failed, with counts; a tablist so arrows move between them. */
+import type { KeyboardEvent } from 'react';
+import { JOB_FILTERS, type JobFilter } from '../store/jobList';
+
+const LABELS: Record<JobFilter, string> = { all: 'All', active: 'Active', completed: 'Completed', failed: 'Failed' };
+
+export interface FilterBarProps {
+  filter: JobFilter;
+  counts: Record<JobFilter, number>;
+  onChange: (filter: JobFilter) => void;
+}
+
+export function FilterBar({ filter, counts, onChange }: FilterBarProps) {
+  const onKeyDown = (event: KeyboardEvent) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const next = JOB_FILTERS[(JOB_FILTERS.indexOf(filter) + step + JOB_FILTERS.length) % JOB_FILTERS.length] as JobFilter;
+    onChange(next);
+    document.getElementById(`filter-${next}`)?.focus();
+  };
+  return (
+    <div className="filters" role="tablist" aria-label="Show jobs" onKeyDown={onKeyDown}>
+      {JOB_FILTERS.map((name) => (
+        <button
+          key={name}
+          id={`filter-${name}`}
+          type="button"
+          role="tab"
+          aria-selected={filter === name}
+          tabIndex={filter === name ? 0 : -1}
+          className={`filter${filter === name ? ' filter-selected' : ''}${name === 'failed' && counts.failed > 0 ? ' filter-alert' : ''}`}
+          onClick={() => onChange(name)}
+        >
+          {LABELS[name]} <span className="count">{counts[name]}</span>
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * One job, at a fixed height (the virtual list depends on it: no layout jump
+ * when a row's content changes). Dumb: everything comes in as props.
+ */
+import { memo } from 'react';
+import type { QueueJob } from '../../shared/queueJob';
+import { formatBytes, plural } from '../displayFormat';
+import { jobStatusLine } from './jobStatusLine';
+import { PhaseStepper } from './PhaseStepper';
+import { StagePill } from './StagePill';
+import { UploadBar } from './UploadBar';
+
+export type JobAction = 'cancel' | 'retry' | 'remove' | 'results' | 'reveal';
+
+const ACTIONS: Record<QueueJob['stage'], JobAction[]> = {
+  queued: ['cancel'],
+  uploading: ['cancel'],
+  tracking: ['reveal', 'cancel'],
+  completed: ['results', 'reveal', 'remove'],
+  failed: ['retry', 'reveal', 'remove'],
+  rejected: ['retry', 'reveal', 'remove'],
+  cancelled: ['retry', 'remove'],
+};
+const ACTION_LABELS: Record<JobAction, string> = {
+  cancel: 'Cancel',
+  retry: 'Retry',
+  remove: 'Remove',
+  results: 'Results',
+  reveal: 'Show files',
+};
+
+export function actionsFor(job: QueueJob): JobAction[] {
+  return ACTIONS[job.stage];
+}
+
+export interface JobRowProps {
+  job: QueueJob;
+  now: number;
+  tabbable: boolean;
+  highlighted: boolean;
+  onAction: (action: JobAction, job: QueueJob) => void;
+  onFocusRow: (id: string) => void;
+}
+
+export const JobRow = memo(function JobRow({ job, now, tabbable, highlighted, onAction, onFocusRow }: JobRowProps) {
+  const totalBytes = job.files.reduce((sum, file) => sum + file.size, 0);
+  const status = jobStatusLine(job, now);
+  const showUpload = job.stage === 'uploading' && job.upload !== null;
+  return (
+    <div
+      className={`row row-${job.stage}${highlighted ? ' row-highlighted' : ''}`}
+      role="listitem"
+      tabIndex={tabbable ? 0 : -1}
+      data-job-id={job.id}
+      aria-label={`Chart ${job.chartNumber}, ${plural(job.files.length, 'file')}, ${status.text}`}
+      onFocus={(event) => event.target === event.currentTarget && onFocusRow(job.id)}
+    >
+      <div className="row-head">
+        <span className="chart">{job.chartNumber}</span>
+        <span className="row-meta">
+          {plural(job.files.length, 'file')} · {formatBytes(totalBytes)}
+        </span>
+        <StagePill job={job} />
+        <span className="row-actions">
+          {actionsFor(job).map((action) => (
+            <button
+              key={action}
+              type="button"
+              className={`btn btn-small${action === 'results' ? ' btn-accent' : ''}`}
+              tabIndex={tabbable ? 0 : -1}
+              aria-label={`${ACTION_LABELS[action]} (chart ${job.chartNumber})`}
+              onClick={() => onAction(action, job)}
+            >
+              {ACTION_LABELS[action]}
+            </button>
+          ))}
+        </span>
+      </div>
+      <div className="row-body">
+        {showUpload && job.upload ? (
+          <UploadBar progress={job.upload} label={`Upload of chart ${job.chartNumber}`} />
+        ) : (
+          <PhaseStepper server={job.server} />
+        )}
+      </div>
+      <div className={`row-status tone-${status.tone}`} title={status.text}>
+        {status.text}
+      </div>
+    </div>
+  );
+});

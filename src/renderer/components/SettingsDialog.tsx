@@ -1,0 +1,158 @@
+/**
+ * Settings, validated as the user types with the same rules main applies.
+ * The token is write-only: the renderer only ever learns whether one is set.
+ */
+import { useState, type FormEvent, type ReactNode } from 'react';
+import type { IpcResult, SettingsView } from '../../shared/ipc';
+import type { SettingsPatch } from '../../shared/settings';
+import { Modal } from './Modal';
+import { draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
+
+export interface SettingsDialogProps {
+  initial: SettingsView;
+  onClose: () => void;
+  onSave: (patch: SettingsPatch) => Promise<IpcResult<SettingsView>>;
+  onSetToken: (token: string | null) => Promise<IpcResult<SettingsView>>;
+}
+
+function Field({ id, label, hint, problem, children }: { id: string; label: string; hint?: string; problem?: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {problem ? (
+        <p className="field-error" id={`${id}-note`} role="alert">
+          {problem}
+        </p>
+      ) : hint ? (
+        <p className="field-hint" id={`${id}-note`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Toggle({ id, label, checked, onChange }: { id: string; label: string; checked: boolean; onChange: (value: boolean) => void }) {
+  return (
+    <label className="toggle" htmlFor={id}>
+      <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} />
+      <span>{label}</span>
+    </label>
+  );
+}
+
+export function SettingsDialog({ initial, onClose, onSave, onSetToken }: SettingsDialogProps) {
+  const [view, setView] = useState(initial);
+  const [draft, setDraft] = useState<SettingsDraft>(() => draftFrom(initial));
+  const [token, setToken] = useState('');
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [tokenNote, setTokenNote] = useState<{ text: string; error: boolean } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const problems = draftProblems(draft);
+  const change = <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const describe = (id: string, key: keyof SettingsDraft) => ({ 'aria-invalid': problems[key] !== undefined, 'aria-describedby': `${id}-note` });
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    if (Object.keys(problems).length > 0) return;
+    const patch = patchFrom(view, draft);
+    if (Object.keys(patch).length === 0) return onClose();
+    setSaving(true);
+    const result = await onSave(patch);
+    setSaving(false);
+    if (!result.ok) return setSaveError(result.error.message);
+    setView(result.value);
+    onClose();
+  };
+
+  const applyToken = async (value: string | null) => {
+    const result = await onSetToken(value);
+    if (!result.ok) return setTokenNote({ text: result.error.message, error: true });
+    setView(result.value);
+    setToken('');
+    setTokenNote({ text: value === null ? 'Token removed.' : 'Token saved.', error: false });
+  };
+
+  return (
+    <Modal title="Settings" onClose={onClose} testId="settings-dialog">
+      <form className="form settings" onSubmit={save} noValidate>
+        <fieldset>
+          <legend>Server</legend>
+          <Field id="server-url" label="Server URL" hint="Leave empty to use the demo server built into Intake." problem={problems.serverUrl}>
+            <input
+              id="server-url"
+              type="url"
+              placeholder="https://ai.example.org/api"
+              value={draft.serverUrl}
+              onChange={(e) => change('serverUrl', e.target.value)}
+              {...describe('server-url', 'serverUrl')}
+            />
+          </Field>
+          <Toggle id="allow-http" label="Allow plain http:// to other computers (not recommended)" checked={draft.allowInsecureHttp} onChange={(v) => change('allowInsecureHttp', v)} />
+          <div className="field">
+            <label htmlFor="token">Access token</label>
+            <div className="inline">
+              <input
+                id="token"
+                type="password"
+                autoComplete="off"
+                placeholder={view.hasToken ? 'A token is set — type to replace it' : 'No token set'}
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+              />
+              <button type="button" className="btn" disabled={token === ''} onClick={() => applyToken(token)}>
+                {view.hasToken ? 'Replace' : 'Set'}
+              </button>
+              <button type="button" className="btn btn-ghost" disabled={!view.hasToken} onClick={() => applyToken(null)}>
+                Remove
+              </button>
+            </div>
+            {tokenNote && <p className={tokenNote.error ? 'field-error' : 'field-hint'}>{tokenNote.text}</p>}
+            {!view.tokenEncryptionAvailable && <p className="field-hint">This system cannot encrypt the token; it is stored only if plaintext storage is allowed.</p>}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Uploads</legend>
+          <div className="grid-2">
+            <Field id="concurrency" label="Uploads at once" problem={problems.uploadConcurrency}>
+              <input id="concurrency" inputMode="numeric" value={draft.uploadConcurrency} onChange={(e) => change('uploadConcurrency', e.target.value)} {...describe('concurrency', 'uploadConcurrency')} />
+            </Field>
+            <Field id="history" label="Finished jobs kept" problem={problems.historySize}>
+              <input id="history" inputMode="numeric" value={draft.historySize} onChange={(e) => change('historySize', e.target.value)} {...describe('history', 'historySize')} />
+            </Field>
+          </div>
+          <Field id="pattern" label="Chart number from file names (regular expression)" hint="Example: ^(\d{6})_ — the first group pre-fills the chart number." problem={problems.chartNumberPattern}>
+            <input id="pattern" spellCheck={false} className="mono" value={draft.chartNumberPattern} onChange={(e) => change('chartNumberPattern', e.target.value)} {...describe('pattern', 'chartNumberPattern')} />
+          </Field>
+          <Field id="hot-folder" label="Hot folder" hint="Files saved into this folder are uploaded automatically." problem={problems.hotFolderPath}>
+            <input id="hot-folder" spellCheck={false} value={draft.hotFolderPath} onChange={(e) => change('hotFolderPath', e.target.value)} {...describe('hot-folder', 'hotFolderPath')} />
+          </Field>
+          <Toggle id="hot-folder-on" label="Watch the hot folder" checked={draft.hotFolderEnabled} onChange={(v) => change('hotFolderEnabled', v)} />
+        </fieldset>
+
+        <fieldset>
+          <legend>Notifications and start-up</legend>
+          <Toggle id="notifications" label="Notify me when jobs finish or fail" checked={draft.notifications} onChange={(v) => change('notifications', v)} />
+          <Toggle id="chart-in-notifications" label="Show chart numbers in notifications" checked={draft.chartNumbersInNotifications} onChange={(v) => change('chartNumbersInNotifications', v)} />
+          <Toggle id="start-at-login" label="Start Intake when I log in" checked={draft.startAtLogin} onChange={(v) => change('startAtLogin', v)} />
+        </fieldset>
+
+        {saveError && (
+          <p className="form-error" role="alert">
+            {saveError}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="button" className="btn btn-ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={saving || Object.keys(problems).length > 0}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * The one line under a row's stepper: the most useful thing to say about the
+ * job right now. Retry info wins over the server message, errors win over both.
+ */
+import type { QueueJob } from '../../shared/queueJob';
+import { formatDuration } from '../displayFormat';
+
+export interface StatusLine {
+  text: string;
+  tone: 'plain' | 'warning' | 'error' | 'success';
+}
+
+export function jobStatusLine(job: QueueJob, now: number): StatusLine {
+  const server = job.server;
+  switch (job.stage) {
+    case 'queued':
+      if (job.nextUploadAt !== null) {
+        const wait = Math.max(0, job.nextUploadAt - now);
+        const why = job.error ? `${job.error.message} — ` : '';
+        return { text: `${why}upload retry ${wait > 0 ? `in ${formatDuration(wait)}` : 'now'} (attempt ${job.uploadAttempts + 1})`, tone: 'warning' };
+      }
+      return { text: 'Waiting to upload', tone: 'plain' };
+    case 'uploading':
+      return { text: job.uploadAttempts > 1 ? `Uploading, attempt ${job.uploadAttempts}` : 'Uploading', tone: 'plain' };
+    case 'tracking':
+      if (server?.status === 'failed' && server.willRetry) {
+        const of = server.maxAttempts === null ? '' : ` of ${server.maxAttempts}`;
+        const next = server.attempt === null ? '' : `, attempt ${server.attempt + 1}${of}`;
+        return { text: `Server is retrying${next}${server.message ? ` — ${server.message}` : ''}`, tone: 'warning' };
+      }
+      return { text: server?.message || 'Uploaded, waiting for the server', tone: 'plain' };
+    case 'completed':
+      return { text: server?.message || 'Completed', tone: 'success' };
+    case 'cancelled':
+      return { text: 'Cancelled', tone: 'plain' };
+    case 'failed':
+    case 'rejected': {
+      const attempts = server?.attempt != null && server.maxAttempts != null ? ` (attempt ${server.attempt} of ${server.maxAttempts})` : '';
+      return { text: `${job.error?.message ?? server?.message ?? 'Failed'}${attempts}`, tone: 'error' };
+    }
+  }
+}

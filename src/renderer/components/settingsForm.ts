@@ -1,0 +1,77 @@
+/**
+ * The settings form's draft (strings, as typed) and its conversion to a patch.
+ * Validation reuses the shared rules so the form says exactly what main would.
+ */
+import type { SettingsView } from '../../shared/ipc';
+import { chartPatternProblem, serverUrlProblem, type SettingsPatch } from '../../shared/settings';
+
+export interface SettingsDraft {
+  serverUrl: string;
+  allowInsecureHttp: boolean;
+  uploadConcurrency: string;
+  notifications: boolean;
+  chartNumbersInNotifications: boolean;
+  startAtLogin: boolean;
+  chartNumberPattern: string;
+  hotFolderPath: string;
+  hotFolderEnabled: boolean;
+  historySize: string;
+}
+
+export type DraftProblems = Partial<Record<keyof SettingsDraft, string>>;
+
+export function draftFrom(view: SettingsView): SettingsDraft {
+  return {
+    serverUrl: view.serverUrl ?? '',
+    allowInsecureHttp: view.allowInsecureHttp,
+    uploadConcurrency: String(view.uploadConcurrency),
+    notifications: view.notifications,
+    chartNumbersInNotifications: view.chartNumbersInNotifications,
+    startAtLogin: view.startAtLogin,
+    chartNumberPattern: view.chartNumberPattern ?? '',
+    hotFolderPath: view.hotFolder.path ?? '',
+    hotFolderEnabled: view.hotFolder.enabled,
+    historySize: String(view.historySize),
+  };
+}
+
+function integerProblem(value: string, min: number, max: number, what: string): string | null {
+  if (!/^\d+$/.test(value.trim())) return `${what} must be a whole number.`;
+  const n = Number(value);
+  return n < min || n > max ? `${what} must be between ${min} and ${max}.` : null;
+}
+
+export function draftProblems(draft: SettingsDraft): DraftProblems {
+  const problems: DraftProblems = {};
+  const url = draft.serverUrl.trim();
+  const urlProblem = url === '' ? null : serverUrlProblem(url, draft.allowInsecureHttp);
+  if (urlProblem) problems.serverUrl = urlProblem;
+  const concurrency = integerProblem(draft.uploadConcurrency, 1, 8, 'Uploads at once');
+  if (concurrency) problems.uploadConcurrency = concurrency;
+  const history = integerProblem(draft.historySize, 10, 100_000, 'History size');
+  if (history) problems.historySize = history;
+  const pattern = draft.chartNumberPattern === '' ? null : chartPatternProblem(draft.chartNumberPattern);
+  if (pattern) problems.chartNumberPattern = pattern;
+  if (draft.hotFolderEnabled && draft.hotFolderPath.trim() === '') problems.hotFolderPath = 'Choose the folder to watch, or turn the hot folder off.';
+  return problems;
+}
+
+/** Only what changed, so saving one field cannot overwrite another changed elsewhere. */
+export function patchFrom(view: SettingsView, draft: SettingsDraft): SettingsPatch {
+  const patch: SettingsPatch = {};
+  const serverUrl = draft.serverUrl.trim() === '' ? null : draft.serverUrl.trim();
+  if (serverUrl !== view.serverUrl) patch.serverUrl = serverUrl;
+  if (draft.allowInsecureHttp !== view.allowInsecureHttp) patch.allowInsecureHttp = draft.allowInsecureHttp;
+  if (Number(draft.uploadConcurrency) !== view.uploadConcurrency) patch.uploadConcurrency = Number(draft.uploadConcurrency);
+  if (draft.notifications !== view.notifications) patch.notifications = draft.notifications;
+  if (draft.chartNumbersInNotifications !== view.chartNumbersInNotifications) patch.chartNumbersInNotifications = draft.chartNumbersInNotifications;
+  if (draft.startAtLogin !== view.startAtLogin) patch.startAtLogin = draft.startAtLogin;
+  const pattern = draft.chartNumberPattern === '' ? null : draft.chartNumberPattern;
+  if (pattern !== view.chartNumberPattern) patch.chartNumberPattern = pattern;
+  const hotPath = draft.hotFolderPath.trim() === '' ? null : draft.hotFolderPath.trim();
+  if (hotPath !== view.hotFolder.path || draft.hotFolderEnabled !== view.hotFolder.enabled) {
+    patch.hotFolder = { path: hotPath, enabled: draft.hotFolderEnabled };
+  }
+  if (Number(draft.historySize) !== view.historySize) patch.historySize = Number(draft.historySize);
+  return patch;
+}

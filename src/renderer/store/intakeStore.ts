@@ -1,0 +1,124 @@
+/**
+ * The renderer's one store: a mirror of what main holds, fed by the bridge.
+ * It owns nothing of its own except what is on screen (the mirror, plus the
+ * pending announcement and the job main asked us to show).
+ * Components read it through useSyncExternalStore (see useIntake.ts).
+ */
+import type { ConnectionState } from '../../shared/connectionState';
+import type { IntakeBridge, QueueSnapshot } from '../../shared/ipc';
+import type { QueueChange, QueueJob } from '../../shared/queueJob';
+import { announcementsFor, summarize } from './announcements';
+import { applyChanges, sortNewestFirst } from './jobList';
+
+export interface IntakeState {
+  status: 'loading' | 'ready' | 'error';
+  loadError: string | null;
+  jobs: readonly QueueJob[];
+  connection: ConnectionState;
+  paused: boolean;
+  demoServer: boolean;
+  /** Latest polite announcement for the live region; `serial` lets equal texts be re-read. */
+  announcement: { text: string; serial: number } | null;
+  /** A job main asked us to bring into view (notification or tray click). */
+  focus: { jobId: string; serial: number } | null;
+  /** Paths main asked us to open the add dialog with (files dropped on the dock icon, …). */
+  openRequest: { paths: string[]; serial: number } | null;
+  /** Serial of the latest "show settings" request from main (tray menu); 0 = none. */
+  settingsRequest: number;
+}
+
+const INITIAL: IntakeState = {
+  status: 'loading',
+  loadError: null,
+  jobs: [],
+  connection: { state: 'connecting', reason: 'starting' },
+  paused: false,
+  demoServer: false,
+  announcement: null,
+  focus: null,
+  openRequest: null,
+  settingsRequest: 0,
+};
+
+export class IntakeStore {
+  private state: IntakeState = INITIAL;
+  private readonly listeners = new Set<() => void>();
+  private byId = new Map<string, QueueJob>();
+  private serial = 0;
+  private unsubscribers: (() => void)[] = [];
+
+  constructor(private readonly bridge: IntakeBridge) {}
+
+  readonly getState = (): IntakeState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /**
+   * Subscribe to events BEFORE asking for the snapshot, or a delta sent between
+   * the two is lost. Deltas that arrive before the snapshot are held and applied
+   * on top of it (upserts carry whole jobs, so replaying them is harmless).
+   */
+  async start(): Promise<void> {
+    let held: QueueChange[] | null = [];
+    const on = this.bridge.on.bind(this.bridge);
+    this.unsubscribers.push(
+      on('jobs', (changes) => (held ? held.push(...changes) : this.applyJobs(changes))),
+      on('connection', (connection) => this.set({ connection })),
+      on('paused', (paused) => this.set({ paused })),
+      on('focusJob', (jobId) => this.set({ focus: { jobId, serial: ++this.serial } })),
+      on('openFiles', (paths) => paths.length > 0 && this.set({ openRequest: { paths, serial: ++this.serial } })),
+      on('openSettings', () => this.set({ settingsRequest: ++this.serial })),
+    );
+    const result = await this.bridge.getSnapshot();
+    if (!result.ok) {
+      held = null;
+      this.set({ status: 'error', loadError: result.error.message });
+      return;
+    }
+    this.loadSnapshot(result.value);
+    const pending = held;
+    held = null;
+    if (pending.length > 0) this.applyJobs(pending, false);
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+    this.unsubscribers = [];
+  }
+
+  private loadSnapshot(snapshot: QueueSnapshot): void {
+    const jobs = sortNewestFirst(snapshot.jobs);
+    this.byId = new Map(jobs.map((job) => [job.id, job]));
+    this.set({
+      status: 'ready',
+      loadError: null,
+      jobs,
+      connection: snapshot.connection,
+      paused: snapshot.paused,
+      demoServer: snapshot.demoServer,
+    });
+  }
+
+  private applyJobs(changes: readonly QueueChange[], announce = true): void {
+    const messages = announce ? announcementsFor(this.byId, changes) : [];
+    const jobs = applyChanges(this.state.jobs, changes);
+    for (const change of changes) {
+      if (change.type === 'remove') this.byId.delete(change.id);
+      else this.byId.set(change.job.id, change.job);
+    }
+    const text = summarize(messages);
+    this.set({ jobs, ...(text === null ? {} : { announcement: { text, serial: ++this.serial } }) });
+  }
+
+  job(id: string): QueueJob | undefined {
+    return this.byId.get(id);
+  }
+
+  private set(patch: Partial<IntakeState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,25 @@
+/** React access to the one store. Selectors keep re-renders to what changed. */
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { IntakeBridge } from '../../shared/ipc';
+import type { IntakeState, IntakeStore } from './intakeStore';
+
+export interface IntakeContextValue {
+  store: IntakeStore;
+  bridge: IntakeBridge;
+}
+export const IntakeContext = createContext<IntakeContextValue | null>(null);
+
+function useIntakeContext(): IntakeContextValue {
+  const value = useContext(IntakeContext);
+  if (value === null) throw new Error('IntakeContext missing: wrap the app in <IntakeContext.Provider>.');
+  return value;
+}
+
+export function useBridge(): IntakeBridge {
+  return useIntakeContext().bridge;
+}
+
+export function useIntake<T>(select: (state: IntakeState) => T): T {
+  const { store } = useIntakeContext();
+  return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
