@@ -1,0 +1,20 @@
+/**
+ * The core's operator log, for a terminal: warnings and errors to stderr,
+ * debug and info dropped unless INTAKE_DEBUG is set. The core promises to
+ * pass no names, paths or chart numbers; we add none.
+ */
+import type { Logger } from '../core/clock';
+import type { TextSink } from './output/reporter';
+
+export function cliLogger(err: TextSink, verbose: boolean): Logger {
+  const write = (level: string, message: string, fields?: Record<string, unknown>) => {
+    const extra = fields !== undefined && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+    err.write(`intake: ${level}: ${message}${extra}\n`);
+  };
+  return {
+    debug: (message, fields) => verbose && write('debug', message, fields),
+    info: (message, fields) => verbose && write('info', message, fields),
+    warn: (message, fields) => write('warning', message, fields),
+    error: (message, fields) => write('error', message, fields),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * `intake resume --state-dir DIR`: finishes what a killed run left. The core
+ * queue restarts unfinished uploads with their Idempotency-Keys (so the
+ * server never makes a job twice) and re-tracks every job that has a jobId.
+ */
+import { stat } from 'node:fs/promises';
+import type { Command } from '../args';
+import type { CliIo } from '../cliIo';
+import { EXIT_USAGE } from '../exitCodes';
+import { openStateDir, readCliState } from '../stateDir';
+import { runJobs } from './runJobs';
+
+export async function resumeCommand(command: Extract<Command, { kind: 'resume' }>, io: CliIo): Promise<number> {
+  const isFolder = await stat(command.stateDir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) {
+    io.err.write(`intake: the state folder ${command.stateDir} does not exist; nothing to resume.\n`);
+    return EXIT_USAGE;
+  }
+  const stateDir = await openStateDir(command.stateDir);
+  const saved = await readCliState(stateDir.path);
+  const server = command.server ?? saved.state?.server ?? null;
+  if (server === null) {
+    if (saved.warning !== null) io.err.write(`intake: warning: ${saved.warning}\n`);
+    io.err.write('intake: this state folder does not say which server the run used; give --server URL.\n');
+    return EXIT_USAGE;
+  }
+  return runJobs(
+    {
+      server,
+      token: command.token,
+      stateDir,
+      json: command.json,
+      specs: [],
+      nothingToDo: 'Nothing to resume: every job in this state folder has finished.',
+      warnings: saved.warning !== null ? [saved.warning] : [],
+    },
+    io,
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * The common end of `upload` and `resume`: open the session (which restarts
+ * whatever a killed run left), add the new jobs, follow every job to its
+ * end, and turn the results into an exit code.
+ */
+import type { CliIo } from '../cliIo';
+import { cliLogger } from '../cliLogger';
+import { EXIT_INTERRUPTED, EXIT_JOB_FAILED, exitCodeFor } from '../exitCodes';
+import type { JobSpec } from '../jobsFile';
+import { reporterFor } from '../output/reporterFor';
+import { CliSession } from '../session';
+import { removeStateDir, writeCliState, type StateDir } from '../stateDir';
+
+export interface RunJobsOptions {
+  server: string;
+  token: string | null;
+  stateDir: StateDir;
+  json: boolean;
+  specs: JobSpec[];
+  /** Said when there was nothing to do at all (resume of a finished run). */
+  nothingToDo: string | null;
+  /** Warnings found before the session opened (e.g. a corrupt cli.json). */
+  warnings: string[];
+}
+
+export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<number> {
+  const reporter = reporterFor(options.json, io);
+  for (const warning of options.warnings) reporter.warning(warning);
+  await writeCliState(options.stateDir.path, { version: 1, server: options.server });
+  const session = await CliSession.open({
+    server: options.server,
+    token: options.token,
+    stateDir: options.stateDir.path,
+    reporter,
+    logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined),
+  });
+
+  const ids = session.unfinishedJobIds();
+  for (const spec of options.specs) {
+    if (io.interrupt.aborted) break;
+    const added = await session.enqueue(spec.chartNumber, spec.files);
+    if ('job' in added) ids.push(added.job.id);
+  }
+  if (ids.length === 0 && options.specs.length === 0 && options.nothingToDo !== null) reporter.info(options.nothingToDo);
+
+  const ended = await session.waitFor(ids, io.interrupt);
+  await session.close();
+  const results = session.resultsFor(ids);
+  reporter.close(results);
+
+  const resumeHint = options.stateDir.temporary
+    ? `The queue is saved in ${options.stateDir.path}; finish it with: intake resume --state-dir ${options.stateDir.path}`
+    : `Finish it with: intake resume --state-dir ${options.stateDir.path}`;
+  if (ended === 'interrupted') {
+    io.err.write(`intake: interrupted; unfinished jobs are saved. ${resumeHint}\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (ended === 'auth_failed') {
+    io.err.write(`intake: the server refused the token (check --token or INTAKE_TOKEN); unfinished jobs are saved. ${resumeHint}\n`);
+    return EXIT_JOB_FAILED;
+  }
+  await removeStateDir(options.stateDir);
+  return exitCodeFor(results);
+}

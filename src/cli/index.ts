@@ -1,0 +1,57 @@
+/**
+ * `intake`: the headless front end of the core. Parse, dispatch, exit code;
+ * everything else lives in commands/.
+ */
+import { systemClock } from '../core/clock';
+import { parseArgs, USAGE, type Command } from './args';
+import type { CliIo } from './cliIo';
+import { resumeCommand } from './commands/resume';
+import { uploadCommand } from './commands/upload';
+import { watchCommand } from './commands/watch';
+import { EXIT_OK, EXIT_USAGE } from './exitCodes';
+
+async function dispatch(command: Command, io: CliIo): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      io.out.write(`${USAGE}\n`);
+      return EXIT_OK;
+    case 'upload':
+      return uploadCommand(command, io);
+    case 'resume':
+      return resumeCommand(command, io);
+    case 'watch':
+      return watchCommand(command, io);
+  }
+}
+
+async function main(): Promise<number> {
+  const parsed = parseArgs(process.argv.slice(2), process.env);
+  if (!parsed.ok) {
+    process.stderr.write(`intake: ${parsed.message}\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  const interrupt = new AbortController();
+  // A second Ctrl-C while state is being saved must not kill us half-way through the write.
+  process.on('SIGINT', () => interrupt.abort());
+  return dispatch(parsed.command, {
+    out: process.stdout,
+    err: process.stderr,
+    isTTY: process.stdout.isTTY === true,
+    columns: () => process.stdout.columns ?? 80,
+    env: process.env,
+    clock: systemClock,
+    interrupt: interrupt.signal,
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Anything the core left running must not keep a finished CLI alive.
+    setTimeout(() => process.exit(code), 2000).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`intake: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,195 @@
+/**
+ * One CLI run on top of the core: the file-backed queue store, ONE
+ * ConnectionManager (one socket for every job) and the UploadQueue, with the
+ * queue's events turned into Reporter calls and job results collected.
+ */
+import { ConnectionManager } from '../core/connection/ConnectionManager';
+import { createFileQueueStore } from '../core/persistence/fileQueueStore';
+import { QueueInputError, UploadQueue, type QueueEvent } from '../core/queue/UploadQueue';
+import type { Logger } from '../core/clock';
+import type { ConnectionState } from '../shared/connectionState';
+import { isFinishedStage, type QueueJob } from '../shared/queueJob';
+import type { JobResult, Outcome, Reporter } from './output/reporter';
+
+export interface SessionOptions {
+  server: string;
+  token: string | null;
+  stateDir: string;
+  reporter: Reporter;
+  logger: Logger;
+}
+
+/** Why waiting for jobs ended early. */
+export type StopReason = 'interrupted' | 'auth_failed';
+
+export class CliSession {
+  private readonly results = new Map<string, JobResult>();
+  private readonly refused: JobResult[] = [];
+  private readonly doneListeners = new Set<(result: JobResult) => void>();
+  private readonly stopListeners = new Set<(reason: StopReason) => void>();
+  private authFailed = false;
+  private closed = false;
+
+  private constructor(
+    readonly queue: UploadQueue,
+    private readonly connection: ConnectionManager,
+    private readonly reporter: Reporter,
+  ) {}
+
+  static async open(options: SessionOptions): Promise<CliSession> {
+    const connection = new ConnectionManager({ baseUrl: options.server, token: options.token, logger: options.logger });
+    const queue = new UploadQueue({
+      server: { baseUrl: options.server, token: options.token },
+      store: createFileQueueStore(options.stateDir),
+      tracker: connection,
+      logger: options.logger,
+    });
+    const session = new CliSession(queue, connection, options.reporter);
+    // Listen before start(): start() itself reports (a corrupt state file, restored jobs finishing).
+    queue.onEvent((event) => session.onQueueEvent(event));
+    queue.onChange((changes) => {
+      for (const change of changes) if (change.type === 'upsert') session.onJobChange(change.job);
+    });
+    connection.onState((state) => session.onConnection(state));
+    await queue.start();
+    connection.start();
+    return session;
+  }
+
+  /** Enqueues one job; a job the queue refuses (bad chart, bad files) is recorded as rejected with every reason. */
+  async enqueue(chartNumber: string, files: string[]): Promise<{ job: QueueJob } | { refused: JobResult }> {
+    try {
+      return { job: await this.queue.enqueue({ chartNumber, files }) };
+    } catch (error) {
+      const refused = refusal(chartNumber, error);
+      this.refused.push(refused);
+      this.reporter.done(refused);
+      for (const listener of this.doneListeners) listener(refused);
+      return { refused };
+    }
+  }
+
+  /** Jobs a previous run left unfinished (start() has already restarted them). */
+  unfinishedJobIds(): string[] {
+    return this.queue
+      .snapshot()
+      .filter((job) => !isFinishedStage(job.stage))
+      .map((job) => job.id);
+  }
+
+  onDone(listener: (result: JobResult) => void): () => void {
+    this.doneListeners.add(listener);
+    return () => this.doneListeners.delete(listener);
+  }
+
+  /** Resolves when every id has a result, or early when interrupted or the server refuses our token. */
+  waitFor(ids: readonly string[], interrupt: AbortSignal): Promise<'done' | StopReason> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.authFailed) finish('auth_failed');
+        else if (interrupt.aborted) finish('interrupted');
+        else if (ids.every((id) => this.results.has(id))) finish('done');
+      };
+      const offDone = this.onDone(check);
+      const onStop = (): void => check();
+      this.stopListeners.add(onStop);
+      interrupt.addEventListener('abort', check);
+      const finish = (outcome: 'done' | StopReason) => {
+        offDone();
+        this.stopListeners.delete(onStop);
+        interrupt.removeEventListener('abort', check);
+        resolve(outcome);
+      };
+      check();
+    });
+  }
+
+  onStop(listener: (reason: StopReason) => void): () => void {
+    this.stopListeners.add(listener);
+    return () => this.stopListeners.delete(listener);
+  }
+
+  /** Every result so far: refused jobs and finished queue jobs, in the order they ended. */
+  allResults(): JobResult[] {
+    return [...this.refused, ...this.results.values()];
+  }
+
+  resultsFor(ids: readonly string[]): JobResult[] {
+    return [...this.refused, ...ids.flatMap((id) => this.results.get(id) ?? [])];
+  }
+
+  /** Saves the queue (running uploads are left for the next start) and closes the socket. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.close();
+    await this.connection.stop();
+  }
+
+  private onQueueEvent(event: QueueEvent): void {
+    switch (event.type) {
+      case 'queued':
+        this.reporter.queued(event.job);
+        break;
+      case 'uploaded':
+        this.reporter.uploaded(event.job);
+        break;
+      case 'phase':
+        this.reporter.phase(event.job);
+        break;
+      case 'done':
+        this.finished(event.job);
+        break;
+      case 'warning':
+        this.reporter.warning(event.message);
+        break;
+    }
+  }
+
+  private onJobChange(job: QueueJob): void {
+    if (job.stage === 'uploading' && job.upload !== null) this.reporter.progress(job);
+    // The queue keeps a job whose upload the server refused for our token waiting; a CLI run cannot fix that.
+    if (job.stage === 'queued' && job.error?.code === 'auth') this.stop();
+    if (isFinishedStage(job.stage) && !this.results.has(job.id)) this.finished(job);
+  }
+
+  private onConnection(state: ConnectionState): void {
+    this.reporter.connection(state);
+    if (state.state === 'auth_failed') this.stop();
+  }
+
+  private stop(): void {
+    if (this.authFailed) return;
+    this.authFailed = true;
+    for (const listener of [...this.stopListeners]) listener('auth_failed');
+  }
+
+  private finished(job: QueueJob): void {
+    if (this.results.has(job.id) || !isFinishedStage(job.stage)) return;
+    const result: JobResult = {
+      id: job.id,
+      chartNumber: job.chartNumber,
+      jobId: job.jobId,
+      outcome: job.stage as Outcome,
+      message: job.error?.message ?? job.server?.message ?? '',
+      reasons: [],
+    };
+    this.results.set(job.id, result);
+    this.reporter.done(result);
+    for (const listener of [...this.doneListeners]) listener(result);
+  }
+}
+
+function refusal(chartNumber: string, error: unknown): JobResult {
+  if (error instanceof QueueInputError) {
+    return {
+      id: null,
+      chartNumber,
+      jobId: null,
+      outcome: 'rejected',
+      message: error.message,
+      reasons: (error.rejected ?? []).map((file) => `${file.name}: ${file.reason}`),
+    };
+  }
+  return { id: null, chartNumber, jobId: null, outcome: 'rejected', message: `Could not queue the job: ${(error as Error).message}`, reasons: [] };
+}
