@@ -1,0 +1,77 @@
+/**
+ * The queue's pure job transitions: what a job becomes when the server says
+ * something, or when the user asks to retry. No I/O, no clock.
+ */
+import { randomUUID } from 'node:crypto';
+import { isFinal, type ServerJobState } from '../../shared/jobState';
+import { isFinishedStage, type JobFile, type QueueJob } from '../../shared/queueJob';
+
+export function newQueueJob(chartNumber: string, files: JobFile[], now: number): QueueJob {
+  return {
+    id: randomUUID(),
+    chartNumber,
+    files,
+    stage: 'queued',
+    idempotencyKey: randomUUID(),
+    jobId: null,
+    createdAt: now,
+    updatedAt: now,
+    upload: null,
+    uploadAttempts: 0,
+    nextUploadAt: null,
+    server: null,
+    error: null,
+  };
+}
+
+/** Stages in which server updates still belong to the job (a locally cancelled job ignores them). */
+export function followsServer(job: QueueJob): boolean {
+  return job.jobId !== null && (job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed');
+}
+
+/** The job after an applied server update; `finished` tells whether it just reached an end. */
+export function withServerState(job: QueueJob, state: ServerJobState): { patch: Partial<QueueJob>; finished: boolean } {
+  if (!isFinal(state)) {
+    // A newer update after a final `failed` reopens the job (the server retried after all).
+    return { patch: { server: state, stage: 'tracking', error: null }, finished: false };
+  }
+  const stage = state.status === 'completed' ? 'completed' : 'failed';
+  const error =
+    stage === 'failed' ? { code: 'server_failed', message: state.message || 'The server could not process the documents.' } : null;
+  return { patch: { server: state, stage, error }, finished: job.stage !== stage };
+}
+
+export type RetryPlan =
+  /** Locally cancelled while the server kept the job: follow it again. */
+  | { kind: 'retrack'; patch: Partial<QueueJob> }
+  | { kind: 'reupload'; patch: Partial<QueueJob> };
+
+/**
+ * Retry keeps the Idempotency-Key whenever the server may hold a job for it
+ * (a lost answer, a cancel mid-transfer, a failure after many tries), so
+ * retrying can never create a duplicate. A new key is used only when the old
+ * one is certainly useless: the server refused it (4xx, `rejected`), or the
+ * server's job for it has ended `failed` (the old key would only return that dead job).
+ * Returns null when the job is not in a stage that can be retried.
+ */
+export function planRetry(job: QueueJob): RetryPlan | null {
+  if (!isFinishedStage(job.stage) || job.stage === 'completed') return null;
+  if (job.jobId !== null && job.stage === 'cancelled' && (job.server === null || !isFinal(job.server))) {
+    return { kind: 'retrack', patch: { stage: 'tracking', error: null } };
+  }
+  const serverJobEnded = job.jobId !== null;
+  const newKey = job.stage === 'rejected' || serverJobEnded;
+  return {
+    kind: 'reupload',
+    patch: {
+      stage: 'queued',
+      idempotencyKey: newKey ? randomUUID() : job.idempotencyKey,
+      jobId: serverJobEnded ? null : job.jobId,
+      server: serverJobEnded ? null : job.server,
+      uploadAttempts: 0,
+      nextUploadAt: null,
+      upload: null,
+      error: null,
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * When the queue is written: at once (enqueue must be durable before its
+ * upload starts) or debounced (progress of state changes), one write at a
+ * time, and every request answered by a write that started after it.
+ */
+import type { Clock, TimerHandle } from '../clock';
+import type { PersistedQueue, QueueStore } from './types';
+
+export class QueuePersister {
+  private timer: TimerHandle | null = null;
+  private inFlight: Promise<void> | null = null;
+  /** A save that has not started yet; later requests join it (it will read the state when it starts). */
+  private next: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: QueueStore,
+    private readonly clock: Clock,
+    private readonly debounceMs: number,
+    private readonly state: () => PersistedQueue,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  requestSave(): void {
+    if (this.timer !== null) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      this.saveNow().catch(this.onError);
+    }, this.debounceMs);
+  }
+
+  saveNow(): Promise<void> {
+    if (this.timer !== null) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.next !== null) return this.next;
+    const previous = this.inFlight ?? Promise.resolve();
+    const run: Promise<void> = previous
+      .catch(() => undefined)
+      .then(() => {
+        this.next = null;
+        this.inFlight = run;
+        return this.store.save(this.state());
+      })
+      .finally(() => {
+        if (this.inFlight === run) this.inFlight = null;
+      });
+    this.next = run;
+    return run;
+  }
+
+  /** Writes anything pending now; resolves when the disk holds the current state. */
+  async flush(): Promise<void> {
+    if (this.timer !== null || this.next !== null) await this.saveNow();
+    else if (this.inFlight !== null) await this.inFlight.catch(() => undefined);
+  }
+
+  dispose(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

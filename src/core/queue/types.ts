@@ -1,0 +1,99 @@
+/**
+ * The UploadQueue's ports and events (the contract in notes/queue-api.md).
+ * Front ends import them from UploadQueue.ts, which re-exports this file.
+ */
+import type { RejectedFile } from '../../shared/ipc';
+import type { ServerJobState } from '../../shared/jobState';
+import type { QueueJob } from '../../shared/queueJob';
+import type { Clock, Logger } from '../clock';
+
+/** The JSON both stores keep (file for the CLI, electron-store for the app). */
+export interface PersistedQueue {
+  version: 1;
+  jobs: QueueJob[];
+  paused: boolean;
+}
+
+/** Persistence port: the CLI implements it with a JSON file, Electron with electron-store. Same JSON. */
+export interface QueueStore {
+  /** null when nothing was saved yet (or what was saved could not be read and was set aside). */
+  load(): Promise<PersistedQueue | null>;
+  /** Durable (atomic write + fsync) before resolving. */
+  save(state: PersistedQueue): Promise<void>;
+  /** Problems met while loading (e.g. a corrupt file moved aside); the queue reports each as a 'warning' event. Optional. */
+  drainWarnings?(): string[];
+}
+
+/** What the queue needs from the tracking engine (ConnectionManager implements it). */
+export interface JobTracker {
+  track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void;
+  untrack(jobId: string): void;
+  onJob(listener: (job: ServerJobState) => void): () => void;
+}
+
+export interface ServerTarget {
+  baseUrl: string;
+  token?: string | null;
+}
+
+export interface QueueTimings {
+  /** A transfer with no progress for this long is aborted and retried. Default 30 s. */
+  stallMs?: number;
+  /** Least time between two progress changes of one job. Default 100 ms (≤ 10/s). */
+  progressIntervalMs?: number;
+  /** State changes are written at most this often (enqueue is always written at once). Default 200 ms. */
+  saveDebounceMs?: number;
+  /** Upload retry backoff: first ceiling (default 1 s), doubling up to retryMaxMs (default 30 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Tries per upload before the job fails (default 8). */
+  maxUploadAttempts?: number;
+}
+
+export interface UploadQueueOptions {
+  server: ServerTarget;
+  store: QueueStore;
+  tracker: JobTracker;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+  /** Uploads at the same time; default 2. */
+  concurrency?: number;
+  /** Finished jobs kept, oldest dropped first; default 1000. */
+  historySize?: number;
+  limits?: { maxFileBytes?: number; maxFilesPerJob?: number; maxDirectoryFiles?: number };
+  timings?: QueueTimings;
+}
+
+export type QueueEvent =
+  | { type: 'queued'; job: QueueJob }
+  /** The server accepted the upload: `job.jobId` is known. */
+  | { type: 'uploaded'; job: QueueJob }
+  /** An applied server update. */
+  | { type: 'phase'; job: QueueJob }
+  /** Reached completed | failed (final) | cancelled | rejected. */
+  | { type: 'done'; job: QueueJob }
+  | { type: 'warning'; message: string };
+
+export type QueueInputErrorCode =
+  | 'invalid_chart_number'
+  | 'no_files'
+  | 'invalid_files'
+  | 'not_found'
+  | 'invalid_state'
+  | 'invalid_argument'
+  | 'storage'
+  | 'closed';
+
+/** Bad input to the queue: a specific message for the user, nothing changed. */
+export class QueueInputError extends Error {
+  readonly code: QueueInputErrorCode;
+  readonly rejected: RejectedFile[];
+
+  constructor(code: QueueInputErrorCode, message: string, rejected: RejectedFile[] = []) {
+    super(message);
+    this.name = 'QueueInputError';
+    this.code = code;
+    this.rejected = rejected;
+  }
+}

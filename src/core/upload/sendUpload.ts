@@ -1,0 +1,249 @@
+/**
+ * One upload try: a streamed multipart POST (§1), files piped from disk with
+ * back-pressure, so memory stays flat whatever the size. Never throws; every
+ * way it can end is a typed outcome the retry policy decides on.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { Clock, TimerHandle } from '../clock';
+import { errorBodySchema, uploadResponseSchema } from '../../shared/protocol';
+import { layoutMultipart, type MultipartFile } from './multipartLayout';
+
+export interface UploadFile extends MultipartFile {
+  path: string;
+}
+
+export interface SendUploadInput {
+  baseUrl: string;
+  token?: string | null;
+  idempotencyKey: string;
+  chartNumber: string;
+  files: readonly UploadFile[];
+  clock: Clock;
+  /** Abort when no byte moves (either way) for this long. */
+  stallMs: number;
+  signal?: AbortSignal;
+  /** Called with the body bytes handed to the socket so far. */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
+
+export type UploadOutcome =
+  | { kind: 'accepted'; jobId: string; httpStatus: number; serverStatus: string | null }
+  | { kind: 'http'; httpStatus: number; code: string; message: string; retryAfter: string | null }
+  | { kind: 'network'; message: string }
+  | { kind: 'stalled' }
+  | { kind: 'aborted' }
+  /** The local file changed or vanished after it was checked: retrying cannot help. */
+  | { kind: 'file'; code: 'file_missing' | 'file_changed' | 'file_unreadable'; message: string };
+
+/** Error bodies are small; anything bigger is not the JSON we expect and is cut. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+const READ_CHUNK_BYTES = 256 * 1024;
+
+export function uploadUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/documents/upload`;
+}
+
+export async function sendUpload(input: SendUploadInput): Promise<UploadOutcome> {
+  const changed = await findChangedFile(input.files);
+  if (changed !== null) return changed;
+  if (input.signal?.aborted) return { kind: 'aborted' };
+  return new Promise<UploadOutcome>((resolve) => new UploadAttempt(input, resolve).start());
+}
+
+/** Sizes were fixed at enqueue; a file that changed since would make the Content-Length a lie. */
+async function findChangedFile(files: readonly UploadFile[]): Promise<UploadOutcome | null> {
+  for (const [index, file] of files.entries()) {
+    try {
+      const info = await stat(file.path);
+      if (info.size !== file.size) {
+        return { kind: 'file', code: 'file_changed', message: `Document ${index + 1} changed size since it was added; add it again.` };
+      }
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      return missing
+        ? { kind: 'file', code: 'file_missing', message: `Document ${index + 1} was moved or deleted before it could be sent.` }
+        : { kind: 'file', code: 'file_unreadable', message: `Document ${index + 1} can no longer be read.` };
+    }
+  }
+  return null;
+}
+
+class UploadAttempt {
+  private request: ClientRequest | null = null;
+  private stallTimer: TimerHandle | null = null;
+  private settled = false;
+  private bodyDone = false;
+  private answered = false;
+  private sent = 0;
+  private readonly layout;
+
+  constructor(
+    private readonly input: SendUploadInput,
+    private readonly resolve: (outcome: UploadOutcome) => void,
+  ) {
+    this.layout = layoutMultipart(input.chartNumber, input.files);
+  }
+
+  start(): void {
+    const url = new URL(uploadUrl(this.input.baseUrl));
+    const headers: Record<string, string | number> = {
+      'Content-Type': this.layout.contentType,
+      'Content-Length': this.layout.contentLength,
+      'Idempotency-Key': this.input.idempotencyKey,
+      Accept: 'application/json',
+    };
+    if (this.input.token) headers.Authorization = `Bearer ${this.input.token}`;
+
+    const transport = url.protocol === 'https:' ? https : http;
+    const request = transport.request(url, { method: 'POST', headers });
+    this.request = request;
+    request.on('response', (response) => this.readResponse(response));
+    request.on('error', (error) => this.finish({ kind: 'network', message: describeNetworkError(error) }));
+    // 'close' before any answer: the server hung up without a word. Once an answer
+    // is being read, the response's own events decide.
+    request.on('close', () => {
+      if (!this.answered) this.finish({ kind: 'network', message: 'The server closed the connection before answering.' });
+    });
+    this.input.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.touch();
+    void this.writeBody(request);
+  }
+
+  private readonly onAbort = (): void => this.finish({ kind: 'aborted' });
+
+  private async writeBody(request: ClientRequest): Promise<void> {
+    const total = this.layout.contentLength;
+    const write = async (chunk: Buffer): Promise<boolean> => {
+      if (this.settled || request.destroyed) return false;
+      const flushed = request.write(chunk);
+      this.sent += chunk.length;
+      this.touch();
+      this.input.onProgress?.(this.sent, total);
+      if (!flushed) await drained(request);
+      return !this.settled && !request.destroyed;
+    };
+
+    for (const [index, file] of this.input.files.entries()) {
+      if (!(await write(this.layout.fileHeaders[index]!))) return;
+      let fileBytes = 0;
+      // `end` caps reading at the checked size: a file that grows meanwhile cannot overrun Content-Length.
+      const stream = createReadStream(file.path, { start: 0, end: file.size - 1, highWaterMark: READ_CHUNK_BYTES });
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          fileBytes += chunk.length;
+          if (!(await write(chunk))) return; // leaving the loop destroys the stream
+        }
+      } catch {
+        this.finish({ kind: 'file', code: 'file_unreadable', message: `Document ${index + 1} could not be read while sending.` });
+        return;
+      }
+      if (fileBytes !== file.size) {
+        this.finish({ kind: 'file', code: 'file_changed', message: `Document ${index + 1} got shorter while it was being sent; add it again.` });
+        return;
+      }
+    }
+    if (this.settled || request.destroyed) return;
+    this.bodyDone = true;
+    request.end(this.layout.closing);
+    this.sent += this.layout.closing.length;
+    this.input.onProgress?.(this.sent, total);
+    this.touch();
+  }
+
+  private readResponse(response: IncomingMessage): void {
+    this.answered = true;
+    const chunks: Buffer[] = [];
+    let length = 0;
+    response.on('data', (chunk: Buffer) => {
+      this.touch();
+      if (length < MAX_RESPONSE_BYTES) chunks.push(chunk);
+      length += chunk.length;
+    });
+    response.on('error', (error) => this.finish({ kind: 'network', message: describeNetworkError(error) }));
+    response.on('close', () => {
+      if (!response.complete) this.finish({ kind: 'network', message: 'The connection was cut while the server was answering.' });
+    });
+    response.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      this.finish(interpretResponse(response.statusCode ?? 0, text, headerValue(response.headers['retry-after'])));
+    });
+  }
+
+  /** Progress of any kind restarts the stall watchdog. */
+  private touch(): void {
+    if (this.settled) return;
+    if (this.stallTimer !== null) this.input.clock.clearTimeout(this.stallTimer);
+    this.stallTimer = this.input.clock.setTimeout(() => this.finish({ kind: 'stalled' }), this.input.stallMs);
+  }
+
+  private finish(outcome: UploadOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.stallTimer !== null) this.input.clock.clearTimeout(this.stallTimer);
+    this.input.signal?.removeEventListener('abort', this.onAbort);
+    // An early answer (e.g. 415 after the first bytes) leaves the body half sent: the socket cannot be reused.
+    if (this.request !== null && (!this.bodyDone || outcome.kind !== 'accepted')) this.request.destroy();
+    this.resolve(outcome);
+  }
+}
+
+function drained(request: ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      request.off('drain', done);
+      request.off('close', done);
+      resolve();
+    };
+    request.on('drain', done);
+    request.on('close', done);
+  });
+}
+
+function interpretResponse(status: number, text: string, retryAfter: string | null): UploadOutcome {
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: handled below by status.
+  }
+  if (status >= 200 && status < 300) {
+    const parsed = uploadResponseSchema.safeParse(body);
+    if (parsed.success) return { kind: 'accepted', jobId: parsed.data.jobId, httpStatus: status, serverStatus: parsed.data.status ?? null };
+    // Accepted or not, we cannot know the job: retrying with the same key is safe and tells us.
+    return { kind: 'http', httpStatus: 502, code: 'bad_response', message: `The server answered ${status} without a job id.`, retryAfter: null };
+  }
+  const error = errorBodySchema.safeParse(body);
+  return {
+    kind: 'http',
+    httpStatus: status,
+    code: error.success ? error.data.error : `http_${status}`,
+    message: error.success ? error.data.message : `The server answered HTTP ${status}.`,
+    retryAfter,
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (Array.isArray(value)) return value[0] ?? null;
+  return value ?? null;
+}
+
+function describeNetworkError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'The server refused the connection (is it running?).';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'The connection was reset during the upload.';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'The server name could not be resolved.';
+    case 'ETIMEDOUT':
+      return 'The connection timed out.';
+    default:
+      return `Network error (${code ?? error.message}).`;
+  }
+}
