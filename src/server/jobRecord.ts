@@ -1,0 +1,62 @@
+/**
+ * What the server keeps per job, persisted as is in jobs.json. The zod schema
+ * reads the file back after a restart; a file that does not match is moved
+ * aside, never silently dropped.
+ */
+import { z } from 'zod';
+
+export const storedDocumentSchema = z.object({
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  /** Detected from magic bytes, not from the client's content type. */
+  type: z.string(),
+  sha256: z.string(),
+  /** `/Type /Page` objects counted in the bytes; null for non-PDFs. */
+  pages: z.number().int().nonnegative().nullable(),
+  /** File name inside the job's upload folder (never the client's name: that can be anything). */
+  storedAs: z.string(),
+});
+export type StoredDocument = z.infer<typeof storedDocumentSchema>;
+
+export const phaseTimeSchema = z.object({
+  phase: z.string(),
+  attempt: z.number().int().positive(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+export type PhaseTime = z.infer<typeof phaseTimeSchema>;
+
+export const jobRecordSchema = z.object({
+  jobId: z.string(),
+  chartNumber: z.string(),
+  jobIndex: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  status: z.string(),
+  phase: z.string(),
+  message: z.string(),
+  timestamp: z.string(),
+  seq: z.number().int().nonnegative(),
+  attempt: z.number().int().nonnegative(),
+  maxAttempts: z.number().int().positive(),
+  willRetry: z.boolean(),
+  /** The phase at which the current attempt will fail, or null when it succeeds. */
+  failAtPhase: z.string().nullable(),
+  documents: z.array(storedDocumentSchema),
+  phaseTimes: z.array(phaseTimeSchema),
+  /** The exact 201 body, so an idempotent repeat answers byte-for-byte the same. */
+  uploadResponse: z.record(z.string(), z.unknown()),
+});
+export type JobRecord = z.infer<typeof jobRecordSchema>;
+
+export const storeFileSchema = z.object({
+  version: z.literal(1),
+  nextJobIndex: z.number().int().nonnegative(),
+  jobs: z.array(jobRecordSchema),
+  idempotencyKeys: z.record(z.string(), z.string()),
+});
+export type StoreFile = z.infer<typeof storeFileSchema>;
+
+/** Completed, or failed with no retry left: the pipeline has nothing more to do. */
+export function isJobFinished(job: Pick<JobRecord, 'status' | 'willRetry'>): boolean {
+  return job.status === 'completed' || (job.status === 'failed' && !job.willRetry);
+}

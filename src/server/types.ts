@@ -1,0 +1,79 @@
+/**
+ * The reference server's public types (see index.ts). Other helpers code
+ * against exactly these, so change them only by adding.
+ */
+export interface ServerLimits {
+  /** Largest accepted document, bytes (413 beyond). */
+  maxFileBytes?: number;
+  /** Most documents in one upload (413 beyond). */
+  maxFiles?: number;
+  /** Largest whole upload request body, bytes (413 beyond). */
+  maxRequestBytes?: number;
+  /** Largest client WebSocket frame the server reads; larger ones get an `error` frame. */
+  maxFrameBytes?: number;
+  /** Most jobs one WebSocket connection may follow at once. */
+  maxSubscriptionsPerConnection?: number;
+}
+
+export interface ReferenceServerOptions {
+  port?: number;
+  host?: string;
+  phaseMs?: number;
+  pingMs?: number;
+  failRate?: number;
+  maxAttempts?: number;
+  /** Deterministic failure plan: how many attempts of this job fail before one succeeds (>= maxAttempts = fails for good). Overrides failRate. */
+  failPlan?: (info: { chartNumber: string; jobIndex: number }) => number;
+  token?: string | null;
+  dataDir?: string;
+  snapshot?: boolean;
+  webSocket?: boolean;
+  limits?: ServerLimits;
+  log?: (line: string) => void;
+  random?: () => number;
+}
+
+export type UploadFault =
+  | { kind: 'status'; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
+  | { kind: 'stall' }
+  | { kind: 'reset'; afterBytes: number };
+
+export interface ServerStats {
+  httpRequests: number;
+  requestsByRoute: Record<string, number>;
+  wsConnections: number;
+  uploadsAccepted: number;
+}
+
+export interface JobSummary {
+  jobId: string;
+  chartNumber: string;
+  status: string;
+  phase: string;
+  seq: number;
+}
+
+export interface ReferenceServer {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly port: number;
+  setSnapshot(on: boolean): void;
+  setWebSocket(on: boolean): void;
+  dropAllSockets(): void;
+  silenceSockets(): void;
+  setPingReplies(on: boolean): void;
+  injectUploadFaults(...faults: UploadFault[]): void;
+  readonly stats: ServerStats;
+  jobs(): JobSummary[];
+  emitStatus?(jobId: string, status: string, phase: string, message?: string): void;
+  close(): Promise<void>;
+}
+
+/** Defaults of every limit, chosen for a demo backend on a desktop. */
+export const DEFAULT_LIMITS: Required<ServerLimits> = {
+  maxFileBytes: 512 * 1024 * 1024,
+  maxFiles: 100,
+  maxRequestBytes: 1024 * 1024 * 1024,
+  maxFrameBytes: 64 * 1024,
+  maxSubscriptionsPerConnection: 10_000,
+};
