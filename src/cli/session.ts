@@ -154,6 +154,8 @@ export class CliSession {
   }
 
   private onConnection(state: ConnectionState): void {
+    // Our own close() stops the connection; that is not news for the user.
+    if (this.closed) return;
     this.reporter.connection(state);
     if (state.state === 'auth_failed') this.stop();
   }
@@ -182,14 +184,10 @@ export class CliSession {
 
 function refusal(chartNumber: string, error: unknown): JobResult {
   if (error instanceof QueueInputError) {
-    return {
-      id: null,
-      chartNumber,
-      jobId: null,
-      outcome: 'rejected',
-      message: error.message,
-      reasons: (error.rejected ?? []).map((file) => `${file.name}: ${file.reason}`),
-    };
+    const reasons = (error.rejected ?? []).map((file) => `${file.name}: ${file.reason}`);
+    // The queue's message lists the files again after its first line; the reasons carry them once.
+    const message = reasons.length > 0 ? (error.message.split('\n')[0] ?? error.message).replace(/:$/, '.') : error.message;
+    return { id: null, chartNumber, jobId: null, outcome: 'rejected', message, reasons };
   }
   return { id: null, chartNumber, jobId: null, outcome: 'rejected', message: `Could not queue the job: ${(error as Error).message}`, reasons: [] };
 }
