@@ -1,0 +1,69 @@
+/**
+ * Which backend the core talks to. With no server configured (first run),
+ * the bundled reference server runs in-process on a loopback port and is
+ * labelled "demo"; configuring a real server stops it. Switching never
+ * restarts the app: the caller hands the new URL to the queue and the
+ * connection manager.
+ */
+import type { Logger } from '../../core/clock';
+
+export interface DemoServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export type StartDemoServer = (options: { port: 0; dataDir: string }) => Promise<DemoServer>;
+
+export interface Backend {
+  baseUrl: string;
+  demo: boolean;
+}
+
+export class BackendSelector {
+  private demo: DemoServer | null = null;
+  private starting: Promise<DemoServer> | null = null;
+
+  constructor(
+    private readonly startDemoServer: StartDemoServer,
+    private readonly demoDataDir: string,
+    private readonly logger: Logger,
+  ) {}
+
+  get demoRunning(): boolean {
+    return this.demo !== null;
+  }
+
+  /** The backend for this server URL (null = demo). Starts or stops the demo server as needed. */
+  async select(serverUrl: string | null): Promise<Backend> {
+    if (serverUrl === null) {
+      const demo = await this.ensureDemo();
+      return { baseUrl: demo.url, demo: true };
+    }
+    await this.stopDemo();
+    return { baseUrl: serverUrl, demo: false };
+  }
+
+  async close(): Promise<void> {
+    await this.stopDemo();
+  }
+
+  private async ensureDemo(): Promise<DemoServer> {
+    if (this.demo) return this.demo;
+    // Two quick selects must not start two servers.
+    this.starting ??= this.startDemoServer({ port: 0, dataDir: this.demoDataDir }).finally(() => {
+      this.starting = null;
+    });
+    this.demo = await this.starting;
+    this.logger.info('Demo server started on loopback');
+    return this.demo;
+  }
+
+  private async stopDemo(): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
+    const demo = this.demo;
+    this.demo = null;
+    if (!demo) return;
+    await demo.close();
+    this.logger.info('Demo server stopped');
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Starts Intake once Electron is ready: stores, backend, core, window, tray,
+ * notifications, IPC and OS events, in that order. Everything here is wiring;
+ * the pieces are tested on their own and together over a fake electron.
+ */
+import { join } from 'node:path';
+import { app, dialog, ipcMain, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
+import type { Clock, Logger } from '../core/clock';
+import { pathsFromArgv } from '../core/desktop/launchArgs';
+import type { Settings } from '../shared/settings';
+import { BackendSelector, type StartDemoServer } from './backend/backendSelector';
+import type { CallLog } from './callLog';
+import type { ConnectionPort, NotificationDecision, QueuePort } from './corePorts';
+import { registerHandlers } from './ipc/registerHandlers';
+import { createSenderGuard } from './ipc/senderGuard';
+import { DesktopNotifier } from './notifications/desktopNotifier';
+import type { QueueStore } from '../core/queue/UploadQueue';
+import { createElectronQueueStore } from './persistence/electronQueueStore';
+import type { KeyValueStore } from './persistence/keyValueStore';
+import { SettingsRepository } from './persistence/settingsRepository';
+import { IntakeShell } from './shell/IntakeShell';
+import { watchNetwork } from './system/networkWatch';
+import { TrayController } from './tray/trayController';
+import { serveAppProtocol } from './window/appProtocol';
+import { hardenSession, hardenWebContents } from './window/contentSecurity';
+import { MainWindowController } from './window/mainWindow';
+
+export interface CoreParts {
+  queue: QueuePort;
+  connection: ConnectionPort;
+  /** The core's notification policy, fed by the queue: decisions to show. */
+  onNotification: (listener: (decision: NotificationDecision) => void) => () => void;
+}
+
+export interface CreateCoreOptions {
+  baseUrl: string;
+  token: string | null;
+  store: QueueStore;
+  settings: () => Settings;
+  clock: Clock;
+  logger: Logger;
+}
+export type CreateCore = (options: CreateCoreOptions) => CoreParts;
+
+export interface BootstrapOptions {
+  createCore: CreateCore;
+  startDemoServer: StartDemoServer;
+  openStore: (name: 'settings' | 'queue', directory: string) => KeyValueStore;
+  paths: { preload: string; renderer: string; trayIcons: string; appIcon?: string };
+  devServerUrl: string | null;
+  /** The app's own argv entries (executable, app folder) that are never documents. */
+  argvIgnore: string[];
+  clock: Clock;
+  logger: Logger;
+  callLog: CallLog | null;
+  /** Files that arrived through macOS open-file before ready. */
+  earlyFiles: string[];
+  /** This launch's command line and working directory (process.argv, process.cwd()). */
+  argv: string[];
+  cwd: string;
+}
+
+export interface RunningIntake {
+  shell: IntakeShell;
+  window: MainWindowController;
+  core: CoreParts;
+}
+
+export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
+  const { logger, clock } = o;
+  hardenSession(session.defaultSession);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, logger));
+  if (!o.devServerUrl) serveAppProtocol(protocol, o.paths.renderer);
+
+  const userData = app.getPath('userData');
+  const settings = new SettingsRepository(o.openStore('settings', userData), safeStorage, logger);
+  const backend = new BackendSelector(o.startDemoServer, join(userData, 'demo-server'), logger);
+  const firstBackend = await backend.select(settings.settings.serverUrl);
+  const core = o.createCore({
+    baseUrl: firstBackend.baseUrl,
+    token: settings.token(),
+    store: createElectronQueueStore(o.openStore('queue', userData)),
+    settings: () => settings.settings,
+    clock,
+    logger,
+  });
+
+  let intake: IntakeShell | null = null;
+  const window = new MainWindowController({
+    preloadPath: o.paths.preload,
+    devServerUrl: o.devServerUrl,
+    ...(o.paths.appIcon ? { iconPath: o.paths.appIcon } : {}),
+    bounds: { load: () => settings.windowBounds(), save: (bounds) => settings.saveWindowBounds(bounds) },
+    isQuitting: () => intake?.isQuitting ?? false,
+    onHiddenToTray: () => intake?.hiddenToTray(),
+    onSeen: () => intake?.markSeen(),
+    logger,
+  });
+  const tray = new TrayController({
+    iconDir: o.paths.trayIcons,
+    template: process.platform === 'darwin',
+    onAction: (action) => intake?.trayAction(action),
+    onJob: (id) => intake?.focusJob(id),
+  });
+  const notifier = new DesktopNotifier({ onClick: (jobIds) => intake?.focusJob(jobIds[0]), logger });
+  if (o.callLog) instrument(tray, notifier, o.callLog);
+
+  intake = new IntakeShell({
+    app,
+    queue: core.queue,
+    connection: core.connection,
+    settings,
+    backend,
+    backendAtStart: firstBackend,
+    window,
+    tray,
+    notifier,
+    clock,
+    logger,
+    pickFiles: async () => {
+      const options = {
+        title: 'Add documents',
+        properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>,
+        filters: [{ name: 'Documents', extensions: ['pdf', 'tif', 'tiff', 'png', 'jpg', 'jpeg'] }],
+      };
+      const parent = window.window;
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
+    showItemInFolder: (path) => shell.showItemInFolder(path),
+  });
+  const running = intake;
+
+  registerHandlers(ipcMain, {
+    handlers: running.handlers,
+    isTrustedSender: createSenderGuard(() => window.window, { devServerUrl: o.devServerUrl }),
+    logger,
+  });
+
+  await core.queue.start();
+  core.connection.start();
+  running.attach();
+  core.onNotification((decision) => running.notify(decision));
+  const stopWatch = watchNetwork({ powerMonitor, net, clock, nudge: () => core.connection.nudge() });
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    running.openFiles(pathsFromArgv(argv, { workingDirectory, ignore: o.argvIgnore }));
+  });
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    running.openFiles([path]);
+  });
+  app.on('activate', () => window.show());
+  // A tray app keeps running with no window; quitting is explicit (tray or menu).
+  app.on('window-all-closed', () => undefined);
+  let shutDown = false;
+  app.on('before-quit', (event) => {
+    if (shutDown) return;
+    // Electron does not wait for promises here: hold the quit, finish writing, then quit again.
+    event.preventDefault();
+    stopWatch();
+    running
+      .shutdown()
+      .catch((error: unknown) => logger.error('Shutdown did not finish cleanly', { error: (error as Error)?.name }))
+      .finally(() => {
+        shutDown = true;
+        app.quit();
+      });
+  });
+
+  const launchFiles = [...o.earlyFiles, ...pathsFromArgv(o.argv, { workingDirectory: o.cwd, ignore: o.argvIgnore })];
+  const openedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin === true;
+  if (launchFiles.length > 0) running.openFiles(launchFiles);
+  else if (!openedAtLogin) window.show();
+  return { shell: running, window, core };
+}
+
+function instrument(tray: TrayController, notifier: DesktopNotifier, log: CallLog): void {
+  const render = tray.render.bind(tray);
+  tray.render = (model) => {
+    log('tray', { icon: model.icon, tooltip: model.tooltip, menuItems: model.menu.length });
+    render(model);
+  };
+  const show = notifier.show.bind(notifier);
+  notifier.show = (decision) => {
+    log('notification', { kind: decision.kind, jobs: decision.jobIds.length });
+    show(decision);
+  };
+}

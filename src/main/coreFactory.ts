@@ -1,0 +1,30 @@
+/**
+ * The real core behind the shell: one ConnectionManager (the job tracker)
+ * and one UploadQueue over the electron-store queue store, plus the core's
+ * notification policy fed by the queue's events.
+ */
+import { ConnectionManager } from '../core/connection/ConnectionManager';
+import { UploadQueue } from '../core/queue/UploadQueue';
+import type { CoreParts, CreateCoreOptions } from './bootstrap';
+import { attachNotificationPolicy } from './notifications/notificationFeed';
+
+export function createCore(options: CreateCoreOptions): CoreParts {
+  const { baseUrl, token, store, clock, logger } = options;
+  const connection = new ConnectionManager({ baseUrl, token, clock, logger });
+  const settings = options.settings();
+  const queue = new UploadQueue({
+    server: { baseUrl, token },
+    store,
+    tracker: connection,
+    clock,
+    logger,
+    concurrency: settings.uploadConcurrency,
+    historySize: settings.historySize,
+  });
+  return {
+    queue,
+    connection,
+    onNotification: (listener) =>
+      attachNotificationPolicy({ queue, clock, chartNumbers: () => options.settings().chartNumbersInNotifications, onDecision: listener }),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Electron entry point. Only what must happen before 'ready' lives here (the
+ * privileged scheme, the single-instance lock, early open-file events); the
+ * rest is bootstrap.ts.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, protocol } from 'electron';
+import { systemClock } from '../core/clock';
+import { startReferenceServer } from '../server/index';
+import { bootstrap } from './bootstrap';
+import { openCallLog } from './callLog';
+import { createCore } from './coreFactory';
+import { createConsoleLogger } from './consoleLogger';
+import { openElectronKeyValueStore } from './persistence/electronKeyValueStore';
+import { registerAppScheme } from './window/appProtocol';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const logger = createConsoleLogger();
+
+// Test hook (unpackaged builds only): a throwaway profile for the smoke test.
+if (!app.isPackaged && process.env.INTAKE_USER_DATA) app.setPath('userData', resolve(process.env.INTAKE_USER_DATA));
+
+registerAppScheme(protocol);
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Intake is running: it receives our argv through 'second-instance'.
+  app.quit();
+} else {
+  const earlyFiles: string[] = [];
+  const collectEarly = (event: Electron.Event, path: string) => {
+    event.preventDefault();
+    earlyFiles.push(path);
+  };
+  app.on('open-file', collectEarly);
+
+  app
+    .whenReady()
+    .then(() => {
+      app.removeListener('open-file', collectEarly);
+      const resources = app.isPackaged ? process.resourcesPath : resolve(app.getAppPath(), 'resources');
+      return bootstrap({
+        createCore,
+        startDemoServer: (options) => startReferenceServer({ ...options, log: () => undefined }),
+        openStore: (name, directory) => openElectronKeyValueStore(name, directory, (message) => logger.warn(message)),
+        paths: {
+          preload: resolve(here, '../preload/index.cjs'),
+          renderer: resolve(here, '../renderer'),
+          trayIcons: resolve(resources, 'tray'),
+          appIcon: app.isPackaged ? undefined : resolve(resources, 'icon.png'),
+        },
+        devServerUrl: app.isPackaged ? null : (process.env.ELECTRON_RENDERER_URL ?? null),
+        argvIgnore: [process.execPath, app.getAppPath(), ...(app.isPackaged || !process.argv[1] ? [] : [process.argv[1]])],
+        clock: systemClock,
+        logger,
+        callLog: openCallLog(process.env.INTAKE_TEST_CALL_LOG, app.isPackaged),
+        earlyFiles,
+        argv: process.argv,
+        cwd: process.cwd(),
+      });
+    })
+    .catch((error: unknown) => {
+      logger.error('Intake could not start', { error: (error as Error)?.message ?? String(error) });
+      app.exit(1);
+    });
+}

@@ -1,0 +1,102 @@
+/**
+ * Settings, the server token and small UI memory (window bounds, hints shown),
+ * kept in the settings store. The token is encrypted with safeStorage and kept
+ * as base64 ciphertext; it leaves this class only towards the core, never
+ * towards the renderer (view() carries `hasToken`).
+ */
+import type { SafeStorage } from 'electron';
+import type { Logger } from '../../core/clock';
+import { applySettingsPatch, settingsFromStored, type SettingsUpdate } from '../../core/desktop/settingsUpdate';
+import type { SettingsView } from '../../shared/ipc';
+import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '../../shared/settings';
+import type { KeyValueStore } from './keyValueStore';
+
+type StoredToken = { kind: 'safeStorage'; data: string } | { kind: 'plaintext'; data: string };
+
+export class TokenStorageError extends Error {
+  override name = 'TokenStorageError';
+}
+
+export class SettingsRepository {
+  private current: Settings;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>,
+    private readonly logger: Logger,
+  ) {
+    this.current = settingsFromStored(store.get('settings'), DEFAULT_SETTINGS);
+  }
+
+  get settings(): Settings {
+    return this.current;
+  }
+
+  update(patch: SettingsPatch): SettingsUpdate {
+    const result = applySettingsPatch(this.current, patch);
+    if (!result.ok) return result;
+    this.current = result.settings;
+    this.store.set('settings', this.current);
+    return result;
+  }
+
+  view(): SettingsView {
+    return { ...this.current, hasToken: this.store.get('token') !== undefined, tokenEncryptionAvailable: this.encryptionAvailable() };
+  }
+
+  token(): string | null {
+    const stored = this.store.get('token') as StoredToken | undefined;
+    if (!stored || typeof stored !== 'object') return null;
+    if (stored.kind === 'plaintext') return typeof stored.data === 'string' ? stored.data : null;
+    try {
+      return this.safeStorage.decryptString(Buffer.from(stored.data, 'base64'));
+    } catch {
+      // The OS keyring changed (new user profile, restored backup): the user must enter it again.
+      this.logger.warn('Stored server token could not be decrypted; it must be entered again');
+      return null;
+    }
+  }
+
+  /** Throws TokenStorageError with a message for the user when the token cannot be stored safely. */
+  setToken(token: string | null): void {
+    if (token === null) {
+      this.store.delete('token');
+      return;
+    }
+    if (this.encryptionAvailable()) {
+      const data = this.safeStorage.encryptString(token).toString('base64');
+      this.store.set('token', { kind: 'safeStorage', data } satisfies StoredToken);
+      return;
+    }
+    if (!this.current.allowPlaintextToken) {
+      throw new TokenStorageError(
+        'This computer offers no secure storage for the token (no keyring). Turn on "Store the token unencrypted" in Settings to keep it anyway.',
+      );
+    }
+    this.store.set('token', { kind: 'plaintext', data: token } satisfies StoredToken);
+  }
+
+  windowBounds(): unknown {
+    return this.store.get('windowBounds');
+  }
+
+  saveWindowBounds(bounds: { x: number; y: number; width: number; height: number }): void {
+    this.store.set('windowBounds', bounds);
+  }
+
+  /** True the first time only: for one-time hints ("Intake keeps running in the tray"). */
+  takeHint(name: 'closeToTray'): boolean {
+    const key = `hintShown.${name}`;
+    if (this.store.get(key) === true) return false;
+    this.store.set(key, true);
+    return true;
+  }
+
+  private encryptionAvailable(): boolean {
+    try {
+      return this.safeStorage.isEncryptionAvailable();
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The running app: wires the core (queue + connection) to the window, the
+ * tray, notifications, the dock badge and the settings. Every decision it
+ * makes is delegated to a pure function in core; this class only connects.
+ */
+import type { App } from 'electron';
+import type { Clock, Logger, TimerHandle } from '../../core/clock';
+import { ChangeBatcher } from '../../core/tray/changeBatcher';
+import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
+import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
+import type { SettingsPatch } from '../../shared/settings';
+import type { BackendSelector } from '../backend/backendSelector';
+import type { ConnectionPort, NotificationDecision, QueuePort } from '../corePorts';
+import type { DesktopNotifier } from '../notifications/desktopNotifier';
+import { IpcFailure } from '../ipc/ipcFailure';
+import type { IpcHandlers } from '../ipc/registerHandlers';
+import { TokenStorageError, type SettingsRepository } from '../persistence/settingsRepository';
+import type { TrayController } from '../tray/trayController';
+import type { MainWindowController } from '../window/mainWindow';
+import { createIntakeHandlers } from './intakeHandlers';
+
+export const TRAY_REFRESH_MS = 250;
+
+export interface IntakeShellOptions {
+  app: Pick<App, 'setBadgeCount' | 'setLoginItemSettings' | 'quit'>;
+  queue: QueuePort;
+  connection: ConnectionPort;
+  settings: SettingsRepository;
+  backend: BackendSelector;
+  /** The backend in use at start (from BackendSelector.select). */
+  backendAtStart: { baseUrl: string; demo: boolean };
+  window: MainWindowController;
+  tray: TrayController;
+  notifier: DesktopNotifier;
+  clock: Clock;
+  logger: Logger;
+  pickFiles: () => Promise<string[]>;
+  showItemInFolder: (path: string) => void;
+}
+
+export class IntakeShell {
+  readonly handlers: IpcHandlers;
+  private readonly batcher: ChangeBatcher;
+  private readonly unsubscribe: Array<() => void> = [];
+  private demoServer: boolean;
+  private baseUrl: string;
+  private seenUntil: number;
+  private trayTimer: TimerHandle | null = null;
+  private badge = -1;
+  private quitting = false;
+
+  constructor(private readonly o: IntakeShellOptions) {
+    this.demoServer = o.backendAtStart.demo;
+    this.baseUrl = o.backendAtStart.baseUrl;
+    this.seenUntil = o.clock.now();
+    this.batcher = new ChangeBatcher({ clock: o.clock, deliver: (changes) => o.window.send('jobs', changes) });
+    this.handlers = createIntakeHandlers({
+      queue: () => o.queue,
+      snapshot: () => this.snapshot(),
+      settingsView: () => o.settings.view(),
+      updateSettings: (patch) => this.updateSettings(patch),
+      setToken: (token) => this.setToken(token),
+      pickFiles: o.pickFiles,
+      showItemInFolder: o.showItemInFolder,
+      setPaused: (paused) => this.setPaused(paused),
+    });
+  }
+
+  /** Subscribes to the core; call once, after the queue has started. */
+  attach(): void {
+    const { o } = this;
+    this.unsubscribe.push(
+      o.queue.onChange((changes) => {
+        this.batcher.push(changes);
+        this.scheduleTray();
+      }),
+      o.queue.onEvent((event) => {
+        if (event.type === 'warning' && event.message) o.logger.warn(event.message);
+      }),
+      o.connection.onState((state) => {
+        o.window.send('connection', state);
+        this.scheduleTray();
+      }),
+    );
+    this.refreshTray();
+  }
+
+  get isQuitting(): boolean {
+    return this.quitting;
+  }
+
+  snapshot(): QueueSnapshot {
+    return { jobs: this.o.queue.snapshot(), connection: this.o.connection.state, paused: this.o.queue.paused, demoServer: this.demoServer };
+  }
+
+  /** The user looked at the window: failures so far are no longer "unseen" in the tray. */
+  markSeen(): void {
+    this.seenUntil = this.o.clock.now();
+    this.scheduleTray();
+  }
+
+  notify(decision: NotificationDecision): void {
+    if (!this.o.settings.settings.notifications) return;
+    this.o.notifier.show(decision);
+  }
+
+  /** A notification or a tray job entry was clicked. */
+  focusJob(id: string | undefined): void {
+    this.o.window.show();
+    if (id !== undefined) this.o.window.send('focusJob', id);
+  }
+
+  /** Files handed over by the OS (second launch, open-file): the renderer asks for the chart number. */
+  openFiles(paths: string[]): void {
+    if (paths.length === 0) {
+      this.o.window.show();
+      return;
+    }
+    this.o.window.show();
+    this.o.window.send('openFiles', paths);
+  }
+
+  trayAction(action: TrayAction): void {
+    switch (action) {
+      case 'show':
+        this.o.window.show();
+        return;
+      case 'pause':
+        return this.setPaused(true);
+      case 'resume':
+        return this.setPaused(false);
+      case 'settings':
+        this.o.window.show();
+        this.o.window.send('openSettings', null);
+        return;
+      case 'quit':
+        return this.quit();
+    }
+  }
+
+  /** The close button hid the window: say so once, or users think the app quit. */
+  hiddenToTray(): void {
+    if (this.o.settings.takeHint('closeToTray')) {
+      this.o.notifier.inform('Intake is still running', 'Uploads continue in the background. Use the tray icon to open Intake or quit it.');
+    }
+  }
+
+  quit(): void {
+    this.quitting = true;
+    this.o.app.quit();
+  }
+
+  /** Called from before-quit: flush what the renderer and the disk must see, stop the core. */
+  async shutdown(): Promise<void> {
+    this.quitting = true;
+    this.batcher.flush();
+    this.batcher.dispose();
+    for (const off of this.unsubscribe.splice(0)) off();
+    if (this.trayTimer !== null) this.o.clock.clearTimeout(this.trayTimer);
+    this.o.window.saveBounds();
+    this.o.notifier.dispose();
+    await Promise.allSettled([this.o.queue.close(), this.o.connection.stop()]);
+    await this.o.backend.close().catch(() => undefined);
+    this.o.tray.destroy();
+  }
+
+  private setPaused(paused: boolean): void {
+    if (paused) this.o.queue.pauseAll();
+    else this.o.queue.resumeAll();
+    this.o.window.send('paused', this.o.queue.paused);
+    this.scheduleTray();
+  }
+
+  private async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
+    const { o } = this;
+    const before = o.settings.settings;
+    const result = o.settings.update(patch);
+    if (!result.ok) throw new IpcFailure('invalid_request', result.message);
+    const changed = new Set(result.changed);
+    if (changed.has('serverUrl')) await this.switchServer(result.settings.serverUrl, before.serverUrl);
+    if (changed.has('uploadConcurrency')) o.queue.setConcurrency(result.settings.uploadConcurrency);
+    if (changed.has('historySize')) o.queue.setHistorySize(result.settings.historySize);
+    if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
+    if (changed.has('chartNumbersInNotifications')) this.scheduleTray();
+    return o.settings.view();
+  }
+
+  private async switchServer(serverUrl: string | null, previous: string | null): Promise<void> {
+    const { o } = this;
+    let backend;
+    try {
+      backend = await o.backend.select(serverUrl);
+    } catch {
+      o.settings.update({ serverUrl: previous });
+      throw new IpcFailure('unavailable', 'The demo server could not be started; the previous server stays in use.');
+    }
+    const token = o.settings.token();
+    o.queue.setServer({ baseUrl: backend.baseUrl, token });
+    o.connection.setServer(backend.baseUrl);
+    this.demoServer = backend.demo;
+    this.baseUrl = backend.baseUrl;
+    o.logger.info(backend.demo ? 'Switched to the demo server' : 'Switched to the configured server');
+  }
+
+  private async setToken(token: string | null): Promise<SettingsView> {
+    const { o } = this;
+    try {
+      o.settings.setToken(token);
+    } catch (error) {
+      if (error instanceof TokenStorageError) throw new IpcFailure('invalid_request', error.message);
+      throw error;
+    }
+    o.connection.setToken(token);
+    o.queue.setServer({ baseUrl: this.baseUrl, token });
+    return o.settings.view();
+  }
+
+  private scheduleTray(): void {
+    if (this.trayTimer !== null || this.quitting) return;
+    this.trayTimer = this.o.clock.setTimeout(() => {
+      this.trayTimer = null;
+      this.refreshTray();
+    }, TRAY_REFRESH_MS);
+  }
+
+  private refreshTray(): void {
+    const { o } = this;
+    const jobs = o.queue.snapshot();
+    o.tray.render(
+      trayModel({
+        jobs,
+        connection: o.connection.state,
+        paused: o.queue.paused,
+        seenUntil: this.seenUntil,
+        showChartNumbers: o.settings.settings.chartNumbersInNotifications,
+      }),
+    );
+    const open = openJobCount(jobs);
+    if (open !== this.badge) {
+      this.badge = open;
+      o.app.setBadgeCount(open); // false where unsupported (most Linux desktops): nothing else to do
+    }
+  }
+}

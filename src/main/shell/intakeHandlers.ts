@@ -1,0 +1,107 @@
+/**
+ * The implementation of every IPC call, in terms of the core and the shell's
+ * services. Payloads arrive validated by their schema (registerHandlers.ts);
+ * what a schema cannot know (a job exists, a path is absolute, a state allows
+ * the action) is checked here and answered with a typed IpcFailure.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { QueueInputError } from '../../core/queue/UploadQueue';
+import { chartNumberProblem } from '../../shared/protocol';
+import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
+import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
+import type { SettingsPatch } from '../../shared/settings';
+import type { QueuePort } from '../corePorts';
+import { IpcFailure } from '../ipc/ipcFailure';
+import type { IpcHandlers } from '../ipc/registerHandlers';
+
+export interface HandlerServices {
+  queue: () => QueuePort;
+  snapshot: () => QueueSnapshot;
+  settingsView: () => SettingsView;
+  updateSettings: (patch: SettingsPatch) => Promise<SettingsView>;
+  setToken: (token: string | null) => Promise<SettingsView>;
+  pickFiles: () => Promise<string[]>;
+  /** Shows a file in the OS file manager (shell.showItemInFolder). */
+  showItemInFolder: (path: string) => void;
+  setPaused: (paused: boolean) => void;
+}
+
+export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
+  const job = (id: string): QueueJob => {
+    const found = services.queue().get(id);
+    if (!found) throw new IpcFailure('not_found', 'That job is no longer in the queue.');
+    return found;
+  };
+  return {
+    inspectFiles: async (paths) => services.queue().inspect(absolutePaths(paths)),
+    enqueue: async ({ chartNumber, files }) => {
+      const problem = chartNumberProblem(chartNumber);
+      if (problem) throw new IpcFailure('invalid_request', problem);
+      try {
+        return await services.queue().enqueue({ chartNumber, files: absolutePaths(files) });
+      } catch (error) {
+        throw asQueueFailure(error);
+      }
+    },
+    pickFiles: () => services.pickFiles(),
+    cancel: (id) => {
+      if (isFinishedStage(job(id).stage)) throw new IpcFailure('invalid_request', 'That job has already finished; there is nothing to cancel.');
+      queueCall(() => services.queue().cancel(id));
+    },
+    retry: (id) => {
+      const stage = job(id).stage;
+      if (stage !== 'failed' && stage !== 'rejected' && stage !== 'cancelled') {
+        throw new IpcFailure('invalid_request', 'Only a failed, rejected or cancelled job can be retried.');
+      }
+      queueCall(() => services.queue().retry(id));
+    },
+    remove: (id) => {
+      job(id);
+      queueCall(() => services.queue().remove(id));
+    },
+    clearFinished: () => services.queue().clearFinished(),
+    pauseAll: () => services.setPaused(true),
+    resumeAll: () => services.setPaused(false),
+    getSnapshot: () => services.snapshot(),
+    getResults: async (id) => {
+      if (job(id).stage !== 'completed') throw new IpcFailure('invalid_request', 'Results exist only for a completed job.');
+      try {
+        return await services.queue().getResults(id);
+      } catch (error) {
+        if (error instanceof IpcFailure) throw error;
+        throw new IpcFailure('unavailable', 'The server did not return the results; try again in a moment.');
+      }
+    },
+    getSettings: () => services.settingsView(),
+    updateSettings: (patch) => services.updateSettings(patch),
+    setToken: (token) => services.setToken(token),
+    revealFiles: (id) => {
+      // The path comes from the queue, never from the renderer.
+      const first = job(id).files.find((file) => existsSync(file.path));
+      if (!first) throw new IpcFailure('not_found', 'The files of this job are no longer where they were sent from.');
+      services.showItemInFolder(first.path);
+    },
+  };
+}
+
+function queueCall(action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    throw asQueueFailure(error);
+  }
+}
+
+function absolutePaths(paths: string[]): string[] {
+  if (paths.some((path) => !isAbsolute(path) || path.includes('\0'))) {
+    throw new IpcFailure('invalid_request', 'Files must be given with their full path (drop them or use "Add documents").');
+  }
+  return paths;
+}
+
+/** The queue's input errors carry a message for the user; anything else stays internal. */
+function asQueueFailure(error: unknown): unknown {
+  if (error instanceof QueueInputError) return new IpcFailure(error.code === 'not_found' ? 'not_found' : 'invalid_request', error.message);
+  return error;
+}

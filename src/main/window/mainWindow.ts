@@ -1,0 +1,122 @@
+/**
+ * The one Intake window: created with every security switch on, restored to
+ * its last place when that place still exists, hidden (not closed) by the
+ * close button so uploads and notifications go on from the tray.
+ */
+import { BrowserWindow, screen } from 'electron';
+import type { Logger } from '../../core/clock';
+import { APP_ORIGIN } from '../../core/desktop/senderPolicy';
+import { MIN_WINDOW_SIZE, restorableBounds } from '../../core/desktop/windowBounds';
+import { ipcChannel, type IpcEventName, type IpcEvents } from '../../shared/ipc';
+
+export interface MainWindowOptions {
+  preloadPath: string;
+  /** The Vite dev server in development; null loads app://intake/index.html. */
+  devServerUrl: string | null;
+  iconPath?: string;
+  bounds: { load(): unknown; save(bounds: { x: number; y: number; width: number; height: number }): void };
+  /** True once the user chose Quit: then close really closes. */
+  isQuitting: () => boolean;
+  /** Called each time the close button hid the window instead of quitting. */
+  onHiddenToTray: () => void;
+  /** Called when the window is shown or focused (failures count as seen). */
+  onSeen: () => void;
+  logger: Logger;
+}
+
+/** Events the renderer must not miss even if sent before it has loaded. */
+const HELD_UNTIL_LOADED: ReadonlySet<IpcEventName> = new Set(['openFiles', 'focusJob', 'openSettings']);
+
+export class MainWindowController {
+  private current: BrowserWindow | null = null;
+  private loaded = false;
+  private held: Array<{ event: IpcEventName; payload: unknown }> = [];
+
+  constructor(private readonly options: MainWindowOptions) {}
+
+  get window(): BrowserWindow | null {
+    return this.current && !this.current.isDestroyed() ? this.current : null;
+  }
+
+  /** Creates the window if needed, then shows and focuses it. */
+  show(): BrowserWindow {
+    const window = this.window ?? this.create();
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+    return window;
+  }
+
+  send<E extends IpcEventName>(event: E, payload: IpcEvents[E]): void {
+    const window = this.window;
+    if (window && this.loaded) {
+      window.webContents.send(ipcChannel(event), payload);
+    } else if (HELD_UNTIL_LOADED.has(event)) {
+      this.held.push({ event, payload });
+    }
+    // Other events are dropped while no page listens: a page asks for a snapshot when it loads.
+  }
+
+  saveBounds(): void {
+    const window = this.window;
+    if (window && !window.isMinimized() && !window.isFullScreen()) this.options.bounds.save(window.getNormalBounds());
+  }
+
+  private create(): BrowserWindow {
+    const { options } = this;
+    const workAreas = screen.getAllDisplays().map((display) => display.workArea);
+    const bounds = restorableBounds(options.bounds.load(), workAreas);
+    const window = new BrowserWindow({
+      ...(bounds ?? { width: 1100, height: 760 }),
+      minWidth: MIN_WINDOW_SIZE.width,
+      minHeight: MIN_WINDOW_SIZE.height,
+      show: false,
+      title: 'Intake',
+      ...(options.iconPath ? { icon: options.iconPath } : {}),
+      webPreferences: {
+        preload: options.preloadPath,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        safeDialogs: true,
+        spellcheck: false,
+      },
+    });
+    this.current = window;
+    this.loaded = false;
+    // Navigation, window.open and permissions are denied for every web contents in bootstrap.ts.
+
+    window.webContents.on('did-finish-load', () => {
+      this.loaded = true;
+      const held = this.held;
+      this.held = [];
+      for (const { event, payload } of held) window.webContents.send(ipcChannel(event), payload);
+    });
+    window.webContents.on('did-start-loading', () => {
+      this.loaded = false;
+    });
+    window.on('show', () => options.onSeen());
+    window.on('focus', () => options.onSeen());
+    window.on('close', (event) => {
+      this.saveBounds();
+      if (options.isQuitting()) return;
+      event.preventDefault();
+      window.hide();
+      options.onHiddenToTray();
+    });
+    window.on('closed', () => {
+      if (this.current === window) this.current = null;
+    });
+
+    const url = options.devServerUrl ?? `${APP_ORIGIN}/index.html`;
+    window.loadURL(url).catch((error: unknown) => options.logger.error('The Intake window failed to load its UI', { error: String((error as Error)?.message ?? error) }));
+    return window;
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { applySettingsPatch, settingsFromStored } from '../../../src/core/desktop/settingsUpdate';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+
+describe('applySettingsPatch', () => {
+  it('accepts https anywhere and http on loopback, normalising the URL', () => {
+    const https = applySettingsPatch(DEFAULT_SETTINGS, { serverUrl: '  https://ai.example.org/api/ ' });
+    expect(https).toEqual({ ok: true, settings: { ...DEFAULT_SETTINGS, serverUrl: 'https://ai.example.org/api' }, changed: ['serverUrl'] });
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { serverUrl: 'http://127.0.0.1:8080/api' }).ok).toBe(true);
+  });
+
+  it('refuses plain http to another host unless explicitly allowed', () => {
+    const refused = applySettingsPatch(DEFAULT_SETTINGS, { serverUrl: 'http://ai.example.org/api' });
+    expect(refused).toEqual({ ok: false, message: expect.stringContaining('https://') });
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { serverUrl: 'http://ai.example.org/api', allowInsecureHttp: true }).ok).toBe(true);
+  });
+
+  it('turning allowInsecureHttp off while an http remote is configured is refused, not left insecure', () => {
+    const insecure = { ...DEFAULT_SETTINGS, serverUrl: 'http://ai.example.org/api', allowInsecureHttp: true };
+    expect(applySettingsPatch(insecure, { allowInsecureHttp: false }).ok).toBe(false);
+  });
+
+  it('an empty server URL means the demo server', () => {
+    const result = applySettingsPatch({ ...DEFAULT_SETTINGS, serverUrl: 'https://x.org/api' }, { serverUrl: '  ' });
+    expect(result).toMatchObject({ ok: true, settings: { serverUrl: null }, changed: ['serverUrl'] });
+  });
+
+  it('gives specific messages for a bad pattern, a hot folder without path, credentials in the URL', () => {
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { chartNumberPattern: '([a-z' })).toEqual({ ok: false, message: expect.stringContaining('regular expression') });
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { hotFolder: { path: null, enabled: true } })).toEqual({ ok: false, message: expect.stringContaining('hot folder') });
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { serverUrl: 'https://me:pw@x.org/api' })).toEqual({ ok: false, message: expect.stringContaining('user name') });
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { serverUrl: 'ftp://x.org' })).toEqual({ ok: false, message: expect.stringContaining('https://') });
+  });
+
+  it('lists only what changed', () => {
+    const result = applySettingsPatch(DEFAULT_SETTINGS, { uploadConcurrency: 4, notifications: true, startAtLogin: true });
+    expect(result).toMatchObject({ ok: true, changed: ['uploadConcurrency', 'startAtLogin'] });
+  });
+});
+
+describe('settingsFromStored', () => {
+  it('keeps valid stored values and defaults the rest', () => {
+    const stored = { uploadConcurrency: 3, notifications: 'yes', historySize: 5, unknownKey: 1, serverUrl: 'https://a.org/api' };
+    expect(settingsFromStored(stored, DEFAULT_SETTINGS)).toEqual({ ...DEFAULT_SETTINGS, uploadConcurrency: 3, serverUrl: 'https://a.org/api' });
+    expect(settingsFromStored('garbage', DEFAULT_SETTINGS)).toEqual(DEFAULT_SETTINGS);
+  });
+});

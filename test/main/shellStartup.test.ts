@@ -1,0 +1,122 @@
+/**
+ * The shell's start over the fake electron: window security switches, the
+ * app:// protocol, session and navigation lockdown, the demo server on a
+ * first run and switching to a real server without a restart.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeBrowserWindow, fake, preventable, resetFakeElectron } from '../support/fakeElectron';
+import { bootShell } from './fixtures/bootShell';
+
+vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
+
+beforeEach(() => resetFakeElectron());
+
+describe('shell start', () => {
+  it('opens one window with every security switch on, loading app://intake', async () => {
+    const { window } = await bootShell();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    const prefs = window().options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: '/app/out/preload/index.cjs',
+    });
+    expect(window().loadedUrl).toBe('app://intake/index.html');
+    expect(window().visible).toBe(true);
+  });
+
+  it('denies navigation, redirects, new windows, webviews and every permission', async () => {
+    const { window } = await bootShell();
+    const contents = window().webContents;
+    for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      const event = preventable();
+      contents.emit(name, event, 'https://evil.example/');
+      expect(event.defaultPrevented, name).toBe(true);
+    }
+    expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    const granted: boolean[] = [];
+    fake.permissionRequestHandler?.(contents, 'media', (ok: boolean) => granted.push(ok), {});
+    fake.permissionRequestHandler?.(contents, 'notifications', (ok: boolean) => granted.push(ok), {});
+    expect(granted).toEqual([false, false]);
+    expect(fake.permissionCheckHandler?.(contents, 'clipboard-read', 'app://intake', {})).toBe(false);
+  });
+
+  it('serves the UI through app:// (the handler is registered)', async () => {
+    await bootShell();
+    expect(fake.protocolHandlers.has('app')).toBe(true);
+    const response = await fake.protocolHandlers.get('app')!(new Request('app://intake/../../etc/passwd'));
+    expect(response.status).toBe(404);
+  });
+
+  it('first run: starts the demo server in <userData>/demo-server and labels it', async () => {
+    const { demo, coreOptions, invoke } = await bootShell();
+    expect(demo.starts).toBe(1);
+    expect(demo.dataDirs[0]).toMatch(/nonexistent-user-data[/\\]demo-server$/);
+    expect(coreOptions[0]!.baseUrl).toBe('http://127.0.0.1:4999/api');
+    expect(await invoke('getSnapshot', [undefined])).toMatchObject({ ok: true, value: { demoServer: true } });
+  });
+
+  it('configuring a real server switches over without restart and stops the demo server', async () => {
+    const { demo, core, invoke } = await bootShell();
+    const result = await invoke('updateSettings', [{ serverUrl: 'https://ai.example.org/api/' }]);
+    expect(result).toMatchObject({ ok: true, value: { serverUrl: 'https://ai.example.org/api' } });
+    expect(core.queue.servers.at(-1)).toEqual({ baseUrl: 'https://ai.example.org/api', token: null });
+    expect(core.connection.servers.at(-1)).toBe('https://ai.example.org/api');
+    expect(demo.closes).toBe(1);
+    expect(await invoke('getSnapshot', [undefined])).toMatchObject({ ok: true, value: { demoServer: false } });
+    // And back to the demo server.
+    await invoke('updateSettings', [{ serverUrl: null }]);
+    expect(demo.starts).toBe(2);
+    expect(core.connection.servers.at(-1)).toBe('http://127.0.0.1:4999/api');
+  });
+
+  it('a configured server is used at start; no demo server runs', async () => {
+    const { demo, coreOptions } = await bootShell({ settings: { serverUrl: 'https://ai.example.org/api' } });
+    expect(demo.starts).toBe(0);
+    expect(coreOptions[0]!.baseUrl).toBe('https://ai.example.org/api');
+  });
+
+  it('refuses an insecure remote server with a specific message and changes nothing', async () => {
+    const { core, invoke, demo } = await bootShell();
+    const result = await invoke('updateSettings', [{ serverUrl: 'http://ai.example.org/api' }]);
+    expect(result).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('https://') } });
+    expect(core.connection.servers).toEqual([]);
+    expect(demo.closes).toBe(0);
+  });
+
+  it('starts the core: queue, then the connection; applies start-at-login when changed', async () => {
+    const { core, invoke } = await bootShell();
+    expect(core.connection.started).toBe(true);
+    await invoke('updateSettings', [{ startAtLogin: true, uploadConcurrency: 4 }]);
+    expect(fake.app.loginItem.openAtLogin).toBe(true);
+    expect(core.queue.concurrency).toEqual([4]);
+  });
+
+  it('restores window bounds that are on screen, ignores ones that are not', async () => {
+    const first = await bootShell();
+    first.window().bounds = { x: 50, y: 60, width: 900, height: 700 };
+    first.window().close();
+    resetFakeElectron();
+    const second = await bootShell({ settingsData: first.stores.settings.data });
+    expect(second.window().options).toMatchObject({ x: 50, y: 60, width: 900, height: 700 });
+    resetFakeElectron();
+    fake.displays = [{ workArea: { x: 2000, y: 0, width: 1280, height: 800 } }]; // the old monitor is gone
+    const third = await bootShell({ settingsData: first.stores.settings.data });
+    expect(third.window().options.x).toBeUndefined();
+    expect(third.window().options).toMatchObject({ width: 1100, height: 760 });
+  });
+
+  it('saves the window bounds when the window is closed', async () => {
+    const { window, stores } = await bootShell();
+    window().bounds = { x: 10, y: 20, width: 1000, height: 650 };
+    window().close();
+    expect(stores.settings.get('windowBounds')).toEqual({ x: 10, y: 20, width: 1000, height: 650 });
+  });
+});
+
