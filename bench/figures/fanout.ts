@@ -1,0 +1,112 @@
+/**
+ * Figure 1 — status fan-out latency: the reference server (child process)
+ * emits updates for 1, 100 and 1,000 open jobs at 1,000 and 10,000 updates/s;
+ * we measure server socket write → core state change (ConnectionManager.onJob)
+ * and, on the very same stream, socket write → frame parsed by a bare ws
+ * client (the floor). "Emit" is the server's write of the frame to that
+ * client's socket: the reference server persists its job file before it
+ * publishes, and that server-side delay (emitStatus() → write) is reported in
+ * its own row so it is neither hidden nor blamed on the client.
+ * The two clients run one after the other, each alone in this process, so
+ * neither steals the other's event loop.
+ */
+import type { BenchContext, Figure, FigureEntry } from '../figure';
+import { contextRow, ratioOf } from '../figure';
+import { round, summarize, type Summary } from '../stats';
+import { seedJobs, type SeededJob } from '../support/seedJobs';
+import { startServerProcess, type ServerProcess } from '../support/serverProcess';
+import { bareWsReceiver, intakeReceiver, type StreamReceiver } from '../support/statusReceivers';
+import { sleep } from '../support/waitFor';
+
+const JOB_COUNTS = [1, 100, 1000];
+const RATES = [1000, 10_000];
+const TARGET_P99_MS = 2;
+const TARGET_RATIO = 3;
+/** Time for the last frames to arrive after the emitter stopped. */
+const DRAIN_MS = 2000;
+
+interface Run {
+  summary: Summary;
+  server: Summary;
+  emitted: number;
+}
+
+async function measure(server: ServerProcess, receiver: StreamReceiver, jobs: SeededJob[], rate: number, durationMs: number): Promise<Run> {
+  await receiver.open(jobs);
+  receiver.arm();
+  try {
+    const { emitted } = await server.command<{ emitted: number }>({ cmd: 'stream', jobIds: jobs.map((job) => job.jobId), ratePerSecond: rate, durationMs });
+    const drainUntil = Date.now() + DRAIN_MS;
+    while (receiver.latencies.length < emitted && Date.now() < drainUntil) await sleep(10);
+    return { summary: summarize(receiver.latencies), server: summarize(receiver.serverDelays), emitted };
+  } finally {
+    await receiver.close();
+  }
+}
+
+function scenarioName(jobCount: number, rate: number): string {
+  return `${jobCount} job${jobCount === 1 ? '' : 's'} @ ${rate.toLocaleString('en-US')}/s`;
+}
+
+async function run(context: BenchContext): Promise<FigureEntry[]> {
+  const durationMs = context.quick ? 1000 : 5000;
+  const dataDir = await context.tempDir('fanout');
+  // Huge phaseMs: the pipeline stays still, so every update on the wire is ours.
+  const server = await startServerProcess({ dataDir, phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
+  const entries: FigureEntry[] = [];
+  let lostIntake = 0;
+  let lostBare = 0;
+  try {
+    const allJobs = await seedJobs(server.url, Math.max(...JOB_COUNTS), 'FAN');
+    for (const jobCount of JOB_COUNTS) {
+      for (const rate of RATES) {
+        const jobs = allJobs.slice(0, jobCount);
+        const bare = await measure(server, bareWsReceiver(server.wsUrl), jobs, rate, durationMs);
+        const intake = await measure(server, intakeReceiver(server.url), jobs, rate, durationMs);
+        lostBare += bare.emitted - bare.summary.count;
+        lostIntake += intake.emitted - intake.summary.count;
+        const name = scenarioName(jobCount, rate);
+        context.log(
+          `  ${name}: Intake p50 ${round(intake.summary.p50)} p99 ${round(intake.summary.p99)} max ${round(intake.summary.max)} ms (${intake.summary.count}/${intake.emitted}); ` +
+            `bare p50 ${round(bare.summary.p50)} p99 ${round(bare.summary.p99)} max ${round(bare.summary.max)} ms (${bare.summary.count}/${bare.emitted})`,
+        );
+        const p99 = intake.summary.p99;
+        const ratio = ratioOf(p99, bare.summary.p99);
+        entries.push(
+          contextRow(`fan-out p50, ${name}`, round(intake.summary.p50), 'ms', 'bare ws', round(bare.summary.p50)),
+          {
+            name: `fan-out p99, ${name}`,
+            value: round(p99),
+            unit: 'ms',
+            peer: 'bare ws',
+            peerValue: round(bare.summary.p99),
+            ratio: ratio === null ? null : round(ratio, 2),
+            target: `≤ ${TARGET_P99_MS} ms and ≤ ${TARGET_RATIO}× peer`,
+            met: p99 <= TARGET_P99_MS && ratio !== null && ratio <= TARGET_RATIO,
+          },
+          contextRow(`fan-out max, ${name}`, round(intake.summary.max), 'ms', 'bare ws', round(bare.summary.max)),
+          contextRow(`  server's own emitStatus → write p99, ${name}`, round(intake.server.p99), 'ms', 'bare ws run', round(bare.server.p99)),
+        );
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  entries.push({
+    name: 'fan-out updates not delivered (all runs)',
+    value: lostIntake,
+    unit: 'updates',
+    peer: 'bare ws',
+    peerValue: lostBare,
+    ratio: null,
+    target: '0',
+    met: lostIntake === 0,
+  });
+  return entries;
+}
+
+export const fanoutFigure: Figure = {
+  id: 'fanout',
+  title: 'status fan-out latency, emit → core state change, vs a bare ws client',
+  run,
+};

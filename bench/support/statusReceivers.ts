@@ -1,0 +1,100 @@
+/**
+ * Two ways to follow the same status stream, so their latencies can be put
+ * side by side: Intake's ConnectionManager (the product), and a bare `ws`
+ * client that subscribes and JSON-parses each frame and does nothing else
+ * (the floor: no client can be faster than reading the frame).
+ */
+import WebSocket from 'ws';
+import { ConnectionManager } from '../../src/core/connection/ConnectionManager';
+import { silentLogger } from '../../src/core/clock';
+import { benchNow, readStamp, type Stamp } from '../benchClock';
+import type { SeededJob } from './seedJobs';
+import { waitFor } from './waitFor';
+
+export interface StreamReceiver {
+  readonly label: string;
+  /** Server socket write → state change here (ms), per update since `arm()`. */
+  readonly latencies: number[];
+  /** The reference server's own part: emitStatus() → socket write (ms). */
+  readonly serverDelays: number[];
+  /** Connects and subscribes every job; resolves once all are caught up. */
+  open(jobs: SeededJob[]): Promise<void>;
+  /** Starts recording: anything before (snapshots of older runs) is ignored. */
+  arm(): void;
+  close(): Promise<void>;
+}
+
+/** Records one arrival; `armed` keeps snapshots of earlier runs out. */
+function recorder() {
+  const latencies: number[] = [];
+  const serverDelays: number[] = [];
+  let armed = false;
+  return {
+    latencies,
+    serverDelays,
+    arm: () => {
+      armed = true;
+    },
+    record(stamp: Stamp | null, arrivedAt: number) {
+      if (!armed || stamp === null) return;
+      latencies.push(arrivedAt - (stamp.sentAt ?? stamp.emittedAt));
+      if (stamp.sentAt !== null) serverDelays.push(stamp.sentAt - stamp.emittedAt);
+    },
+  };
+}
+
+export function bareWsReceiver(wsUrl: string): StreamReceiver {
+  const { latencies, serverDelays, arm, record } = recorder();
+  let socket: WebSocket | null = null;
+  return {
+    label: 'bare ws',
+    latencies,
+    serverDelays,
+    arm,
+    async open(jobs) {
+      const acked = new Set<string>();
+      const ws = new WebSocket(wsUrl);
+      socket = ws;
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as { type?: string; jobId?: string; message?: string };
+        if (frame.type === 'status_update') record(readStamp(frame.message), benchNow());
+        else if (frame.type === 'subscribed' && frame.jobId) acked.add(frame.jobId);
+      });
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      for (const job of jobs) ws.send(JSON.stringify({ type: 'subscribe', jobId: job.jobId }));
+      await waitFor(() => acked.size === jobs.length, `${jobs.length} subscribe acks (bare ws)`);
+    },
+    async close() {
+      if (!socket) return;
+      const ws = socket;
+      const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+      ws.close();
+      await closed;
+    },
+  };
+}
+
+export function intakeReceiver(baseUrl: string): StreamReceiver {
+  const { latencies, serverDelays, arm, record } = recorder();
+  const manager = new ConnectionManager({ baseUrl, logger: silentLogger });
+  return {
+    label: 'Intake ConnectionManager',
+    latencies,
+    serverDelays,
+    arm,
+    async open(jobs) {
+      const seen = new Set<string>();
+      manager.onJob((job) => {
+        seen.add(job.jobId);
+        record(readStamp(job.message), benchNow());
+      });
+      manager.start();
+      for (const job of jobs) manager.track(job.jobId, { chartNumber: job.chartNumber });
+      await waitFor(() => seen.size === jobs.length, `${jobs.length} jobs caught up (ConnectionManager)`);
+    },
+    close: () => manager.stop(),
+  };
+}
