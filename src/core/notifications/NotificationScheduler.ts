@@ -1,0 +1,59 @@
+/**
+ * The thin, clock-driven shell around the pure policy: feeds it queue events,
+ * and wakes it when a coalescing window closes.
+ */
+import type { Clock, TimerHandle } from '../clock';
+import type { QueueEvent } from '../queue/types';
+import {
+  coalesceNotifications,
+  initialNotificationState,
+  type NotificationDecision,
+  type NotificationInput,
+  type NotificationOptions,
+  type NotificationState,
+} from './notificationPolicy';
+
+export class NotificationScheduler {
+  private state: NotificationState = initialNotificationState;
+  private timer: TimerHandle | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private options: NotificationOptions,
+    private readonly deliver: (decision: NotificationDecision) => void,
+  ) {}
+
+  /** Pass every QueueEvent; the policy picks what matters. */
+  handle(event: QueueEvent): void {
+    this.step({ type: 'event', event, at: this.clock.now() });
+  }
+
+  setOptions(options: NotificationOptions): void {
+    this.options = options;
+  }
+
+  /** Drops whatever waits and stops the timer. */
+  dispose(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.state = initialNotificationState;
+  }
+
+  private step(input: NotificationInput): void {
+    const { state, decisions } = coalesceNotifications(this.state, input, this.options);
+    this.state = state;
+    this.arm();
+    for (const decision of decisions) this.deliver(decision);
+  }
+
+  private arm(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    const { flushAt } = this.state;
+    if (flushAt === null) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      this.step({ type: 'tick', at: this.clock.now() });
+    }, Math.max(0, flushAt - this.clock.now()));
+  }
+}
