@@ -24,8 +24,7 @@ export function batchFigures(jobs: readonly QueueJob[]): BatchFigures {
       figures.processing += 1;
       continue;
     }
-    const size = job.files.reduce((sum, file) => sum + file.size, 0);
-    figures.totalBytes += size;
+    figures.totalBytes += job.upload?.totalBytes ?? job.files.reduce((sum, file) => sum + file.size, 0);
     if (job.stage === 'uploading') {
       figures.uploading += 1;
       figures.sentBytes += job.upload?.sentBytes ?? 0;
@@ -45,7 +44,7 @@ export function BatchProgress({ jobs }: { jobs: readonly QueueJob[] }) {
   let bytes = '';
   if (f.totalBytes > 0) {
     bytes = `${formatBytes(f.sentBytes)} of ${formatBytes(f.totalBytes)} sent`;
-    if (f.bytesPerSecond > 0) {
+    if (f.bytesPerSecond > 0 && f.sentBytes < f.totalBytes) {
       bytes += ` · ${formatRate(f.bytesPerSecond)} · ${formatDuration(((f.totalBytes - f.sentBytes) / f.bytesPerSecond) * 1000)} left`;
     }
   }

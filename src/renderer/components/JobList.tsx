@@ -10,7 +10,7 @@ import type { QueueJob } from '../../shared/queueJob';
 import { useNow } from '../hooks/useNow';
 import { JobRow, type JobAction } from './JobRow';
 
-export const ROW_HEIGHT = 116;
+export const ROW_HEIGHT = 136;
 
 export interface JobListProps {
   jobs: readonly QueueJob[];

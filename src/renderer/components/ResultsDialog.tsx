@@ -45,10 +45,13 @@ function DocumentsTable({ rows }: { rows: DocumentRow[] }) {
 }
 
 function PhasesTable({ rows }: { rows: PhaseRow[] }) {
+  // Attempts matter only when the server retried: then each phase appears once per attempt.
+  const retried = rows.some((row) => row.attempt !== null && row.attempt > 1);
   return (
     <table className="data" aria-label="Phase timings">
       <thead>
         <tr>
+          {retried && <th scope="col" className="num">Attempt</th>}
           <th scope="col">Phase</th>
           <th scope="col">Started</th>
           <th scope="col">Ended</th>
@@ -56,8 +59,9 @@ function PhasesTable({ rows }: { rows: PhaseRow[] }) {
         </tr>
       </thead>
       <tbody>
-        {rows.map((row) => (
-          <tr key={row.phase}>
+        {rows.map((row, index) => (
+          <tr key={`${row.attempt}-${row.phase}-${index}`}>
+            {retried && <td className="num">{row.attempt ?? '—'}</td>}
             <td>{phaseLabel(row.phase)}</td>
             <td>{time(row.start)}</td>
             <td>{time(row.end)}</td>

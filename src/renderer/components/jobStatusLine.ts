@@ -21,7 +21,7 @@ export function jobStatusLine(job: QueueJob, now: number): StatusLine {
       }
       return { text: 'Waiting to upload', tone: 'plain' };
     case 'uploading':
-      return { text: job.uploadAttempts > 1 ? `Uploading, attempt ${job.uploadAttempts}` : 'Uploading', tone: 'plain' };
+      return { text: job.uploadAttempts > 1 ? `Sending to the server, attempt ${job.uploadAttempts}` : 'Sending to the server', tone: 'plain' };
     case 'tracking':
       if (server?.status === 'failed' && server.willRetry) {
         const of = server.maxAttempts === null ? '' : ` of ${server.maxAttempts}`;

@@ -17,6 +17,8 @@ export interface DocumentRow {
 }
 export interface PhaseRow {
   phase: string;
+  /** Which server attempt this timing belongs to, when the server says. */
+  attempt: number | null;
   start: string | null;
   end: string | null;
   durationMs: number | null;
@@ -57,10 +59,11 @@ function readDocuments(value: unknown): DocumentRow[] | null {
 
 function phaseRow(phase: string, times: unknown): PhaseRow {
   const dict = isDict(times) ? times : {};
+  const attempt = count(dict.attempt);
   const start = text(pick(dict, ['start', 'startedAt', 'started']));
   const end = text(pick(dict, ['end', 'endedAt', 'ended', 'completedAt']));
   const span = start && end ? Date.parse(end) - Date.parse(start) : Number.NaN;
-  return { phase, start, end, durationMs: Number.isFinite(span) && span >= 0 ? span : null };
+  return { phase, attempt, start, end, durationMs: Number.isFinite(span) && span >= 0 ? span : null };
 }
 
 function readPhases(value: unknown): PhaseRow[] | null {

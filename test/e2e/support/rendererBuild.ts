@@ -33,13 +33,19 @@ export async function buildRenderer(): Promise<string> {
   const staging = `${outDir}.${process.pid}.tmp`;
   const { build } = await import('vite');
   const react = (await import('@vitejs/plugin-react')).default;
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   await build({
     configFile: false,
     root: join(ROOT, 'src/renderer'),
     base: './',
     logLevel: 'warn',
     plugins: [react()],
+    mode: 'production',
     build: { outDir: staging, emptyOutDir: true, rollupOptions: { input: join(ROOT, 'src/renderer/index.html') } },
+  }).finally(() => {
+    process.env.NODE_ENV = nodeEnv;
   });
   try {
     renameSync(staging, outDir);

@@ -1,0 +1,81 @@
+/**
+ * `window.intake` for the renderer running in plain Chromium (no Electron, no
+ * preload). The page gets a tiny init script that builds the same object the
+ * preload exposes; every call crosses into this Node process through one
+ * Playwright binding (`__intakeCall`) and is answered by `handler`, and events
+ * are pushed into the page with `emit`. The renderer cannot tell the difference.
+ *
+ * `pathForFile`: a Chromium drop or paste carries File objects without a path
+ * (only Electron's webUtils knows it). The test tells the page which real file
+ * stands behind each name with `setDropPaths({ 'scan.pdf': '/tmp/…/scan.pdf' })`;
+ * a name it does not know answers '' — exactly what the preload answers for a
+ * File that has no file on disk.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { IPC_CALL_NAMES, type IpcCallName, type IpcEventName, type IpcEvents, type IpcResult } from '../../src/shared/ipc';
+
+export type BridgeHandler = (name: IpcCallName, input: unknown) => Promise<IpcResult<unknown>>;
+
+/** Runs in the page before any of its scripts. Keep it self-contained: it is serialized. */
+function defineBridge(callNames: string[]): void {
+  type Listener = (payload: unknown) => void;
+  const listeners = new Map<string, Set<Listener>>();
+  const w = globalThis as unknown as Record<string, unknown> & {
+    __intakeCall: (name: string, input: unknown) => Promise<unknown>;
+  };
+  const bridge: Record<string, unknown> = {};
+  for (const name of callNames) bridge[name] = (input?: unknown) => w.__intakeCall(name, input);
+  bridge.pathForFile = (file: { name: string }) => ((w.__intakeDropPaths as Record<string, string> | undefined) ?? {})[file.name] ?? '';
+  bridge.on = (event: string, listener: Listener) => {
+    const set = listeners.get(event) ?? new Set<Listener>();
+    listeners.set(event, set);
+    set.add(listener);
+    return () => set.delete(listener);
+  };
+  w.__intakeEmit = (event: string, payload: unknown) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
+  Object.defineProperty(globalThis, 'intake', { value: Object.freeze(bridge), writable: false });
+}
+
+export interface InstalledBridge {
+  /** Pushes one main → renderer event into the page (like webContents.send). */
+  emit<E extends IpcEventName>(event: E, payload: IpcEvents[E]): Promise<void>;
+  setDropPaths(paths: Record<string, string>): Promise<void>;
+  /** Every call the page made, in order (name only: payloads may hold paths). */
+  readonly calls: IpcCallName[];
+}
+
+export async function installBridge(context: BrowserContext, handler: BridgeHandler, pages: () => Page[]): Promise<InstalledBridge> {
+  const calls: IpcCallName[] = [];
+  await context.exposeBinding('__intakeCall', async (_source, name: string, input: unknown) => {
+    if (!(IPC_CALL_NAMES as string[]).includes(name)) {
+      return { ok: false, error: { code: 'invalid_request', message: `Unknown call ${name}` } };
+    }
+    calls.push(name as IpcCallName);
+    try {
+      return await handler(name as IpcCallName, input);
+    } catch (error) {
+      // Like main: a failing handler answers a typed error, it never rejects the renderer's promise.
+      return { ok: false, error: { code: 'internal', message: (error as Error).message } };
+    }
+  });
+  await context.addInitScript(defineBridge, IPC_CALL_NAMES as string[]);
+  const evaluateAll = async (fn: (arg: [string, unknown]) => void, arg: [string, unknown]) => {
+    await Promise.all(
+      pages().map((page) =>
+        page.evaluate(fn, arg).catch((error: Error) => {
+          // A page that is navigating or closing misses this event; it reloads the snapshot anyway.
+          if (!/closed|navigat|destroyed/i.test(error.message)) throw error;
+        }),
+      ),
+    );
+  };
+  return {
+    calls,
+    emit: (event, payload) =>
+      evaluateAll(([e, p]) => (globalThis as unknown as { __intakeEmit: (e: string, p: unknown) => void }).__intakeEmit(e, p), [event, payload]),
+    setDropPaths: (paths) =>
+      evaluateAll(([, p]) => void ((globalThis as unknown as { __intakeDropPaths: unknown }).__intakeDropPaths = p), ['', paths]),
+  };
+}
