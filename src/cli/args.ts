@@ -12,6 +12,8 @@ export interface CommonOptions {
   token: string | null;
   stateDir: string | null;
   json: boolean;
+  /** Uploads at the same time; null = the queue's default (2). */
+  concurrency: number | null;
 }
 
 export type Command =
@@ -23,8 +25,8 @@ export type Command =
 export type ParseResult = { ok: true; command: Command } | { ok: false; message: string };
 
 export const USAGE = `Usage:
-  intake upload --server URL --chart N [--token T] [--state-dir DIR] [--json] FILE...
-  intake upload --server URL --jobs jobs.json [--token T] [--state-dir DIR] [--json]
+  intake upload --server URL --chart N [--token T] [--state-dir DIR] [--json] [--concurrency N] FILE...
+  intake upload --server URL --jobs jobs.json [--token T] [--state-dir DIR] [--json] [--concurrency N]
   intake resume --state-dir DIR [--server URL] [--token T] [--json]
   intake watch DIR --server URL [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json]
   intake help
@@ -34,18 +36,19 @@ Options:
   --token T            bearer token (or set INTAKE_TOKEN); never printed
   --state-dir DIR      keep the queue here so "intake resume" can finish a killed run
   --json               one JSON object per line on stdout
+  --concurrency N      uploads at the same time, 1 to 8 (default 2)
   --allow-insecure-http  permit plain http:// to a host other than this computer
 Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error, 130 interrupted.`;
 
-const VALUE_FLAGS = ['--server', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms'] as const;
+const VALUE_FLAGS = ['--server', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency'] as const;
 const BOOLEAN_FLAGS = ['--json', '--allow-insecure-http'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
 
 const ALLOWED: Record<'upload' | 'resume' | 'watch', readonly string[]> = {
-  upload: ['--server', '--chart', '--jobs', '--token', '--state-dir', '--json', '--allow-insecure-http'],
-  resume: ['--server', '--token', '--state-dir', '--json', '--allow-insecure-http'],
-  watch: ['--server', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--allow-insecure-http'],
+  upload: ['--server', '--chart', '--jobs', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
+  resume: ['--server', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
+  watch: ['--server', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
 };
 
 export const DEFAULT_SCAN_INTERVAL_MS = 2000;
@@ -133,7 +136,13 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
     if (problem !== null) throw new UsageError(`--server: ${problem}`);
   }
   const envToken = env.INTAKE_TOKEN;
+  const concurrencyText = raw.values['--concurrency'];
+  const concurrency = concurrencyText === undefined ? null : Number(concurrencyText);
+  if (concurrency !== null && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8)) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to 8 (got "${concurrencyText}").`);
+  }
   return {
+    concurrency,
     server,
     token: raw.values['--token'] ?? (envToken !== undefined && envToken !== '' ? envToken : null),
     stateDir: raw.values['--state-dir'] ?? null,

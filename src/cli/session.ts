@@ -17,6 +17,7 @@ export interface SessionOptions {
   stateDir: string;
   reporter: Reporter;
   logger: Logger;
+  concurrency?: number | null;
 }
 
 /** Why waiting for jobs ended early. */
@@ -43,6 +44,7 @@ export class CliSession {
       store: createFileQueueStore(options.stateDir),
       tracker: connection,
       logger: options.logger,
+      ...(options.concurrency != null && { concurrency: options.concurrency }),
     });
     const session = new CliSession(queue, connection, options.reporter);
     // Listen before start(): start() itself reports (a corrupt state file, restored jobs finishing).

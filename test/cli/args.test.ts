@@ -14,7 +14,7 @@ describe('parseArgs', () => {
     const result = parseArgs(['upload', '--server', server, '--chart', 'A-1', 'a.pdf', 'b.pdf', '--json']);
     expect(result).toEqual({
       ok: true,
-      command: { kind: 'upload', server, chart: 'A-1', files: ['a.pdf', 'b.pdf'], jobsFile: null, token: null, stateDir: null, json: true },
+      command: { kind: 'upload', server, chart: 'A-1', files: ['a.pdf', 'b.pdf'], jobsFile: null, token: null, stateDir: null, json: true, concurrency: null },
     });
   });
 
@@ -22,7 +22,7 @@ describe('parseArgs', () => {
     const result = parseArgs(['upload', `--server=${server}`, '--jobs=jobs.json', '--state-dir', 'st'], { INTAKE_TOKEN: 'sekret' });
     expect(result).toEqual({
       ok: true,
-      command: { kind: 'upload', server, chart: null, files: [], jobsFile: 'jobs.json', token: 'sekret', stateDir: 'st', json: false },
+      command: { kind: 'upload', server, chart: null, files: [], jobsFile: 'jobs.json', token: 'sekret', stateDir: 'st', json: false, concurrency: null },
     });
   });
 
@@ -38,6 +38,7 @@ describe('parseArgs', () => {
 
   it('parses resume with an optional server and watch with its options', () => {
     expect(parseArgs(['resume', '--state-dir', 'st'])).toMatchObject({ ok: true, command: { kind: 'resume', stateDir: 'st', server: null } });
+    expect(parseArgs(['resume', '--state-dir', 'st', '--concurrency', '4'])).toMatchObject({ command: { concurrency: 4 } });
     expect(parseArgs(['watch', 'in', '--server', server, '--chart-from', '^(\\d+)_', '--interval-ms', '50'])).toMatchObject({
       ok: true,
       command: { kind: 'watch', folder: 'in', chartFrom: '^(\\d+)_', intervalMs: 50 },
@@ -63,6 +64,8 @@ describe('parseArgs', () => {
     [['upload', '--server', 'http://example.org/api', '--chart', 'A', 'a.pdf'], '--server: Plain http:// is allowed only'],
     [['upload', '--server', server, '--server=', '--chart', 'A', 'a.pdf'], '--server needs a non-empty value.'],
     [['resume'], 'resume needs --state-dir DIR'],
+    [['resume', '--state-dir', 'st', '--concurrency', '0'], '--concurrency must be a whole number from 1 to 8 (got "0")'],
+    [['resume', '--state-dir', 'st', '--concurrency', '9'], '--concurrency must be a whole number from 1 to 8'],
     [['resume', '--state-dir', 'st', 'x.pdf'], 'resume takes no file arguments'],
     [['watch', '--server', server], 'watch needs the folder to watch'],
     [['watch', 'a', 'b', '--server', server], 'watch takes one folder; unexpected argument "b"'],

@@ -1,14 +1,7 @@
-// The real reference server, in this test process, closed after each test.
-import { afterEach } from 'vitest';
-import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../src/server/index';
+// The real reference server in this test process (closed when the test ends), with short phases.
+import type { ReferenceServer, ReferenceServerOptions } from '../../src/server/index';
+import { startServer } from '../support/referenceServer';
 
-const open: ReferenceServer[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((server) => server.close()));
-});
-
-export async function startTestServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
-  const server = await startReferenceServer({ phaseMs: 50, ...options });
-  open.push(server);
-  return server;
+export function startTestServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  return startServer({ phaseMs: 50, ...options });
 }

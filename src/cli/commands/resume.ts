@@ -33,6 +33,7 @@ export async function resumeCommand(command: Extract<Command, { kind: 'resume' }
       token: command.token,
       stateDir,
       json: command.json,
+      concurrency: command.concurrency,
       specs: [],
       nothingToDo: 'Nothing to resume: every job in this state folder has finished.',
       warnings: saved.warning !== null ? [saved.warning] : [],

@@ -16,6 +16,7 @@ export interface RunJobsOptions {
   token: string | null;
   stateDir: StateDir;
   json: boolean;
+  concurrency: number | null;
   specs: JobSpec[];
   /** Said when there was nothing to do at all (resume of a finished run). */
   nothingToDo: string | null;
@@ -33,6 +34,7 @@ export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<numbe
     stateDir: options.stateDir.path,
     reporter,
     logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined),
+    concurrency: options.concurrency,
   });
 
   const ids = session.unfinishedJobIds();

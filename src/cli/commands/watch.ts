@@ -40,6 +40,7 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
     stateDir: stateDir.path,
     reporter,
     logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined),
+    concurrency: command.concurrency,
   });
   const watcher = new FolderWatcher(root, command.chartFrom === null ? null : new RegExp(command.chartFrom), session, reporter);
   await watcher.restore();
