@@ -6,6 +6,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { Logger } from '../../core/clock';
+import { plainDataProblem } from '../../core/desktop/plainData';
 import {
   IPC_CALL_NAMES,
   ipcCalls,
@@ -51,6 +52,8 @@ export async function handleCall<N extends IpcCallName>(
     }
     // The preload always sends exactly one argument (undefined for no input).
     if (args.length > 1) return fail('invalid_payload', `${name} takes one argument, got ${args.length}.`);
+    const shape = plainDataProblem(args[0]);
+    if (shape) return fail('invalid_payload', `${name}: input must be plain data, got ${shape}.`);
     const parsed = ipcCalls[name].input.safeParse(args[0]);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -1,32 +1,28 @@
 /**
  * The core's QueueStore port over the shell's key-value store: the same
- * PersistedQueue JSON the CLI writes to queue.json, under the key `queue`.
+ * PersistedQueue JSON the CLI writes to queue.json, under the key `queue`,
+ * read back through the core's own parser (version check, migrations, a
+ * schema check per job) so both stores mean the same thing.
  */
-import type { PersistedQueue, QueueStore } from '../../core/queue/UploadQueue';
+import { parsePersistedQueue } from '../../core/persistence/persistedQueue';
+import type { QueueStore } from '../../core/queue/UploadQueue';
 import type { KeyValueStore } from './keyValueStore';
 
 export function createElectronQueueStore(store: KeyValueStore, now: () => number = Date.now): QueueStore {
   const warnings: string[] = [];
   return {
     async load() {
-      const value = store.get('queue');
-      if (value === undefined) return null;
-      if (isPersistedQueue(value)) return value;
-      // Keep the unreadable value for support instead of overwriting it with the next save.
-      store.set(`queueCorrupt-${now()}`, value);
-      store.delete('queue');
-      warnings.push('The saved queue was unreadable; it was kept aside and Intake started with an empty queue.');
-      return null;
+      const raw = store.get('queue');
+      if (raw === undefined) return null;
+      const parsed = parsePersistedQueue(raw);
+      warnings.push(...parsed.warnings);
+      // Keep the original for support before the next save overwrites it.
+      if (parsed.damaged) store.set(`queueDamaged-${now()}`, raw);
+      return parsed.queue;
     },
     async save(state) {
       store.set('queue', state);
     },
     drainWarnings: () => warnings.splice(0),
   };
-}
-
-function isPersistedQueue(value: unknown): value is PersistedQueue {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return v.version === 1 && Array.isArray(v.jobs) && typeof v.paused === 'boolean';
 }

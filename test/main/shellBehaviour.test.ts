@@ -1,0 +1,247 @@
+/**
+ * The running shell over the fake electron and a fake core: tray, badge,
+ * notifications, close-to-tray, quit, second launches, resume/online.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TRAY_REFRESH_MS } from '../../src/main/shell/IntakeShell';
+import { FakeNotification, fake, preventable, resetFakeElectron } from '../support/fakeElectron';
+import { bootShell } from './fixtures/bootShell';
+import { makeJob } from './fixtures/jobs';
+
+vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
+
+const dirs: string[] = [];
+beforeEach(() => resetFakeElectron());
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+const iconOf = (image: unknown) => (image as { path: string }).path.split(/[/\\]/).pop();
+
+describe('tray', () => {
+  it('follows the queue: idle → working → error (unseen failure) → idle once seen', async () => {
+    const boot = await bootShell();
+    const { core, clock, tray } = boot;
+    expect(iconOf(tray().image)).toBe('idle.png');
+    expect(tray().tooltip).toBe('Intake — all done');
+
+    const a = core.queue.put(makeJob('uploading'));
+    core.queue.put(makeJob('tracking'));
+    clock.advance(TRAY_REFRESH_MS);
+    expect(iconOf(tray().image)).toBe('working.png');
+    expect(tray().tooltip).toBe('Intake — 1 uploading · 1 processing');
+
+    clock.advance(1_000);
+    core.queue.update(a.id, { stage: 'failed', updatedAt: clock.now() + 1 });
+    clock.advance(TRAY_REFRESH_MS);
+    expect(iconOf(tray().image)).toBe('error.png');
+    expect(tray().tooltip).toContain('1 failed');
+
+    clock.advance(1_000);
+    boot.window().focus(); // the user looks at the window
+    clock.advance(TRAY_REFRESH_MS);
+    expect(iconOf(tray().image)).toBe('working.png');
+  });
+
+  it('shows offline while the connection is down, even with jobs open', async () => {
+    const { core, clock, tray } = await bootShell();
+    core.queue.put(makeJob('tracking'));
+    core.connection.set({ state: 'reconnecting', reason: 'socket closed', nextTryAt: clock.now() + 2_000, attempt: 3 });
+    clock.advance(TRAY_REFRESH_MS);
+    expect(iconOf(tray().image)).toBe('offline.png');
+    expect(tray().tooltip).toContain('Offline');
+  });
+
+  it('coalesces a burst of changes into one tray update', async () => {
+    const { core, clock } = await bootShell();
+    const before = fake.calls.filter((c) => c.api === 'Tray' && c.method === 'setToolTip').length;
+    for (let i = 0; i < 50; i++) core.queue.put(makeJob('uploading'));
+    clock.advance(TRAY_REFRESH_MS);
+    expect(fake.calls.filter((c) => c.api === 'Tray' && c.method === 'setToolTip').length).toBe(before + 1);
+  });
+
+  it('menu: pause/resume, a job entry focuses it, settings opens settings', async () => {
+    const boot = await bootShell();
+    const { core, clock, tray, sent } = boot;
+    const job = core.queue.put(makeJob('tracking'));
+    clock.advance(TRAY_REFRESH_MS);
+    tray().clickMenuItem('Pause uploads');
+    expect(core.queue.paused).toBe(true);
+    expect(sent('paused')).toEqual([true]);
+    clock.advance(TRAY_REFRESH_MS);
+    tray().clickMenuItem('Resume uploads');
+    expect(core.queue.paused).toBe(false);
+
+    boot.window().hide();
+    const label = tray().menu!.items.find((i) => i.label?.includes('OCR started'))!.label!;
+    tray().clickMenuItem(label);
+    expect(boot.window().visible).toBe(true);
+    expect(sent('focusJob')).toEqual([job.id]);
+
+    tray().clickMenuItem('Settings…');
+    expect(sent('openSettings')).toEqual([null]);
+  });
+
+  it('sets the badge to the number of open jobs', async () => {
+    const { core, clock } = await bootShell();
+    expect(fake.app.badgeCount).toBe(0);
+    const a = core.queue.put(makeJob('queued'));
+    core.queue.put(makeJob('tracking'));
+    core.queue.put(makeJob('completed'));
+    clock.advance(TRAY_REFRESH_MS);
+    expect(fake.app.badgeCount).toBe(2);
+    core.queue.update(a.id, { stage: 'cancelled' });
+    clock.advance(TRAY_REFRESH_MS);
+    expect(fake.app.badgeCount).toBe(1);
+  });
+});
+
+describe('window close and quit', () => {
+  it('close hides to the tray (with a one-time hint); the app keeps running', async () => {
+    const boot = await bootShell();
+    boot.window().close();
+    expect(boot.window().destroyed).toBe(false);
+    expect(boot.window().visible).toBe(false);
+    expect(fake.app.quitCount).toBe(0);
+    await nextTick();
+    expect(FakeNotification.instances).toHaveLength(1);
+    expect(FakeNotification.instances[0]!.options.title).toBe('Intake is still running');
+    boot.window().show();
+    boot.window().close();
+    await nextTick();
+    expect(FakeNotification.instances).toHaveLength(1);
+    // No window left is not a reason to quit either.
+    fake.app.emit('window-all-closed', preventable());
+    expect(fake.app.quitCount).toBe(0);
+  });
+
+  it('Quit from the tray really quits, after closing the core and the demo server', async () => {
+    const boot = await bootShell();
+    boot.tray().clickMenuItem('Quit Intake');
+    await vi.waitFor(() => expect(fake.app.quitCount).toBe(1), { timeout: 10_000 });
+    expect(boot.core.queue.closed).toBe(true);
+    expect(boot.core.connection.stopped).toBe(true);
+    expect(boot.demo.closes).toBe(1);
+    // Once quitting, close really closes.
+    boot.window().close();
+    expect(boot.window().destroyed).toBe(true);
+  });
+
+  it('flushes pending job changes to the renderer before quitting', async () => {
+    const boot = await bootShell();
+    boot.core.queue.put(makeJob('queued', { id: 'last-one' }));
+    boot.tray().clickMenuItem('Quit Intake');
+    await vi.waitFor(() => expect(fake.app.quitCount).toBe(1), { timeout: 10_000 });
+    const jobs = boot.sent('jobs').flat() as Array<{ type: string; job?: { id: string } }>;
+    expect(jobs.some((c) => c.job?.id === 'last-one')).toBe(true);
+  });
+});
+
+describe('notifications', () => {
+  const decision = { title: 'Job completed', body: '3 documents processed', jobIds: ['j-1', 'j-2'], kind: 'summary' };
+
+  it('shows the policy decisions off the hot path and keeps them until clicked', async () => {
+    const boot = await bootShell();
+    boot.core.decide(decision);
+    expect(FakeNotification.instances).toHaveLength(1);
+    expect(FakeNotification.instances[0]!.shown).toBe(false); // deferred
+    await nextTick();
+    expect(FakeNotification.instances[0]!.shown).toBe(true);
+    expect(FakeNotification.instances[0]!.options).toMatchObject({ title: 'Job completed', body: '3 documents processed' });
+    expect(FakeNotification.instances[0]!.listenerCount('click')).toBe(1);
+  });
+
+  it('a click shows the window and focuses the job', async () => {
+    const boot = await bootShell();
+    boot.window().hide();
+    boot.core.decide(decision);
+    await nextTick();
+    FakeNotification.instances[0]!.click();
+    expect(boot.window().visible).toBe(true);
+    expect(boot.sent('focusJob')).toEqual(['j-1']);
+  });
+
+  it('nothing is shown when notifications are off', async () => {
+    const boot = await bootShell({ settings: { notifications: false } });
+    boot.core.decide(decision);
+    await nextTick();
+    expect(FakeNotification.instances).toHaveLength(0);
+  });
+
+  it('a decision arriving before the window loaded still focuses after load', async () => {
+    const boot = await bootShell();
+    boot.window().webContents.emit('did-start-loading');
+    boot.running.shell.focusJob('j-9');
+    expect(boot.sent('focusJob')).toEqual([]);
+    boot.window().webContents.emit('did-finish-load');
+    expect(boot.sent('focusJob')).toEqual(['j-9']);
+  });
+});
+
+describe('launches and OS events', () => {
+  it('a second launch with files focuses the window and sends openFiles', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'intake-second-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'scan 1.pdf'), '%PDF-1.4');
+    writeFileSync(join(dir, 'scan2.png'), 'x');
+    const boot = await bootShell();
+    boot.window().hide();
+    fake.app.emit('second-instance', preventable(), ['/usr/bin/intake', '--flag', 'scan 1.pdf', join(dir, 'scan2.png'), 'nope.pdf'], dir, {});
+    expect(boot.window().visible).toBe(true);
+    expect(boot.sent('openFiles')).toEqual([[join(dir, 'scan 1.pdf'), join(dir, 'scan2.png')]]);
+    // Without files it only focuses.
+    boot.window().hide();
+    fake.app.emit('second-instance', preventable(), ['/usr/bin/intake'], dir, {});
+    expect(boot.window().visible).toBe(true);
+    expect(boot.sent('openFiles')).toHaveLength(1);
+  });
+
+  it('macOS open-file does the same', async () => {
+    const boot = await bootShell();
+    const event = preventable();
+    fake.app.emit('open-file', event, '/Users/x/scan.pdf');
+    expect(event.defaultPrevented).toBe(true);
+    expect(boot.sent('openFiles')).toEqual([['/Users/x/scan.pdf']]);
+  });
+
+  it('files on the first launch command line open the add dialog', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'intake-first-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'a.pdf'), '%PDF-1.4');
+    const boot = await bootShell({ argv: ['/usr/bin/intake', join(dir, 'a.pdf')] });
+    expect(boot.sent('openFiles')).toEqual([[join(dir, 'a.pdf')]]);
+  });
+
+  it('resume from sleep and network coming back nudge the connection', async () => {
+    const { core, clock } = await bootShell();
+    fake.powerMonitor.emit('resume');
+    expect(core.connection.nudges).toBe(1);
+    fake.online = false;
+    clock.advance(3_000);
+    expect(core.connection.nudges).toBe(1);
+    fake.online = true;
+    clock.advance(3_000);
+    expect(core.connection.nudges).toBe(2);
+    clock.advance(30_000); // staying online does not nudge again
+    expect(core.connection.nudges).toBe(2);
+  });
+
+  it('connection changes reach the renderer', async () => {
+    const boot = await bootShell();
+    boot.core.connection.set({ state: 'polling', reason: 'socket down', nextTryAt: 5, attempt: 1 });
+    expect(boot.sent('connection')).toEqual([{ state: 'polling', reason: 'socket down', nextTryAt: 5, attempt: 1 }]);
+  });
+
+  it('queue changes reach the renderer batched, at most one message per 16 ms', async () => {
+    const boot = await bootShell();
+    for (let i = 0; i < 30; i++) boot.core.queue.put(makeJob('queued', { id: `b${i}` }));
+    expect(boot.sent('jobs')).toHaveLength(0);
+    boot.clock.advance(16);
+    expect(boot.sent('jobs')).toHaveLength(1);
+    expect((boot.sent('jobs')[0] as unknown[]).length).toBe(30);
+  });
+});
