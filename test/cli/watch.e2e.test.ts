@@ -1,0 +1,110 @@
+// `intake watch`: a hot folder, end to end against the reference server.
+import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startCli, waitUntil } from './cliProcess';
+import { pdfBytes, writePdf } from './documents';
+import { startTestServer } from './testServer';
+
+let dir: string;
+let root: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'intake-cli-watch-'));
+  root = path.join(dir, 'in');
+  await mkdir(root);
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const exists = (file: string) => stat(file).then(() => true, () => false);
+const ofEvent = (events: Array<Record<string, unknown>>, name: string) => events.filter((e) => e.event === name);
+
+describe('intake watch', () => {
+  it('uploads each dropped file once, waits for a growing file, moves files to done/ and failed/ with reasons', async () => {
+    const server = await startTestServer();
+    const interval = 400;
+    const run = startCli(['watch', root, '--server', server.url, '--chart-from', '^(\\d+)_', '--interval-ms', String(interval), '--json']);
+    await run.waitFor((r) => ofEvent(r.events(), 'info').length > 0, 'the watcher to start');
+
+    await mkdir(path.join(root, 'A-1'));
+    await writePdf(path.join(root, 'A-1', 'one.pdf'));
+    await writePdf(path.join(root, '4711_scan.pdf'));
+    await writePdf(path.join(root, 'loose.pdf'));
+    await mkdir(path.join(root, 'A-3'));
+    await writeFile(path.join(root, 'A-3', 'notes.txt'), 'plain text is not a document\n');
+
+    // A scanner writing a file in chunks, much faster than the check interval: it must be sent whole.
+    await mkdir(path.join(root, 'A-2'));
+    const growing = path.join(root, 'A-2', 'growing.pdf');
+    const chunk = pdfBytes(1, 16 * 1024);
+    await writeFile(growing, chunk);
+    for (let i = 0; i < 12; i++) {
+      await new Promise((resolve) => setTimeout(resolve, interval / 8));
+      await appendFile(growing, chunk);
+    }
+    const fullSize = (await stat(growing)).size;
+
+    const done = (rel: string) => path.join(root, 'done', rel);
+    const failed = (rel: string) => path.join(root, 'failed', rel);
+    await waitUntil(
+      async () =>
+        (await exists(done('A-1/one.pdf'))) &&
+        (await exists(done('4711_scan.pdf'))) &&
+        (await exists(done('A-2/growing.pdf'))) &&
+        (await exists(failed('loose.pdf.error.txt'))) &&
+        (await exists(failed('A-3/notes.txt.error.txt'))),
+      'every file to be moved',
+      60_000,
+      () => run.stdout() + run.stderr(),
+    );
+    expect(await exists(path.join(root, 'A-1', 'one.pdf'))).toBe(false);
+    expect(await readFile(failed('loose.pdf.error.txt'), 'utf8')).toMatch(/^No chart number for this file: .*--chart-from pattern/);
+    expect(await exists(failed('loose.pdf'))).toBe(true);
+    expect(await readFile(failed('A-3/notes.txt.error.txt'), 'utf8')).toMatch(/type not accepted/i);
+
+    const growingQueued = ofEvent(run.events(), 'queued').find((e) => e.chartNumber === 'A-2');
+    expect(growingQueued?.files).toEqual([expect.objectContaining({ name: 'growing.pdf', size: fullSize })]);
+
+    // A later drop proves the watcher kept scanning; by then a re-upload of anything earlier would show.
+    await mkdir(path.join(root, 'B-9'));
+    await writePdf(path.join(root, 'B-9', 'late.pdf'));
+    await waitUntil(() => exists(done('B-9/late.pdf')), 'the late file to be done');
+
+    const charts = server.jobs().map((j) => j.chartNumber).sort();
+    expect(charts).toEqual(['4711', 'A-1', 'A-2', 'B-9']);
+    const outcomes = ofEvent(run.events(), 'done').map((e) => e.outcome);
+    expect(outcomes.filter((o) => o === 'completed')).toHaveLength(4);
+    expect(outcomes.filter((o) => o === 'rejected')).toHaveLength(2);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+  });
+
+  it('with --state-dir, a restarted watcher does not upload a file it already queued', async () => {
+    const server = await startTestServer({ phaseMs: 400 });
+    const stateDir = path.join(dir, 'state');
+    const args = ['watch', root, '--server', server.url, '--interval-ms', '200', '--state-dir', stateDir, '--json'];
+    const first = startCli(args);
+    await first.waitFor((r) => ofEvent(r.events(), 'info').length > 0, 'the watcher to start');
+    await mkdir(path.join(root, 'K-1'));
+    await writePdf(path.join(root, 'K-1', 'scan.pdf'));
+    await first.waitFor((r) => ofEvent(r.events(), 'uploaded').length === 1, 'the upload to be accepted');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(await exists(path.join(root, 'K-1', 'scan.pdf'))).toBe(true); // still processing at the kill
+
+    const second = startCli(args);
+    await waitUntil(() => exists(path.join(root, 'done', 'K-1', 'scan.pdf')), 'the file to be done after the restart', 60_000, () => second.stdout() + second.stderr());
+    expect(server.jobs()).toHaveLength(1);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(130);
+  });
+
+  it('a folder that does not exist is a usage error', async () => {
+    const run = startCli(['watch', path.join(dir, 'missing'), '--server', 'http://127.0.0.1:1/api']);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toContain('does not exist');
+  });
+});
