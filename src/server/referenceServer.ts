@@ -45,6 +45,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     maxFrameBytes: settings.limits.maxFrameBytes,
     maxSubscriptions: settings.limits.maxSubscriptionsPerConnection,
     lookup: (jobId) => store.get(jobId),
+    flushPending: () => publisher.flush(),
     log,
     onConnection: () => (stats.wsConnections += 1),
   });

@@ -44,6 +44,7 @@ export class StatusPublisher {
   }
 
   flush(): void {
+    if (this.pending.length === 0) return;
     if (this.scheduled !== null) clearImmediate(this.scheduled);
     this.scheduled = null;
     const frames = this.pending;

@@ -23,6 +23,8 @@ export interface WebSocketHubOptions {
   maxFrameBytes: number;
   maxSubscriptions: number;
   lookup(jobId: string): JobRecord | undefined;
+  /** Sends changes already made to jobs but not yet published, so a snapshot never runs ahead of the stream. */
+  flushPending(): void;
   log(line: string): void;
   onConnection(): void;
 }
@@ -162,6 +164,8 @@ export class WebSocketHub {
   private subscribe(peer: Peer, jobId: string): void {
     const job = this.options.lookup(jobId);
     if (job === undefined) return this.sendError(peer, 'Unknown job: this server has no job with that id.', jobId);
+    // Otherwise a change queued for publishing would reach this peer after a snapshot that already shows it: a duplicate.
+    this.options.flushPending();
     // Subscribing twice is one subscription; the ack (and snapshot) is sent again so a client can re-sync.
     if (!peer.subscriptions.has(jobId)) {
       if (peer.subscriptions.size >= this.options.maxSubscriptions) {
