@@ -61,7 +61,7 @@ export function parsePersistedQueue(raw: unknown): ParsedQueue {
   }
   let document = raw as Record<string, unknown>;
   let version = document.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
     return { queue: null, warnings: ['Saved queue has no valid version; starting with an empty queue.'], damaged: true };
   }
   if (version > PERSISTED_QUEUE_VERSION) {
