@@ -27,7 +27,7 @@ export function connectionLabel(connection: ConnectionState, now: number): { tex
     }
     case 'polling': {
       const wait = secondsUntil(connection.nextTryAt, now);
-      return { text: `Offline — checking jobs by polling${wait > 0 ? ` · retry in ${wait} s` : ''}`, tone: 'warning' };
+      return { text: `Offline — polling for updates${wait > 0 ? ` · reconnecting in ${wait} s` : ''}`, tone: 'warning' };
     }
     case 'auth_failed':
       return { text: 'Sign-in refused by the server', tone: 'error' };

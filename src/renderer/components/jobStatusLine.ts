@@ -35,8 +35,9 @@ export function jobStatusLine(job: QueueJob, now: number): StatusLine {
       return { text: 'Cancelled', tone: 'plain' };
     case 'failed':
     case 'rejected': {
-      const attempts = server?.attempt != null && server.maxAttempts != null ? ` (attempt ${server.attempt} of ${server.maxAttempts})` : '';
-      return { text: `${job.error?.message ?? server?.message ?? 'Failed'}${attempts}`, tone: 'error' };
+      const reason = job.error?.message ?? server?.message ?? 'Failed';
+      const counted = server?.attempt != null && server.maxAttempts != null && !/attempt/i.test(reason);
+      return { text: counted ? `${reason} (attempt ${server.attempt} of ${server.maxAttempts})` : reason, tone: 'error' };
     }
   }
 }
