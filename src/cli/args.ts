@@ -27,8 +27,8 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; message:
 export const USAGE = `Usage:
   intake upload --server URL --chart N [--token T] [--state-dir DIR] [--json] [--concurrency N] FILE...
   intake upload --server URL --jobs jobs.json [--token T] [--state-dir DIR] [--json] [--concurrency N]
-  intake resume --state-dir DIR [--server URL] [--token T] [--json]
-  intake watch DIR --server URL [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json]
+  intake resume --state-dir DIR [--server URL] [--token T] [--json] [--concurrency N]
+  intake watch DIR --server URL [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json] [--concurrency N]
   intake help
 
 Options:

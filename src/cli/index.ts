@@ -31,13 +31,18 @@ async function main(): Promise<number> {
     return EXIT_USAGE;
   }
   const interrupt = new AbortController();
-  // A second Ctrl-C while state is being saved must not kill us half-way through the write.
-  process.on('SIGINT', () => interrupt.abort());
+  // First Ctrl-C: save and stop cleanly. A second one quits at once, which is safe because
+  // every state file is replaced atomically (old or new on disk, never half).
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  });
   return dispatch(parsed.command, {
     out: process.stdout,
     err: process.stderr,
     isTTY: process.stdout.isTTY === true,
-    columns: () => process.stdout.columns ?? 80,
+    // 0 or undefined when the terminal reports no size (e.g. under `script`).
+    columns: () => process.stdout.columns || Number(process.env.COLUMNS) || 80,
     env: process.env,
     clock: systemClock,
     interrupt: interrupt.signal,

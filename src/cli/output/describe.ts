@@ -49,7 +49,10 @@ export function describeJobState(job: QueueJob): string {
     const attempt = server.attempt !== null && server.maxAttempts !== null ? ` (attempt ${server.attempt} of ${server.maxAttempts})` : '';
     return `retrying${attempt}`;
   }
-  return server.message !== '' ? `${phaseLabel(server.phase)}: ${server.message}` : phaseLabel(server.phase);
+  // Before its first phase the server calls the job "queued"; ours would read as "not sent yet".
+  const label = server.phase === 'queued' ? 'accepted by the server' : phaseLabel(server.phase);
+  const same = server.message.replace(/[.\s]+$/, '').toLowerCase() === label.toLowerCase();
+  return server.message !== '' && !same ? `${label}: ${server.message}` : label;
 }
 
 export function describeConnection(state: ConnectionState): string {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { describeConnection, describeJobState, formatBytes, formatSeconds } from '../../src/cli/output/describe';
+import { sampleJob, trackedJob } from './sampleJob';
+
+describe('describe', () => {
+  it.each([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1536, '1.5 KB'],
+    [5 * 1024 ** 2, '5.0 MB'],
+    [300 * 1024 ** 3, '300 GB'],
+  ])('formatBytes(%d) = %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
+
+  it.each([
+    [4.2, '5s'],
+    [125, '2m05s'],
+    [3 * 3600 + 60, '3h01m'],
+  ])('formatSeconds(%d) = %s', (seconds, text) => expect(formatSeconds(seconds)).toBe(text));
+
+  it('says where a job is, in the words a user expects', () => {
+    expect(describeJobState(sampleJob())).toBe('queued');
+    expect(describeJobState(sampleJob({ uploadAttempts: 2 }))).toBe('queued (upload attempt 3)');
+    expect(describeJobState(sampleJob({ error: { code: 'network', message: 'Server unreachable.' } }))).toBe('waiting: Server unreachable.');
+    expect(describeJobState(trackedJob('queued', 0))).toBe('accepted by the server: now queued');
+    expect(describeJobState(trackedJob('ocr_started', 2, { message: 'OCR started.' }))).toBe('OCR started');
+    expect(describeJobState(trackedJob('ocr_started', 2, { message: 'page 3 of 9' }))).toBe('OCR started: page 3 of 9');
+    expect(describeJobState(trackedJob('failed', 4, { status: 'failed', willRetry: true, attempt: 1, maxAttempts: 3 }))).toBe('retrying (attempt 1 of 3)');
+    expect(describeJobState(trackedJob('mystery_phase', 5, { message: '' }))).toBe('mystery_phase');
+  });
+
+  it('names the token when authentication fails', () => {
+    expect(describeConnection({ state: 'auth_failed', reason: 'HTTP 401' })).toBe('authentication failed (HTTP 401); check --token');
+  });
+});
