@@ -158,6 +158,23 @@ describe('intake upload', () => {
     expect(await readFile(path.join(stateDir, kept[0] as string), 'utf8')).toBe('{"version":1,"jobs":[{"id":');
   });
 
+  it('a token the server refuses ends the run (exit 1) with the queue kept, never printing the token; the right one works', async () => {
+    const server = await startTestServer({ token: 'right-token-456' });
+    const file = await writePdf(path.join(dir, 'scan.pdf'));
+    const stateDir = path.join(dir, 'state');
+    const wrong = await runCli(['upload', '--server', server.url, '--chart', 'T-1', '--state-dir', stateDir, '--token', 'wrong-token-123', file]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('the server refused the token');
+    expect(wrong.stdout + wrong.stderr).not.toContain('wrong-token-123');
+    expect(server.jobs()).toHaveLength(0);
+    // The job waited in the state folder; INTAKE_TOKEN keeps the token off the command line.
+    const right = await runCli(['resume', '--state-dir', stateDir], { env: { INTAKE_TOKEN: 'right-token-456' } });
+    expect(right.code).toBe(0);
+    expect(right.stdout).toMatch(/^completed {2}T-1/m);
+    expect(right.stdout + right.stderr).not.toContain('right-token-456');
+    expect(server.jobs()).toHaveLength(1);
+  });
+
   it.each([
     [['upload', '--chart', 'A', 'x.pdf'], 'upload needs --server URL.'],
     [['upload', '--server', 'http://127.0.0.1:1/api', '--chart', 'A', '--frobnicate', 'x.pdf'], 'Unknown option --frobnicate.'],
