@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, decideAfterUpload, DEFAULT_RETRY_TIMINGS, parseRetryAfter } from '../../../src/core/upload/retryPolicy';
+import type { UploadOutcome } from '../../../src/core/upload/sendUpload';
+
+const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
+const ctx = (random = () => 0.5) => ({ timings: DEFAULT_RETRY_TIMINGS, random, nowMs: NOW });
+const http = (httpStatus: number, retryAfter: string | null = null): UploadOutcome => ({
+  kind: 'http',
+  httpStatus,
+  code: `code_${httpStatus}`,
+  message: `server says ${httpStatus}`,
+  retryAfter,
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP dates, and ignores junk', () => {
+    expect(parseRetryAfter('7', NOW)).toBe(7000);
+    expect(parseRetryAfter(' 0 ', NOW)).toBe(0);
+    expect(parseRetryAfter(new Date(NOW + 12_000).toUTCString(), NOW)).toBe(12_000);
+    expect(parseRetryAfter(new Date(NOW - 5000).toUTCString(), NOW)).toBe(0);
+    expect(parseRetryAfter('soon', NOW)).toBeNull();
+    expect(parseRetryAfter('-3', NOW)).toBeNull();
+    expect(parseRetryAfter(null, NOW)).toBeNull();
+  });
+});
+
+describe('backoffDelay (full jitter)', () => {
+  it('stays within [0, min(max, base·2^(n-1))] and uses the whole range', () => {
+    for (const attempt of [1, 2, 3, 5, 8, 20]) {
+      const ceiling = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+      expect(backoffDelay(attempt, DEFAULT_RETRY_TIMINGS, () => 0)).toBe(0);
+      expect(backoffDelay(attempt, DEFAULT_RETRY_TIMINGS, () => 0.999999)).toBe(ceiling - 1);
+      expect(backoffDelay(attempt, DEFAULT_RETRY_TIMINGS, () => 0.5)).toBe(ceiling / 2);
+    }
+  });
+});
+
+describe('decideAfterUpload', () => {
+  it('accepts a job id', () => {
+    expect(decideAfterUpload({ kind: 'accepted', jobId: 'j1', httpStatus: 201, serverStatus: 'queued' }, 1, ctx())).toEqual({ action: 'accepted', jobId: 'j1' });
+  });
+
+  it('retries network errors, stalls and 5xx with backoff', () => {
+    expect(decideAfterUpload({ kind: 'network', message: 'reset' }, 1, ctx())).toMatchObject({ action: 'retry', delayMs: 500, code: 'network' });
+    expect(decideAfterUpload({ kind: 'stalled' }, 2, ctx())).toMatchObject({ action: 'retry', delayMs: 1000, code: 'stalled' });
+    for (const status of [500, 502, 503, 504]) {
+      expect(decideAfterUpload(http(status), 3, ctx())).toMatchObject({ action: 'retry', delayMs: 2000 });
+    }
+  });
+
+  it('honours Retry-After on 429 (seconds or date) even when the jitter is smaller, clamped to a sane maximum', () => {
+    expect(decideAfterUpload(http(429, '4'), 1, ctx(() => 0))).toMatchObject({ action: 'retry', delayMs: 4000, code: 'too_many_requests' });
+    expect(decideAfterUpload(http(429, new Date(NOW + 9000).toUTCString()), 1, ctx(() => 0))).toMatchObject({ delayMs: 9000 });
+    expect(decideAfterUpload(http(429, '999999'), 1, ctx(() => 0))).toMatchObject({ delayMs: DEFAULT_RETRY_TIMINGS.maxRetryAfterMs });
+    expect(decideAfterUpload(http(429), 1, ctx(() => 0))).toMatchObject({ action: 'retry', delayMs: 0 });
+  });
+
+  it('never retries other 4xx: the job is rejected with the server message', () => {
+    for (const status of [400, 404, 409, 413, 415, 422]) {
+      expect(decideAfterUpload(http(status), 1, ctx())).toEqual({ action: 'reject', code: `code_${status}`, message: `server says ${status}` });
+    }
+  });
+
+  it('401/403 are auth problems, not the job’s fault', () => {
+    expect(decideAfterUpload(http(401), 1, ctx())).toMatchObject({ action: 'auth', message: expect.stringMatching(/needs a token/) });
+    expect(decideAfterUpload(http(403), 1, ctx())).toMatchObject({ action: 'auth', message: expect.stringMatching(/refused the token/) });
+  });
+
+  it('gives up after the last attempt with a specific message, and never retries a changed file', () => {
+    const last = decideAfterUpload({ kind: 'network', message: 'The connection was reset during the upload.' }, 8, ctx());
+    expect(last).toEqual({ action: 'fail', code: 'network', message: 'The connection was reset during the upload. Gave up after 8 tries; use Retry to try again.' });
+    expect(decideAfterUpload({ kind: 'file', code: 'file_missing', message: 'gone' }, 1, ctx())).toEqual({ action: 'fail', code: 'file_missing', message: 'gone' });
+    expect(decideAfterUpload({ kind: 'aborted' }, 1, ctx())).toEqual({ action: 'aborted' });
+  });
+});

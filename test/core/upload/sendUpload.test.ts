@@ -1,0 +1,140 @@
+/**
+ * The bytes on the wire: a tiny busboy server in the test reads what
+ * sendUpload sends, so Content-Length, part headers and file names are
+ * checked by a real multipart parser, not by string comparison.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import busboy from 'busboy';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/core/clock';
+import { sendUpload, type UploadFile } from '../../../src/core/upload/sendUpload';
+import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  bodyBytes: number;
+  fields: Record<string, string>;
+  files: Array<{ field: string; filename: string; mimeType: string; size: number; sha256: string }>;
+}
+
+let dir: TempDir;
+let server: Server;
+let baseUrl: string;
+let received: Received[];
+let answer: (res: import('node:http').ServerResponse) => void;
+
+beforeEach(async () => {
+  dir = await makeTempDir();
+  received = [];
+  answer = (res) => {
+    res.writeHead(201, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ jobId: 'job-42', status: 'queued' }));
+  };
+  server = createServer((req, res) => {
+    const entry: Received = { headers: req.headers, bodyBytes: 0, fields: {}, files: [] };
+    req.on('data', (chunk: Buffer) => (entry.bodyBytes += chunk.length));
+    const parser = busboy({ headers: req.headers });
+    parser.on('field', (name, value) => (entry.fields[name] = value));
+    parser.on('file', (field, stream, info) => {
+      const hash = createHash('sha256');
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        hash.update(chunk);
+      });
+      stream.on('end', () => entry.files.push({ field, filename: info.filename, mimeType: info.mimeType, size, sha256: hash.digest('hex') }));
+    });
+    parser.on('close', () => {
+      received.push(entry);
+      answer(res);
+    });
+    req.pipe(parser);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await dir.remove();
+});
+
+async function uploadFile(name: string, content: Buffer, type: string): Promise<UploadFile> {
+  const path = await dir.file(name, content);
+  return { path, name, size: content.length, type };
+}
+
+const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+describe('sendUpload', () => {
+  it('sends an exact-length multipart body with the chart number, every file, the key and the token', async () => {
+    const pdf = Buffer.concat([MAGIC.pdf, Buffer.alloc(700_000, 7)]);
+    const png = Buffer.concat([MAGIC.png, Buffer.alloc(1234, 3)]);
+    const files = [await uploadFile('Bericht Müller "1".pdf', pdf, 'pdf'), await uploadFile('scan.png', png, 'png')];
+    const progress: number[] = [];
+    const outcome = await sendUpload({
+      baseUrl,
+      token: 'sekret',
+      idempotencyKey: 'key-1',
+      chartNumber: 'CH_9.1-a',
+      files,
+      clock: systemClock,
+      stallMs: 10_000,
+      onProgress: (sent) => progress.push(sent),
+    });
+    expect(outcome).toEqual({ kind: 'accepted', jobId: 'job-42', httpStatus: 201, serverStatus: 'queued' });
+    const [request] = received;
+    expect(request!.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(request!.headers['content-length'])).toBe(request!.bodyBytes);
+    expect(request!.headers['idempotency-key']).toBe('key-1');
+    expect(request!.headers.authorization).toBe('Bearer sekret');
+    expect(request!.fields).toEqual({ chartNumber: 'CH_9.1-a' });
+    expect(request!.files).toEqual([
+      { field: 'documents', filename: 'Bericht Müller "1".pdf', mimeType: 'application/pdf', size: pdf.length, sha256: sha(pdf) },
+      { field: 'documents', filename: 'scan.png', mimeType: 'image/png', size: png.length, sha256: sha(png) },
+    ]);
+    expect(progress.at(-1)).toBe(request!.bodyBytes);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('reports a server error body and its Retry-After', async () => {
+    answer = (res) => {
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '3' });
+      res.end(JSON.stringify({ error: 'too_many_requests', message: 'Slow down.' }));
+    };
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
+    const outcome = await sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
+    expect(outcome).toEqual({ kind: 'http', httpStatus: 429, code: 'too_many_requests', message: 'Slow down.', retryAfter: '3' });
+  });
+
+  it('refuses to send a file that changed or vanished since it was checked', async () => {
+    const file = await uploadFile('a.pdf', Buffer.concat([MAGIC.pdf, Buffer.alloc(100)]), 'pdf');
+    await writeFile(file.path, Buffer.concat([MAGIC.pdf, Buffer.alloc(50)]));
+    const changed = await sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files: [file], clock: systemClock, stallMs: 10_000 });
+    expect(changed).toMatchObject({ kind: 'file', code: 'file_changed' });
+    const gone = await sendUpload({
+      baseUrl,
+      idempotencyKey: 'k',
+      chartNumber: 'C',
+      files: [{ ...file, path: `${dir.path}/nope.pdf` }],
+      clock: systemClock,
+      stallMs: 10_000,
+    });
+    expect(gone).toMatchObject({ kind: 'file', code: 'file_missing' });
+    expect(received).toEqual([]);
+  });
+
+  it('ends as a network problem when nobody listens, and as aborted when asked', async () => {
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
+    const refused = await sendUpload({ baseUrl: 'http://127.0.0.1:1/api', idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
+    expect(refused).toEqual({ kind: 'network', message: 'The server refused the connection (is it running?).' });
+    const controller = new AbortController();
+    controller.abort();
+    const aborted = await sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000, signal: controller.signal });
+    expect(aborted).toEqual({ kind: 'aborted' });
+  });
+});
