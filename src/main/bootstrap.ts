@@ -140,7 +140,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   await core.queue.start();
   core.connection.start();
   running.attach();
-  core.onNotification((decision) => running.notify(decision));
+  const stopNotifications = core.onNotification((decision) => running.notify(decision));
   const stopWatch = watchNetwork({ powerMonitor, net, clock, nudge: () => core.connection.nudge() });
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
@@ -159,6 +159,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     // Electron does not wait for promises here: hold the quit, finish writing, then quit again.
     event.preventDefault();
     stopWatch();
+    stopNotifications();
     running
       .shutdown()
       .catch((error: unknown) => logger.error('Shutdown did not finish cleanly', { error: (error as Error)?.name }))

@@ -42,9 +42,11 @@ export class FakeWebContents extends EventEmitter {
   readonly mainFrame = new FakeFrame('');
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   destroyed = false;
+  /** Records, then delivers to the preload's listeners as Electron would: a structured clone, with an event first. */
   send(channel: string, payload: unknown): void {
     record('webContents', 'send', [channel, payload]);
     this.sent.push({ channel, payload });
+    for (const listener of fake.rendererListeners.get(channel) ?? []) listener({ sender: null, ports: [] }, structuredClone(payload));
   }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
     this.windowOpenHandler = handler;

@@ -1,0 +1,111 @@
+/**
+ * The whole app minus Chromium: the real shell (bootstrap) over the fake
+ * electron, the real core (UploadQueue + ConnectionManager from
+ * coreFactory.ts) and the real reference server started as the demo server
+ * on loopback. A file goes in through the preload bridge exactly as the
+ * renderer would send it; the test watches the `jobs` deltas, the tray, the
+ * notification and the results, then quits.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../../src/core/clock';
+import { createCore } from '../../src/main/coreFactory';
+import { startReferenceServer } from '../../src/server/index';
+import type { IntakeBridge } from '../../src/shared/ipc';
+import type { QueueChange, QueueJob } from '../../src/shared/queueJob';
+import { FakeNotification, FakeTray, fake, ipcEventFrom, resetFakeElectron } from '../support/fakeElectron';
+import { bootShell } from './fixtures/bootShell';
+
+vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
+
+let userData: string;
+const servers: Array<{ close(): Promise<void> }> = [];
+beforeEach(() => {
+  resetFakeElectron();
+  vi.resetModules();
+  userData = mkdtempSync(join(tmpdir(), 'intake-shell-e2e-'));
+  fake.app.paths.userData = userData;
+});
+afterEach(async () => {
+  // Normally closed by the app's quit; this covers a test that failed before it.
+  await Promise.allSettled(servers.splice(0).map((server) => server.close()));
+  rmSync(userData, { recursive: true, force: true });
+});
+
+function pdf(pages: number): string {
+  const objects = Array.from({ length: pages }, (_, i) => `${i + 3} 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n`).join('');
+  return `%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Count ${pages} >>\nendobj\n${objects}%%EOF\n`;
+}
+
+describe('shell end to end (real core, reference server as the demo server)', () => {
+  it('a file sent through the bridge is uploaded, followed through every phase, notified, and its results read', async () => {
+    const boot = await bootShell({
+      clock: systemClock,
+      createCore,
+      startDemoServer: async (options) => {
+        const server = await startReferenceServer({ ...options, phaseMs: 40 });
+        servers.push(server);
+        return server;
+      },
+    });
+    fake.rendererInvokeEvent = ipcEventFrom(boot.window());
+    await import('../../src/preload/index');
+    const intake = fake.exposed.get('intake') as IntakeBridge;
+
+    const deltas: QueueChange[][] = [];
+    intake.on('jobs', (changes) => deltas.push(changes));
+
+    const file = join(userData, 'scan.pdf');
+    writeFileSync(file, pdf(3));
+    const inspection = await intake.inspectFiles([file]);
+    expect(inspection).toMatchObject({ ok: true, value: { accepted: [{ path: file, type: 'pdf' }], rejected: [] } });
+    const enqueued = await intake.enqueue({ chartNumber: 'E2E-0001', files: [file] });
+    if (!enqueued.ok) throw new Error(`enqueue refused: ${enqueued.error.message}`);
+    const id = enqueued.value.id;
+
+    const latest = (): QueueJob | undefined =>
+      deltas
+        .flat()
+        .filter((c): c is { type: 'upsert'; job: QueueJob } => c.type === 'upsert' && c.job.id === id)
+        .at(-1)?.job;
+    await vi.waitFor(() => expect(latest()?.stage).toBe('completed'), { timeout: 45_000, interval: 50 });
+
+    // Phases arrived in order, never backwards.
+    const phases = deltas
+      .flat()
+      .flatMap((c) => (c.type === 'upsert' && c.job.id === id && c.job.server ? [c.job.server.phase] : []))
+      .filter((phase, i, all) => phase !== all[i - 1]);
+    const order = ['processing', 'ocr_started', 'ocr_completed', 'ai_started', 'ai_completed', 'saving_results', 'completed'];
+    expect(phases.at(-1)).toBe('completed');
+    expect(phases.map((p) => order.indexOf(p))).toEqual([...phases.map((p) => order.indexOf(p))].sort((a, b) => a - b));
+
+    // One notification about the job (after the policy's 3 s window); the tray is back to idle.
+    await vi.waitFor(() => expect(FakeNotification.instances.filter((n) => n.shown)).toHaveLength(1), { timeout: 15_000, interval: 50 });
+    expect(FakeNotification.instances[0]!.options.title.toLowerCase()).toContain('complete');
+    expect(JSON.stringify(FakeNotification.instances[0]!.options)).not.toContain('E2E-0001'); // chart numbers off by default
+    await vi.waitFor(() => expect((FakeTray.instances[0]!.image as { path: string }).path).toMatch(/idle\.png$/), { timeout: 5_000 });
+    expect(FakeTray.instances[0]!.tooltip).toBe('Intake — all done');
+    const trayIcons = fake.calls.filter((c) => c.api === 'Tray' && c.method === 'setImage').map((c) => (c.args[0] as { path: string }).path);
+    expect(trayIcons.some((p) => p.endsWith('working.png'))).toBe(true);
+
+    // A click on the notification focuses the job in the window.
+    boot.window().hide();
+    FakeNotification.instances[0]!.click();
+    expect(boot.window().visible).toBe(true);
+    expect(boot.sent('focusJob')).toEqual([id]);
+
+    const results = await intake.getResults(id);
+    expect(results.ok).toBe(true);
+    expect(JSON.stringify(results)).toContain('sha256');
+
+    const snapshot = await intake.getSnapshot();
+    expect(snapshot).toMatchObject({ ok: true, value: { demoServer: true, connection: { state: 'connected' } } });
+
+    boot.tray().clickMenuItem('Quit Intake');
+    await vi.waitFor(() => expect(fake.app.quitCount).toBe(1), { timeout: 15_000 });
+    expect(boot.logger.lines.join('\n')).not.toContain('E2E-0001');
+    expect(boot.logger.lines.join('\n')).not.toContain('scan.pdf');
+  }, 90_000);
+});

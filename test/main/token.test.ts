@@ -1,0 +1,84 @@
+/**
+ * The server token: encrypted with safeStorage, stored as base64 ciphertext,
+ * handed to the core, and never sent to the renderer — scanned in every
+ * payload main sends and every IpcResult it answers.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { IPC_CALL_NAMES } from '../../src/shared/ipc';
+import { allSentPayloads, fake, resetFakeElectron } from '../support/fakeElectron';
+import { bootShell } from './fixtures/bootShell';
+import { makeJob } from './fixtures/jobs';
+
+vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
+
+beforeEach(() => resetFakeElectron());
+
+const TOKEN = 'tok-Zq81-VERY-SECRET-token';
+
+describe('server token', () => {
+  it('is stored encrypted (base64 ciphertext), reaches the core, and is reported only as hasToken', async () => {
+    const boot = await bootShell();
+    const result = await boot.invoke('setToken', [TOKEN]);
+    expect(result).toMatchObject({ ok: true, value: { hasToken: true, tokenEncryptionAvailable: true } });
+    const stored = boot.stores.settings.get('token') as { kind: string; data: string };
+    expect(stored.kind).toBe('safeStorage');
+    expect(stored.data).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(JSON.stringify(boot.stores.settings.data)).not.toContain(TOKEN);
+    expect(boot.core.connection.tokens).toEqual([TOKEN]);
+    expect(boot.core.queue.servers.at(-1)).toEqual({ baseUrl: 'http://127.0.0.1:4999/api', token: TOKEN });
+
+    // A restart decrypts it for the core.
+    resetFakeElectron();
+    const again = await bootShell({ settingsData: boot.stores.settings.data });
+    expect(again.coreOptions[0]!.token).toBe(TOKEN);
+  });
+
+  it('never appears in anything sent to the renderer or answered over IPC', async () => {
+    const boot = await bootShell();
+    const answers: unknown[] = [];
+    answers.push(await boot.invoke('setToken', [TOKEN]));
+    boot.core.queue.put(makeJob('tracking'));
+    boot.core.connection.set({ state: 'auth_failed', reason: 'server refused the token' });
+    answers.push(await boot.invoke('updateSettings', [{ serverUrl: 'https://ai.example.org/api' }]));
+    for (const name of IPC_CALL_NAMES) {
+      if (name === 'setToken' || name === 'pickFiles') continue;
+      answers.push(await boot.invoke(name, [undefined]));
+      answers.push(await boot.invoke(name, [TOKEN]));
+    }
+    boot.clock.advance(1_000);
+    boot.tray().clickMenuItem('Settings…');
+    const everything = JSON.stringify([answers, allSentPayloads(), fake.calls]);
+    expect(allSentPayloads().length).toBeGreaterThan(2);
+    // The token may only appear where the test itself passed it in (echoed nowhere).
+    expect(everything.split(TOKEN).length - 1).toBe(0);
+    expect(boot.logger.lines.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('is refused with a clear message where the OS cannot encrypt, unless plaintext is allowed', async () => {
+    fake.encryptionAvailable = false;
+    const boot = await bootShell();
+    const refused = await boot.invoke('setToken', [TOKEN]);
+    expect(refused).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('no secure storage') } });
+    expect(boot.stores.settings.get('token')).toBeUndefined();
+    expect(boot.core.connection.tokens).toEqual([]);
+    expect(await boot.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { hasToken: false, tokenEncryptionAvailable: false } });
+
+    await boot.invoke('updateSettings', [{ allowPlaintextToken: true }]);
+    expect(await boot.invoke('setToken', [TOKEN])).toMatchObject({ ok: true, value: { hasToken: true } });
+    expect(boot.stores.settings.get('token')).toEqual({ kind: 'plaintext', data: TOKEN });
+  });
+
+  it('null removes it', async () => {
+    const boot = await bootShell();
+    await boot.invoke('setToken', [TOKEN]);
+    expect(await boot.invoke('setToken', [null])).toMatchObject({ ok: true, value: { hasToken: false } });
+    expect(boot.stores.settings.get('token')).toBeUndefined();
+    expect(boot.core.connection.tokens).toEqual([TOKEN, null]);
+  });
+
+  it('a token that no longer decrypts is dropped with a warning, not a crash', async () => {
+    const boot = await bootShell({ settingsData: { token: { kind: 'safeStorage', data: Buffer.from('garbage').toString('base64') } } });
+    expect(boot.coreOptions[0]!.token).toBeNull();
+    expect(boot.logger.lines.some((l) => l.includes('could not be decrypted'))).toBe(true);
+  });
+});
