@@ -38,7 +38,8 @@ Options:
   --json               one JSON object per line on stdout
   --concurrency N      uploads at the same time, 1 to 8 (default 2)
   --allow-insecure-http  permit plain http:// to a host other than this computer
-Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error, 130 interrupted.`;
+Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error (or unusable state folder),
+130 interrupted, 70 internal error.`;
 
 const VALUE_FLAGS = ['--server', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency'] as const;
 const BOOLEAN_FLAGS = ['--json', '--allow-insecure-http'] as const;

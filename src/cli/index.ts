@@ -9,6 +9,7 @@ import { resumeCommand } from './commands/resume';
 import { uploadCommand } from './commands/upload';
 import { watchCommand } from './commands/watch';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes';
+import { StateDirError } from './stateDir';
 
 async function dispatch(command: Command, io: CliIo): Promise<number> {
   switch (command.kind) {
@@ -30,6 +31,10 @@ async function main(): Promise<number> {
     process.stderr.write(`intake: ${parsed.message}\n${USAGE}\n`);
     return EXIT_USAGE;
   }
+  // `intake upload … | head` closes our stdout early; that is not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   const interrupt = new AbortController();
   // First Ctrl-C: save and stop cleanly. A second one quits at once, which is safe because
   // every state file is replaced atomically (old or new on disk, never half).
@@ -56,6 +61,10 @@ main().then(
     setTimeout(() => process.exit(code), 2000).unref();
   },
   (error: unknown) => {
+    if (error instanceof StateDirError) {
+      process.stderr.write(`intake: ${error.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
     process.stderr.write(`intake: internal error: ${(error as Error)?.message ?? String(error)}\n`);
     process.exit(70);
   },

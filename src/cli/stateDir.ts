@@ -20,11 +20,18 @@ export interface StateDir {
   temporary: boolean;
 }
 
+/** The state folder cannot be made or written: the run cannot keep its promise to lose nothing, so it does not start. */
+export class StateDirError extends Error {}
+
 export async function openStateDir(dir: string | null): Promise<StateDir> {
-  if (dir === null) return { path: await mkdtemp(path.join(os.tmpdir(), 'intake-cli-')), temporary: true };
-  const resolved = path.resolve(dir);
-  await mkdir(resolved, { recursive: true });
-  return { path: resolved, temporary: false };
+  try {
+    if (dir === null) return { path: await mkdtemp(path.join(os.tmpdir(), 'intake-cli-')), temporary: true };
+    const resolved = path.resolve(dir);
+    await mkdir(resolved, { recursive: true });
+    return { path: resolved, temporary: false };
+  } catch (error) {
+    throw new StateDirError(`Cannot use the state folder${dir === null ? '' : ` ${dir}`}: ${fsReason(error)}.`);
+  }
 }
 
 export async function removeStateDir(dir: StateDir): Promise<void> {
@@ -59,6 +66,18 @@ export async function readCliState(dir: string, now: () => number = Date.now): P
 export async function writeCliState(dir: string, state: CliState): Promise<void> {
   const file = path.join(dir, CLI_STATE_FILE);
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state)}\n`, 'utf8');
-  await rename(temp, file);
+  try {
+    await writeFile(temp, `${JSON.stringify(state)}\n`, 'utf8');
+    await rename(temp, file);
+  } catch (error) {
+    throw new StateDirError(`Cannot write to the state folder ${dir}: ${fsReason(error)}.`);
+  }
+}
+
+function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way (it is not a folder)';
+  if (code === 'ENOSPC') return 'the disk is full';
+  return code ?? (error as Error).message;
 }

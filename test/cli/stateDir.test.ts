@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_STATE_FILE, openStateDir, readCliState, removeStateDir, writeCliState } from '../../src/cli/stateDir';
+import { CLI_STATE_FILE, openStateDir, readCliState, removeStateDir, StateDirError, writeCliState } from '../../src/cli/stateDir';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -41,5 +41,12 @@ describe('state dir', () => {
     expect(kept.temporary).toBe(false);
     await removeStateDir(kept);
     expect((await stat(kept.path)).isDirectory()).toBe(true);
+  });
+
+  it('refuses a state folder path that runs through a file, with the reason', async () => {
+    const file = path.join(await tempDir(), 'plain-file');
+    await writeFile(file, 'x');
+    await expect(openStateDir(path.join(file, 'state'))).rejects.toThrow(StateDirError);
+    await expect(openStateDir(path.join(file, 'state'))).rejects.toThrow(/a file is in the way/);
   });
 });

@@ -188,6 +188,15 @@ describe('intake upload', () => {
     expect(stderr).not.toContain('sekret-123');
   });
 
+  it('an unusable state folder stops the run before anything is sent (exit 2)', async () => {
+    const server = await startTestServer();
+    const file = await writePdf(path.join(dir, 'scan.pdf'));
+    const { code, stderr } = await runCli(['upload', '--server', server.url, '--chart', 'U-1', '--state-dir', path.join(file, 'state'), file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^intake: Cannot use the state folder .*: a file is in the way/m);
+    expect(server.jobs()).toHaveLength(0);
+  });
+
   it('a malformed jobs file is a usage error (exit 2) with the place of the problem', async () => {
     await writeFile(path.join(dir, 'jobs.json'), '[{"chartNumber":"A","files":"a.pdf"}]');
     const { code, stderr } = await runCli(['upload', '--server', 'http://127.0.0.1:1/api', '--jobs', path.join(dir, 'jobs.json')]);
