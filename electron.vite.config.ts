@@ -10,6 +10,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload can require only `electron`: bundle its dependencies (zod) into it.
+      externalizeDeps: false,
       // One CommonJS file: a sandboxed preload cannot load ES modules or chunks.
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },
