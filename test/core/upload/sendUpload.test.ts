@@ -4,7 +4,7 @@
  * checked by a real multipart parser, not by string comparison.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import busboy from 'busboy';
@@ -24,7 +24,7 @@ let dir: TempDir;
 let server: Server;
 let baseUrl: string;
 let received: Received[];
-let answer: (res: import('node:http').ServerResponse) => void;
+let answer: (res: ServerResponse) => void;
 
 beforeEach(async () => {
   dir = await makeTempDir();
@@ -45,7 +45,7 @@ beforeEach(async () => {
         size += chunk.length;
         hash.update(chunk);
       });
-      stream.on('end', () => entry.files.push({ field, filename: info.filename, mimeType: info.mimeType, size, sha256: hash.digest('hex') }));
+      stream.on('end', () => entry.files.push({ field, filename: info.filename ?? '', mimeType: info.mimeType, size, sha256: hash.digest('hex') }));
     });
     parser.on('close', () => {
       received.push(entry);

@@ -1,0 +1,56 @@
+/**
+ * A TCP relay in front of the reference server that swallows the server's
+ * answer on the next N connections and cuts them: the server has accepted
+ * the upload, the client never hears it. Exactly the "lost response" case
+ * the Idempotency-Key exists for.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface ResponseDropRelay {
+  readonly url: string;
+  /** Answers dropped so far. */
+  readonly dropped: number;
+  close(): Promise<void>;
+}
+
+export async function startResponseDropRelay(target: string, dropCount: number): Promise<ResponseDropRelay> {
+  const upstreamUrl = new URL(target);
+  const sockets = new Set<Socket>();
+  let toDrop = dropCount;
+  let dropped = 0;
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(upstreamUrl.port), upstreamUrl.hostname);
+    sockets.add(client).add(upstream);
+    const drop = toDrop > 0;
+    if (drop) toDrop -= 1;
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (!drop) {
+        client.write(chunk);
+        return;
+      }
+      dropped += 1;
+      client.destroy();
+      upstream.destroy();
+    });
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${upstreamUrl.pathname}`,
+    get dropped() {
+      return dropped;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
