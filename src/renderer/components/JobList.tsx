@@ -11,6 +11,7 @@ import { useNow } from '../hooks/useNow';
 import { JobRow, type JobAction } from './JobRow';
 
 export const ROW_HEIGHT = 136;
+const rowHeight = () => ROW_HEIGHT;
 
 export interface JobListProps {
   jobs: readonly QueueJob[];
@@ -31,9 +32,11 @@ export function JobList({ jobs, onAction, focus }: JobListProps) {
   const virtualizer = useVirtualizer({
     count: jobs.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: rowHeight,
     getItemKey: (index) => jobs[index]?.id ?? index,
-    overscan: 6,
+    overscan: 4,
+    // flushSync on every scroll event forces a synchronous render inside the handler; batched renders scroll smoother.
+    useFlushSync: false,
   });
 
   const activeIndex = Math.max(0, activeId === null ? 0 : jobs.findIndex((job) => job.id === activeId));
