@@ -64,8 +64,9 @@ export class JobPipeline {
     } else if (job.phase === job.failAtPhase) {
       this.failAttempt(job);
     } else {
-      const next = PIPELINE_PHASES[PIPELINE_PHASES.indexOf(job.phase as never) + 1];
-      if (next === undefined) return; // an unknown phase pushed by emit(): nothing to continue from
+      const index = PIPELINE_PHASES.indexOf(job.phase as never);
+      const next = index === -1 ? undefined : PIPELINE_PHASES[index + 1];
+      if (next === undefined) return; // a phase pushed by emit() that the pipeline does not know: nothing to continue from
       transition(job, {
         status: next === 'completed' ? 'completed' : 'processing',
         phase: next,

@@ -3,7 +3,7 @@
  * Writes are atomic (temp file + rename) so a process killed mid-write leaves
  * the previous version, never half a file.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type JobRecord, type StoreFile, storeFileSchema } from './jobRecord';
 
@@ -20,6 +20,7 @@ export class JobStore {
   ) {
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, 'jobs.json');
+    this.removeLeftovers();
     this.load();
   }
 
@@ -67,6 +68,17 @@ export class JobStore {
     const temp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(content));
     renameSync(temp, this.file);
+  }
+
+  /** Half-received uploads and half-written temp files of a process that was killed: never accepted, so nothing is lost. */
+  private removeLeftovers(): void {
+    for (const name of readdirSync(this.dataDir)) {
+      if (/^jobs\.json\.\d+\.tmp$/.test(name)) rmSync(join(this.dataDir, name), { force: true });
+    }
+    if (!existsSync(this.uploadsDir)) return;
+    for (const name of readdirSync(this.uploadsDir)) {
+      if (name.startsWith('staging-')) rmSync(join(this.uploadsDir, name), { recursive: true, force: true });
+    }
   }
 
   private load(): void {

@@ -5,8 +5,8 @@
  * validated once the body ended, and any refusal deletes what was stored.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createWriteStream, mkdirSync, renameSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
@@ -204,11 +204,13 @@ class UploadReception {
     // Checked at the end, not the start: two requests with one key can race, and the second must still find the first.
     const existing = this.idempotencyKey === null ? undefined : store.jobForKey(this.idempotencyKey);
     if (existing !== undefined) {
+      sendJson(this.res, 200, existing.uploadResponse);
       await rm(this.stagingDir, { recursive: true, force: true });
-      return sendJson(this.res, 200, existing.uploadResponse);
+      return;
     }
     const jobId = randomUUID();
-    await rename(this.stagingDir, join(store.uploadsDir, jobId));
+    // Synchronous from the key check to store.add(): an await in between would let a concurrent repeat create a second job.
+    renameSync(this.stagingDir, join(store.uploadsDir, jobId));
     const documents: StoredDocument[] = this.documents.map((doc) => {
       const facts = doc.inspector.result();
       return { name: doc.name, size: facts.size, type: facts.type ?? 'unknown', sha256: facts.sha256, pages: facts.pages, storedAs: doc.storedAs };

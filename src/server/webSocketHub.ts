@@ -15,6 +15,9 @@ import { authProblem } from './httpReply';
 import { type JobRecord } from './jobRecord';
 import { type StatusUpdateFrame } from './statusPublisher';
 
+/** Unsent bytes a single connection may pile up before it is dropped. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
 export interface WebSocketHubOptions {
   token: string | null;
   pingMs: number;
@@ -110,6 +113,7 @@ export class WebSocketHub {
     const peer: Peer = { socket, subscriptions: new Set(), alive: true, silenced: false };
     this.peers.add(peer);
     this.options.onConnection();
+    this.options.log(`ws: connection opened (${this.peers.size} open)`);
     socket.on('message', (data, isBinary) => {
       peer.alive = true;
       if (!peer.silenced) this.receive(peer, data, isBinary);
@@ -127,6 +131,7 @@ export class WebSocketHub {
 
   private detach(peer: Peer): void {
     this.peers.delete(peer);
+    this.options.log(`ws: connection closed (${this.peers.size} open)`);
     for (const jobId of peer.subscriptions) {
       const peers = this.subscribers.get(jobId);
       peers?.delete(peer);
@@ -195,6 +200,12 @@ export class WebSocketHub {
 
   private send(peer: Peer, text: string): void {
     if (peer.silenced || peer.socket.readyState !== WebSocket.OPEN) return;
+    // A client that stopped reading would make the server buffer without end; cut it off, it will reconnect and catch up.
+    if (peer.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.options.log('ws: client stopped reading; connection terminated');
+      peer.socket.terminate();
+      return;
+    }
     peer.socket.send(text);
   }
 

@@ -3,7 +3,7 @@
  * process, or as a process killed cleanly or not) knows its jobs and
  * idempotency keys and carries unfinished jobs to completion, seq continuing.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,19 @@ describe('persistence', () => {
     expect(readdirSync(dataDir).some((name) => name.startsWith('jobs.json.unreadable-'))).toBe(true);
     expect(lines.join('\n')).toMatch(/could not be read \(not JSON\)/);
     expect((await upload(server.url, 'P-2')).status).toBe(201);
+  });
+
+  it('clears half-received uploads and temp files a killed process left behind, keeping accepted jobs', async () => {
+    const first = await startServer({ dataDir });
+    await upload(first.url, 'P-5');
+    await first.close();
+    mkdirSync(join(dataDir, 'uploads', 'staging-left-over'), { recursive: true });
+    writeFileSync(join(dataDir, 'uploads', 'staging-left-over', '1'), 'partial');
+    writeFileSync(join(dataDir, 'jobs.json.12345.tmp'), '{"half":');
+    const second = await startServer({ dataDir });
+    expect(second.jobs()).toHaveLength(1);
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([second.jobs()[0]?.jobId]);
+    expect(readdirSync(dataDir).sort()).toEqual(['jobs.json', 'uploads']);
   });
 
   it('removes its own temp data dir on close but keeps a given one', async () => {

@@ -3,14 +3,16 @@
  * `{ error, message }` with the right status, and leaves nothing stored.
  */
 import { readdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ReferenceServer } from '../../src/server/index';
 import { startServer } from '../support/referenceServer';
-import { type Part, chartPart, documentPart, postMultipart, sendRequest } from './fixtures/multipartUpload';
+import { type Part, chartPart, documentPart, multipartStream, postMultipart, sendRequest } from './fixtures/multipartUpload';
 import { jpegBytes, pdfWithPages, pngBytes, tiffBytes } from './fixtures/sampleDocuments';
+import { waitFor } from './fixtures/waitFor';
 
 let dataDir: string;
 let server: ReferenceServer;
@@ -32,16 +34,19 @@ afterEach(async () => {
 const upload = (parts: Part[], headers?: Record<string, string>) =>
   postMultipart(`${server.url}/documents/upload`, parts, { headers });
 
+function listUploads(): string[] {
+  try {
+    return readdirSync(join(dataDir, 'uploads'));
+  } catch {
+    return []; // not created before the first upload
+  }
+}
+
 /** Staging folders and job folders under uploads/, once refusals had time to clean up. */
 async function storedUploads(): Promise<string[]> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(join(dataDir, 'uploads'));
-    } catch {
-      entries = [];
-    }
+    const entries = listUploads();
     if (!entries.some((entry) => entry.startsWith('staging-')) || Date.now() > deadline) return entries;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -165,6 +170,24 @@ describe('upload', () => {
     expectError(header, 413, 'payload_too_large', /10485760 bytes.*at most 262144/);
     expect(server.jobs()).toHaveLength(0);
     expect(await storedUploads()).toEqual([]);
+  });
+
+  it('deletes what it stored when the client goes away mid-upload', async () => {
+    const req = request(`${server.url}/documents/upload`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=----intake-test-boundary-7d1e' },
+    });
+    req.on('error', () => {});
+    const head = [chartPart('GONE-1'), documentPart(pdfWithPages(1, 40_000))];
+    for await (const chunk of multipartStream(head)) {
+      // Everything but the closing boundary: the server has a staging file open.
+      if (chunk.toString('latin1').startsWith('------intake-test-boundary-7d1e--')) break;
+      req.write(chunk);
+    }
+    await waitFor(() => listUploads().some((name) => name.startsWith('staging-')), 'staging folder created');
+    req.destroy();
+    await waitFor(() => listUploads().length === 0, 'staging folder removed');
+    expect(server.jobs()).toHaveLength(0);
   });
 
   it('answers unknown routes with 404 JSON and wrong methods with 405 JSON', async () => {

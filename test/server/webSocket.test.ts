@@ -43,6 +43,20 @@ describe('WebSocket protocol', () => {
     probe.close();
   });
 
+  it('emitStatus with a phase the pipeline does not know ends the automatic progress there', async () => {
+    const server = await startServer({ phaseMs: 30 });
+    const jobId = await createJob(server);
+    server.emitStatus?.(jobId, 'processing', 'manual_review', 'Waiting for a person.');
+    const probe = await WsProbe.open(server.wsUrl);
+    probe.subscribe(jobId);
+    expect(await probe.nth('subscribed', 1)).toMatchObject({ phase: 'manual_review', seq: 1 });
+    // Several phase periods later nothing moved on its own.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.jobs()[0]).toMatchObject({ phase: 'manual_review', seq: 1 });
+    expect(probe.of('status_update')).toHaveLength(0);
+    probe.close();
+  });
+
   it('answers bad frames with error and keeps the connection', async () => {
     const server = await quietServer({ limits: { maxFrameBytes: 1024 } });
     const jobId = await createJob(server);
