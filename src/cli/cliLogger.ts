@@ -1,6 +1,7 @@
 /**
- * The core's operator log, for a terminal: warnings and errors to stderr,
- * debug and info dropped unless INTAKE_DEBUG is set. The core promises to
+ * The core's operator log, for a terminal: errors to stderr; warnings, info
+ * and debug only with INTAKE_DEBUG set (what a user must know reaches them
+ * through the queue's events and the connection state, in plainer words). The core promises to
  * pass no names, paths or chart numbers; we add none.
  */
 import type { Logger } from '../core/clock';
@@ -14,7 +15,7 @@ export function cliLogger(err: TextSink, verbose: boolean): Logger {
   return {
     debug: (message, fields) => verbose && write('debug', message, fields),
     info: (message, fields) => verbose && write('info', message, fields),
-    warn: (message, fields) => write('warning', message, fields),
+    warn: (message, fields) => verbose && write('warning', message, fields),
     error: (message, fields) => write('error', message, fields),
   };
 }

@@ -28,6 +28,8 @@ export class CliSession {
   private readonly refused: JobResult[] = [];
   private readonly doneListeners = new Set<(result: JobResult) => void>();
   private readonly stopListeners = new Set<(reason: StopReason) => void>();
+  /** job id → the upload attempt whose failure was last reported */
+  private readonly retryReported = new Map<string, number>();
   private authFailed = false;
   private closed = false;
 
@@ -111,7 +113,7 @@ export class CliSession {
     return () => this.stopListeners.delete(listener);
   }
 
-  /** Every result so far: refused jobs and finished queue jobs, in the order they ended. */
+  /** Every result so far: refused jobs first, then finished queue jobs in the order they ended. */
   allResults(): JobResult[] {
     return [...this.refused, ...this.results.values()];
   }
@@ -150,6 +152,10 @@ export class CliSession {
 
   private onJobChange(job: QueueJob): void {
     if (job.stage === 'uploading' && job.upload !== null) this.reporter.progress(job);
+    if (job.stage === 'uploading' && job.nextUploadAt !== null && this.retryReported.get(job.id) !== job.uploadAttempts) {
+      this.retryReported.set(job.id, job.uploadAttempts);
+      this.reporter.retrying(job);
+    }
     // The queue keeps a job whose upload the server refused for our token waiting; a CLI run cannot fix that.
     if (job.stage === 'queued' && job.error?.code === 'auth') this.stop();
     if (isFinishedStage(job.stage) && !this.results.has(job.id)) this.finished(job);

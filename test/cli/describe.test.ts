@@ -18,14 +18,16 @@ describe('describe', () => {
   ])('formatSeconds(%d) = %s', (seconds, text) => expect(formatSeconds(seconds)).toBe(text));
 
   it('says where a job is, in the words a user expects', () => {
-    expect(describeJobState(sampleJob())).toBe('queued');
-    expect(describeJobState(sampleJob({ uploadAttempts: 2 }))).toBe('queued (upload attempt 3)');
-    expect(describeJobState(sampleJob({ error: { code: 'network', message: 'Server unreachable.' } }))).toBe('waiting: Server unreachable.');
-    expect(describeJobState(trackedJob('queued', 0))).toBe('accepted by the server: now queued');
-    expect(describeJobState(trackedJob('ocr_started', 2, { message: 'OCR started.' }))).toBe('OCR started');
-    expect(describeJobState(trackedJob('ocr_started', 2, { message: 'page 3 of 9' }))).toBe('OCR started: page 3 of 9');
-    expect(describeJobState(trackedJob('failed', 4, { status: 'failed', willRetry: true, attempt: 1, maxAttempts: 3 }))).toBe('retrying (attempt 1 of 3)');
-    expect(describeJobState(trackedJob('mystery_phase', 5, { message: '' }))).toBe('mystery_phase');
+    expect(describeJobState(sampleJob(), 0)).toBe('queued');
+    expect(describeJobState(sampleJob({ uploadAttempts: 2 }), 0)).toBe('queued (upload attempt 3)');
+    expect(describeJobState(sampleJob({ error: { code: 'network', message: 'Server unreachable.' } }), 0)).toBe('waiting: Server unreachable.');
+    expect(describeJobState(trackedJob('queued', 0), 0)).toBe('accepted by the server: now queued');
+    expect(describeJobState(trackedJob('ocr_started', 2, { message: 'OCR started.' }), 0)).toBe('OCR started');
+    expect(describeJobState(trackedJob('ocr_started', 2, { message: 'page 3 of 9' }), 0)).toBe('OCR started: page 3 of 9');
+    expect(describeJobState(trackedJob('failed', 4, { status: 'failed', willRetry: true, attempt: 1, maxAttempts: 3 }), 0)).toBe('retrying (attempt 1 of 3)');
+    const waiting = sampleJob({ stage: 'uploading', uploadAttempts: 2, nextUploadAt: 4_000, error: { code: 'network', message: 'Connection refused.' } });
+    expect(describeJobState(waiting, 1_000)).toBe('upload try 2 failed (Connection refused.); next try in 3s');
+    expect(describeJobState(trackedJob('mystery_phase', 5, { message: '' }), 0)).toBe('mystery_phase');
   });
 
   it('names the token when authentication fails', () => {

@@ -70,6 +70,26 @@ describe('HumanOutput, plain (not a terminal)', () => {
     expect(writes.join('')).not.toContain('\x1b');
   });
 
+  it('tells a reconnect loop once, and each change of story (up, down, polling)', () => {
+    const { output, writes } = setup(false);
+    output.connection({ state: 'connecting', reason: 'starting' });
+    output.connection({ state: 'reconnecting', reason: 'refused', nextTryAt: 1, attempt: 1 });
+    output.connection({ state: 'connecting', reason: 'retry' });
+    output.connection({ state: 'reconnecting', reason: 'refused', nextTryAt: 2, attempt: 2 });
+    output.connection({ state: 'polling', reason: 'socket down', nextTryAt: 3, attempt: 3 });
+    output.connection({ state: 'connecting', reason: 'retry' });
+    output.connection({ state: 'connected', reason: 'socket open' });
+    expect(writes.join('')).toBe(
+      'connection reconnecting (refused)\nconnection live connection down, polling (socket down)\nconnection connected\n',
+    );
+  });
+
+  it('prints a line when an upload try failed and another is scheduled', () => {
+    const { output, writes } = setup(false);
+    output.retrying(sampleJob({ stage: 'uploading', uploadAttempts: 1, nextUploadAt: 2000, error: { code: 'http_503', message: 'Server busy.' } }));
+    expect(writes.join('')).toBe('retrying   A-100  upload try 1 failed (Server busy.); next try in 2s\n');
+  });
+
   it('lists each reason of a refused job and prints connection changes once', () => {
     const { output, writes } = setup(false);
     output.connection({ state: 'reconnecting', reason: 'closed', nextTryAt: 1, attempt: 1 });

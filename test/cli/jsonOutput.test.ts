@@ -57,6 +57,24 @@ describe('JsonOutput', () => {
     expect(sent).toEqual([['a', 100], ['b', 100], ['a', 300], ['a', 1000]]);
   });
 
+  it('reports a scheduled upload retry with the attempt, reason and next try time', () => {
+    const { output, lines } = setup();
+    const next = Date.parse('2026-01-01T00:00:04.000Z');
+    output.retrying(sampleJob({ stage: 'uploading', uploadAttempts: 1, nextUploadAt: next, error: { code: 'network', message: 'Connection refused.' } }));
+    expect(lines()).toEqual([
+      {
+        event: 'upload_retry',
+        at: '2026-01-01T00:00:00.000Z',
+        id: 'local-1',
+        chartNumber: 'A-100',
+        attempt: 1,
+        code: 'network',
+        message: 'Connection refused.',
+        nextTryAt: '2026-01-01T00:00:04.000Z',
+      },
+    ]);
+  });
+
   it('sends warnings to stderr, not into the JSON stream', () => {
     const { output, lines, err } = setup();
     output.warning('state file was corrupt');

@@ -63,6 +63,19 @@ describe('intake upload', () => {
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 job: 1 completed');
   });
 
+  it('a refused upload try (503) is reported as a retry and the job still completes', async () => {
+    const server = await startTestServer();
+    const file = await writePdf(path.join(dir, 'scan.pdf'));
+    server.injectUploadFaults({ kind: 'status', status: 503 });
+    const { code, events } = await runCli(['upload', '--server', server.url, '--chart', 'R-1', '--json', file]);
+    expect(code).toBe(0);
+    const names = events().map((e) => e.event);
+    expect(names.indexOf('upload_retry')).toBeGreaterThan(names.indexOf('queued'));
+    expect(names.indexOf('upload_retry')).toBeLessThan(names.indexOf('uploaded'));
+    expect(events().find((e) => e.event === 'upload_retry')).toMatchObject({ chartNumber: 'R-1', attempt: 1, nextTryAt: expect.any(String) });
+    expect(server.jobs()).toHaveLength(1);
+  });
+
   it('a job that fails for good on the server ends with exit 1 and its reason', async () => {
     const server = await startTestServer({ maxAttempts: 2, failPlan: ({ chartNumber }) => (chartNumber === 'BAD' ? 99 : 0) });
     const good = await writePdf(path.join(dir, 'good.pdf'));

@@ -27,8 +27,13 @@ export function describeFiles(job: QueueJob): string {
   return `${job.files.length} file${job.files.length === 1 ? '' : 's'}, ${formatBytes(total)}`;
 }
 
-export function describeProgress(job: QueueJob): string {
+export function describeProgress(job: QueueJob, now: number): string {
   const upload = job.upload;
+  if (upload === null && job.nextUploadAt !== null) {
+    const wait = Math.max(0, (job.nextUploadAt - now) / 1000);
+    const why = job.error !== null ? ` (${job.error.message})` : '';
+    return `upload try ${job.uploadAttempts} failed${why}; next try in ${formatSeconds(wait)}`;
+  }
   if (upload === null) return 'uploading';
   const percent = upload.totalBytes > 0 ? Math.floor((upload.sentBytes / upload.totalBytes) * 100) : 0;
   const speed = upload.bytesPerSecond > 0 ? ` ${formatBytes(upload.bytesPerSecond)}/s` : '';
@@ -37,8 +42,8 @@ export function describeProgress(job: QueueJob): string {
 }
 
 /** Where a job is, in a few words: the stage, or the server phase once tracked. */
-export function describeJobState(job: QueueJob): string {
-  if (job.stage === 'uploading') return describeProgress(job);
+export function describeJobState(job: QueueJob, now: number): string {
+  if (job.stage === 'uploading') return describeProgress(job, now);
   if (job.stage === 'queued') {
     if (job.error !== null) return `waiting: ${job.error.message}`;
     return job.uploadAttempts > 0 ? `queued (upload attempt ${job.uploadAttempts + 1})` : 'queued';

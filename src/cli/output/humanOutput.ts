@@ -25,7 +25,7 @@ export interface HumanOutputOptions {
 export class HumanOutput implements Reporter {
   private readonly active = new Map<string, QueueJob>();
   private readonly display: LiveDisplay | null;
-  private connectionState: ConnectionState['state'] | null = null;
+  private connectionStory: string | null = null;
   private connectionText = '';
   private redrawTimer: TimerHandle | null = null;
 
@@ -44,6 +44,12 @@ export class HumanOutput implements Reporter {
     this.scheduleRedraw();
   }
 
+  retrying(job: QueueJob): void {
+    this.active.set(job.id, job);
+    if (this.display !== null) this.scheduleRedraw();
+    else this.line(`retrying   ${job.chartNumber}  ${describeJobState(job, this.options.clock.now())}`);
+  }
+
   uploaded(job: QueueJob): void {
     this.active.set(job.id, job);
     this.line(`uploaded   ${job.chartNumber}  server job ${job.jobId ?? '?'}`);
@@ -53,16 +59,18 @@ export class HumanOutput implements Reporter {
     this.active.set(job.id, job);
     // On a terminal the live line shows the phase; a permanent line per phase would scroll it away.
     if (this.display !== null) this.scheduleRedraw();
-    else this.line(`phase      ${job.chartNumber}  ${describeJobState(job)}`);
+    else this.line(`phase      ${job.chartNumber}  ${describeJobState(job, this.options.clock.now())}`);
   }
 
   connection(state: ConnectionState): void {
-    const changed = state.state !== this.connectionState;
-    this.connectionState = state.state;
     this.connectionText = state.state === 'connected' ? '' : describeConnection(state);
-    // Only a change of state is news; reconnect attempts in a row are one story.
-    if (changed && (state.state !== 'connecting' || this.display === null)) this.line(`connection ${describeConnection(state)}`);
-    else this.scheduleRedraw();
+    // A reconnect loop flips between connecting and reconnecting every few seconds: one story,
+    // told once. News is only: up, down, polling instead, refused, stopped.
+    const story = state.state === 'connecting' ? this.connectionStory : state.state === 'reconnecting' ? 'down' : state.state;
+    if (story !== this.connectionStory && story !== null) {
+      this.connectionStory = story;
+      this.line(`connection ${describeConnection(state)}`);
+    } else this.scheduleRedraw();
   }
 
   done(result: JobResult): void {
@@ -119,7 +127,8 @@ export class HumanOutput implements Reporter {
   }
 
   private liveLines(): string[] {
-    const lines = [...this.active.values()].map((job) => `  ${job.chartNumber}  ${describeJobState(job)}`);
+    const now = this.options.clock.now();
+    const lines = [...this.active.values()].map((job) => `  ${job.chartNumber}  ${describeJobState(job, now)}`);
     if (this.connectionText !== '') lines.push(`  (${this.connectionText})`);
     return lines;
   }

@@ -52,6 +52,17 @@ export class JsonOutput implements Reporter {
     });
   }
 
+  retrying(job: QueueJob): void {
+    this.emit('upload_retry', {
+      id: job.id,
+      chartNumber: job.chartNumber,
+      attempt: job.uploadAttempts,
+      code: job.error?.code ?? null,
+      message: job.error?.message ?? '',
+      nextTryAt: job.nextUploadAt === null ? null : new Date(job.nextUploadAt).toISOString(),
+    });
+  }
+
   uploaded(job: QueueJob): void {
     this.lastProgressAt.delete(job.id);
     this.emit('uploaded', { id: job.id, chartNumber: job.chartNumber, jobId: job.jobId });

@@ -21,6 +21,8 @@ export interface JobResult {
 export interface Reporter {
   queued(job: QueueJob): void;
   progress(job: QueueJob): void;
+  /** An upload try failed and the next one is scheduled (job.error, job.nextUploadAt). */
+  retrying(job: QueueJob): void;
   uploaded(job: QueueJob): void;
   phase(job: QueueJob): void;
   connection(state: ConnectionState): void;
