@@ -94,14 +94,15 @@ export class Poller {
     }
     const startAt = Math.max(bestDue, this.nextRequestAt);
     if (startAt > now) {
-      this.schedule(startAt - now);
+      this.schedule(Math.ceil(startAt - now));
       return;
     }
 
     const chart = best;
     this.inFlight.add(chart);
-    this.nextDueAt.set(chart, now + this.options.intervalMs * (1 + INTERVAL_JITTER * this.options.random()));
-    this.nextRequestAt = now + this.spacingMs * (1 + SPACING_JITTER * this.options.random());
+    // Whole milliseconds: fractional due times can make a timer fire a hair early and spin.
+    this.nextDueAt.set(chart, Math.ceil(now + this.options.intervalMs * (1 + INTERVAL_JITTER * this.options.random())));
+    this.nextRequestAt = Math.ceil(now + this.spacingMs * (1 + SPACING_JITTER * this.options.random()));
     void this.options.read(chart, controller.signal).finally(() => {
       if (this.controller !== controller) return;
       this.inFlight.delete(chart);
