@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { META_CSP } from './src/core/desktop/appAssetPath';
+
+/** The production CSP as a meta tag, in built pages only: the dev server needs inline scripts and a socket. */
+const cspMetaTag = {
+  name: 'intake-csp-meta',
+  apply: 'build' as const,
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CSP }, injectTo: 'head-prepend' as const }],
+};
 
 export default defineConfig({
   main: {
@@ -21,7 +29,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react()],
+    plugins: [react(), cspMetaTag],
     build: {
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },

