@@ -3,7 +3,7 @@
  * the bytes still to send. Hidden when nothing is active.
  */
 import type { QueueJob } from '../../shared/queueJob';
-import { formatBytes, formatDuration, formatRate, plural } from '../displayFormat';
+import { formatBytes, formatDuration, formatRate } from '../displayFormat';
 
 export interface BatchFigures {
   active: number;
@@ -37,13 +37,13 @@ export function batchFigures(jobs: readonly QueueJob[]): BatchFigures {
 export function BatchProgress({ jobs }: { jobs: readonly QueueJob[] }) {
   const f = batchFigures(jobs);
   if (f.active === 0) return <div className="batch batch-idle">Nothing in progress</div>;
-  const parts = [plural(f.active, 'active job')];
-  if (f.waiting) parts.push(`${f.waiting} waiting`);
+  const parts = [`${f.active} active`];
   if (f.uploading) parts.push(`${f.uploading} uploading`);
   if (f.processing) parts.push(`${f.processing} processing`);
+  if (f.waiting) parts.push(`${f.waiting} waiting`);
   let bytes = '';
   if (f.totalBytes > 0) {
-    bytes = `${formatBytes(f.sentBytes)} of ${formatBytes(f.totalBytes)} sent`;
+    bytes = `${formatBytes(f.sentBytes)} of ${formatBytes(f.totalBytes)}`;
     if (f.bytesPerSecond > 0 && f.sentBytes < f.totalBytes) {
       bytes += ` · ${formatRate(f.bytesPerSecond)} · ${formatDuration(((f.totalBytes - f.sentBytes) / f.bytesPerSecond) * 1000)} left`;
     }

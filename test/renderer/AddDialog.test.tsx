@@ -1,0 +1,109 @@
+// @vitest-environment happy-dom
+/** The add dialog: what will and will not be sent, chart-number validation, Enter submits, Escape closes. */
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AddDialog } from '../../src/renderer/components/AddDialog';
+import type { AddFlowState } from '../../src/renderer/hooks/useAddFlow';
+import { suggestChartNumber } from '../../src/renderer/store/chartSuggestion';
+
+afterEach(cleanup);
+
+const READY: Exclude<AddFlowState, { status: 'closed' }> = {
+  status: 'ready',
+  suggestion: { value: '', source: 'none' },
+  inspection: {
+    accepted: [
+      { path: '/in/scan-1.pdf', name: 'scan-1.pdf', size: 2_400_000, type: 'pdf' },
+      { path: '/in/scan-2.tiff', name: 'scan-2.tiff', size: 18_000_000, type: 'tiff' },
+    ],
+    rejected: [{ path: '/in/notes.docx', name: 'notes.docx', reason: 'Type not accepted: not a PDF, TIFF, PNG or JPEG.' }],
+  },
+};
+
+function renderDialog(state = READY, onSubmit = vi.fn(async () => null as string | null)) {
+  const onClose = vi.fn();
+  render(<AddDialog state={state} onClose={onClose} onSubmit={onSubmit} />);
+  const dialog = screen.getByRole('dialog');
+  return { dialog, onClose, onSubmit, input: within(dialog).getByLabelText('Chart number') as HTMLInputElement };
+}
+
+describe('AddDialog', () => {
+  it('lists the files to send with sizes and each rejected file with its reason', () => {
+    const { dialog } = renderDialog();
+    expect(within(dialog).getByRole('heading', { name: 'Add 2 documents' })).toBeTruthy();
+    expect([...dialog.querySelectorAll('.file-list li')].map((li) => li.textContent)).toEqual(['PDFscan-1.pdf2.4 MB', 'TIFFscan-2.tiff18 MB']);
+    expect(dialog.querySelector('.file-total')?.textContent).toBe('2 files · 20 MB');
+    expect(dialog.querySelector('.rejected h3')?.textContent).toBe('1 file will not be sent');
+    expect(dialog.querySelector('.rejected li')?.textContent).toBe('notes.docxType not accepted: not a PDF, TIFF, PNG or JPEG.');
+  });
+
+  it('explains a bad chart number inline and does not submit it', async () => {
+    const { input, onSubmit, dialog } = renderDialog();
+    expect(document.activeElement).toBe(input); // focus goes to the one question
+    await userEvent.type(input, 'AB/12{Enter}');
+    expect(within(dialog).getByRole('alert').textContent).toBe('Chart number contains "/"; only letters, digits, ".", "_" and "-" are allowed.');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(onSubmit).not.toHaveBeenCalled();
+    await userEvent.clear(input);
+    await userEvent.type(input, 'x'.repeat(65));
+    expect(within(dialog).getByRole('alert').textContent).toBe('Chart number is 65 characters long; at most 64 are allowed.');
+  });
+
+  it('Enter submits the trimmed chart number with the accepted paths only', async () => {
+    const { input, onSubmit } = renderDialog();
+    await userEvent.type(input, '  CH-42.b  {Enter}');
+    expect(onSubmit).toHaveBeenCalledExactlyOnceWith('CH-42.b', ['/in/scan-1.pdf', '/in/scan-2.tiff']);
+  });
+
+  it('shows an error from enqueue and keeps the dialog open', async () => {
+    const { input } = renderDialog(READY, vi.fn(async () => 'The job could not be saved to disk.'));
+    await userEvent.type(input, 'CH-1{Enter}');
+    expect(await screen.findByText('The job could not be saved to disk.')).toBeTruthy();
+    expect(screen.getByRole('dialog')).toBeTruthy();
+  });
+
+  it('Escape closes without submitting', async () => {
+    const { onClose, onSubmit } = renderDialog();
+    await userEvent.keyboard('{Escape}');
+    expect(onClose).toHaveBeenCalledOnce();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('starts from the suggestion and says where it came from', () => {
+    const { input, dialog } = renderDialog({ ...READY, suggestion: { value: 'CH-777', source: 'pattern' } });
+    expect(input.value).toBe('CH-777');
+    expect(dialog.querySelector('#chart-number-hint')?.textContent).toBe('Taken from the file names');
+  });
+
+  it('with nothing acceptable: "Nothing to send", the upload button disabled', async () => {
+    const onSubmit = vi.fn(async () => null);
+    const { dialog, input } = renderDialog({ ...READY, inspection: { accepted: [], rejected: READY.inspection.rejected } }, onSubmit);
+    expect(within(dialog).getByRole('heading', { level: 2 }).textContent).toBe('Nothing to send');
+    expect((within(dialog).getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+    await userEvent.type(input, 'CH-1{Enter}');
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('while files are checked: a progress note, then the suggestion once it arrives', async () => {
+    const onClose = vi.fn();
+    const view = render(<AddDialog state={{ status: 'checking', count: 3 }} onClose={onClose} onSubmit={vi.fn(async () => null)} />);
+    expect(screen.getByRole('heading').textContent).toBe('Checking 3 items…');
+    expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => view.rerender(<AddDialog state={{ ...READY, suggestion: { value: 'LAST-1', source: 'last' } }} onClose={onClose} onSubmit={vi.fn(async () => null)} />));
+    expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('LAST-1');
+  });
+});
+
+describe('suggestChartNumber', () => {
+  it('takes the first capture group of the pattern when all files agree', () => {
+    expect(suggestChartNumber(['CH-777_a.pdf', 'CH-777_b.pdf'], '^(CH-\\d+)_', 'OLD-1')).toEqual({ value: 'CH-777', source: 'pattern' });
+  });
+  it('does not guess when the files name two charts, or the match is not a valid chart number', () => {
+    expect(suggestChartNumber(['CH-1_a.pdf', 'CH-2_b.pdf'], '^(CH-\\d+)_', 'OLD-1')).toEqual({ value: 'OLD-1', source: 'last' });
+    expect(suggestChartNumber(['a b_x.pdf'], '^(.+)_', null)).toEqual({ value: '', source: 'none' });
+  });
+  it('survives an invalid pattern and an invalid remembered value', () => {
+    expect(suggestChartNumber(['x.pdf'], '([', 'bad value!')).toEqual({ value: '', source: 'none' });
+  });
+});
