@@ -3,16 +3,22 @@
  * part by part to a staging folder; nothing holds a whole document in memory.
  * The chart number may come before or after the files, so everything is
  * validated once the body ended, and any refusal deletes what was stored.
+ *
+ * Idempotency-Key choice: a repeat with a known key answers 200 with the
+ * original 201 body, even if its chart number differs. The client that
+ * reuses a key is retrying; returning the job it already created is what
+ * it needs, and a 409 would strand it (PROTOCOL.md lists no 409).
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { chartNumberProblem } from '../shared/protocol';
+import { ByteLimit } from './byteLimit';
 import { DocumentInspector, UnsupportedTypeError } from './documentInspector';
 import { answerEarly, sendError, sendJson } from './httpReply';
 import { type JobRecord, type StoredDocument } from './jobRecord';
@@ -80,7 +86,6 @@ class UploadReception {
   private readonly inFlight = new Set<Readable>();
   private chartNumber: string | undefined;
   private chartNumberTruncated = false;
-  private requestBytes = 0;
   private settled = false;
 
   constructor(
@@ -257,25 +262,5 @@ class UploadReception {
   private discard(): void {
     for (const stream of this.inFlight) stream.destroy();
     void Promise.allSettled(this.writes).then(() => rm(this.stagingDir, { recursive: true, force: true }).catch(() => {}));
-  }
-}
-
-/** Passes bytes through until more than `max` went by, then calls `onExceeded` once and swallows the rest. */
-class ByteLimit extends Transform {
-  private seen = 0;
-
-  constructor(
-    private readonly max: number,
-    private readonly onExceeded: () => void,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const before = this.seen;
-    this.seen += chunk.length;
-    if (this.seen <= this.max) return callback(null, chunk);
-    if (before <= this.max) this.onExceeded();
-    callback();
   }
 }
