@@ -43,10 +43,13 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
         await waitFor(caughtUp, `${JOBS} jobs re-subscribed and caught up after a server restart`, 120_000, 2);
         const recoveredMs = Date.now() - readyAt;
 
-        const downStates = tracked.states.slice(statesBefore).filter((entry) => entry.state.state === 'reconnecting' || entry.state.state === 'polling');
-        const last = downStates.at(-1);
-        const nextTryAt = last && 'nextTryAt' in last.state ? last.state.nextTryAt : readyAt;
-        const drawnMs = last && 'nextTryAt' in last.state ? last.state.nextTryAt - last.at : 0;
+        const downStates = tracked.states
+          .slice(statesBefore)
+          .flatMap((entry) => (entry.state.state === 'reconnecting' || entry.state.state === 'polling' ? [{ at: entry.at, nextTryAt: entry.state.nextTryAt }] : []));
+        const nextTryAt = downStates.at(-1)?.nextTryAt ?? readyAt;
+        // 'reconnecting' then 'polling' can carry the same nextTryAt: the delay was drawn at the first of them.
+        const drawnAt = downStates.find((entry) => entry.nextTryAt === nextTryAt)?.at ?? nextTryAt;
+        const drawnMs = nextTryAt - drawnAt;
         const backoffWaitMs = Math.max(0, nextTryAt - readyAt);
         const allowedMs = backoffWaitMs + SLACK_MS;
         context.log(
