@@ -99,6 +99,17 @@ describe('upload', () => {
     expect(await storedUploads()).toHaveLength(1);
   });
 
+  it('creates one job when two requests with the same key race', async () => {
+    const parts = [chartPart('IDEM-2'), documentPart(pdfWithPages(3, 50_000))];
+    const headers = { 'Idempotency-Key': 'race-key' };
+    const replies = await Promise.all([upload(parts, headers), upload(parts, headers), upload(parts, headers)]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+    const ids = new Set(replies.map((r) => (r.body as { jobId: string }).jobId));
+    expect(ids.size).toBe(1);
+    expect(server.jobs()).toHaveLength(1);
+    expect(await storedUploads()).toEqual([...ids]);
+  });
+
   it('refuses bad chart numbers with 400 and a specific message', async () => {
     expectError(await upload([chartPart('has space'), documentPart(pdfWithPages(1))]), 400, 'invalid_chart_number', /contains " "/);
     expectError(await upload([chartPart('x'.repeat(65)), documentPart(pdfWithPages(1))]), 400, 'invalid_chart_number', /65 characters/);
@@ -196,6 +207,8 @@ describe('upload', () => {
     expectError(wrong, 405, 'method_not_allowed', /Use POST/);
     expect(wrong.headers.allow).toBe('POST');
     expect(server.stats.requestsByRoute['GET /api/documents/upload']).toBe(1);
+    expectError(await sendRequest(`${server.url}/ws`, { method: 'GET' }), 426, 'upgrade_required', /WebSocket client/);
+    expect(server.stats.httpRequests).toBe(3);
   });
 
   it('status: 400 on an invalid chart number, 404 JSON when the chart has no jobs', async () => {
