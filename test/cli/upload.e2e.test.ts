@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { USAGE } from '../../src/cli/args';
-import { runCli } from './cliProcess';
+import { runCli, startCli } from './cliProcess';
 import { pdfBytes, writePdf } from './documents';
 import { startTestServer } from './testServer';
 
@@ -61,6 +61,28 @@ describe('intake upload', () => {
     expect(stdout).toMatch(/^uploaded {3}P-1 {2}server job /m);
     expect(stdout).toMatch(/^completed {2}P-1 {2}server job /m);
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 job: 1 completed');
+  });
+
+  it('without --state-dir a temporary state folder is used and removed at the end', async () => {
+    const server = await startTestServer();
+    const file = await writePdf(path.join(dir, 'scan.pdf'));
+    const tmp = path.join(dir, 'tmp');
+    await mkdir(tmp);
+    const ours = async () => (await readdir(tmp)).filter((name) => name.startsWith('intake-cli-'));
+    const { code } = await runCli(['upload', '--server', server.url, '--chart', 'TMP-1', file], { env: { TMPDIR: tmp } });
+    expect(code).toBe(0);
+    expect(await ours()).toEqual([]);
+
+    // Interrupted, the temporary folder is kept (it holds the unfinished job) and named on stderr.
+    server.injectUploadFaults({ kind: 'stall' });
+    const run = startCli(['upload', '--server', server.url, '--chart', 'TMP-2', '--json', file], { env: { TMPDIR: tmp } });
+    await run.waitFor((r) => r.events().some((e) => e.event === 'upload_progress'), 'the upload to start');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    const kept = await ours();
+    expect(kept).toHaveLength(1);
+    expect(run.stderr()).toContain(`intake resume --state-dir ${path.join(tmp, kept[0] as string)}`);
+    expect(await readdir(path.join(tmp, kept[0] as string))).toContain('queue.json');
   });
 
   it('a refused upload try (503) is reported as a retry and the job still completes', async () => {
