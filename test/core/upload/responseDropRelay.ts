@@ -1,6 +1,6 @@
 /**
  * A TCP relay in front of the reference server that swallows the server's
- * answer on the next N connections and cuts them: the server has accepted
+ * next N answers and cuts their connections: the server has accepted
  * the upload, the client never hears it. Exactly the "lost response" case
  * the Idempotency-Key exists for.
  */
@@ -11,6 +11,8 @@ export interface ResponseDropRelay {
   readonly url: string;
   /** Answers dropped so far. */
   readonly dropped: number;
+  /** Drop the answers of the next `count` connections too. */
+  dropNext(count: number): void;
   close(): Promise<void>;
 }
 
@@ -22,14 +24,14 @@ export async function startResponseDropRelay(target: string, dropCount: number):
   const server: Server = createServer((client) => {
     const upstream = connect(Number(upstreamUrl.port), upstreamUrl.hostname);
     sockets.add(client).add(upstream);
-    const drop = toDrop > 0;
-    if (drop) toDrop -= 1;
     client.on('data', (chunk) => upstream.write(chunk));
+    // Decided per answer, not per connection: keep-alive sends several requests over one.
     upstream.on('data', (chunk) => {
-      if (!drop) {
+      if (toDrop === 0) {
         client.write(chunk);
         return;
       }
+      toDrop -= 1;
       dropped += 1;
       client.destroy();
       upstream.destroy();
@@ -47,6 +49,9 @@ export async function startResponseDropRelay(target: string, dropCount: number):
     url: `http://127.0.0.1:${port}${upstreamUrl.pathname}`,
     get dropped() {
       return dropped;
+    },
+    dropNext(count) {
+      toDrop += count;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
