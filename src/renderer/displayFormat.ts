@@ -21,7 +21,8 @@ export function formatRate(bytesPerSecond: number): string {
 /** Whole seconds under a minute, then "m s", then "h m". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${(ms / 1000).toFixed(1)} s`;
+  // Tenths under ten seconds (phases often take 0.5 s or 1.5 s); "4 s", not "4.0 s".
+  if (ms < 9_950) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);

@@ -1,0 +1,96 @@
+// @vitest-environment happy-dom
+/** The store mirrors main: snapshot, then deltas — none lost in between, endings announced once. */
+import { describe, expect, it } from 'vitest';
+import { IntakeStore } from '../../src/renderer/store/intakeStore';
+import { applyChanges } from '../../src/renderer/store/jobList';
+import { fakeBridge, snapshotOf } from './fakeBridge';
+import { T0, job } from './jobFixtures';
+
+describe('IntakeStore', () => {
+  it('loads the snapshot newest first, then applies deltas in place', async () => {
+    const older = job({ id: 'a', chartNumber: 'OLD', createdAt: 1 });
+    const newer = job({ id: 'b', chartNumber: 'NEW', createdAt: 2 });
+    const bridge = fakeBridge(snapshotOf([older, newer], { paused: true, demoServer: true }));
+    const store = new IntakeStore(bridge);
+    expect(store.getState().status).toBe('loading');
+    await store.start();
+    expect(store.getState()).toMatchObject({ status: 'ready', paused: true, demoServer: true });
+    expect(store.getState().jobs.map((j) => j.id)).toEqual(['b', 'a']);
+
+    bridge.emit('jobs', [{ type: 'upsert', job: { ...older, stage: 'uploading' } }, { type: 'upsert', job: job({ id: 'c', createdAt: 3 }) }]);
+    expect(store.getState().jobs.map((j) => [j.id, j.stage])).toEqual([['c', 'queued'], ['b', 'queued'], ['a', 'uploading']]);
+    bridge.emit('jobs', [{ type: 'remove', id: 'b' }]);
+    expect(store.getState().jobs.map((j) => j.id)).toEqual(['c', 'a']);
+    bridge.emit('connection', { state: 'auth_failed', reason: '401' });
+    bridge.emit('paused', false);
+    expect(store.getState()).toMatchObject({ connection: { state: 'auth_failed' }, paused: false });
+  });
+
+  it('keeps a delta that arrives while the snapshot is on its way', async () => {
+    const bridge = fakeBridge();
+    let answer!: () => void;
+    bridge.answer('getSnapshot', () => new Promise((done) => (answer = () => done({ ok: true, value: snapshotOf([job({ id: 'a', stage: 'queued' })]) }))));
+    const store = new IntakeStore(bridge);
+    const starting = store.start();
+    await Promise.resolve();
+    // main sent this after it built the snapshot: it must win over the snapshot's copy
+    bridge.emit('jobs', [{ type: 'upsert', job: job({ id: 'a', stage: 'uploading' }) }, { type: 'upsert', job: job({ id: 'n', createdAt: T0 + 99 }) }]);
+    answer();
+    await starting;
+    expect(store.getState().jobs.map((j) => [j.id, j.stage])).toEqual([['n', 'queued'], ['a', 'uploading']]);
+  });
+
+  it('announces completions and failures once, never phases or the snapshot', async () => {
+    const bridge = fakeBridge(snapshotOf([job({ id: 'done-before', stage: 'completed' })]));
+    const store = new IntakeStore(bridge);
+    await store.start();
+    expect(store.getState().announcement).toBeNull();
+    const tracking = job({ id: 'a', chartNumber: 'CH-1', stage: 'tracking' });
+    bridge.emit('jobs', [{ type: 'upsert', job: tracking }]);
+    expect(store.getState().announcement).toBeNull();
+    bridge.emit('jobs', [{ type: 'upsert', job: { ...tracking, stage: 'completed' } }]);
+    const first = store.getState().announcement;
+    expect(first?.text).toBe('Chart CH-1 completed.');
+    bridge.emit('jobs', [{ type: 'upsert', job: { ...tracking, stage: 'completed', updatedAt: 5 } }]);
+    expect(store.getState().announcement).toBe(first); // same stage again: silent
+    bridge.emit('jobs', [{ type: 'upsert', job: job({ id: 'b', chartNumber: 'CH-2', stage: 'failed', error: { code: 'x', message: 'Disk full on the server' } }) }]);
+    expect(store.getState().announcement?.text).toBe('Chart CH-2 failed: Disk full on the server.');
+  });
+
+  it('turns a burst of endings into one sentence', async () => {
+    const bridge = fakeBridge();
+    const store = new IntakeStore(bridge);
+    await store.start();
+    bridge.emit('jobs', Array.from({ length: 6 }, (_, i) => ({ type: 'upsert' as const, job: job({ id: `j${i}`, chartNumber: `C${i}`, stage: 'completed' }) })));
+    expect(store.getState().announcement?.text).toBe('6 jobs finished. Chart C0 completed. Chart C1 completed. …');
+  });
+
+  it('passes on focus, open-files and open-settings requests from main, and unsubscribes on stop', async () => {
+    const bridge = fakeBridge();
+    const store = new IntakeStore(bridge);
+    await store.start();
+    bridge.emit('focusJob', 'a');
+    bridge.emit('openFiles', ['/x/a.pdf']);
+    bridge.emit('openSettings', null);
+    expect(store.getState().focus?.jobId).toBe('a');
+    expect(store.getState().openRequest?.paths).toEqual(['/x/a.pdf']);
+    expect(store.getState().settingsRequest).toBeGreaterThan(0);
+    store.stop();
+    expect(['jobs', 'connection', 'paused', 'focusJob', 'openFiles', 'openSettings'].map((e) => bridge.listenerCount(e as 'jobs'))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('shows a load failure instead of an empty queue', async () => {
+    const bridge = fakeBridge();
+    bridge.answer('getSnapshot', { ok: false, error: { code: 'unavailable', message: 'The queue is still starting.' } });
+    const store = new IntakeStore(bridge);
+    await store.start();
+    expect(store.getState()).toMatchObject({ status: 'error', loadError: 'The queue is still starting.' });
+  });
+});
+
+describe('applyChanges', () => {
+  it('returns the same array for no changes, so React skips the render', () => {
+    const jobs = [job()];
+    expect(applyChanges(jobs, [])).toBe(jobs);
+  });
+});

@@ -1,0 +1,67 @@
+// @vitest-environment happy-dom
+/** Settings: inline validation with the shared rules, only changed fields saved, errors shown, token write-only. */
+import { cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SettingsDialog } from '../../src/renderer/components/SettingsDialog';
+import type { IpcResult, SettingsView } from '../../src/shared/ipc';
+import { SETTINGS_VIEW } from './fakeBridge';
+
+afterEach(cleanup);
+
+function renderSettings(view: SettingsView = SETTINGS_VIEW) {
+  const onSave = vi.fn(async (): Promise<IpcResult<SettingsView>> => ({ ok: true, value: view }));
+  const onSetToken = vi.fn(async (token: string | null): Promise<IpcResult<SettingsView>> => ({ ok: true, value: { ...view, hasToken: token !== null } }));
+  const onClose = vi.fn();
+  render(<SettingsDialog initial={view} onClose={onClose} onSave={onSave} onSetToken={onSetToken} />);
+  return { onSave, onSetToken, onClose, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
+}
+
+describe('SettingsDialog', () => {
+  it('refuses plain http to another computer inline, until insecure HTTP is allowed', async () => {
+    const { save, onSave } = renderSettings();
+    await userEvent.type(screen.getByLabelText('Server URL'), 'http://ai.example.org/api');
+    expect(screen.getByRole('alert').textContent).toBe('Plain http:// is allowed only for this computer (localhost). Use https://, or explicitly allow insecure HTTP.');
+    expect(save().disabled).toBe(true);
+    await userEvent.click(screen.getByLabelText('Allow plain http:// to other computers (not recommended)'));
+    expect(screen.queryByRole('alert')).toBeNull();
+    await userEvent.click(save());
+    expect(onSave).toHaveBeenCalledExactlyOnceWith({ serverUrl: 'http://ai.example.org/api', allowInsecureHttp: true });
+  });
+
+  it('validates numbers and the chart-number pattern', async () => {
+    const { save } = renderSettings();
+    await userEvent.clear(screen.getByLabelText('Uploads at once'));
+    await userEvent.type(screen.getByLabelText('Uploads at once'), '9');
+    await userEvent.type(screen.getByLabelText('Chart number from file names (regular expression)'), '(unclosed');
+    const alerts = screen.getAllByRole('alert').map((alert) => alert.textContent);
+    expect(alerts[0]).toBe('Uploads at once must be between 1 and 8.');
+    expect(alerts[1]).toMatch(/^Chart-number pattern is not a valid regular expression: /);
+    expect(save().disabled).toBe(true);
+  });
+
+  it('shows an error from updateSettings inline and stays open', async () => {
+    const { onSave, onClose } = renderSettings();
+    onSave.mockResolvedValueOnce({ ok: false, error: { code: 'invalid_request', message: 'Start at login is not supported on this system.' } });
+    await userEvent.click(screen.getByLabelText('Start Intake when I log in'));
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Start at login is not supported on this system.');
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('the token is write-only: set, then replace or remove; its value is never shown', async () => {
+    const { onSetToken } = renderSettings();
+    const field = screen.getByLabelText('Access token') as HTMLInputElement;
+    expect(field.type).toBe('password');
+    expect((screen.getByRole('button', { name: 'Remove' }) as HTMLButtonElement).disabled).toBe(true);
+    await userEvent.type(field, 's3cret');
+    await userEvent.click(screen.getByRole('button', { name: 'Set' }));
+    expect(onSetToken).toHaveBeenCalledWith('s3cret');
+    expect(field.value).toBe('');
+    expect(screen.getByText('Token saved.')).toBeTruthy();
+    expect(field.placeholder).toBe('A token is set — type to replace it');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove' }));
+    expect(onSetToken).toHaveBeenLastCalledWith(null);
+    expect(screen.getByText('Token removed.')).toBeTruthy();
+  });
+});
