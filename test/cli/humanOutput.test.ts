@@ -127,6 +127,18 @@ describe('HumanOutput, live (a terminal)', () => {
     expect(frame).toBe('\x1b[?25l\x1b[2F\x1b[Jcompleted  A-100  server job srv-1\n\x1b[2K  B-2  queued\n\x1b[?25h');
   });
 
+  it('shows a resumed job that was never queued in this run, but never a finished one again', () => {
+    const { output, writes, time } = setup(true);
+    output.progress(uploading(2048));
+    time.advance(REDRAW_MS);
+    expect(writes.at(-1)).toContain('A-100  uploading 50%');
+    output.done({ id: 'local-1', chartNumber: 'A-100', jobId: 'srv-1', outcome: 'completed', message: '', reasons: [] });
+    writes.length = 0;
+    output.progress(uploading(4096));
+    time.advance(REDRAW_MS);
+    expect(writes).toEqual([]);
+  });
+
   it('cuts lines to the terminal width so the cursor arithmetic holds', () => {
     const { output, writes, time } = setup(true);
     output.queued(sampleJob({ chartNumber: 'C'.repeat(64) }));

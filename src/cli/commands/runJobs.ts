@@ -38,6 +38,7 @@ export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<numbe
   });
 
   const ids = session.unfinishedJobIds();
+  if (ids.length > 0) reporter.info(`Resuming ${ids.length} unfinished job${ids.length === 1 ? '' : 's'} from the state folder.`);
   for (const spec of options.specs) {
     if (io.interrupt.aborted) break;
     const added = await session.enqueue(spec.chartNumber, spec.files);

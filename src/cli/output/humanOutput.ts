@@ -24,6 +24,8 @@ export interface HumanOutputOptions {
 
 export class HumanOutput implements Reporter {
   private readonly active = new Map<string, QueueJob>();
+  /** A late progress tick must not bring a finished job back onto the screen. */
+  private readonly finished = new Set<string>();
   private readonly display: LiveDisplay | null;
   private connectionStory: string | null = null;
   private connectionText = '';
@@ -39,7 +41,8 @@ export class HumanOutput implements Reporter {
   }
 
   progress(job: QueueJob): void {
-    if (!this.active.has(job.id)) return;
+    // A job resumed from a killed run was never "queued" in this one: show it all the same.
+    if (this.finished.has(job.id)) return;
     this.active.set(job.id, job);
     this.scheduleRedraw();
   }
@@ -74,7 +77,10 @@ export class HumanOutput implements Reporter {
   }
 
   done(result: JobResult): void {
-    if (result.id !== null) this.active.delete(result.id);
+    if (result.id !== null) {
+      this.active.delete(result.id);
+      this.finished.add(result.id);
+    }
     const job = result.jobId !== null ? `  server job ${result.jobId}` : '';
     const message = result.message !== '' && result.outcome !== 'completed' ? `: ${result.message}` : '';
     const reasons = result.reasons.map((reason) => `\n             - ${reason}`).join('');
