@@ -34,9 +34,18 @@ export interface ReferenceServerOptions {
 }
 
 export type UploadFault =
+  /** Answer at once with this JSON error (and Retry-After when given). */
   | { kind: 'status'; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
+  /** Stop reading the request body; never answer (the client must time out). */
   | { kind: 'stall' }
-  | { kind: 'reset'; afterBytes: number };
+  /** Destroy the socket after reading this many body bytes. */
+  | { kind: 'reset'; afterBytes: number }
+  /**
+   * Accept the upload (the job exists, its Idempotency-Key is recorded), then
+   * destroy the socket instead of answering: the response is lost, and only a
+   * retry with the same key can learn the jobId without creating a second job.
+   */
+  | { kind: 'dropResponse' };
 
 export interface ServerStats {
   httpRequests: number;

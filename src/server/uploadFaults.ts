@@ -26,6 +26,9 @@ export function applyUploadFault(fault: UploadFault, req: IncomingMessage, res: 
       // Read nothing and answer nothing: TCP backpressure stalls the sender, which must time out on its own.
       req.pause();
       return;
+    case 'dropResponse':
+      // Handled by the upload reception, which must accept the job first.
+      return;
     case 'reset': {
       let seen = 0;
       const cut = (): void => {

@@ -49,12 +49,12 @@ class Refusal {
 
 export function handleUpload(req: IncomingMessage, res: ServerResponse, ctx: UploadContext): void {
   const fault = ctx.takeFault();
-  if (fault !== undefined) return applyUploadFault(fault, req, res);
+  if (fault !== undefined && fault.kind !== 'dropResponse') return applyUploadFault(fault, req, res);
 
   const early = refuseFromHeaders(req, ctx.limits);
   if (early !== null) return answerEarly(req, res, () => sendError(res, early.status, early.error, early.message));
   const key = headerValue(req, 'idempotency-key');
-  new UploadReception(req, res, ctx, key ?? null).start();
+  new UploadReception(req, res, ctx, key ?? null, fault?.kind === 'dropResponse').start();
 }
 
 function refuseFromHeaders(req: IncomingMessage, limits: Required<ServerLimits>): Refusal | null {
@@ -93,6 +93,8 @@ class UploadReception {
     private readonly res: ServerResponse,
     private readonly ctx: UploadContext,
     private readonly idempotencyKey: string | null,
+    /** The dropResponse fault: the job is accepted but the answer never leaves. */
+    private readonly dropAnswer = false,
   ) {
     this.stagingDir = join(ctx.store.uploadsDir, `staging-${randomUUID()}`);
   }
@@ -209,7 +211,7 @@ class UploadReception {
     // Checked at the end, not the start: two requests with one key can race, and the second must still find the first.
     const existing = this.idempotencyKey === null ? undefined : store.jobForKey(this.idempotencyKey);
     if (existing !== undefined) {
-      sendJson(this.res, 200, existing.uploadResponse);
+      this.answer(200, existing.uploadResponse);
       await rm(this.stagingDir, { recursive: true, force: true });
       return;
     }
@@ -246,7 +248,12 @@ class UploadReception {
     store.save();
     this.ctx.pipeline.schedule(job);
     this.ctx.onAccepted();
-    sendJson(this.res, 201, uploadResponse);
+    this.answer(201, uploadResponse);
+  }
+
+  private answer(status: number, body: unknown): void {
+    if (this.dropAnswer) this.req.socket.destroy();
+    else sendJson(this.res, status, body);
   }
 
   private refuse(refusal: Refusal): void {

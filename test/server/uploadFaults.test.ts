@@ -70,4 +70,20 @@ describe('upload faults', () => {
     // The next upload is normal.
     expect((await postMultipart(`${server.url}/documents/upload`, parts)).status).toBe(201);
   });
+
+  it('dropResponse: the job is created but the answer is lost; a retry with the same key gets it', async () => {
+    const server = await startServer({ phaseMs: 60_000 });
+    server.injectUploadFaults({ kind: 'dropResponse' });
+    const headers = { 'Idempotency-Key': 'lost-answer' };
+    const lost = await postMultipart(`${server.url}/documents/upload`, parts, { headers }).then(
+      () => 'answered',
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    expect(lost).toBe('ECONNRESET');
+    expect(server.jobs()).toHaveLength(1);
+    const retry = await postMultipart(`${server.url}/documents/upload`, parts, { headers });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ jobId: server.jobs()[0]?.jobId, chartNumber: 'F-1' });
+    expect(server.jobs()).toHaveLength(1);
+  });
 });
