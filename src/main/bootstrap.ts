@@ -21,6 +21,8 @@ import { SettingsRepository } from './persistence/settingsRepository';
 import { IntakeShell } from './shell/IntakeShell';
 import { watchNetwork } from './system/networkWatch';
 import { TrayController } from './tray/trayController';
+import { devServerCsp } from '../core/desktop/appAssetPath';
+import { installApplicationMenu } from './window/applicationMenu';
 import { serveAppProtocol } from './window/appProtocol';
 import { hardenSession, hardenWebContents } from './window/contentSecurity';
 import { MainWindowController } from './window/mainWindow';
@@ -70,7 +72,17 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const { logger, clock } = o;
   hardenSession(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, logger));
-  if (!o.devServerUrl) serveAppProtocol(protocol, o.paths.renderer);
+  if (o.devServerUrl) {
+    const policy = devServerCsp(o.devServerUrl);
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } }),
+    );
+  } else {
+    serveAppProtocol(protocol, o.paths.renderer);
+  }
+  installApplicationMenu(process.platform, o.devServerUrl !== null);
+  // Windows shows notifications only for an app with an AppUserModelID (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('org.intake.desktop');
 
   const userData = app.getPath('userData');
   const settings = new SettingsRepository(o.openStore('settings', userData), safeStorage, logger);

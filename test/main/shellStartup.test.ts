@@ -120,3 +120,30 @@ describe('shell start', () => {
   });
 });
 
+
+describe('development mode', () => {
+  it('loads the dev server with a dev CSP header, trusts only that origin, keeps the default menu', async () => {
+    const boot = await bootShell({ devServerUrl: 'http://localhost:5173' });
+    expect(boot.window().loadedUrl).toBe('http://localhost:5173');
+    expect(fake.protocolHandlers.has('app')).toBe(false);
+    const responses: unknown[] = [];
+    fake.headersListener?.({ responseHeaders: { 'X-Other': ['1'] } }, (response) => responses.push(response));
+    expect(responses).toEqual([
+      { responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [expect.stringContaining('connect-src \'self\' ws://localhost:5173')] } },
+    ]);
+    expect(fake.calls.some((c) => c.api === 'Menu' && c.method === 'setApplicationMenu')).toBe(false);
+    expect(await boot.invoke('getSnapshot', [undefined])).toMatchObject({ ok: true });
+  });
+
+  it('application menu: standard menus on macOS; none in production elsewhere (no reload or devtools accelerators)', async () => {
+    const { installApplicationMenu } = await import('../../src/main/window/applicationMenu');
+    const menus = () => fake.calls.filter((c) => c.api === 'Menu' && c.method === 'setApplicationMenu').map((c) => c.args[0]);
+    installApplicationMenu('linux', false);
+    expect(menus()).toEqual([null]);
+    installApplicationMenu('win32', true);
+    expect(menus()).toEqual([null]);
+    installApplicationMenu('darwin', false);
+    const mac = menus()[1] as { items: Array<{ role: string }> };
+    expect(mac.items.map((i) => i.role)).toEqual(['appMenu', 'editMenu', 'windowMenu']);
+  });
+});

@@ -32,8 +32,12 @@ function record(api: string, method: string, args: unknown[]): void {
   fake.calls.push({ api, method, args });
 }
 
+let nextFrameId = 1;
 export class FakeFrame {
   parent: FakeFrame | null = null;
+  readonly frameTreeNodeId = nextFrameId++;
+  readonly processId = 7;
+  readonly routingId = this.frameTreeNodeId;
   constructor(public url: string) {}
 }
 
@@ -271,6 +275,9 @@ class FakeApp extends EventEmitter {
     this.badgeCount = count;
     return true;
   }
+  setAppUserModelId(id: string): void {
+    record('app', 'setAppUserModelId', [id]);
+  }
   setLoginItemSettings(settings: { openAtLogin: boolean }): void {
     record('app', 'setLoginItemSettings', [settings]);
     this.loginItem.openAtLogin = settings.openAtLogin;
@@ -295,6 +302,7 @@ function createFakeState() {
     privilegedSchemes: [] as unknown[],
     permissionRequestHandler: null as null | ((...args: unknown[]) => void),
     permissionCheckHandler: null as null | ((...args: unknown[]) => boolean),
+    headersListener: null as null | ((details: unknown, callback: (response: unknown) => void) => void),
     exposed: new Map<string, unknown>(),
     rendererListeners,
     /** What the preload's ipcRenderer.invoke reaches: by default our window's main frame. */
@@ -372,6 +380,11 @@ export const electronModule = {
       },
       setPermissionCheckHandler: (handler: (...args: unknown[]) => boolean) => {
         fake.permissionCheckHandler = handler;
+      },
+      webRequest: {
+        onHeadersReceived: (listener: (details: unknown, callback: (response: unknown) => void) => void) => {
+          fake.headersListener = listener;
+        },
       },
     },
   },

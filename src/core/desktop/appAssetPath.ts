@@ -67,3 +67,24 @@ export const PRODUCTION_CSP = [...CSP_DIRECTIVES, "frame-ancestors 'none'"].join
  * is left out: browsers ignore it in a meta tag and log an error for it.
  */
 export const META_CSP = CSP_DIRECTIVES.join('; ');
+
+/**
+ * Development only (the Vite dev server): its client needs an inline
+ * preamble and a WebSocket back to the dev server for hot reload. Never used
+ * for the app:// UI.
+ */
+export function devServerCsp(devServerUrl: string): string {
+  const origin = new URL(devServerUrl);
+  const socket = `${origin.protocol === 'https:' ? 'wss' : 'ws'}://${origin.host}`;
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'unsafe-inline'`,
+    `style-src 'self' 'unsafe-inline'`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ${socket}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}

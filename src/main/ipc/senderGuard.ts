@@ -3,7 +3,7 @@
  * frame of our own window, and that frame must show our UI. A child frame or
  * a page the window was somehow navigated to is refused.
  */
-import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
+import type { BrowserWindow, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { isTrustedUiUrl, type TrustedOrigins } from '../../core/desktop/senderPolicy';
 
 export function createSenderGuard(getWindow: () => BrowserWindow | null, origins: TrustedOrigins) {
@@ -11,9 +11,13 @@ export function createSenderGuard(getWindow: () => BrowserWindow | null, origins
     const window = getWindow();
     if (!window || window.isDestroyed()) return false;
     const frame = event.senderFrame;
-    if (!frame) return false;
-    if (event.sender !== window.webContents) return false;
-    if (frame !== window.webContents.mainFrame || frame.parent !== null) return false;
+    if (!frame || event.sender !== window.webContents) return false;
+    if (!isSameFrame(frame, window.webContents.mainFrame) || frame.parent !== null) return false;
     return isTrustedUiUrl(frame.url, origins);
   };
+}
+
+/** Frame wrappers are not guaranteed to be the same object each time: compare the frame's identity, not the wrapper. */
+function isSameFrame(a: WebFrameMain, b: WebFrameMain): boolean {
+  return a === b || (a.frameTreeNodeId === b.frameTreeNodeId && a.processId === b.processId && a.routingId === b.routingId);
 }
