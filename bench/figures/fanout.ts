@@ -29,16 +29,21 @@ interface Run {
   summary: Summary;
   server: Summary;
   emitted: number;
+  /** This process's CPU time (user + system) per update received, in µs: the client's cost. */
+  cpuPerUpdateUs: number;
 }
 
 async function measure(server: ServerProcess, receiver: StreamReceiver, jobs: SeededJob[], rate: number, durationMs: number): Promise<Run> {
   await receiver.open(jobs);
   receiver.arm();
+  const cpuBefore = process.cpuUsage();
   try {
     const { emitted } = await server.command<{ emitted: number }>({ cmd: 'stream', jobIds: jobs.map((job) => job.jobId), ratePerSecond: rate, durationMs });
     const drainUntil = Date.now() + DRAIN_MS;
     while (receiver.latencies.length < emitted && Date.now() < drainUntil) await sleep(10);
-    return { summary: summarize(receiver.latencies), server: summarize(receiver.serverDelays), emitted };
+    const cpu = process.cpuUsage(cpuBefore);
+    const received = Math.max(1, receiver.latencies.length);
+    return { summary: summarize(receiver.latencies), server: summarize(receiver.serverDelays), emitted, cpuPerUpdateUs: (cpu.user + cpu.system) / received };
   } finally {
     await receiver.close();
   }
@@ -68,7 +73,8 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
         const name = scenarioName(jobCount, rate);
         context.log(
           `  ${name}: Intake p50 ${round(intake.summary.p50)} p99 ${round(intake.summary.p99)} max ${round(intake.summary.max)} ms (${intake.summary.count}/${intake.emitted}); ` +
-            `bare p50 ${round(bare.summary.p50)} p99 ${round(bare.summary.p99)} max ${round(bare.summary.max)} ms (${bare.summary.count}/${bare.emitted})`,
+            `bare p50 ${round(bare.summary.p50)} p99 ${round(bare.summary.p99)} max ${round(bare.summary.max)} ms (${bare.summary.count}/${bare.emitted}); ` +
+            `CPU/update Intake ${round(intake.cpuPerUpdateUs, 1)} µs, bare ${round(bare.cpuPerUpdateUs, 1)} µs`,
         );
         const p99 = intake.summary.p99;
         const ratio = ratioOf(p99, bare.summary.p99);
@@ -86,6 +92,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
           },
           contextRow(`fan-out max, ${name}`, round(intake.summary.max), 'ms', 'bare ws', round(bare.summary.max)),
           contextRow(`  server's own emitStatus → write p99, ${name}`, round(intake.server.p99), 'ms', 'bare ws run', round(bare.server.p99)),
+          contextRow(`  client CPU per update, ${name}`, round(intake.cpuPerUpdateUs, 1), 'µs', 'bare ws', round(bare.cpuPerUpdateUs, 1)),
         );
       }
     }
