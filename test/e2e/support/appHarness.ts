@@ -10,12 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PRODUCTION_CSP } from '../../../src/core/desktop/appAssetPath';
 import { installBridge, type BridgeHandler, type InstalledBridge } from '../../support/testBridge';
 import { buildRenderer } from './rendererBuild';
 
-/** The renderer needs nothing from the network: everything else is denied. */
-export const PRODUCTION_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
 export const RESULTS_DIR = resolve(import.meta.dirname, '../../../test-results');

@@ -1,6 +1,6 @@
 /**
  * The renderer exactly as the app ships it: built by Vite with the renderer
- * section of electron.vite.config.ts (root, plugins), output cached by a hash
+ * section of electron.vite.config.ts (plugins, build options), output cached by a hash
  * of the sources so several e2e files (and workers) build it once. The build
  * goes to a temp dir and is renamed into place, so a reader never sees half.
  */
@@ -9,16 +9,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const SOURCES = ['src/renderer', 'src/shared'].map((dir) => join(ROOT, dir));
+const SOURCES = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'src/core/desktop/appAssetPath.ts'].map((path) => join(ROOT, path));
 
 function hashSources(): string {
   const hash = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else hash.update(path).update(readFileSync(path));
-    }
+  const walk = (path: string) => {
+    if (statSync(path).isDirectory()) for (const entry of readdirSync(path).sort()) walk(join(path, entry));
+    else hash.update(path).update(readFileSync(path));
   };
   SOURCES.forEach(walk);
   return hash.digest('hex').slice(0, 16);
@@ -32,7 +29,9 @@ export async function buildRenderer(): Promise<string> {
   mkdirSync(cache, { recursive: true });
   const staging = `${outDir}.${process.pid}.tmp`;
   const { build } = await import('vite');
-  const react = (await import('@vitejs/plugin-react')).default;
+  // The app's own renderer config (plugins: React, the CSP meta tag), so the test loads what ships.
+  const appConfig = (await import('../../../electron.vite.config')).default as { renderer?: { plugins?: unknown[]; build?: { rollupOptions?: object } } };
+  const renderer = appConfig.renderer ?? {};
   // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
@@ -41,9 +40,9 @@ export async function buildRenderer(): Promise<string> {
     root: join(ROOT, 'src/renderer'),
     base: './',
     logLevel: 'warn',
-    plugins: [react()],
+    plugins: renderer.plugins as never,
     mode: 'production',
-    build: { outDir: staging, emptyOutDir: true, rollupOptions: { input: join(ROOT, 'src/renderer/index.html') } },
+    build: { ...renderer.build, outDir: staging, emptyOutDir: true, rollupOptions: { ...renderer.build?.rollupOptions, input: join(ROOT, 'src/renderer/index.html') } },
   }).finally(() => {
     process.env.NODE_ENV = nodeEnv;
   });
