@@ -67,6 +67,8 @@ describe('intake resume', () => {
     expect(jobs).toHaveLength(20);
     expect(jobs.map((j) => j.chartNumber).sort()).toEqual(charts);
     expect(jobs.every((j) => j.status === 'completed')).toBe(true);
+    // One socket per run carried all of its jobs.
+    expect(server.stats.wsConnections).toBe(2);
   });
 
   it('SIGINT saves the queue and exits 130; resume then finishes the job', async () => {

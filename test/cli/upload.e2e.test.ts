@@ -113,6 +113,8 @@ describe('intake upload', () => {
       ['GOOD', 'completed'],
     ]);
     expect(done.find((d) => d.chartNumber === 'BAD')?.message).not.toBe('');
+    // Both jobs were followed over one WebSocket.
+    expect(server.stats.wsConnections).toBe(1);
   });
 
   it('every validation failure gets its own message and exit 1, while the good jobs still complete', async () => {
