@@ -71,7 +71,8 @@ describe('persistence', () => {
     const second = await startServer({ dataDir, phaseMs: 80 });
     expect(second.jobs().map((j) => j.jobId)).toEqual([jobId]);
     const after = await follow(second.wsUrl, jobId);
-    expect(after.of('subscribed')[0]?.seq).toBe(seqAtClose);
+    // At least what the client heard; more when a frame was still in flight as the server closed.
+    expect(after.of('subscribed')[0]?.seq).toBeGreaterThanOrEqual(seqAtClose);
     await after.next((f) => f.type === 'status_update' && f.status === 'completed', 'completion after restart', 30_000);
     expectConsistent(history([before, after], jobId));
 

@@ -26,8 +26,8 @@ async function getStatus(url: string, chartNumber: string): Promise<{ status: nu
 
 describe('job pipeline', () => {
   it('runs an upload through every phase in order, seq growing by one, timestamps strictly increasing', async () => {
-    // A long first phase gives the test time to subscribe before anything moves.
-    const server = await startServer({ phaseMs: 300 });
+    // A long first phase gives the test time to subscribe before anything moves, even on a loaded machine.
+    const server = await startServer({ phaseMs: 500 });
     const probe = await WsProbe.open(server.wsUrl);
     const jobId = await upload(server.url, 'CH-1');
     probe.subscribe(jobId);
