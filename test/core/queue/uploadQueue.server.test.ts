@@ -1,93 +1,116 @@
 /**
- * UploadQueue against the real reference server (real HTTP on loopback, real
- * files) with a hand-driven tracker: the upload side end to end.
+ * UploadQueue basics against the real reference server (real HTTP on
+ * loopback, real files) with a hand-driven tracker.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startReferenceServer, type ReferenceServer } from '../../../src/server/index';
-import { UploadQueue, QueueInputError, type QueueEvent } from '../../../src/core/queue/UploadQueue';
-import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
-import type { QueueChange } from '../../../src/shared/queueJob';
-import { makeTempDir, type TempDir } from '../../support/files';
-import { FakeTracker } from './fakeTracker';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../../src/core/clock';
+import { QueueInputError } from '../../../src/core/queue/UploadQueue';
+import { MAGIC } from '../../support/files';
+import { makeHarness } from './queueHarness';
 import { waitFor } from './waitFor';
 
-let server: ReferenceServer;
-let files: TempDir;
-let stateDir: TempDir;
-let tracker: FakeTracker;
-const queues: UploadQueue[] = [];
-
-beforeEach(async () => {
-  server = await startReferenceServer({ port: 0, phaseMs: 20 });
-  files = await makeTempDir();
-  stateDir = await makeTempDir('intake-state-');
-  tracker = new FakeTracker();
-});
-
-afterEach(async () => {
-  for (const queue of queues.splice(0)) await queue.close();
-  await server.close();
-  await files.remove();
-  await stateDir.remove();
-});
-
-function makeQueue(overrides: Partial<ConstructorParameters<typeof UploadQueue>[0]> = {}): UploadQueue {
-  const queue = new UploadQueue({
-    server: { baseUrl: server.url },
-    store: createFileQueueStore(stateDir.path),
-    tracker,
-    random: () => 0, // no backoff waits: retries happen at once
-    timings: { saveDebounceMs: 5 },
-    ...overrides,
-  });
-  queues.push(queue);
-  return queue;
+function recordingLogger(): { logger: Logger; text: () => string } {
+  const lines: string[] = [];
+  const push = (message: string, fields?: Record<string, unknown>): void => void lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
+  return { logger: { debug: push, info: push, warn: push, error: push }, text: () => lines.join('\n') };
 }
 
-function record(queue: UploadQueue): { events: QueueEvent[]; batches: QueueChange[][] } {
-  const events: QueueEvent[] = [];
-  const batches: QueueChange[][] = [];
-  queue.onEvent((event) => events.push(event));
-  queue.onChange((changes) => batches.push(changes));
-  return { events, batches };
-}
-
-describe('UploadQueue upload side (real reference server)', () => {
+describe('UploadQueue (real reference server)', () => {
   it('uploads a job, hands it to the tracker and follows it to completed', async () => {
-    const queue = makeQueue();
-    const { events } = record(queue);
+    const h = await makeHarness();
+    const { queue, events } = await h.makeQueue();
     await queue.start();
-    const a = await files.pdf('a.pdf', { pages: 2 });
-    const b = await files.file('b.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 1)]));
-    const job = await queue.enqueue({ chartNumber: 'CH-1', files: [a, b] });
-    expect(job.stage).toBe('queued');
+    const a = await h.files.pdf('a.pdf', { pages: 2 });
+    const b = await h.files.file('b.png', Buffer.concat([MAGIC.png, Buffer.alloc(100, 1)]));
+    const job = await queue.enqueue({ chartNumber: '  CH-1 ', files: [a, b] });
+    expect(job).toMatchObject({ stage: 'queued', chartNumber: 'CH-1', jobId: null });
+    expect(job.files.map((f) => [f.name, f.type])).toEqual([
+      ['a.pdf', 'pdf'],
+      ['b.png', 'png'],
+    ]);
 
     await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'job uploaded');
     const uploaded = queue.get(job.id)!;
     expect(uploaded.jobId).toBeTruthy();
-    expect(tracker.tracked.get(uploaded.jobId!)?.chartNumber).toBe('CH-1');
-    expect(server.jobs().map((j) => j.jobId)).toEqual([uploaded.jobId]);
+    expect(h.tracker.tracked.get(uploaded.jobId!)?.chartNumber).toBe('CH-1');
+    expect(h.server.jobs().map((j) => j.jobId)).toEqual([uploaded.jobId]);
     expect(events.map((e) => e.type)).toEqual(['queued', 'uploaded']);
 
-    tracker.emit(uploaded.jobId!, { status: 'processing', phase: 'ocr_started', seq: 2 });
-    expect(queue.get(job.id)?.server?.phase).toBe('ocr_started');
-    expect(queue.get(job.id)?.stage).toBe('tracking');
-    tracker.emit(uploaded.jobId!, { status: 'completed', phase: 'completed', seq: 7 });
+    h.tracker.emit(uploaded.jobId!, { status: 'processing', phase: 'ocr_started', seq: 2 });
+    expect(queue.get(job.id)).toMatchObject({ stage: 'tracking', server: { phase: 'ocr_started' } });
+    h.tracker.emit(uploaded.jobId!, { status: 'completed', phase: 'completed', seq: 7 });
     expect(queue.get(job.id)?.stage).toBe('completed');
     expect(events.map((e) => e.type)).toEqual(['queued', 'uploaded', 'phase', 'phase', 'done']);
+    expect(Object.isFrozen(queue.get(job.id))).toBe(true);
   });
 
-  it('refuses a bad chart number and bad files with every reason, queuing nothing', async () => {
-    const queue = makeQueue();
-    await queue.start();
-    const good = await files.pdf('good.pdf');
-    const text = await files.file('notes.txt', 'hello');
-    await expect(queue.enqueue({ chartNumber: 'bad chart', files: [good] })).rejects.toMatchObject({ code: 'invalid_chart_number' });
-    const error = await queue.enqueue({ chartNumber: 'C1', files: [good, text, `${files.path}/missing.pdf`] }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(QueueInputError);
-    expect((error as QueueInputError).code).toBe('invalid_files');
-    expect((error as QueueInputError).rejected.map((r) => r.name).sort()).toEqual(['missing.pdf', 'notes.txt']);
+  it('gives every refusal its own message and queues nothing', async () => {
+    const h = await makeHarness();
+    const { queue } = await h.makeQueue();
+    const good = await h.files.pdf('good.pdf');
+    const messageOf = async (input: unknown): Promise<{ code: string; message: string }> => {
+      const error = await queue.enqueue(input as { chartNumber: string; files: string[] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QueueInputError);
+      return { code: (error as QueueInputError).code, message: (error as QueueInputError).message };
+    };
+    const refusals = [
+      await messageOf({ chartNumber: '', files: [good] }),
+      await messageOf({ chartNumber: 'x'.repeat(65), files: [good] }),
+      await messageOf({ chartNumber: 'bad chart', files: [good] }),
+      await messageOf({ chartNumber: 'C1', files: [] }),
+      await messageOf({ chartNumber: 'C1', files: [42] }),
+      await messageOf(null),
+    ];
+    expect(refusals.map((r) => r.code)).toEqual(['invalid_chart_number', 'invalid_chart_number', 'invalid_chart_number', 'no_files', 'invalid_argument', 'invalid_chart_number']);
+    expect(new Set(refusals.map((r) => r.message)).size).toBe(5); // null input and '' share "Chart number is required."
+
+    const text = await h.files.file('notes.txt', 'hello');
+    const error = (await queue.enqueue({ chartNumber: 'C1', files: [good, text, join(h.files.path, 'missing.pdf')] }).catch((e: unknown) => e)) as QueueInputError;
+    expect(error.code).toBe('invalid_files');
+    expect(error.rejected.map((r) => r.name).sort()).toEqual(['missing.pdf', 'notes.txt']);
+    expect(error.message).toMatch(/notes\.txt: Type not accepted/);
+    expect(error.message).toMatch(/missing\.pdf: File not found/);
     expect(queue.snapshot()).toEqual([]);
-    expect(server.stats.uploadsAccepted).toBe(0);
+    expect(h.server.stats.uploadsAccepted).toBe(0);
+
+    const inspection = await queue.inspect([good, text]);
+    expect(inspection.accepted.map((f) => f.name)).toEqual(['good.pdf']);
+    expect(inspection.rejected.map((r) => r.name)).toEqual(['notes.txt']);
+  });
+
+  it('never logs chart numbers, document names or paths, even through retries and failures', async () => {
+    const h = await makeHarness();
+    const { logger, text } = recordingLogger();
+    h.server.injectUploadFaults({ kind: 'status', status: 503 }, { kind: 'reset', afterBytes: 10 });
+    const { queue } = await h.makeQueue({ logger });
+    const job = await queue.enqueue({ chartNumber: 'PATIENT-4711', files: [await h.files.pdf('Smith_John_history.pdf')] });
+    await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded');
+    h.tracker.emit(queue.get(job.id)!.jobId!, { status: 'failed', phase: 'failed', message: 'OCR failed for PATIENT-4711', seq: 9 });
+    await queue.close();
+    expect(text()).toMatch(/upload started/);
+    expect(text()).toMatch(/retrying/);
+    expect(text()).not.toMatch(/PATIENT-4711|Smith_John|intake-test-/);
+  });
+
+  it('setServer to a new URL moves running uploads there (same key); close leaves them for the next start', async () => {
+    const h = await makeHarness();
+    h.server.injectUploadFaults({ kind: 'stall' });
+    const { queue } = await h.makeQueue({ server: { baseUrl: h.server.url }, timings: { stallMs: 120_000, saveDebounceMs: 5 } });
+    const job = await queue.enqueue({ chartNumber: 'MOVE', files: [await h.files.pdf('a.pdf', { bytes: 200_000 })] });
+    await waitFor(() => h.uploads() === 1, 'stalled on the first server');
+    const other = await makeHarness();
+    queue.setServer({ baseUrl: other.server.url });
+    await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded to the new server');
+    expect(other.server.jobs()).toHaveLength(1);
+    expect(h.server.jobs()).toHaveLength(0);
+    expect(() => queue.setServer({ baseUrl: 'not a url' })).toThrow(/not a valid URL/);
+
+    other.server.injectUploadFaults({ kind: 'stall' });
+    const pending = await queue.enqueue({ chartNumber: 'LATER', files: [await other.files.pdf('b.pdf', { bytes: 200_000 })] });
+    await waitFor(() => queue.get(pending.id)?.stage === 'uploading' && other.uploads() === 2, 'second upload stalled');
+    await queue.close();
+    expect((await h.store.load())?.jobs.find((j) => j.id === pending.id)?.stage).toBe('uploading');
+    await expect(queue.enqueue({ chartNumber: 'X', files: [await other.files.pdf('c.pdf')] })).rejects.toMatchObject({ code: 'closed' });
   });
 });

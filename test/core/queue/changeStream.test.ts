@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/core/clock';
+import { ChangeStream } from '../../../src/core/queue/changeStream';
+import type { QueueChange, QueueJob } from '../../../src/shared/queueJob';
+
+const job = (id: string, stage: QueueJob['stage']): QueueJob => ({
+  id,
+  chartNumber: 'C',
+  files: [],
+  stage,
+  idempotencyKey: 'k',
+  jobId: null,
+  createdAt: 0,
+  updatedAt: 0,
+  upload: null,
+  uploadAttempts: 0,
+  nextUploadAt: null,
+  server: null,
+  error: null,
+});
+
+describe('ChangeStream', () => {
+  it('delivers one batch per tick, latest upsert per job, remove beating earlier upserts, in order of last change', async () => {
+    const stream = new ChangeStream(silentLogger);
+    const batches: QueueChange[][] = [];
+    stream.subscribe((changes) => batches.push(changes));
+    stream.upsert(job('a', 'queued'));
+    stream.upsert(job('b', 'queued'));
+    stream.upsert(job('a', 'uploading'));
+    stream.upsert(job('c', 'queued'));
+    stream.remove('c');
+    expect(batches).toEqual([]); // nothing synchronously
+    await Promise.resolve();
+    expect(batches).toEqual([
+      [
+        { type: 'upsert', job: job('b', 'queued') },
+        { type: 'upsert', job: job('a', 'uploading') },
+        { type: 'remove', id: 'c' },
+      ],
+    ]);
+    stream.upsert(job('a', 'tracking'));
+    await Promise.resolve();
+    expect(batches).toHaveLength(2);
+  });
+
+  it('a throwing listener neither stops the others nor the stream', async () => {
+    const stream = new ChangeStream(silentLogger);
+    const got: number[] = [];
+    stream.subscribe(() => {
+      throw new Error('broken front end');
+    });
+    const off = stream.subscribe((changes) => got.push(changes.length));
+    stream.upsert(job('a', 'queued'));
+    await Promise.resolve();
+    off();
+    stream.upsert(job('b', 'queued'));
+    await Promise.resolve();
+    expect(got).toEqual([1]);
+  });
+});
