@@ -55,8 +55,8 @@ export interface BootstrapOptions {
   clock: Clock;
   logger: Logger;
   callLog: CallLog | null;
-  /** Files that arrived through macOS open-file before ready. */
-  earlyFiles: string[];
+  /** Files that arrived (open-file, second launch) before the shell's handlers existed; called once they do. */
+  takeEarlyFiles: () => string[];
   /** This launch's command line and working directory (process.argv, process.cwd()). */
   argv: string[];
   cwd: string;
@@ -181,7 +181,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
       });
   });
 
-  const launchFiles = [...o.earlyFiles, ...pathsFromArgv(o.argv, { workingDirectory: o.cwd, ignore: o.argvIgnore })];
+  const launchFiles = [...o.takeEarlyFiles(), ...pathsFromArgv(o.argv, { workingDirectory: o.cwd, ignore: o.argvIgnore })];
   const openedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin === true;
   if (launchFiles.length > 0) running.openFiles(launchFiles);
   else if (!openedAtLogin) window.show();

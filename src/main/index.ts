@@ -12,6 +12,7 @@ import { bootstrap } from './bootstrap';
 import { openCallLog } from './callLog';
 import { createCore } from './coreFactory';
 import { createConsoleLogger } from './consoleLogger';
+import { EarlyLaunches } from './earlyLaunches';
 import { openElectronKeyValueStore } from './persistence/electronKeyValueStore';
 import { registerAppScheme } from './window/appProtocol';
 
@@ -27,17 +28,12 @@ if (!app.requestSingleInstanceLock()) {
   // Another Intake is running: it receives our argv through 'second-instance'.
   app.quit();
 } else {
-  const earlyFiles: string[] = [];
-  const collectEarly = (event: Electron.Event, path: string) => {
-    event.preventDefault();
-    earlyFiles.push(path);
-  };
-  app.on('open-file', collectEarly);
+  const argvIgnore = [process.execPath, app.getAppPath(), ...(app.isPackaged || !process.argv[1] ? [] : [process.argv[1]])];
+  const early = new EarlyLaunches(app, argvIgnore);
 
   app
     .whenReady()
     .then(() => {
-      app.removeListener('open-file', collectEarly);
       const resources = app.isPackaged ? process.resourcesPath : resolve(app.getAppPath(), 'resources');
       return bootstrap({
         createCore,
@@ -50,11 +46,11 @@ if (!app.requestSingleInstanceLock()) {
           appIcon: app.isPackaged ? undefined : resolve(resources, 'icon.png'),
         },
         devServerUrl: app.isPackaged ? null : (process.env.ELECTRON_RENDERER_URL ?? null),
-        argvIgnore: [process.execPath, app.getAppPath(), ...(app.isPackaged || !process.argv[1] ? [] : [process.argv[1]])],
+        argvIgnore,
         clock: systemClock,
         logger,
         callLog: openCallLog(process.env.INTAKE_TEST_CALL_LOG, app.isPackaged),
-        earlyFiles,
+        takeEarlyFiles: () => early.take(),
         argv: process.argv,
         cwd: process.cwd(),
       });

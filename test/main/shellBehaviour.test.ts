@@ -245,3 +245,22 @@ describe('launches and OS events', () => {
     expect((boot.sent('jobs')[0] as unknown[]).length).toBe(30);
   });
 });
+
+describe('files handed over before the shell was ready', () => {
+  it('open-file and second launches during startup are collected, then opened once the shell runs', async () => {
+    const { EarlyLaunches } = await import('../../src/main/earlyLaunches');
+    const dir = mkdtempSync(join(tmpdir(), 'intake-early-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'b.pdf'), '%PDF-1.4');
+    const early = new EarlyLaunches(fake.app as never, ['/usr/bin/intake']);
+    const event = preventable();
+    fake.app.emit('open-file', event, '/Users/x/a.pdf');
+    expect(event.defaultPrevented).toBe(true);
+    fake.app.emit('second-instance', preventable(), ['/usr/bin/intake', 'b.pdf', '--x'], dir, {});
+    const boot = await bootShell({ earlyFiles: early.take() });
+    expect(boot.sent('openFiles')).toEqual([['/Users/x/a.pdf', join(dir, 'b.pdf')]]);
+    // After the hand-over the collector listens no more (the shell's own handlers do).
+    expect(fake.app.listenerCount('open-file')).toBe(1);
+    expect(fake.app.listenerCount('second-instance')).toBe(1);
+  });
+});

@@ -140,7 +140,7 @@ export class IntakeShell {
 
   /** The close button hid the window: say so once, or users think the app quit. */
   hiddenToTray(): void {
-    if (this.o.settings.takeHint('closeToTray')) {
+    if (this.o.settings.settings.notifications && this.o.settings.takeHint('closeToTray')) {
       this.o.notifier.inform('Intake is still running', 'Uploads continue in the background. Use the tray icon to open Intake or quit it.');
     }
   }
