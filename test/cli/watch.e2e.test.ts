@@ -1,5 +1,5 @@
 // `intake watch`: a hot folder, end to end against the reference server.
-import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +100,41 @@ describe('intake watch', () => {
     expect(server.jobs()).toHaveLength(1);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(130);
+  });
+
+  it('after a restart, a file dropped again under an old name is uploaded; the very file of a finished job is only moved', async () => {
+    const server = await startTestServer();
+    const stateDir = path.join(dir, 'state');
+    const args = ['watch', root, '--server', server.url, '--interval-ms', '200', '--state-dir', stateDir, '--json'];
+    const scan = path.join(root, 'K-1', 'scan.pdf');
+    const doneFile = (name: string) => path.join(root, 'done', 'K-1', name);
+    const session = async (work: () => Promise<void>) => {
+      const run = startCli(args);
+      await run.waitFor((r) => ofEvent(r.events(), 'info').length > 0, 'the watcher to start');
+      await work();
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(130);
+    };
+
+    await mkdir(path.join(root, 'K-1'));
+    await writePdf(scan, 1);
+    await session(() => waitUntil(() => exists(doneFile('scan.pdf')), 'the first file to be done'));
+    expect(server.jobs()).toHaveLength(1);
+
+    // A new scan under the same name, dropped while no watcher ran: it is news, so it is sent.
+    await writePdf(scan, 2);
+    await session(() => waitUntil(() => exists(doneFile('scan-2.pdf')), 'the new file to be done'));
+    expect(server.jobs()).toHaveLength(2);
+
+    // The first run's own file back in place, as a kill between "completed" and the move leaves it:
+    // it is moved to done/ without a third upload.
+    await rename(doneFile('scan.pdf'), scan);
+    await session(async () => {
+      await waitUntil(() => exists(doneFile('scan.pdf')), 'the leftover to be moved');
+      await writePdf(path.join(root, 'K-1', 'sentinel.pdf'));
+      await waitUntil(() => exists(doneFile('sentinel.pdf')), 'a later drop to be done');
+    });
+    expect(server.jobs()).toHaveLength(3);
   });
 
   it('a folder that does not exist is a usage error', async () => {

@@ -99,14 +99,14 @@ class FolderWatcher {
   /** Files of a previous run's jobs: still running → claimed; finished but not moved (killed in between) → moved now. */
   async restore(): Promise<void> {
     for (const job of this.session.queue.snapshot()) {
-      const file = job.files[0]?.path;
-      if (file === undefined || !this.isInside(file)) continue;
+      const file = job.files[0];
+      if (file === undefined || !this.isInside(file.path)) continue;
       if (!isFinishedStage(job.stage)) {
-        this.scanner.claim(file);
-        this.fileOfJob.set(job.id, file);
-      } else if (await exists(file)) {
-        const ok = job.stage === 'completed';
-        await this.move(file, ok, job.error?.message ?? job.server?.message ?? `The job ended ${job.stage}.`);
+        this.scanner.claim(file.path);
+        this.fileOfJob.set(job.id, file.path);
+      } else if (await isLeftoverOf(file.path, file.size, job.createdAt)) {
+        const reason = job.error?.message ?? job.server?.message ?? `The job ended ${job.stage}.`;
+        await this.move(file.path, job.stage === 'completed', reason);
       }
     }
   }
@@ -174,11 +174,14 @@ class FolderWatcher {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
+/**
+ * The very file a finished job sent, left behind by a kill between "done" and the move?
+ * A NEW file dropped later under the same name was written after that job was made, so
+ * its mtime is newer: it is uploaded, never silently moved as if it had been sent.
+ */
+async function isLeftoverOf(file: string, size: number, jobCreatedAt: number): Promise<boolean> {
+  const info = await stat(file).catch(() => null);
+  return info !== null && info.size === size && info.mtimeMs <= jobCreatedAt;
 }
 
 function sleep(io: CliIo, ms: number, signal: AbortSignal): Promise<void> {
