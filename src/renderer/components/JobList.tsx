@@ -47,8 +47,14 @@ export function JobList({ jobs, onAction, focus }: JobListProps) {
       if (!target) return;
       setActiveId(target.id);
       virtualizer.scrollToIndex(jobs.indexOf(target), { align: 'auto' });
-      // The row is rendered after the scroll settles; focus it on the next frame.
-      requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-job-id="${CSS.escape(target.id)}"]`)?.focus());
+      // The row exists only once the list has scrolled and rendered, which can take a few frames.
+      const selector = `[data-job-id="${CSS.escape(target.id)}"]`;
+      const focusWhenRendered = (framesLeft: number) => {
+        const row = scrollRef.current?.querySelector<HTMLElement>(selector);
+        if (row) row.focus();
+        else if (framesLeft > 0) requestAnimationFrame(() => focusWhenRendered(framesLeft - 1));
+      };
+      requestAnimationFrame(() => focusWhenRendered(30));
     },
     [jobs, virtualizer],
   );

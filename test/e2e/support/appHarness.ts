@@ -64,10 +64,10 @@ export async function openApp(handler: BridgeHandler, options: { colorScheme?: '
     page.on('console', (message) => message.type() === 'error' && errors.push(`console: ${message.text()}`));
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   };
-  context.on('page', watch);
   const bridge = await installBridge(context, handler, () => context.pages());
   const page = context.pages()[0] ?? (await context.newPage());
-  if (!context.pages().includes(page) || page.listenerCount('console') === 0) watch(page);
+  watch(page);
+  context.on('page', watch);
   await page.goto(url);
   mkdirSync(RESULTS_DIR, { recursive: true });
   return {
