@@ -292,7 +292,10 @@ export class UploadQueue {
   private requeue(id: string): void {
     this.abortUpload(id);
     const job = this.book.get(id);
-    if (job?.stage === 'uploading') this.update(job, { stage: 'queued', upload: null, nextUploadAt: null });
+    if (job?.stage !== 'uploading') return;
+    // A try stopped by the user (pause, server switch) did not fail: it must not use up the retry budget.
+    const uploadAttempts = job.nextUploadAt === null ? Math.max(0, job.uploadAttempts - 1) : job.uploadAttempts;
+    this.update(job, { stage: 'queued', upload: null, nextUploadAt: null, uploadAttempts });
   }
 
   private abortUpload(id: string): void {

@@ -55,7 +55,7 @@ describe('UploadQueue controls', () => {
     await waitFor(() => h.uploads() === 1, 'stalled upload reached the server');
     queue.pauseAll();
     expect(queue.paused).toBe(true);
-    expect(queue.get(first.id)).toMatchObject({ stage: 'queued', upload: null });
+    expect(queue.get(first.id)).toMatchObject({ stage: 'queued', upload: null, uploadAttempts: 0 }); // a paused try is not a failed one
     const second = await queue.enqueue({ chartNumber: 'P2', files: [await h.files.pdf('b.pdf')] });
     await new Promise((resolve) => setTimeout(resolve, 200)); // give a wrongly started upload time to show up
     expect(h.uploads()).toBe(1);
@@ -63,7 +63,7 @@ describe('UploadQueue controls', () => {
 
     queue.resumeAll();
     await waitFor(() => queue.snapshot().every((j) => j.stage === 'tracking'), 'both uploaded after resume');
-    expect(queue.get(first.id)?.idempotencyKey).toBe(first.idempotencyKey);
+    expect(queue.get(first.id)).toMatchObject({ idempotencyKey: first.idempotencyKey, uploadAttempts: 1 });
     expect(h.server.jobs()).toHaveLength(2);
   });
 
