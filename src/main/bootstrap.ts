@@ -182,7 +182,10 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   });
 
   const launchFiles = [...o.takeEarlyFiles(), ...pathsFromArgv(o.argv, { workingDirectory: o.cwd, ignore: o.argvIgnore })];
-  const openedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin === true;
+  const loginItem = app.getLoginItemSettings();
+  // The OS setting can drift from ours (changed in system preferences, a reinstall): ours wins.
+  if (loginItem.openAtLogin !== settings.settings.startAtLogin) app.setLoginItemSettings({ openAtLogin: settings.settings.startAtLogin });
+  const openedAtLogin = loginItem.wasOpenedAtLogin === true;
   if (launchFiles.length > 0) running.openFiles(launchFiles);
   else if (!openedAtLogin) window.show();
   return { shell: running, window, core };

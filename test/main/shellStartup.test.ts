@@ -98,6 +98,15 @@ describe('shell start', () => {
     expect(core.queue.concurrency).toEqual([4]);
   });
 
+  it('brings the OS login item in line with the setting at start', async () => {
+    fake.app.loginItem.openAtLogin = true; // changed outside Intake
+    await bootShell({ settings: { startAtLogin: false } });
+    expect(fake.app.loginItem.openAtLogin).toBe(false);
+    resetFakeElectron();
+    await bootShell({ settings: { startAtLogin: true } });
+    expect(fake.app.loginItem.openAtLogin).toBe(true);
+  });
+
   it('restores window bounds that are on screen, ignores ones that are not', async () => {
     const first = await bootShell();
     first.window().bounds = { x: 50, y: 60, width: 900, height: 700 };
