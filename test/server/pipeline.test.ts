@@ -12,6 +12,8 @@ import { jpegBytes, pdfWithPages, sha256 } from './fixtures/sampleDocuments';
 import { WsProbe } from './fixtures/wsProbe';
 
 const PHASE_MS = 30;
+/** For tests that must see a failure frame: the first failure comes 5 phases after upload, time enough to subscribe. */
+const SLOW_PHASE_MS = 150;
 
 async function upload(url: string, chartNumber: string, files = [documentPart(pdfWithPages(2))]): Promise<string> {
   const reply = await postMultipart(`${url}/documents/upload`, [chartPart(chartNumber), ...files]);
@@ -45,7 +47,7 @@ describe('job pipeline', () => {
   });
 
   it('retries a failing attempt and then succeeds (failPlan 1)', async () => {
-    const server = await startServer({ phaseMs: PHASE_MS, maxAttempts: 3, failPlan: () => 1 });
+    const server = await startServer({ phaseMs: SLOW_PHASE_MS, maxAttempts: 3, failPlan: () => 1 });
     const probe = await WsProbe.open(server.wsUrl);
     const jobId = await upload(server.url, 'CH-2');
     probe.subscribe(jobId);
@@ -69,7 +71,7 @@ describe('job pipeline', () => {
   });
 
   it('fails for good when every attempt fails (failPlan >= maxAttempts)', async () => {
-    const server = await startServer({ phaseMs: PHASE_MS, maxAttempts: 2, failPlan: () => 5 });
+    const server = await startServer({ phaseMs: SLOW_PHASE_MS, maxAttempts: 2, failPlan: () => 5 });
     const probe = await WsProbe.open(server.wsUrl);
     const jobId = await upload(server.url, 'CH-3');
     probe.subscribe(jobId);
@@ -83,7 +85,7 @@ describe('job pipeline', () => {
     expect(failures[1]?.message).toMatch(/no retries left/);
     // Nothing follows a final failure.
     const countAtEnd = probe.of('status_update', jobId).length;
-    await new Promise((resolve) => setTimeout(resolve, PHASE_MS * 5));
+    await new Promise((resolve) => setTimeout(resolve, SLOW_PHASE_MS * 3));
     expect(probe.of('status_update', jobId)).toHaveLength(countAtEnd);
 
     const { body } = await getStatus(server.url, 'CH-3');

@@ -26,7 +26,8 @@ describe('shared protocol schemas accept everything the server sends', () => {
   });
 
   it('frames, upload body, status bodies and error bodies', async () => {
-    const server = await startServer({ phaseMs: 40, failPlan: () => 1 });
+    // Slow enough that the subscription is in place before the first attempt fails (five phases in).
+    const server = await startServer({ phaseMs: 120, failPlan: () => 1 });
     const reply = await postMultipart(`${server.url}/documents/upload`, [chartPart('S-1'), documentPart(pdfWithPages(2))]);
     const uploaded = uploadResponseSchema.parse(reply.body);
 
