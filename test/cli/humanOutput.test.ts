@@ -84,6 +84,12 @@ describe('HumanOutput, plain (not a terminal)', () => {
     );
   });
 
+  it('names a hot-folder file without a chart as such', () => {
+    const { output, writes } = setup(false);
+    output.done({ id: null, chartNumber: '', jobId: null, outcome: 'rejected', message: 'loose.pdf: No chart number for this file.', reasons: [] });
+    expect(writes.join('')).toBe('rejected   (no chart): loose.pdf: No chart number for this file.\n');
+  });
+
   it('prints a line when an upload try failed and another is scheduled', () => {
     const { output, writes } = setup(false);
     output.retrying(sampleJob({ stage: 'uploading', uploadAttempts: 1, nextUploadAt: 2000, error: { code: 'http_503', message: 'Server busy.' } }));

@@ -124,7 +124,8 @@ class FolderWatcher {
   private async handle(file: string): Promise<void> {
     const chart = chartForFile(this.root, file, this.pattern);
     if (!chart.ok) {
-      const result: JobResult = { id: null, chartNumber: '', jobId: null, outcome: 'rejected', message: chart.reason, reasons: [this.relative(file)] };
+      const message = `${this.relative(file)}: ${chart.reason}`;
+      const result: JobResult = { id: null, chartNumber: '', jobId: null, outcome: 'rejected', message, reasons: [] };
       this.reporter.done(result);
       await this.move(file, false, chart.reason);
       return;

@@ -84,7 +84,8 @@ export class HumanOutput implements Reporter {
     const job = result.jobId !== null ? `  server job ${result.jobId}` : '';
     const message = result.message !== '' && result.outcome !== 'completed' ? `: ${result.message}` : '';
     const reasons = result.reasons.map((reason) => `\n             - ${reason}`).join('');
-    this.line(`${result.outcome.padEnd(10)} ${result.chartNumber}${job}${message}${reasons}`);
+    const chart = result.chartNumber !== '' ? result.chartNumber : '(no chart)';
+    this.line(`${result.outcome.padEnd(10)} ${chart}${job}${message}${reasons}`);
   }
 
   info(message: string): void {

@@ -10,6 +10,7 @@ export type Outcome = 'completed' | 'failed' | 'cancelled' | 'rejected';
 export interface JobResult {
   /** The queue's local id; null when the queue never accepted the job (validation). */
   id: string | null;
+  /** Empty when none could be found (a hot-folder file with no chart). */
   chartNumber: string;
   jobId: string | null;
   outcome: Outcome;
