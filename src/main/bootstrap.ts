@@ -113,9 +113,13 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     template: process.platform === 'darwin',
     onAction: (action) => intake?.trayAction(action),
     onJob: (id) => intake?.focusJob(id),
+    ...(o.callLog ? { observe: (model) => o.callLog?.('tray', { icon: model.icon, tooltip: model.tooltip, menuItems: model.menu.length }) } : {}),
   });
-  const notifier = new DesktopNotifier({ onClick: (jobIds) => intake?.focusJob(jobIds[0]), logger });
-  if (o.callLog) instrument(tray, notifier, o.callLog);
+  const notifier = new DesktopNotifier({
+    onClick: (jobIds) => intake?.focusJob(jobIds[0]),
+    logger,
+    ...(o.callLog ? { observe: (decision) => o.callLog?.('notification', { type: decision.kind, jobs: decision.jobIds.length }) } : {}),
+  });
 
   intake = new IntakeShell({
     app,
@@ -189,17 +193,4 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   if (launchFiles.length > 0) running.openFiles(launchFiles);
   else if (!openedAtLogin) window.show();
   return { shell: running, window, core };
-}
-
-function instrument(tray: TrayController, notifier: DesktopNotifier, log: CallLog): void {
-  const render = tray.render.bind(tray);
-  tray.render = (model) => {
-    log('tray', { icon: model.icon, tooltip: model.tooltip, menuItems: model.menu.length });
-    render(model);
-  };
-  const show = notifier.show.bind(notifier);
-  notifier.show = (decision) => {
-    log('notification', { kind: decision.kind, jobs: decision.jobIds.length });
-    show(decision);
-  };
 }

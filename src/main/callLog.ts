@@ -12,7 +12,7 @@ export function openCallLog(file: string | undefined, packaged: boolean): CallLo
   if (!file || packaged) return null;
   return (kind, detail) => {
     try {
-      appendFileSync(file, `${JSON.stringify({ at: Date.now(), kind, ...detail })}\n`);
+      appendFileSync(file, `${JSON.stringify({ at: Date.now(), ...detail, kind })}\n`);
     } catch {
       // A test hook must never break the app.
     }

@@ -264,3 +264,32 @@ describe('files handed over before the shell was ready', () => {
     expect(fake.app.listenerCount('second-instance')).toBe(1);
   });
 });
+
+describe('smoke-test call log (INTAKE_TEST_CALL_LOG)', () => {
+  it('records tray renders and shown notifications, without names or chart numbers', async () => {
+    const entries: Array<Record<string, unknown>> = [];
+    const boot = await bootShell({ callLog: (kind, detail) => entries.push({ kind, ...detail }) });
+    boot.core.queue.put(makeJob('tracking', { chartNumber: 'SECRET-1' }));
+    boot.clock.advance(TRAY_REFRESH_MS);
+    boot.core.decide({ title: 'Done', body: 'SECRET-1 completed', jobIds: ['x'], kind: 'completed' });
+    expect(entries.filter((e) => e.kind === 'tray').map((e) => e.icon)).toEqual(['idle', 'working']);
+    expect(entries.filter((e) => e.kind === 'notification')).toEqual([{ kind: 'notification', type: 'completed', jobs: 1 }]);
+    expect(JSON.stringify(entries)).not.toContain('SECRET');
+  });
+
+  it('is written as JSON lines, and only by an unpackaged app', async () => {
+    const { openCallLog } = await import('../../src/main/callLog');
+    const dir = mkdtempSync(join(tmpdir(), 'intake-calllog-'));
+    dirs.push(dir);
+    const file = join(dir, 'calls.jsonl');
+    expect(openCallLog(file, true)).toBeNull();
+    expect(openCallLog(undefined, false)).toBeNull();
+    const log = openCallLog(file, false)!;
+    log('tray', { icon: 'idle' });
+    log('notification', { type: 'completed' });
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toMatchObject([{ kind: 'tray', icon: 'idle' }, { kind: 'notification', type: 'completed' }]);
+    expect(typeof lines[0]!.at).toBe('number');
+  });
+});

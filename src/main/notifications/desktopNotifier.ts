@@ -13,6 +13,8 @@ export interface DesktopNotifierOptions {
   logger: Logger;
   /** Defers show(); default setImmediate. */
   defer?: (fn: () => void) => void;
+  /** Sees every notification shown (the smoke test's call log). */
+  observe?: (decision: NotificationDecision) => void;
 }
 
 export class DesktopNotifier {
@@ -30,6 +32,7 @@ export class DesktopNotifier {
 
   show(decision: NotificationDecision): void {
     if (!Notification.isSupported()) return;
+    this.options.observe?.(decision);
     const notification = new Notification({ title: decision.title, body: decision.body, silent: false });
     this.alive.add(notification);
     const release = () => this.alive.delete(notification);

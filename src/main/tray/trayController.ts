@@ -14,6 +14,8 @@ export interface TrayControllerOptions {
   template?: boolean;
   onAction: (action: TrayAction) => void;
   onJob: (id: string) => void;
+  /** Sees every model rendered (the smoke test's call log). */
+  observe?: (model: TrayModel) => void;
 }
 
 export class TrayController {
@@ -25,6 +27,7 @@ export class TrayController {
   constructor(private readonly options: TrayControllerOptions) {}
 
   render(model: TrayModel): void {
+    this.options.observe?.(model);
     if (!this.tray) {
       this.tray = new Tray(this.image(model.icon));
       this.icon = model.icon;
