@@ -76,6 +76,33 @@ describe('shell start', () => {
     expect(core.connection.servers.at(-1)).toBe('http://127.0.0.1:4999/api');
   });
 
+  it('if the demo server cannot start, the switch is refused and the previous server stays', async () => {
+    let starts = 0;
+    const boot = await bootShell({
+      settings: { serverUrl: 'https://ai.example.org/api' },
+      startDemoServer: async () => {
+        starts++;
+        throw new Error('EADDRINUSE');
+      },
+    });
+    const result = await boot.invoke('updateSettings', [{ serverUrl: null }]);
+    expect(result).toEqual({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('previous server') } });
+    expect(starts).toBe(1);
+    expect(boot.core.connection.servers).toEqual([]);
+    expect(await boot.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { serverUrl: 'https://ai.example.org/api' } });
+  });
+
+  it('quick successive server changes end on the last one', async () => {
+    const { core, invoke } = await bootShell();
+    await Promise.all([
+      invoke('updateSettings', [{ serverUrl: 'https://one.example/api' }]),
+      invoke('updateSettings', [{ serverUrl: null }]),
+      invoke('updateSettings', [{ serverUrl: 'https://three.example/api' }]),
+    ]);
+    expect(core.connection.servers.at(-1)).toBe('https://three.example/api');
+    expect(core.queue.servers.at(-1)?.baseUrl).toBe('https://three.example/api');
+  });
+
   it('a configured server is used at start; no demo server runs', async () => {
     const { demo, coreOptions } = await bootShell({ settings: { serverUrl: 'https://ai.example.org/api' } });
     expect(demo.starts).toBe(0);

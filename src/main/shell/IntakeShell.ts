@@ -48,6 +48,8 @@ export class IntakeShell {
   private trayTimer: TimerHandle | null = null;
   private badge = -1;
   private quitting = false;
+  /** Server switches run one after another, so the last one saved is the one in use. */
+  private switching: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: IntakeShellOptions) {
     this.demoServer = o.backendAtStart.demo;
@@ -177,7 +179,11 @@ export class IntakeShell {
     const result = o.settings.update(patch);
     if (!result.ok) throw new IpcFailure('invalid_request', result.message);
     const changed = new Set(result.changed);
-    if (changed.has('serverUrl')) await this.switchServer(result.settings.serverUrl, before.serverUrl);
+    if (changed.has('serverUrl')) {
+      const next = this.switching.then(() => this.switchServer(result.settings.serverUrl, before.serverUrl));
+      this.switching = next.catch(() => undefined);
+      await next;
+    }
     if (changed.has('uploadConcurrency')) o.queue.setConcurrency(result.settings.uploadConcurrency);
     if (changed.has('historySize')) o.queue.setHistorySize(result.settings.historySize);
     if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
