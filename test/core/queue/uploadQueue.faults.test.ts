@@ -97,10 +97,11 @@ describe('upload faults (real reference server)', () => {
   });
 
   it('a stalled transfer (server stops reading) is aborted after stallMs and retried', async () => {
-    const { queue, seen } = await makeQueue({ timings: { stallMs: 400, saveDebounceMs: 5 } });
+    // 1.5 s without a byte moving never happens on a healthy loopback, even on a loaded machine.
+    const { queue, seen } = await makeQueue({ timings: { stallMs: 1500, saveDebounceMs: 5 } });
     server.injectUploadFaults({ kind: 'stall' });
     // Big enough to fill the socket buffers, so the stall is felt mid-body.
-    const job = await queue.enqueue({ chartNumber: 'STALL', files: [await bigPdf('big.pdf', 24 * 1024 * 1024)] });
+    const job = await queue.enqueue({ chartNumber: 'STALL', files: [await bigPdf('big.pdf', 16 * 1024 * 1024)] });
     const done = await uploaded(queue, job.id);
     expect(done.stage).toBe('tracking');
     expect(seen.some((j) => j.error?.code === 'stalled')).toBe(true);

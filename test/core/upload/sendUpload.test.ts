@@ -12,6 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock';
 import { sendUpload, type UploadFile } from '../../../src/core/upload/sendUpload';
 import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
+import { FakeClock } from '../../support/fakeClock';
+import { waitFor } from '../queue/waitFor';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -136,5 +138,41 @@ describe('sendUpload', () => {
     controller.abort();
     const aborted = await sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000, signal: controller.signal });
     expect(aborted).toEqual({ kind: 'aborted' });
+  });
+
+  it('aborts as stalled after exactly stallMs without progress (fake clock, 30 s default)', async () => {
+    const silent = createServer(() => undefined); // reads nothing, answers nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const clock = new FakeClock();
+      const files = [await uploadFile('a.pdf', Buffer.concat([MAGIC.pdf, Buffer.alloc(2000)]), 'pdf')];
+      let sent = 0;
+      let total = -1;
+      let outcome: unknown = null;
+      const pending = sendUpload({
+        baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api`,
+        idempotencyKey: 'k',
+        chartNumber: 'C',
+        files,
+        clock,
+        stallMs: 30_000,
+        onProgress: (bytes, all) => {
+          sent = bytes;
+          total = all;
+        },
+      }).then((result) => (outcome = result));
+      // The small body fits in the socket buffers: once all of it is written, nothing moves any more.
+      await waitFor(() => sent === total, 'whole body written');
+      clock.advance(29_999);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(outcome).toBeNull();
+      clock.advance(1);
+      await pending;
+      expect(outcome).toEqual({ kind: 'stalled' });
+      expect(clock.pending).toBe(0);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
