@@ -281,6 +281,8 @@ export class UploadQueue {
     if (job === undefined || this.closed || !followsServer(job)) return;
     const { patch, finished } = withServerState(job, state);
     const next = this.update(job, patch);
+    // The server retried a job it had given up on: the tracker dropped it from its wanted set, so ask again.
+    if (isFinishedStage(job.stage) && next.stage === 'tracking') this.options.tracker.track(state.jobId, { chartNumber: job.chartNumber }, state);
     this.emit({ type: 'phase', job: next });
     if (finished) {
       this.logger.info(`job ${next.stage}`, { job: next.id });

@@ -105,6 +105,14 @@ describe('UploadQueue controls', () => {
     h.tracker.emit(jobId, { status: 'failed', phase: 'failed', message: 'OCR crashed for good', willRetry: false, seq: 9 });
     expect(queue.get(job.id)).toMatchObject({ stage: 'failed', error: { code: 'server_failed', message: 'OCR crashed for good' } });
     expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+    // A newer update after the final failure (the server retried after all) reopens the job and tracks it again.
+    h.tracker.untrack(jobId);
+    h.tracker.emit(jobId, { status: 'processing', phase: 'processing', seq: 10 });
+    expect(queue.get(job.id)).toMatchObject({ stage: 'tracking', error: null });
+    expect(h.tracker.tracked.has(jobId)).toBe(true);
+    h.tracker.emit(jobId, { status: 'failed', phase: 'failed', message: 'OCR crashed for good', willRetry: false, seq: 11 });
+    expect(queue.get(job.id)?.stage).toBe('failed');
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(2);
 
     queue.retry(job.id);
     const reuploaded = await waitFor(() => queue.get(job.id)?.stage === 'tracking', 're-uploaded').then(() => queue.get(job.id)!);
