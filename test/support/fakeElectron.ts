@@ -253,8 +253,9 @@ class FakeApp extends EventEmitter {
   setPath(name: string, path: string): void {
     this.paths[name] = path;
   }
+  appPath = '/fake/app';
   getAppPath(): string {
-    return '/fake/app';
+    return this.appPath;
   }
   getVersion(): string {
     return '0.1.0';
