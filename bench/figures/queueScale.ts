@@ -5,6 +5,11 @@
  * wrote (at the write(2) level, including the final flush), and how long the
  * main thread was blocked (event-loop delay p99 while it happened). The queue
  * is paused so no upload starts: this is the queue and its store alone.
+ *
+ * Context: the same queue fed one enqueue after another (each awaited, as the
+ * `intake` CLI does with a jobs file), 1,000 jobs — each enqueue waits for its
+ * own durable save of the whole queue, so bytes grow with the square of the
+ * count; 10,000 that way would take minutes, hence the smaller count.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { stat } from 'node:fs/promises';
@@ -18,8 +23,22 @@ import { bytesWrittenSoFar } from '../support/procIo';
 import { startQueue } from '../support/queueHarness';
 
 const JOBS = 10_000;
+const SEQUENTIAL_JOBS = 1000;
 const TARGET_ENQUEUE_MS = 1000;
 const TARGET_DELAY_P99_MS = 20;
+
+/** One awaited enqueue after another: time and bytes written. */
+async function enqueueSequentially(stateDir: string, file: string): Promise<{ ms: number; bytes: number | null }> {
+  const queue = await startQueue(stateDir, 'http://127.0.0.1:9/api');
+  queue.pauseAll();
+  const bytesBefore = bytesWrittenSoFar();
+  const started = benchNow();
+  for (let i = 0; i < SEQUENTIAL_JOBS; i += 1) await queue.enqueue({ chartNumber: `SEQ-${i}`, files: [file] });
+  const ms = benchNow() - started;
+  await queue.close();
+  const bytesAfter = bytesWrittenSoFar();
+  return { ms, bytes: bytesBefore === null || bytesAfter === null ? null : bytesAfter - bytesBefore };
+}
 
 async function run(context: BenchContext): Promise<FigureEntry[]> {
   const dir = await context.tempDir('queue');
@@ -46,7 +65,9 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   const delayMax = delay.max / 1e6;
   const written = bytesBefore === null || bytesAfter === null ? null : bytesAfter - bytesBefore;
   const finalSize = (await stat(path.join(stateDir, 'queue.json')).catch(() => null))?.size ?? null;
-  context.log(`  ${JOBS} enqueues in ${round(enqueueMs, 1)} ms (flushed at ${round(flushedMs, 1)} ms); wrote ${written} bytes; loop delay p99 ${round(delayP99, 2)} ms, max ${round(delayMax, 2)} ms`);
+  const sequential = await enqueueSequentially(path.join(dir, 'state-sequential'), file);
+  context.log(`  ${SEQUENTIAL_JOBS} awaited one by one: ${round(sequential.ms, 1)} ms, wrote ${sequential.bytes} bytes`);
+  context.log(`  ${JOBS} enqueues in ${round(enqueueMs, 1)} ms (flushed at ${round(flushedMs, 1)} ms); wrote ${written} bytes; loop delay p99 ${round(delayP99, 2)} ms, max ${round(delayMax, 2)} ms over ${delay.count} samples`);
 
   return [
     {
@@ -70,8 +91,12 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
       met: delayP99 < TARGET_DELAY_P99_MS,
     },
     contextRow('event-loop delay max while enqueueing', round(delayMax, 2), 'ms'),
+    // A 5 ms sampler that ran only a few times in a second was blocked most of it.
+    contextRow('  event-loop delay samples taken (5 ms sampler)', delay.count, 'samples'),
     contextRow('persistence bytes written for the burst', written === null ? null : round(written / 2 ** 20, 2), 'MiB'),
     contextRow('queue state file size after the burst', finalSize === null ? null : round(finalSize / 2 ** 20, 2), 'MiB'),
+    contextRow(`enqueue ${SEQUENTIAL_JOBS.toLocaleString('en-US')} jobs one by one (awaited, as the CLI's jobs file)`, round(sequential.ms, 1), 'ms'),
+    contextRow(`  persistence bytes written, one by one`, sequential.bytes === null ? null : round(sequential.bytes / 2 ** 20, 1), 'MiB'),
   ];
 }
 
