@@ -50,5 +50,8 @@ export function settingsFromStored(stored: unknown, defaults: Settings): Setting
     const parsed = field.safeParse(value);
     if (parsed.success) result[key] = parsed.data;
   }
-  return result as Settings;
+  const settings = result as Settings;
+  // A hand-edited file must not smuggle in what the settings form refuses (plain http to a remote host).
+  if (settings.serverUrl !== null && serverUrlProblem(settings.serverUrl, settings.allowInsecureHttp)) settings.serverUrl = null;
+  return settings;
 }

@@ -44,4 +44,9 @@ describe('settingsFromStored', () => {
     expect(settingsFromStored(stored, DEFAULT_SETTINGS)).toEqual({ ...DEFAULT_SETTINGS, uploadConcurrency: 3, serverUrl: 'https://a.org/api' });
     expect(settingsFromStored('garbage', DEFAULT_SETTINGS)).toEqual(DEFAULT_SETTINGS);
   });
+
+  it('drops a stored server URL the form would refuse (hand-edited plain http to a remote host)', () => {
+    expect(settingsFromStored({ serverUrl: 'http://remote.example/api' }, DEFAULT_SETTINGS).serverUrl).toBeNull();
+    expect(settingsFromStored({ serverUrl: 'http://remote.example/api', allowInsecureHttp: true }, DEFAULT_SETTINGS).serverUrl).toBe('http://remote.example/api');
+  });
 });
