@@ -41,6 +41,7 @@ export class UploadQueue {
   private started = false;
   private closed = false;
   private starting: Promise<void> | null = null;
+  private pauseWish: boolean | null = null;
 
   constructor(private readonly options: UploadQueueOptions) {
     this.settings = resolveQueueSettings(options);
@@ -144,6 +145,7 @@ export class UploadQueue {
   }
 
   pauseAll(): void {
+    if (!this.started) this.pauseWish = true;
     if (this.isPaused) return;
     this.isPaused = true;
     // Running transfers stop now and restart, with the same key, on resume.
@@ -152,6 +154,7 @@ export class UploadQueue {
   }
 
   resumeAll(): void {
+    if (!this.started) this.pauseWish = false;
     if (!this.isPaused) return;
     this.isPaused = false;
     this.persister.requestSave();
@@ -213,7 +216,8 @@ export class UploadQueue {
     // Aborted transfers keep stage 'uploading' on disk: the next start() sends them again with their keys.
     this.slots.abortAll();
     this.stopTracking();
-    await this.persister.flush();
+    // A failing disk was already reported as a warning; closing must still finish.
+    await this.persister.flush().catch(() => undefined);
     this.persister.dispose();
   }
 
@@ -222,7 +226,8 @@ export class UploadQueue {
   private async load(): Promise<void> {
     const saved = await this.options.store.load();
     for (const message of this.options.store.drainWarnings?.() ?? []) this.emit({ type: 'warning', message });
-    this.isPaused = saved?.paused ?? false;
+    // pauseAll/resumeAll called before start() is the newer wish: it beats the saved flag.
+    this.isPaused = this.pauseWish ?? saved?.paused ?? false;
     for (const stored of saved?.jobs ?? []) {
       // An upload cut short by the last exit starts over, with the same key.
       const job = this.book.restore(stored.stage === 'uploading' ? { ...stored, stage: 'queued', upload: null, nextUploadAt: null } : stored);

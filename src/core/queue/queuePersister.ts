@@ -11,12 +11,14 @@ export class QueuePersister {
   private inFlight: Promise<void> | null = null;
   /** A save that has not started yet; later requests join it (it will read the state when it starts). */
   private next: Promise<void> | null = null;
+  private failing = false;
 
   constructor(
     private readonly store: QueueStore,
     private readonly clock: Clock,
     private readonly debounceMs: number,
     private readonly state: () => PersistedQueue,
+    /** Called when saving starts failing (not again until a save succeeds). */
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -24,7 +26,7 @@ export class QueuePersister {
     if (this.timer !== null) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
-      this.saveNow().catch(this.onError);
+      this.saveNow().catch(() => undefined); // reported inside saveNow
     }, this.debounceMs);
   }
 
@@ -37,10 +39,18 @@ export class QueuePersister {
     const previous = this.inFlight ?? Promise.resolve();
     const run: Promise<void> = previous
       .catch(() => undefined)
-      .then(() => {
+      .then(async () => {
         this.next = null;
         this.inFlight = run;
-        return this.store.save(this.state());
+        try {
+          await this.store.save(this.state());
+          this.failing = false;
+        } catch (error) {
+          // Report a failing disk once, not on every change until it recovers.
+          if (!this.failing) this.onError(error);
+          this.failing = true;
+          throw error;
+        }
       })
       .finally(() => {
         if (this.inFlight === run) this.inFlight = null;

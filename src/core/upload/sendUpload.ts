@@ -136,8 +136,12 @@ class UploadAttempt {
           fileBytes += chunk.length;
           if (!(await write(chunk))) return; // leaving the loop destroys the stream
         }
-      } catch {
-        this.finish({ kind: 'file', code: 'file_unreadable', message: `Document ${index + 1} could not be read while sending.` });
+      } catch (error) {
+        this.finish(
+          (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? { kind: 'file', code: 'file_missing', message: `Document ${index + 1} was moved or deleted while it was being sent.` }
+            : { kind: 'file', code: 'file_unreadable', message: `Document ${index + 1} could not be read while sending.` },
+        );
         return;
       }
       if (fileBytes !== file.size) {

@@ -3,7 +3,7 @@
  * bounded and live-settable concurrency, pause/resume, cancel, retry (and
  * which Idempotency-Key it uses), remove, clear finished, history cap, auth.
  */
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { QueueInputError } from '../../../src/core/queue/UploadQueue';
 import type { QueueJob } from '../../../src/shared/queueJob';
@@ -188,5 +188,19 @@ describe('UploadQueue controls', () => {
     queue.setServer({ baseUrl: h.server.url, token: 'right-token' });
     await waitFor(() => queue.snapshot().every((j) => j.stage === 'tracking'), 'both uploaded with the right token');
     expect(h.server.jobs()).toHaveLength(2);
+  });
+
+  it('a document deleted after it was queued fails the job with a specific message, without a retry loop', async () => {
+    const h = await makeHarness();
+    const { queue } = await h.makeQueue();
+    queue.pauseAll();
+    const path = await h.files.pdf('gone.pdf');
+    const job = await queue.enqueue({ chartNumber: 'GONE', files: [await h.files.pdf('kept.pdf'), path] });
+    await rm(path);
+    queue.resumeAll();
+    await waitFor(() => queue.get(job.id)?.stage === 'failed', 'failed');
+    expect(queue.get(job.id)?.error).toEqual({ code: 'file_missing', message: 'Document 2 was moved or deleted before it could be sent.' });
+    expect(queue.get(job.id)?.uploadAttempts).toBe(1);
+    expect(h.uploads()).toBe(0);
   });
 });

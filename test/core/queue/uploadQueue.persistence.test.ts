@@ -49,7 +49,7 @@ describe('UploadQueue persistence', () => {
       message: expect.stringMatching(/could not be saved to disk, so nothing was queued/),
     });
     expect(queue.snapshot()).toEqual([]);
-    expect(events).toEqual([]);
+    expect(events).toEqual([{ type: 'warning', message: expect.stringMatching(/could not be saved to disk: Error: disk full/) }]);
     expect(h.uploads()).toBe(0);
   });
 

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { QueuePersister } from '../../../src/core/queue/queuePersister';
+import type { PersistedQueue, QueueStore } from '../../../src/core/queue/UploadQueue';
+import { FakeClock } from '../../support/fakeClock';
+
+function slowStore(): QueueStore & { saves: PersistedQueue[]; finishOne(): void; fail: boolean; running: number; maxRunning: number } {
+  const waiting: Array<() => void> = [];
+  const store = {
+    saves: [] as PersistedQueue[],
+    fail: false,
+    running: 0,
+    maxRunning: 0,
+    load: async () => null,
+    async save(state: PersistedQueue) {
+      store.running += 1;
+      store.maxRunning = Math.max(store.maxRunning, store.running);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      store.running -= 1;
+      if (store.fail) throw new Error('disk full');
+      store.saves.push(state);
+    },
+    finishOne() {
+      waiting.shift()?.();
+    },
+  };
+  return store;
+}
+
+const flushMicrotasks = async (): Promise<void> => {
+  for (let i = 0; i < 10; i += 1) await Promise.resolve();
+};
+
+describe('QueuePersister', () => {
+  it('debounces requests, writes one at a time, and a save requested during a write gets a later write with the newer state', async () => {
+    const clock = new FakeClock();
+    const store = slowStore();
+    let version = 0;
+    const errors: unknown[] = [];
+    const persister = new QueuePersister(store, clock, 200, () => ({ version: 1, jobs: [], paused: version % 2 === 1 }), (e) => errors.push(e));
+
+    persister.requestSave();
+    persister.requestSave();
+    clock.advance(199);
+    await flushMicrotasks();
+    expect(store.running).toBe(0);
+    clock.advance(1);
+    await flushMicrotasks();
+    expect(store.running).toBe(1);
+
+    version = 1;
+    const a = persister.saveNow();
+    const b = persister.saveNow(); // joins a: it has not started yet
+    expect(a).toBe(b);
+    store.finishOne();
+    await flushMicrotasks();
+    expect(store.running).toBe(1); // the queued save started only after the first finished
+    store.finishOne();
+    await a;
+    expect(store.saves.map((s) => s.paused)).toEqual([false, true]);
+    expect(store.maxRunning).toBe(1);
+    expect(clock.pending).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a failing disk once until a save succeeds again', async () => {
+    const clock = new FakeClock();
+    const store = slowStore();
+    const errors: unknown[] = [];
+    const persister = new QueuePersister(store, clock, 10, () => ({ version: 1, jobs: [], paused: false }), (e) => errors.push(e));
+    store.fail = true;
+    for (let i = 0; i < 3; i += 1) {
+      const saving = persister.saveNow();
+      await flushMicrotasks(); // the write starts a few microtasks later
+      store.finishOne();
+      await expect(saving).rejects.toThrow('disk full');
+    }
+    expect(errors).toHaveLength(1);
+    store.fail = false;
+    const ok = persister.saveNow();
+    await flushMicrotasks();
+    store.finishOne();
+    await ok;
+    store.fail = true;
+    const again = persister.saveNow();
+    await flushMicrotasks();
+    store.finishOne();
+    await expect(again).rejects.toThrow();
+    expect(errors).toHaveLength(2);
+  });
+});
