@@ -12,6 +12,7 @@ import type { ReferenceServer } from '../../../src/server/index';
 import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
 import { startResponseDropRelay } from '../upload/responseDropRelay';
+import { FakeClock } from '../../support/fakeClock';
 import { FakeTracker } from './fakeTracker';
 import { waitFor } from './waitFor';
 
@@ -155,5 +156,25 @@ describe('upload faults (real reference server)', () => {
     expect(uploads()).toBe(2);
     expect(server.stats.uploadsAccepted).toBe(1);
     expect(server.jobs().map((j) => j.jobId)).toEqual([done.jobId]);
+  });
+
+  it('backoff between tries follows full jitter on the injected clock: nothing is sent before the delay', async () => {
+    const clock = new FakeClock();
+    const { queue } = await makeQueue({ clock, random: () => 0.5, timings: { retryBaseMs: 1000, saveDebounceMs: 5 } });
+    server.injectUploadFaults({ kind: 'status', status: 503 }, { kind: 'status', status: 503 });
+    const job = await queue.enqueue({ chartNumber: 'BACKOFF', files: [await files.pdf('a.pdf')] });
+    // Try 1 fails: wait random(0..1000) = 500 ms.
+    await waitFor(() => queue.get(job.id)?.nextUploadAt != null, 'first backoff');
+    expect(queue.get(job.id)!.nextUploadAt! - clock.now()).toBe(500);
+    clock.advance(499);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(uploads()).toBe(1);
+    clock.advance(1);
+    // Try 2 fails: wait random(0..2000) = 1000 ms.
+    await waitFor(() => uploads() === 2 && queue.get(job.id)?.nextUploadAt != null, 'second backoff');
+    expect(queue.get(job.id)!.nextUploadAt! - clock.now()).toBe(1000);
+    clock.advance(1000);
+    await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'third try succeeds');
+    expect(uploads()).toBe(3);
   });
 });
