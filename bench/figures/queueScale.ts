@@ -65,9 +65,10 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   const delayMax = delay.max / 1e6;
   const written = bytesBefore === null || bytesAfter === null ? null : bytesAfter - bytesBefore;
   const finalSize = (await stat(path.join(stateDir, 'queue.json')).catch(() => null))?.size ?? null;
+  context.log(`  ${JOBS} enqueues in ${round(enqueueMs, 1)} ms (flushed at ${round(flushedMs, 1)} ms); wrote ${written} bytes; loop delay p99 ${round(delayP99, 2)} ms, max ${round(delayMax, 2)} ms over ${delay.count} samples`);
+
   const sequential = await enqueueSequentially(path.join(dir, 'state-sequential'), file);
   context.log(`  ${SEQUENTIAL_JOBS} awaited one by one: ${round(sequential.ms, 1)} ms, wrote ${sequential.bytes} bytes`);
-  context.log(`  ${JOBS} enqueues in ${round(enqueueMs, 1)} ms (flushed at ${round(flushedMs, 1)} ms); wrote ${written} bytes; loop delay p99 ${round(delayP99, 2)} ms, max ${round(delayMax, 2)} ms over ${delay.count} samples`);
 
   return [
     {

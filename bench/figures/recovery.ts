@@ -46,10 +46,11 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
         const downStates = tracked.states
           .slice(statesBefore)
           .flatMap((entry) => (entry.state.state === 'reconnecting' || entry.state.state === 'polling' ? [{ at: entry.at, nextTryAt: entry.state.nextTryAt }] : []));
-        const nextTryAt = downStates.at(-1)?.nextTryAt ?? readyAt;
-        // 'reconnecting' then 'polling' can carry the same nextTryAt: the delay was drawn at the first of them.
-        const drawnAt = downStates.find((entry) => entry.nextTryAt === nextTryAt)?.at ?? nextTryAt;
-        const drawnMs = nextTryAt - drawnAt;
+        // The state announcing an attempt carries nextTryAt = now; the delay was drawn by the last state that looked ahead.
+        const drawn = downStates.filter((entry) => entry.nextTryAt > entry.at).at(-1);
+        const nextTryAt = drawn?.nextTryAt ?? readyAt;
+        const drawnMs = drawn ? drawn.nextTryAt - drawn.at : 0;
+        if (process.env.INTAKE_BENCH_DEBUG) for (const entry of tracked.states.slice(statesBefore)) context.log(`    ${entry.at - readyAt} ms: ${JSON.stringify(entry.state)}`);
         const backoffWaitMs = Math.max(0, nextTryAt - readyAt);
         const allowedMs = backoffWaitMs + SLACK_MS;
         context.log(
