@@ -8,6 +8,7 @@ import { chartNumberProblem } from '../shared/protocol';
 import { answerEarly, authProblem, sendError, sendJson } from './httpReply';
 import { type JobStore } from './jobStore';
 import { statusBodyOf } from './statusBody';
+import { type JobView } from './statusPublisher';
 import { type ServerStats } from './types';
 import { type UploadContext, handleUpload } from './uploadHandler';
 
@@ -22,6 +23,7 @@ interface Route {
 export interface RouterContext {
   token: () => string | null;
   store: JobStore;
+  visible: (jobId: string) => JobView | undefined;
   upload: UploadContext;
   stats: ServerStats;
   log: (line: string) => void;
@@ -40,7 +42,7 @@ export function createRequestHandler(ctx: RouterContext): (req: IncomingMessage,
         const found = /^\/api\/documents\/status\/([^/]+)\/?$/.exec(path);
         return found === null ? null : [found[1] ?? ''];
       },
-      methods: { GET: (_req, res, [raw]) => answerStatus(res, ctx.store, raw ?? '') },
+      methods: { GET: (_req, res, [raw]) => answerStatus(res, ctx, raw ?? '') },
     },
     {
       pattern: '/api/health',
@@ -90,7 +92,7 @@ export function createRequestHandler(ctx: RouterContext): (req: IncomingMessage,
   };
 }
 
-function answerStatus(res: ServerResponse, store: JobStore, raw: string): void {
+function answerStatus(res: ServerResponse, ctx: RouterContext, raw: string): void {
   let chartNumber: string;
   try {
     chartNumber = decodeURIComponent(raw);
@@ -99,9 +101,9 @@ function answerStatus(res: ServerResponse, store: JobStore, raw: string): void {
   }
   const problem = chartNumberProblem(chartNumber);
   if (problem !== null) return sendError(res, 400, 'invalid_chart_number', problem);
-  const jobs = store.byChart(chartNumber);
-  if (jobs.length === 0) return sendError(res, 404, 'not_found', 'This server has no jobs for that chart number.');
-  sendJson(res, 200, statusBodyOf(chartNumber, jobs));
+  const body = statusBodyOf(chartNumber, ctx.store.byChart(chartNumber), ctx.visible);
+  if (body.jobs.length === 0) return sendError(res, 404, 'not_found', 'This server has no jobs for that chart number.');
+  sendJson(res, 200, body);
 }
 
 export function pathOf(url: string | undefined): string {

@@ -44,8 +44,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     enabled: options.webSocket ?? true,
     maxFrameBytes: settings.limits.maxFrameBytes,
     maxSubscriptions: settings.limits.maxSubscriptionsPerConnection,
-    lookup: (jobId) => store.get(jobId),
-    flushPending: () => publisher.flush(),
+    lookup: (jobId) => publisher.visible(jobId),
     log,
     onConnection: () => (stats.wsConnections += 1),
   });
@@ -55,6 +54,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     createRequestHandler({
       token: () => settings.token,
       store,
+      visible: (jobId) => publisher.visible(jobId),
       stats,
       log,
       upload: {
@@ -63,7 +63,11 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         limits: settings.limits,
         maxAttempts: settings.maxAttempts,
         takeFault: () => faults.shift(),
-        onAccepted: () => (stats.uploadsAccepted += 1),
+        persisted: () => publisher.persisted(),
+        onAccepted: (job) => {
+          publisher.remember(job);
+          stats.uploadsAccepted += 1;
+        },
       },
     }),
   );
@@ -90,7 +94,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   });
 
   // Jobs a previous process left unfinished carry on from their current phase.
-  for (const job of store.all()) pipeline.schedule(job);
+  for (const job of store.all()) {
+    publisher.remember(job);
+    pipeline.schedule(job);
+  }
 
   const port = (http.address() as AddressInfo).port;
   const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;

@@ -8,6 +8,7 @@
  * and the start/end time of every phase of every attempt.
  */
 import { type JobRecord } from './jobRecord';
+import { type JobView } from './statusPublisher';
 
 export interface StatusJobEntry {
   jobId: string;
@@ -35,16 +36,26 @@ export interface StatusBody {
   results: Record<string, JobResults> | null;
 }
 
-export function statusBodyOf(chartNumber: string, jobs: readonly JobRecord[]): StatusBody {
-  const completed = jobs.filter((job) => job.status === 'completed');
+/** `visible` gives the published state of each job: the body never runs ahead of what was saved. */
+export function statusBodyOf(
+  chartNumber: string,
+  jobs: readonly JobRecord[],
+  visible: (jobId: string) => JobView | undefined,
+): StatusBody {
+  // A job not yet visible is still being saved; its uploader has not even had its 201.
+  const views = jobs.flatMap((job) => {
+    const view = visible(job.jobId);
+    return view === undefined ? [] : [{ job, view }];
+  });
+  const completed = views.filter(({ view }) => view.status === 'completed');
   return {
     chartNumber,
-    jobs: jobs.map(statusEntryOf),
-    results: completed.length === 0 ? null : Object.fromEntries(completed.map((job) => [job.jobId, resultsOf(job)])),
+    jobs: views.map(({ view }) => statusEntryOf(view)),
+    results: completed.length === 0 ? null : Object.fromEntries(completed.map(({ job }) => [job.jobId, resultsOf(job)])),
   };
 }
 
-export function statusEntryOf(job: JobRecord): StatusJobEntry {
+export function statusEntryOf(job: JobView): StatusJobEntry {
   return {
     jobId: job.jobId,
     status: job.status,

@@ -4,8 +4,14 @@
  * back with a lower `seq` than a client already applied, and the client would
  * drop the restarted job's next updates as stale.
  *
- * Changes made in the same turn of the event loop share one write, so a
- * burst of phase changes across many jobs costs one file write, not hundreds.
+ * What clients may see (WebSocket snapshots and the status endpoint) is the
+ * *published* view of each job, never a change still waiting to be saved: a
+ * snapshot ahead of the stream would make the queued frame a duplicate, and a
+ * REST answer ahead of the file could be un-said by a crash.
+ *
+ * Saving rewrites the whole file, so with many jobs it is paced: changes
+ * collect while the previous save's cost is paid back (at most ~20% of the
+ * time goes to saving), then one write carries them all.
  */
 import { type JobRecord } from './jobRecord';
 import { type JobStore } from './jobStore';
@@ -23,11 +29,24 @@ export interface StatusUpdateFrame {
   willRetry?: boolean;
 }
 
+/** The client-visible state of a job. */
+export type JobView = Pick<
+  JobRecord,
+  'jobId' | 'status' | 'phase' | 'message' | 'timestamp' | 'seq' | 'attempt' | 'maxAttempts' | 'willRetry'
+>;
+
 export type FrameSink = (frame: StatusUpdateFrame) => void;
 
+/** Saving may use this share of the time, at most. */
+const SAVE_SHARE = 0.2;
+
 export class StatusPublisher {
-  private pending: StatusUpdateFrame[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
+  private pending: Array<{ frame: StatusUpdateFrame; view: JobView }> = [];
+  private waiters: Array<() => void> = [];
+  private readonly published = new Map<string, JobView>();
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private lastSaveEndedAt = 0;
+  private lastSaveMs = 0;
   private closed = false;
 
   constructor(
@@ -36,35 +55,80 @@ export class StatusPublisher {
     private readonly log: (line: string) => void,
   ) {}
 
+  /** Makes a job's current state visible as it is: a job just created (and saved), or loaded from disk. */
+  remember(job: JobRecord): void {
+    this.published.set(job.jobId, viewOf(job));
+  }
+
+  /** The state clients may see, or undefined for an unknown job. */
+  visible(jobId: string): JobView | undefined {
+    return this.published.get(jobId);
+  }
+
   /** Queues the job's current state as one status_update. */
   publish(job: JobRecord): void {
     if (this.closed) return;
-    this.pending.push(statusFrameOf(job));
-    this.scheduled ??= setImmediate(() => this.flush());
+    this.pending.push({ frame: statusFrameOf(job), view: viewOf(job) });
+    this.scheduleFlush();
+  }
+
+  /** Resolves once everything changed so far is on disk (shares the next paced write). */
+  persisted(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      if (this.closed) this.flush();
+      else this.scheduleFlush();
+    });
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
-    if (this.scheduled !== null) clearImmediate(this.scheduled);
-    this.scheduled = null;
-    const frames = this.pending;
+    this.cancelTimer();
+    if (this.pending.length === 0 && this.waiters.length === 0) return;
+    const batch = this.pending;
+    const waiters = this.waiters;
     this.pending = [];
+    this.waiters = [];
+    const started = performance.now();
     try {
       this.store.save();
     } catch (error) {
       // Publishing unsaved state is the smaller harm than freezing every job.
       this.log(`job store: save failed (${error instanceof Error ? error.message : 'unknown error'})`);
     }
-    for (const frame of frames) this.sink(frame);
+    this.lastSaveEndedAt = performance.now();
+    this.lastSaveMs = this.lastSaveEndedAt - started;
+    for (const { frame, view } of batch) {
+      this.published.set(view.jobId, view);
+      this.sink(frame);
+    }
+    for (const resolve of waiters) resolve();
   }
 
   close(): void {
     this.flush();
     this.closed = true;
   }
+
+  private scheduleFlush(): void {
+    if (this.timer !== null) return;
+    const wait = this.lastSaveEndedAt + this.lastSaveMs / SAVE_SHARE - this.lastSaveMs - performance.now();
+    this.timer = wait > 1 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
+  }
+
+  private cancelTimer(): void {
+    if (this.timer === null) return;
+    clearTimeout(this.timer as NodeJS.Timeout);
+    clearImmediate(this.timer as NodeJS.Immediate);
+    this.timer = null;
+  }
 }
 
-export function statusFrameOf(job: JobRecord): StatusUpdateFrame {
+function viewOf(job: JobRecord): JobView {
+  const { jobId, status, phase, message, timestamp, seq, attempt, maxAttempts, willRetry } = job;
+  return { jobId, status, phase, message, timestamp, seq, attempt, maxAttempts, willRetry };
+}
+
+export function statusFrameOf(job: JobView): StatusUpdateFrame {
   return {
     type: 'status_update',
     jobId: job.jobId,

@@ -34,7 +34,10 @@ export interface UploadContext {
   limits: Required<ServerLimits>;
   maxAttempts: number;
   takeFault(): UploadFault | undefined;
-  onAccepted(): void;
+  /** Resolves once the store, new job included, is on disk. */
+  persisted(): Promise<void>;
+  /** Called once the new job is saved, before the 201 leaves. */
+  onAccepted(job: JobRecord): void;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -245,9 +248,9 @@ class UploadReception {
     };
     store.add(job, this.idempotencyKey);
     // On disk before the client hears "201": a restarted server must know the job and its key.
-    store.save();
+    await this.ctx.persisted();
+    this.ctx.onAccepted(job);
     this.ctx.pipeline.schedule(job);
-    this.ctx.onAccepted();
     this.answer(201, uploadResponse);
   }
 

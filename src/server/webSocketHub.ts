@@ -12,8 +12,7 @@ import { type Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchema } from '../shared/protocol';
 import { authProblem } from './httpReply';
-import { type JobRecord } from './jobRecord';
-import { type StatusUpdateFrame } from './statusPublisher';
+import { type JobView, type StatusUpdateFrame } from './statusPublisher';
 
 /** Unsent bytes a single connection may pile up before it is dropped. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -25,9 +24,8 @@ export interface WebSocketHubOptions {
   enabled: boolean;
   maxFrameBytes: number;
   maxSubscriptions: number;
-  lookup(jobId: string): JobRecord | undefined;
-  /** Sends changes already made to jobs but not yet published, so a snapshot never runs ahead of the stream. */
-  flushPending(): void;
+  /** The published state of a job (never a change still waiting to be saved and sent). */
+  lookup(jobId: string): JobView | undefined;
   log(line: string): void;
   onConnection(): void;
 }
@@ -169,8 +167,6 @@ export class WebSocketHub {
   private subscribe(peer: Peer, jobId: string): void {
     const job = this.options.lookup(jobId);
     if (job === undefined) return this.sendError(peer, 'Unknown job: this server has no job with that id.', jobId);
-    // Otherwise a change queued for publishing would reach this peer after a snapshot that already shows it: a duplicate.
-    this.options.flushPending();
     // Subscribing twice is one subscription; the ack (and snapshot) is sent again so a client can re-sync.
     if (!peer.subscriptions.has(jobId)) {
       if (peer.subscriptions.size >= this.options.maxSubscriptions) {
@@ -223,7 +219,7 @@ export class WebSocketHub {
   }
 }
 
-function snapshotOf(job: JobRecord): Record<string, unknown> {
+function snapshotOf(job: JobView): Record<string, unknown> {
   return {
     status: job.status,
     phase: job.phase,

@@ -1,0 +1,61 @@
+/**
+ * Many jobs at once: 500 jobs moving every 20 ms (a tenth of them retrying),
+ * all followed on one socket. The server stays responsive (event loop delay
+ * bounded, measured in this process, which hosts client and server) and every
+ * job streams each update after its snapshot exactly once.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '../support/referenceServer';
+import { chartPart, documentPart, postMultipart } from './fixtures/multipartUpload';
+import { pdfWithPages } from './fixtures/sampleDocuments';
+import { waitFor } from './fixtures/waitFor';
+import { WsProbe } from './fixtures/wsProbe';
+
+const JOBS = 500;
+const PARALLEL_UPLOADS = 10;
+
+describe('many jobs', () => {
+  it('streams 500 fast jobs exactly once each while the event loop stays responsive', async () => {
+    const server = await startServer({ phaseMs: 20, failPlan: ({ jobIndex }) => (jobIndex % 10 === 0 ? 1 : 0) });
+    const probe = await WsProbe.open(server.wsUrl);
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const started = performance.now();
+
+    const jobIds: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: PARALLEL_UPLOADS }, async () => {
+        while (next < JOBS) {
+          const index = next++;
+          const reply = await postMultipart(`${server.url}/documents/upload`, [chartPart(`LOAD-${index}`), documentPart(pdfWithPages(2))]);
+          expect(reply.status).toBe(201);
+          const { jobId } = reply.body as { jobId: string };
+          jobIds.push(jobId);
+          probe.subscribe(jobId);
+        }
+      }),
+    );
+    await waitFor(() => server.jobs().every((job) => job.status === 'completed'), 'all jobs completed', 120_000);
+    await waitFor(
+      () => jobIds.every((id) => probe.of('status_update', id).at(-1)?.status === 'completed' || probe.of('subscribed', id)[0]?.status === 'completed'),
+      'the client saw every job complete',
+      60_000,
+    );
+    delay.disable();
+    const elapsedMs = performance.now() - started;
+
+    for (const jobId of jobIds) {
+      const snapshotSeq = probe.of('subscribed', jobId)[0]?.seq as number;
+      const seqs = probe.of('status_update', jobId).map((f) => f.seq as number);
+      const finalSeq = seqs.at(-1) ?? snapshotSeq;
+      expect(seqs).toEqual(Array.from({ length: finalSeq - snapshotSeq }, (_, i) => snapshotSeq + 1 + i));
+    }
+    expect(probe.of('error')).toEqual([]);
+    const p99Ms = delay.percentile(99) / 1e6;
+    console.info(`load: ${JOBS} jobs in ${Math.round(elapsedMs)} ms, event loop delay p99 ${p99Ms.toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+    expect(p99Ms).toBeLessThan(250);
+    probe.close();
+  }, 180_000);
+});
