@@ -5,13 +5,14 @@
  * and its change stream. Contract: notes/queue-api.md.
  */
 import type { FileInspection } from '../../shared/ipc';
-import { initialServerJob, type ServerJobState } from '../../shared/jobState';
+import type { ServerJobState } from '../../shared/jobState';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { Clock, Logger } from '../clock';
+import { ListenerSet } from '../connection/listenerSet';
 import { inspectFiles } from '../files/fileInspector';
 import type { UploadVerdict } from '../upload/uploadRunner';
 import { ChangeStream } from './changeStream';
-import { followsServer, newQueueJob, planRetry, withServerState } from './jobTransitions';
+import { followsServer, newQueueJob, planRetry, withServerState, withUploadVerdict } from './jobTransitions';
 import { JobBook } from './jobBook';
 import { validateJobInput } from './jobInput';
 import { fetchJobResults } from './jobResults';
@@ -25,7 +26,7 @@ export * from './types';
 export class UploadQueue {
   private readonly book: JobBook;
   private readonly slots: UploadSlots;
-  private readonly eventListeners = new Set<(event: QueueEvent) => void>();
+  private readonly eventListeners: ListenerSet<QueueEvent>;
   private readonly changes: ChangeStream;
   private readonly persister: QueuePersister;
   private readonly clock: Clock;
@@ -51,6 +52,7 @@ export class UploadQueue {
     this.concurrency = this.settings.concurrency;
     this.historySize = this.settings.historySize;
     this.changes = new ChangeStream(this.logger);
+    this.eventListeners = new ListenerSet((error) => this.logger.error('queue event listener threw', { error: String(error) }));
     this.persister = new QueuePersister(options.store, this.clock, this.settings.saveDebounceMs, () => this.persistedState(), (error) => {
       this.logger.error('saving the queue failed', { error: String(error) });
       this.emit({ type: 'warning', message: `The queue could not be saved to disk: ${String(error)}` });
@@ -200,8 +202,7 @@ export class UploadQueue {
   }
 
   onEvent(listener: (event: QueueEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return this.eventListeners.add(listener);
   }
 
   /** The §2 `results` of a completed job, as the server computed them. */
@@ -250,33 +251,21 @@ export class UploadQueue {
   }
 
   private onVerdict(job: QueueJob, verdict: UploadVerdict): void {
-    const id = job.id;
     if (this.closed || verdict.action === 'aborted') return this.pump();
-    const base = { upload: null, nextUploadAt: null } as const;
-    switch (verdict.action) {
-      case 'accepted': {
-        const server: ServerJobState = initialServerJob(verdict.jobId);
-        const uploaded = this.update(job, { ...base, stage: 'tracking', jobId: verdict.jobId, server, error: null });
-        this.logger.info('upload accepted', { job: id, attempts: job.uploadAttempts });
-        this.options.tracker.track(verdict.jobId, { chartNumber: job.chartNumber });
-        this.emit({ type: 'uploaded', job: uploaded });
-        break;
-      }
-      case 'auth': {
-        this.authBlocked = true;
-        this.update(job, { ...base, stage: 'queued', error: { code: 'auth', message: verdict.message } });
-        this.logger.warn('uploads held: the server refused the credentials');
-        this.emit({ type: 'warning', message: verdict.message });
-        break;
-      }
-      case 'reject':
-      case 'fail': {
-        const ended = this.update(job, { ...base, stage: verdict.action === 'reject' ? 'rejected' : 'failed', error: { code: verdict.code, message: verdict.message } });
-        this.logger.warn(`upload ${ended.stage}`, { job: id, code: verdict.code });
-        this.emit({ type: 'done', job: ended });
-        this.afterFinish();
-        break;
-      }
+    const { patch, outcome } = withUploadVerdict(verdict);
+    const next = this.update(job, patch);
+    if (outcome === 'uploaded' && next.jobId !== null) {
+      this.logger.info('upload accepted', { job: job.id, attempts: job.uploadAttempts });
+      this.options.tracker.track(next.jobId, { chartNumber: next.chartNumber });
+      this.emit({ type: 'uploaded', job: next });
+    } else if (outcome === 'auth') {
+      this.authBlocked = true;
+      this.logger.warn('uploads held: the server refused the credentials');
+      this.emit({ type: 'warning', message: next.error?.message ?? 'The server refused the credentials.' });
+    } else {
+      this.logger.warn(`upload ${next.stage}`, { job: job.id, code: next.error?.code });
+      this.emit({ type: 'done', job: next });
+      this.trimHistory();
     }
     this.pump();
   }
@@ -329,13 +318,7 @@ export class UploadQueue {
   }
 
   private emit(event: QueueEvent): void {
-    for (const listener of [...this.eventListeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error('queue event listener threw', { error: String(error) });
-      }
-    }
+    this.eventListeners.emit(event);
   }
 
   private persistedState() {

@@ -4,19 +4,22 @@
  * transitions costs front ends one render, not five).
  */
 import type { Logger } from '../clock';
+import { ListenerSet } from '../connection/listenerSet';
 import type { QueueChange, QueueJob } from '../../shared/queueJob';
 
 export class ChangeStream {
-  private readonly listeners = new Set<(changes: QueueChange[]) => void>();
+  private readonly listeners: ListenerSet<QueueChange[]>;
   /** Insertion-ordered by each job's latest change. */
   private pending = new Map<string, QueueChange>();
   private scheduled = false;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(logger: Logger) {
+    // A broken front end must not stop the queue or the other listeners.
+    this.listeners = new ListenerSet((error) => logger.error('queue change listener threw', { error: String(error) }));
+  }
 
   subscribe(listener: (changes: QueueChange[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   upsert(job: QueueJob): void {
@@ -40,14 +43,6 @@ export class ChangeStream {
     this.scheduled = false;
     const changes = [...this.pending.values()];
     this.pending = new Map();
-    if (changes.length === 0) return;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(changes);
-      } catch (error) {
-        // A broken front end must not stop the queue or the other listeners.
-        this.logger.error('queue change listener threw', { error: String(error) });
-      }
-    }
+    if (changes.length > 0) this.listeners.emit(changes);
   }
 }

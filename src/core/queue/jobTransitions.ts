@@ -3,8 +3,9 @@
  * something, or when the user asks to retry. No I/O, no clock.
  */
 import { randomUUID } from 'node:crypto';
-import { isFinal, type ServerJobState } from '../../shared/jobState';
+import { initialServerJob, isFinal, type ServerJobState } from '../../shared/jobState';
 import { isFinishedStage, type JobFile, type QueueJob } from '../../shared/queueJob';
+import type { UploadVerdict } from '../upload/uploadRunner';
 
 export function newQueueJob(chartNumber: string, files: JobFile[], now: number): QueueJob {
   return {
@@ -74,4 +75,27 @@ export function planRetry(job: QueueJob): RetryPlan | null {
       error: null,
     },
   };
+}
+
+/**
+ * The job after its upload's verdict (never 'aborted': whoever aborted has already moved the job).
+ * `outcome` says what the queue must do besides: track, hold for credentials, or report the end.
+ */
+export function withUploadVerdict(
+  verdict: Exclude<UploadVerdict, { action: 'aborted' }>,
+): { patch: Partial<QueueJob>; outcome: 'uploaded' | 'auth' | 'ended' } {
+  const base = { upload: null, nextUploadAt: null };
+  switch (verdict.action) {
+    case 'accepted':
+      return { patch: { ...base, stage: 'tracking', jobId: verdict.jobId, server: initialServerJob(verdict.jobId), error: null }, outcome: 'uploaded' };
+    case 'auth':
+      // Not the job's fault: it waits in the queue until the credentials change.
+      return { patch: { ...base, stage: 'queued', error: { code: 'auth', message: verdict.message } }, outcome: 'auth' };
+    case 'reject':
+    case 'fail':
+      return {
+        patch: { ...base, stage: verdict.action === 'reject' ? 'rejected' : 'failed', error: { code: verdict.code, message: verdict.message } },
+        outcome: 'ended',
+      };
+  }
 }
