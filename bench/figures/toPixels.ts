@@ -4,7 +4,7 @@
  * the BUILT renderer in headless Chromium (the e2e harness: production CSP).
  * Queue changes reach the page the way main sends them: through main's own
  * ChangeBatcher (one message per 16 ms, last upsert of a job wins); only the
- * transport differs (DevTools evaluate instead of Electron IPC). We measure
+ * transport differs (a DevTools evaluate instead of Electron IPC). We measure
  * server socket write → the message text appearing in the DOM, and the
  * page's frame times while the stream runs.
  *
@@ -13,21 +13,20 @@
  * (correctly) never drawn. Updates coalesced into one frame show only the
  * newest; the figure covers what reached the DOM (the count is reported).
  */
-import type { BenchContext, Figure, FigureEntry } from '../figure';
-import { contextRow } from '../figure';
-import { benchNow, readStamp, type Stamp } from '../benchClock';
+import type { Page } from 'playwright-core';
+import { systemClock } from '../../src/core/clock';
+import type { ConnectionManager } from '../../src/core/connection/ConnectionManager';
+import type { UploadQueue } from '../../src/core/queue/UploadQueue';
+import { ChangeBatcher } from '../../src/core/tray/changeBatcher';
 import type { QueueChange } from '../../src/shared/queueJob';
+import type { BridgeHandler, InstalledBridge } from '../../test/support/testBridge';
+import { benchNow, readStamp, type Stamp } from '../benchClock';
+import { contextRow, type BenchContext, type Figure, type FigureEntry } from '../figure';
 import { round, summarize } from '../stats';
 import { writeSmallPdfs } from '../support/documents';
 import { calibrate, installProbe, readProbe, setRecording } from '../support/pageProbe';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess';
-import { ChangeBatcher } from '../../src/core/tray/changeBatcher';
-import { systemClock } from '../../src/core/clock';
-import type { ConnectionManager } from '../../src/core/connection/ConnectionManager';
 import { sleep, waitFor } from '../support/waitFor';
-import type { Page } from 'playwright-core';
-import type { UploadQueue } from '../../src/core/queue/UploadQueue';
-import type { BridgeHandler, InstalledBridge } from '../../test/support/testBridge';
 
 const FRAME_MS = 16.7;
 const LONG_FRAME_MS = 50;
