@@ -2,7 +2,7 @@
  * The thin, clock-driven shell around the pure policy: feeds it queue events,
  * and wakes it when a coalescing window closes.
  */
-import type { Clock, TimerHandle } from '../clock';
+import { silentLogger, type Clock, type Logger, type TimerHandle } from '../clock';
 import type { QueueEvent } from '../queue/types';
 import {
   coalesceNotifications,
@@ -21,6 +21,7 @@ export class NotificationScheduler {
     private readonly clock: Clock,
     private options: NotificationOptions,
     private readonly deliver: (decision: NotificationDecision) => void,
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /** Pass every QueueEvent; the policy picks what matters. */
@@ -43,7 +44,14 @@ export class NotificationScheduler {
     const { state, decisions } = coalesceNotifications(this.state, input, this.options);
     this.state = state;
     this.arm();
-    for (const decision of decisions) this.deliver(decision);
+    for (const decision of decisions) {
+      try {
+        this.deliver(decision);
+      } catch (error) {
+        // This runs from a timer: a throwing front end would otherwise take the process down.
+        this.logger.error('delivering a notification failed', { kind: decision.kind, error: String(error) });
+      }
+    }
   }
 
   private arm(): void {

@@ -109,7 +109,8 @@ class UploadAttempt {
     });
     this.input.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.touch();
-    void this.writeBody(request);
+    // An unexpected throw while writing must end this try, never escape as an unhandled rejection.
+    this.writeBody(request).catch((error: Error) => this.finish({ kind: 'network', message: describeNetworkError(error) }));
   }
 
   private readonly onAbort = (): void => this.finish({ kind: 'aborted' });

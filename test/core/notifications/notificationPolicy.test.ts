@@ -127,4 +127,28 @@ describe('NotificationScheduler (fake clock)', () => {
     expect(delivered).toHaveLength(1);
     expect(clock.pending).toBe(0);
   });
+
+  it('a throwing deliver is logged and does not break the next window', () => {
+    const clock = new FakeClock();
+    const errors: string[] = [];
+    const delivered: NotificationDecision[] = [];
+    let broken = true;
+    const logger = { debug() {}, info() {}, warn() {}, error: (message: string) => void errors.push(message) };
+    const scheduler = new NotificationScheduler(
+      clock,
+      { includeChartNumbers: false },
+      (d) => {
+        if (broken) throw new Error('tray gone');
+        delivered.push(d);
+      },
+      logger,
+    );
+    scheduler.handle(done(job(1, 'completed')));
+    expect(() => clock.advance(3000)).not.toThrow();
+    expect(errors).toEqual(['delivering a notification failed']);
+    broken = false;
+    scheduler.handle(done(job(2, 'completed')));
+    clock.advance(3000);
+    expect(delivered.map((d) => d.jobIds)).toEqual([['job-2']]);
+  });
 });
