@@ -95,6 +95,9 @@ export class UploadSlots {
           patch({ nextUploadAt: nextAt, upload: null, error: { code, message } });
         },
       },
-    ).then(finish, (error: unknown) => finish({ action: 'fail', code: 'internal', message: `Upload failed unexpectedly: ${String(error)}` }));
+    )
+      .then(finish, (error: unknown) => finish({ action: 'fail', code: 'internal', message: `Upload failed unexpectedly: ${String(error)}` }))
+      // A throwing tracker or listener must not become an unhandled rejection (that would end the process).
+      .catch((error: unknown) => logger.error('handling an upload verdict failed', { job: id, error: String(error) }));
   }
 }
