@@ -29,15 +29,15 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const stats: ServerStats = { httpRequests: 0, requestsByRoute: {}, wsConnections: 0, uploadsAccepted: 0 };
   const faults: UploadFault[] = [];
 
-  let hub: WebSocketHub | null = null;
-  const publisher = new StatusPublisher(store, (frame) => hub?.publish(frame), log);
+  // The sink runs only on a later flush, after wsHub below exists.
+  const publisher = new StatusPublisher(store, (frame) => wsHub.publish(frame), log);
   const pipeline = new JobPipeline(publisher, {
     phaseMs: settings.phaseMs,
     failRate: settings.failRate,
     failPlan: options.failPlan,
     random: options.random ?? Math.random,
   });
-  hub = new WebSocketHub({
+  const wsHub = new WebSocketHub({
     token: settings.token,
     pingMs: settings.pingMs,
     snapshot: options.snapshot ?? true,
@@ -48,7 +48,6 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     log,
     onConnection: () => (stats.wsConnections += 1),
   });
-  const wsHub = hub;
 
   const http = createServer(
     createRequestHandler({
@@ -85,13 +84,21 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(settings.port, settings.host, () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(settings.port, settings.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Port taken or host unknown: undo everything started so far, then tell the caller.
+    pipeline.stop();
+    wsHub.close();
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 
   // Jobs a previous process left unfinished carry on from their current phase.
   for (const job of store.all()) {

@@ -7,7 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { spawnServerProcess } from '../support/referenceServer';
+import { startReferenceServer } from '../../src/server/index';
+import { spawnServerProcess, startServer } from '../support/referenceServer';
 import { chartPart, documentPart, postMultipart } from './fixtures/multipartUpload';
 import { pdfWithPages } from './fixtures/sampleDocuments';
 import { waitFor } from './fixtures/waitFor';
@@ -67,6 +68,15 @@ describe('server CLI', () => {
     expect(await proc.exit).toEqual({ code: 2, signal: null });
     expect(proc.stderr).toMatch(message);
     expect(proc.stderr).toMatch(/Usage:/);
+    expect(proc.stdout).toBe('');
+  });
+
+  it('refuses a port already in use: startReferenceServer rejects, the CLI exits 1 saying why', async () => {
+    const holder = await startServer();
+    await expect(startReferenceServer({ port: holder.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    const proc = run(['--port', String(holder.port)]);
+    expect(await proc.exit).toEqual({ code: 1, signal: null });
+    expect(proc.stderr).toMatch(/server failed to start: .*EADDRINUSE/);
     expect(proc.stdout).toBe('');
   });
 
