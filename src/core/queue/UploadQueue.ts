@@ -84,7 +84,10 @@ export class UploadQueue {
     return this.starting;
   }
 
-  inspect(paths: string[]): Promise<FileInspection> {
+  async inspect(paths: string[]): Promise<FileInspection> {
+    if (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string' && path.length > 0)) {
+      throw new QueueInputError('invalid_argument', 'Files must be given as a list of non-empty paths.');
+    }
     return inspectFiles(paths, this.settings.limits);
   }
 

@@ -74,6 +74,8 @@ describe('UploadQueue (real reference server)', () => {
     expect(queue.snapshot()).toEqual([]);
     expect(h.server.stats.uploadsAccepted).toBe(0);
 
+    await expect(queue.inspect('nope' as unknown as string[])).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(queue.inspect([''])).rejects.toMatchObject({ code: 'invalid_argument' });
     const inspection = await queue.inspect([good, text]);
     expect(inspection.accepted.map((f) => f.name)).toEqual(['good.pdf']);
     expect(inspection.rejected.map((r) => r.name)).toEqual(['notes.txt']);
