@@ -8,7 +8,9 @@
  * publishes, and that server-side delay (emitStatus() → write) is reported in
  * its own row so it is neither hidden nor blamed on the client.
  * The two clients run one after the other, each alone in this process, so
- * neither steals the other's event loop.
+ * neither steals the other's event loop; in a full run each gets two windows
+ * in A-B-B-A order and its samples are pooled, so a trend in the machine's
+ * load (or the server falling behind) does not favour whoever goes first.
  */
 import type { BenchContext, Figure, FigureEntry } from '../figure';
 import { contextRow, ratioOf } from '../figure';
@@ -33,7 +35,24 @@ interface Run {
   cpuPerUpdateUs: number;
 }
 
-async function measure(server: ServerProcess, receiver: StreamReceiver, jobs: SeededJob[], rate: number, durationMs: number): Promise<Run> {
+/** Pooled samples of one client over its windows. */
+class Samples {
+  latencies: number[] = [];
+  serverDelays: number[] = [];
+  emitted = 0;
+  cpuMicros = 0;
+
+  result(): Run {
+    return {
+      summary: summarize(this.latencies),
+      server: summarize(this.serverDelays),
+      emitted: this.emitted,
+      cpuPerUpdateUs: this.cpuMicros / Math.max(1, this.latencies.length),
+    };
+  }
+}
+
+async function measureWindow(server: ServerProcess, receiver: StreamReceiver, into: Samples, jobs: SeededJob[], rate: number, durationMs: number): Promise<void> {
   await receiver.open(jobs);
   receiver.arm();
   const cpuBefore = process.cpuUsage();
@@ -42,11 +61,25 @@ async function measure(server: ServerProcess, receiver: StreamReceiver, jobs: Se
     const drainUntil = Date.now() + DRAIN_MS;
     while (receiver.latencies.length < emitted && Date.now() < drainUntil) await sleep(10);
     const cpu = process.cpuUsage(cpuBefore);
-    const received = Math.max(1, receiver.latencies.length);
-    return { summary: summarize(receiver.latencies), server: summarize(receiver.serverDelays), emitted, cpuPerUpdateUs: (cpu.user + cpu.system) / received };
+    into.latencies.push(...receiver.latencies);
+    into.serverDelays.push(...receiver.serverDelays);
+    into.emitted += emitted;
+    into.cpuMicros += cpu.user + cpu.system;
   } finally {
     await receiver.close();
   }
+}
+
+/** A-B (quick) or A-B-B-A (full): bare first, then Intake, then Intake again, then bare. */
+async function measureScenario(server: ServerProcess, jobs: SeededJob[], rate: number, windowMs: number, rounds: number) {
+  const bare = new Samples();
+  const intake = new Samples();
+  const order: Array<'bare' | 'intake'> = rounds === 1 ? ['bare', 'intake'] : ['bare', 'intake', 'intake', 'bare'];
+  for (const client of order) {
+    if (client === 'bare') await measureWindow(server, bareWsReceiver(server.wsUrl), bare, jobs, rate, windowMs);
+    else await measureWindow(server, intakeReceiver(server.url), intake, jobs, rate, windowMs);
+  }
+  return { bare: bare.result(), intake: intake.result() };
 }
 
 function scenarioName(jobCount: number, rate: number): string {
@@ -54,7 +87,9 @@ function scenarioName(jobCount: number, rate: number): string {
 }
 
 async function run(context: BenchContext): Promise<FigureEntry[]> {
-  const durationMs = context.quick ? 1000 : 5000;
+  // Per client: quick 1 window of 1 s; full 2 windows of 2.5 s.
+  const rounds = context.quick ? 1 : 2;
+  const windowMs = context.quick ? 1000 : 2500;
   const dataDir = await context.tempDir('fanout');
   // Huge phaseMs: the pipeline stays still, so every update on the wire is ours.
   const server = await startServerProcess({ dataDir, phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
@@ -66,8 +101,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
     for (const jobCount of JOB_COUNTS) {
       for (const rate of RATES) {
         const jobs = allJobs.slice(0, jobCount);
-        const bare = await measure(server, bareWsReceiver(server.wsUrl), jobs, rate, durationMs);
-        const intake = await measure(server, intakeReceiver(server.url), jobs, rate, durationMs);
+        const { bare, intake } = await measureScenario(server, jobs, rate, windowMs, rounds);
         lostBare += bare.emitted - bare.summary.count;
         lostIntake += intake.emitted - intake.summary.count;
         const name = scenarioName(jobCount, rate);
