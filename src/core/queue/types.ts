@@ -1,6 +1,13 @@
 /**
  * The UploadQueue's ports and events (the contract in notes/queue-api.md).
  * Front ends import them from UploadQueue.ts, which re-exports this file.
+ *
+ * Additions to that contract (all optional, nothing renamed):
+ * - QueueStore.drainWarnings(): load problems reported as 'warning' events.
+ * - QueueTimings.retryBaseMs / retryMaxMs / maxUploadAttempts.
+ * - cancel/retry/remove/getResults throw QueueInputError ('not_found' |
+ *   'invalid_state'); setConcurrency/setHistorySize/setServer/inspect throw
+ *   'invalid_argument' on bad values. Nothing changes when they throw.
  */
 import type { RejectedFile } from '../../shared/ipc';
 import type { ServerJobState } from '../../shared/jobState';
