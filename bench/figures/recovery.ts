@@ -34,12 +34,15 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
         // Let the client's attempt counter reset (10 s healthy) so each trial starts from a first reconnect.
         if (trial > 1) await sleep(11_000);
         const statesBefore = tracked.states.length;
+        const subscribesBefore = tracked.manager.stats.subscribesSent;
         await server.restart();
         const readyAt = server.readyAt.wall;
         await server.command({ cmd: 'emitEach', jobIds: jobs.map((job) => job.jobId) });
         const expected = new Map((await server.command<Array<{ jobId: string; seq: number }>>({ cmd: 'jobs' })).map((job) => [job.jobId, job.seq]));
         const caughtUp = () =>
-          tracked.manager.state.state === 'connected' && jobs.every((job) => (tracked.seqOf(job.jobId) ?? -1) >= (expected.get(job.jobId) ?? Infinity));
+          tracked.manager.state.state === 'connected' &&
+          tracked.manager.stats.subscribesSent - subscribesBefore >= JOBS &&
+          jobs.every((job) => (tracked.seqOf(job.jobId) ?? -1) >= (expected.get(job.jobId) ?? Infinity));
         await waitFor(caughtUp, `${JOBS} jobs re-subscribed and caught up after a server restart`, 120_000, 2);
         const recoveredMs = Date.now() - readyAt;
 
