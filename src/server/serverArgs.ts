@@ -2,6 +2,7 @@
  * Command-line options of `npm run server` / out/server/index.js.
  * Returns a usage error instead of throwing, so main.ts decides how to exit.
  */
+import { parseFailPlan } from './failPlanSpec';
 import { type ReferenceServerOptions } from './types';
 
 export const USAGE = `Usage: intake-server [options]
@@ -11,6 +12,9 @@ export const USAGE = `Usage: intake-server [options]
   --ping-ms MS       WebSocket ping interval (default 30000)
   --fail-rate R      probability 0..1 that a processing attempt fails (default 0)
   --max-attempts N   processing attempts per job (default 3)
+  --fail-plan SPEC   deterministic failures, overrides --fail-rate:
+                       chart            chart numbers containing "fail<N>" fail N attempts
+                       every:K=N[,...]  every K-th job (by upload order) fails N attempts
   --token T          require "Authorization: Bearer T"
   --data-dir DIR     keep jobs and uploads here (default: a temp dir, removed on exit)
   --no-snapshot      no snapshot in "subscribed" acks
@@ -40,7 +44,11 @@ export function parseServerArgs(argv: readonly string[]): ParsedArgs {
     if (flag === '--help' || flag === '-h') return { kind: 'help' };
     if (flag === '--no-snapshot') options.snapshot = false;
     else if (flag === '--no-ws') options.webSocket = false;
-    else if (flag === '--host' || flag === '--token' || flag === '--data-dir') {
+    else if (flag === '--fail-plan') {
+      const plan = parseFailPlan(value() ?? '');
+      if (typeof plan === 'string') return { kind: 'error', message: plan };
+      options.failPlan = plan;
+    } else if (flag === '--host' || flag === '--token' || flag === '--data-dir') {
       const text = value();
       if (text === undefined || text === '') return { kind: 'error', message: `${flag} needs a value.` };
       if (flag === '--host') options.host = text;

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startReferenceServer } from '../../src/server/index';
+import { type StatusBody, type StatusJobEntry, startReferenceServer } from '../../src/server/index';
 import { spawnServerProcess, startServer } from '../support/referenceServer';
 import { chartPart, documentPart, postMultipart } from './fixtures/multipartUpload';
 import { pdfWithPages } from './fixtures/sampleDocuments';
@@ -69,6 +69,31 @@ describe('server CLI', () => {
     expect(proc.stderr).toMatch(message);
     expect(proc.stderr).toMatch(/Usage:/);
     expect(proc.stdout).toBe('');
+  });
+
+  it('--fail-plan chart decides each job\'s fate from its chart number in a server process', async () => {
+    const server = await spawnServerProcess({ args: ['--phase-ms', '20', '--max-attempts', '2', '--fail-plan', 'chart'] });
+    for (const chart of ['OK-1', 'R-fail1', 'X-fail2']) {
+      const reply = await postMultipart(`${server.url}/documents/upload`, [chartPart(chart), documentPart(pdfWithPages(1))]);
+      expect(reply.status).toBe(201);
+    }
+    const final = async (chart: string) => {
+      const body = (await (await fetch(`${server.url}/documents/status/${chart}`)).json()) as StatusBody;
+      return body.jobs[0];
+    };
+    const finals = new Map<string, StatusJobEntry>();
+    const deadline = Date.now() + 30_000;
+    while (finals.size < 3 && Date.now() < deadline) {
+      for (const chart of ['OK-1', 'R-fail1', 'X-fail2']) {
+        const job = await final(chart);
+        if (job !== undefined && (job.status === 'completed' || (job.status === 'failed' && !job.willRetry))) finals.set(chart, job);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(finals.get('OK-1')).toMatchObject({ status: 'completed', attempt: 1 });
+    expect(finals.get('R-fail1')).toMatchObject({ status: 'completed', attempt: 2 });
+    expect(finals.get('X-fail2')).toMatchObject({ status: 'failed', attempt: 2, willRetry: false });
+    expect(await server.kill()).toBe(0);
   });
 
   it('refuses a port already in use: startReferenceServer rejects, the CLI exits 1 saying why', async () => {

@@ -3,6 +3,7 @@
  * (chunk boundaries, `/Pages` vs `/Page`), and command-line parsing.
  */
 import { describe, expect, it } from 'vitest';
+import { parseFailPlan } from '../../src/server/failPlanSpec';
 import { detectDocumentType } from '../../src/server/magicBytes';
 import { PdfPageCounter } from '../../src/server/pdfPageCounter';
 import { parseServerArgs } from '../../src/server/serverArgs';
@@ -75,5 +76,31 @@ describe('parseServerArgs', () => {
     const parsed = parseServerArgs(args);
     expect(parsed.kind).toBe('error');
     expect(parsed.kind === 'error' && parsed.message).toMatch(message);
+  });
+});
+
+describe('parseFailPlan', () => {
+  it('"chart" reads fail<N> from the chart number', () => {
+    const plan = parseFailPlan('chart');
+    if (typeof plan === 'string') throw new Error(plan);
+    expect(plan({ chartNumber: 'C-17-fail2', jobIndex: 0 })).toBe(2);
+    expect(plan({ chartNumber: 'FAIL9', jobIndex: 0 })).toBe(9);
+    expect(plan({ chartNumber: 'C-17', jobIndex: 0 })).toBe(0);
+  });
+
+  it('"every:K=N" rules match job indexes, first rule wins', () => {
+    const plan = parseFailPlan('every:10=5, every:3=1');
+    if (typeof plan === 'string') throw new Error(plan);
+    expect([0, 1, 3, 6, 10, 11, 30].map((jobIndex) => plan({ chartNumber: 'X', jobIndex }))).toEqual([5, 0, 1, 1, 5, 0, 5]);
+  });
+
+  it.each(['', 'sometimes', 'every:0=1', 'every:3', 'every:3=x'])('refuses %j', (spec) => {
+    expect(parseFailPlan(spec)).toMatch(/--fail-plan must be/);
+  });
+
+  it('is reachable from the command line', () => {
+    const parsed = parseServerArgs(['--fail-plan', 'chart']);
+    expect(parsed.kind === 'run' && parsed.options.failPlan?.({ chartNumber: 'a-fail1', jobIndex: 0 })).toBe(1);
+    expect(parseServerArgs(['--fail-plan', 'nope'])).toMatchObject({ kind: 'error', message: expect.stringMatching(/--fail-plan/) });
   });
 });
