@@ -41,6 +41,8 @@ export interface UploadContext {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+/** Document names are echoed in responses and results; a megabyte-long "name" is an attack, not a name. */
+const MAX_NAME_CHARS = 255;
 
 class Refusal {
   constructor(
@@ -160,6 +162,10 @@ class UploadReception {
       return this.refuse(new Refusal(400, 'bad_multipart', `Unexpected file field "${field.slice(0, 64)}"; send documents in the "documents" field.`));
     }
     const index = this.documents.length + 1;
+    if (filename.length > MAX_NAME_CHARS) {
+      stream.resume();
+      return this.refuse(new Refusal(400, 'bad_request', `Document ${index} has a name of ${filename.length} characters; at most ${MAX_NAME_CHARS} are allowed.`));
+    }
     const storedAs = String(index);
     const inspector = new DocumentInspector();
     this.documents.push({ name: filename === '' ? `document-${index}` : filename, storedAs, inspector });

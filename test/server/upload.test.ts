@@ -132,6 +132,12 @@ describe('upload', () => {
       'bad_request',
       /Document 2 of 2 is empty/,
     );
+    expectError(
+      await upload([chartPart('C-1'), documentPart(pdfWithPages(1), `${'n'.repeat(300)}.pdf`)]),
+      400,
+      'bad_request',
+      /name of 304 characters; at most 255/,
+    );
     expect(server.jobs()).toHaveLength(0);
     expect(await storedUploads()).toEqual([]);
   });
