@@ -31,6 +31,8 @@ export class CliSession {
   /** job id → the upload attempt whose failure was last reported */
   private readonly retryReported = new Map<string, number>();
   private authFailed = false;
+  /** upload/resume count refused jobs in their result; a watcher moves them to failed/ and forgets. */
+  keepRefused = true;
   private closed = false;
 
   private constructor(
@@ -66,7 +68,7 @@ export class CliSession {
       return { job: await this.queue.enqueue({ chartNumber, files }) };
     } catch (error) {
       const refused = refusal(chartNumber, error);
-      this.refused.push(refused);
+      if (this.keepRefused) this.refused.push(refused);
       this.reporter.done(refused);
       for (const listener of this.doneListeners) listener(refused);
       return { refused };
@@ -113,9 +115,10 @@ export class CliSession {
     return () => this.stopListeners.delete(listener);
   }
 
-  /** Every result so far: refused jobs first, then finished queue jobs in the order they ended. */
-  allResults(): JobResult[] {
-    return [...this.refused, ...this.results.values()];
+  /** Drops a finished job's result (long-running watch); refused results are not kept for watch either. */
+  forget(id: string): void {
+    this.results.delete(id);
+    this.retryReported.delete(id);
   }
 
   resultsFor(ids: readonly string[]): JobResult[] {
@@ -158,7 +161,6 @@ export class CliSession {
     }
     // The queue keeps a job whose upload the server refused for our token waiting; a CLI run cannot fix that.
     if (job.stage === 'queued' && job.error?.code === 'auth') this.stop();
-    if (isFinishedStage(job.stage) && !this.results.has(job.id)) this.finished(job);
   }
 
   private onConnection(state: ConnectionState): void {

@@ -42,6 +42,7 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
     logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined),
     concurrency: command.concurrency,
   });
+  session.keepRefused = false;
   const watcher = new FolderWatcher(root, command.chartFrom === null ? null : new RegExp(command.chartFrom), session, reporter);
   await watcher.restore();
   reporter.info(`Watching ${root} (checking every ${command.intervalMs} ms); Ctrl-C to stop.`);
@@ -62,7 +63,8 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
   io.interrupt.removeEventListener('abort', onInterrupt);
   await watcher.idle();
   await session.close();
-  reporter.close(session.allResults());
+  reporter.close([]);
+  reporter.info(`Stopped watching: ${watcher.moved.done} file(s) moved to ${DONE_FOLDER}/, ${watcher.moved.failed} to ${FAILED_FOLDER}/.`);
   if (authFailed) {
     io.err.write('intake: the server refused the token (check --token or INTAKE_TOKEN); queued files stay where they are.\n');
     return EXIT_JOB_FAILED;
@@ -80,6 +82,7 @@ class FolderWatcher {
   /** Results that arrived before enqueue() returned the job's id (cannot happen today; cheap to be safe). */
   private readonly early = new Map<string, JobResult>();
   private readonly pending = new Set<Promise<void>>();
+  readonly moved = { done: 0, failed: 0 };
 
   constructor(
     private readonly root: string,
@@ -144,6 +147,8 @@ class FolderWatcher {
   private async settle(id: string, file: string, result: JobResult): Promise<void> {
     this.fileOfJob.delete(id);
     this.early.delete(id);
+    // A watcher runs for months: keep no per-file result once the file is handled.
+    this.session.forget(id);
     const reason = result.message !== '' ? result.message : `The job ended ${result.outcome}.`;
     await this.move(file, result.outcome === 'completed', reason);
   }
@@ -152,6 +157,7 @@ class FolderWatcher {
     try {
       if (ok) await moveToDone(this.root, file);
       else await moveToFailed(this.root, file, reason);
+      this.moved[ok ? 'done' : 'failed'] += 1;
       this.scanner.release(file);
     } catch (error) {
       // Leave it claimed: retrying a move every few seconds would flood the terminal.
