@@ -60,3 +60,29 @@ export type StoreFile = z.infer<typeof storeFileSchema>;
 export function isJobFinished(job: Pick<JobRecord, 'status' | 'willRetry'>): boolean {
   return job.status === 'completed' || (job.status === 'failed' && !job.willRetry);
 }
+
+/** A freshly accepted job: queued, seq 0, no attempt started; `uploadResponse` is the 201 body. */
+export function newJobRecord(fields: {
+  jobId: string;
+  chartNumber: string;
+  jobIndex: number;
+  maxAttempts: number;
+  documents: StoredDocument[];
+}): JobRecord {
+  const { jobId, chartNumber, documents } = fields;
+  const now = new Date().toISOString();
+  return {
+    ...fields,
+    createdAt: now,
+    status: 'queued',
+    phase: 'queued',
+    message: 'Waiting to be processed.',
+    timestamp: now,
+    seq: 0,
+    attempt: 0,
+    willRetry: false,
+    failAtPhase: null,
+    phaseTimes: [],
+    uploadResponse: { jobId, chartNumber, documents: documents.map(({ name, size }) => ({ name, size })), status: 'queued' },
+  };
+}

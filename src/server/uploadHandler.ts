@@ -21,7 +21,7 @@ import { chartNumberProblem } from '../shared/protocol';
 import { ByteLimit } from './byteLimit';
 import { DocumentInspector, UnsupportedTypeError } from './documentInspector';
 import { answerEarly, sendError, sendJson } from './httpReply';
-import { type JobRecord, type StoredDocument } from './jobRecord';
+import { type JobRecord, type StoredDocument, newJobRecord } from './jobRecord';
 import { type JobPipeline } from './jobPipeline';
 import { type JobStore } from './jobStore';
 import { ACCEPTED_TYPES_TEXT } from './magicBytes';
@@ -231,33 +231,19 @@ class UploadReception {
       const facts = doc.inspector.result();
       return { name: doc.name, size: facts.size, type: facts.type ?? 'unknown', sha256: facts.sha256, pages: facts.pages, storedAs: doc.storedAs };
     });
-    const chartNumber = this.chartNumber ?? '';
-    const now = new Date().toISOString();
-    const uploadResponse = { jobId, chartNumber, documents: documents.map(({ name, size }) => ({ name, size })), status: 'queued' };
-    const job: JobRecord = {
+    const job = newJobRecord({
       jobId,
-      chartNumber,
+      chartNumber: this.chartNumber ?? '',
       jobIndex: store.takeJobIndex(),
-      createdAt: now,
-      status: 'queued',
-      phase: 'queued',
-      message: 'Waiting to be processed.',
-      timestamp: now,
-      seq: 0,
-      attempt: 0,
       maxAttempts: this.ctx.maxAttempts,
-      willRetry: false,
-      failAtPhase: null,
       documents,
-      phaseTimes: [],
-      uploadResponse,
-    };
+    });
     store.add(job, this.idempotencyKey);
     // On disk before the client hears "201": a restarted server must know the job and its key.
     await this.ctx.persisted();
     this.ctx.onAccepted(job);
     this.ctx.pipeline.schedule(job);
-    this.answer(201, uploadResponse);
+    this.answer(201, job.uploadResponse);
   }
 
   private answer(status: number, body: unknown): void {
