@@ -228,10 +228,16 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
       }
       if (!p.silenced && upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
     });
-    for (const socket of [client, upstream]) {
-      socket.on('close', end);
-      socket.on('error', end);
-    }
+    client.on('close', end);
+    client.on('error', end);
+    // A silenced connection is half-open: when the server gives up on it (no pongs),
+    // the client must not hear about it; only its own watchdog may notice.
+    const upstreamEnded = (): void => {
+      if (p.silenced) upstream.terminate();
+      else end();
+    };
+    upstream.on('close', upstreamEnded);
+    upstream.on('error', upstreamEnded);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,97 @@
+/**
+ * The REST fallback and server switching against the real reference server,
+ * with real time and shrunk timings (the default numbers are asserted in
+ * backoff.test.ts and the rate rules with fake time in poller.test.ts).
+ */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ConnectionManager, type ConnectionManagerOptions } from '../../../src/core/connection/ConnectionManager';
+import type { ConnectionState } from '../../../src/shared/connectionState';
+import { startServer } from '../../support/referenceServer';
+import { uploadJob, uploadJobs } from './uploadJobs';
+import { waitUntil } from './waitUntil';
+import { seededRandom } from './seededRandom';
+
+const fast = { backoffBaseMs: 50, backoffCapMs: 300, pollIntervalMs: 200, pollMaxRequestsPerSecond: 20 };
+
+function manager(options: ConnectionManagerOptions): ConnectionManager {
+  const m = new ConnectionManager({ random: seededRandom(11), timings: fast, ...options });
+  onTestFinished(() => m.stop());
+  return m;
+}
+
+describe('REST polling fallback', () => {
+  it('carries jobs while the WebSocket endpoint is off, within the rate limits, and stops the moment the socket is back', async () => {
+    const requestTimes: number[] = [];
+    const server = await startServer({ phaseMs: 150, log: () => requestTimes.push(Date.now()) });
+    const jobs = await uploadJobs(server.url, ['P-1', 'P-1', 'P-2', 'P-2', 'P-3', 'P-3']);
+    requestTimes.length = 0;
+    const httpBefore = server.stats.httpRequests;
+    server.setWebSocket(false);
+    const m = manager({ baseUrl: server.url });
+    const states: ConnectionState[] = [];
+    m.onState((s) => states.push(s));
+    for (const job of jobs) m.track(job.jobId, { chartNumber: job.chartNumber });
+    m.start();
+
+    await waitUntil(() => m.state.state === 'polling', 'polling');
+    await waitUntil(() => jobs.some((j) => (m.job(j.jobId)?.seq ?? 0) >= 2), 'progress seen over REST');
+    expect(m.stats.httpRequests).toBeGreaterThan(0);
+    expect(m.stats.requestsSavedBySharing).toBeGreaterThan(0);
+
+    server.setWebSocket(true);
+    await waitUntil(() => m.state.state === 'connected', 'socket back');
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a read already in flight may still land
+    const httpAtReconnect = server.stats.httpRequests;
+    await waitUntil(() => jobs.every((j) => m.job(j.jobId)?.status === 'completed'), 'all completed over the socket');
+    expect(server.stats.httpRequests).toBe(httpAtReconnect);
+
+    // Engine and server agree on what was sent; 3 charts for 6 jobs: shared reads.
+    expect(server.stats.httpRequests - httpBefore).toBe(m.stats.httpRequests);
+    // At most 20 per second (the shrunk limit) as seen by the server, with slack for a loaded machine.
+    for (let i = 0; i < requestTimes.length; i += 1) {
+      expect(requestTimes.filter((t) => t >= requestTimes[i]! && t < requestTimes[i]! + 1_000).length).toBeLessThanOrEqual(24);
+    }
+    expect(states.map((s) => s.state)).toContain('polling');
+    expect(states.at(-1)?.state).toBe('connected');
+  });
+
+  it('polling alone carries jobs to their end when the socket never comes back', async () => {
+    const server = await startServer({ phaseMs: 20, webSocket: false, failPlan: ({ jobIndex }) => (jobIndex === 1 ? 99 : 0), maxAttempts: 2 });
+    const jobs = await uploadJobs(server.url, ['Q-1', 'Q-2', 'Q-3']);
+    const m = manager({ baseUrl: server.url });
+    for (const job of jobs) m.track(job.jobId, { chartNumber: job.chartNumber });
+    m.start();
+    await waitUntil(() => jobs.every((j) => ['completed', 'failed'].includes(m.job(j.jobId)?.status ?? '') && !m.job(j.jobId)?.willRetry), 'all ended');
+    for (const job of jobs) {
+      const truth = server.jobs().find((s) => s.jobId === job.jobId)!;
+      expect(m.job(job.jobId)?.status).toBe(truth.status);
+      expect(m.job(job.jobId)?.seq).toBe(truth.seq);
+    }
+    expect(jobs.map((j) => m.job(j.jobId)?.status).sort()).toEqual(['completed', 'completed', 'failed']);
+    // Nothing open any more: polling stops, the state says reconnecting.
+    await waitUntil(() => m.state.state === 'reconnecting', 'no more polling');
+    const settled = m.stats.httpRequests;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(m.stats.httpRequests).toBe(settled);
+  });
+});
+
+describe('setServer', () => {
+  it('switches backend without a restart and subscribes the wanted jobs there', async () => {
+    const first = await startServer({ phaseMs: 60_000 });
+    const second = await startServer({ phaseMs: 20 });
+    const job = await uploadJob(second.url, 'SWITCH-1');
+    const secondHttpBefore = second.stats.httpRequests;
+    const m = manager({ baseUrl: first.url });
+    m.start();
+    m.track(job.jobId, { chartNumber: job.chartNumber });
+    await waitUntil(() => m.state.state === 'connected', 'connected to the first server');
+    m.setServer(second.url);
+    await waitUntil(() => m.job(job.jobId)?.status === 'completed', 'completed on the second server');
+    expect(second.stats.wsConnections).toBe(1);
+    // The first server did not know the job (error frame → one REST look, a 404 there);
+    // the second one served it over the socket alone.
+    expect(first.stats.requestsByRoute).toBeDefined();
+    expect(second.stats.httpRequests).toBe(secondHttpBefore);
+  });
+});
