@@ -30,7 +30,10 @@ export interface WsRelayStats {
   reordered: number;
   subscribes: number;
   doubleSubscribes: number;
+  unsubscribes: number;
   refused: number;
+  /** Server→client frames swallowed by the frame filter. */
+  filtered: number;
 }
 
 export interface WsRelay {
@@ -52,6 +55,8 @@ export interface WsRelay {
   silenceAll(): void;
   /** Terminate every connection now. */
   dropAll(): void;
+  /** Server→client JSON frames for which `keep` returns false are swallowed (lost-update tests); null: keep all. */
+  setFrameFilter(keep: ((message: Record<string, unknown>) => boolean) | null): void;
   /** Send a raw frame to every client connection (bad-frame tests). */
   injectToClients(frame: string | Buffer, options?: { binary?: boolean }): void;
   close(): Promise<void>;
@@ -76,8 +81,11 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
     reordered: 0,
     subscribes: 0,
     doubleSubscribes: 0,
+    unsubscribes: 0,
     refused: 0,
+    filtered: 0,
   };
+  let frameFilter: ((message: Record<string, unknown>) => boolean) | null = null;
   let duplicate = 0;
   let reorder = 0;
   let stripSnapshots = false;
@@ -161,6 +169,10 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
     if (!isBinary) {
       try {
         const message = JSON.parse(data.toString()) as Record<string, unknown>;
+        if (frameFilter && !frameFilter(message)) {
+          stats.filtered += 1;
+          return;
+        }
         if (message.type === 'subscribed') {
           isAck = true;
           if (stripSnapshots) frame = Buffer.from(JSON.stringify({ type: 'subscribed', jobId: message.jobId, timestamp: message.timestamp }));
@@ -220,6 +232,7 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
             if (p.subscribed.has(message.jobId)) stats.doubleSubscribes += 1;
             p.subscribed.add(message.jobId);
           } else if (message.type === 'unsubscribe' && typeof message.jobId === 'string') {
+            stats.unsubscribes += 1;
             p.subscribed.delete(message.jobId);
           }
         } catch {
@@ -254,6 +267,7 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
     setStripSnapshots: (on) => void (stripSnapshots = on),
     setAckDelay: (ms) => void (ackDelayMs = ms),
     setRefuseUpgrades: (status) => void (refuseStatus = status),
+    setFrameFilter: (keep) => void (frameFilter = keep),
     silenceAll() {
       for (const p of pairs) {
         p.silenced = true;
