@@ -18,6 +18,8 @@ export interface SessionOptions {
   reporter: Reporter;
   logger: Logger;
   concurrency?: number | null;
+  /** upload/resume count refused jobs in their results (default); a watcher moves them to failed/ and forgets them. */
+  keepRefused?: boolean;
 }
 
 /** Why waiting for jobs ended early. */
@@ -31,14 +33,13 @@ export class CliSession {
   /** job id → the upload attempt whose failure was last reported */
   private readonly retryReported = new Map<string, number>();
   private authFailed = false;
-  /** upload/resume count refused jobs in their result; a watcher moves them to failed/ and forgets. */
-  keepRefused = true;
   private closed = false;
 
   private constructor(
     readonly queue: UploadQueue,
     private readonly connection: ConnectionManager,
     private readonly reporter: Reporter,
+    private readonly keepRefused: boolean,
   ) {}
 
   static async open(options: SessionOptions): Promise<CliSession> {
@@ -50,7 +51,7 @@ export class CliSession {
       logger: options.logger,
       ...(options.concurrency != null && { concurrency: options.concurrency }),
     });
-    const session = new CliSession(queue, connection, options.reporter);
+    const session = new CliSession(queue, connection, options.reporter, options.keepRefused ?? true);
     // Listen before start(): start() itself reports (a corrupt state file, restored jobs finishing).
     queue.onEvent((event) => session.onQueueEvent(event));
     queue.onChange((changes) => {
@@ -110,7 +111,9 @@ export class CliSession {
     });
   }
 
+  /** Called when the server refuses our token (at once if it already has). */
   onStop(listener: (reason: StopReason) => void): () => void {
+    if (this.authFailed) listener('auth_failed');
     this.stopListeners.add(listener);
     return () => this.stopListeners.delete(listener);
   }

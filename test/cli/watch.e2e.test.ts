@@ -137,6 +137,18 @@ describe('intake watch', () => {
     expect(server.jobs()).toHaveLength(3);
   });
 
+  it('stops by itself (exit 1) when the server refuses the token, leaving the file where it was', async () => {
+    const server = await startTestServer({ token: 'the-right-one' });
+    await mkdir(path.join(root, 'Z-1'));
+    const file = await writePdf(path.join(root, 'Z-1', 'scan.pdf'));
+    const run = startCli(['watch', root, '--server', server.url, '--interval-ms', '100', '--token', 'a-wrong-one']);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toContain('the server refused the token');
+    expect(run.stdout() + run.stderr()).not.toContain('a-wrong-one');
+    expect(await exists(file)).toBe(true);
+    expect(server.jobs()).toHaveLength(0);
+  });
+
   it('a folder that does not exist is a usage error', async () => {
     const run = startCli(['watch', path.join(dir, 'missing'), '--server', 'http://127.0.0.1:1/api']);
     expect(await run.exited).toBe(2);

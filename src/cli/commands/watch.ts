@@ -41,8 +41,8 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
     reporter,
     logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined),
     concurrency: command.concurrency,
+    keepRefused: false,
   });
-  session.keepRefused = false;
   const watcher = new FolderWatcher(root, command.chartFrom === null ? null : new RegExp(command.chartFrom), session, reporter);
   await watcher.restore();
   reporter.info(`Watching ${root} (checking every ${command.intervalMs} ms); Ctrl-C to stop.`);
