@@ -106,6 +106,8 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'too_many_requests',
   'not_found',
+  'method_not_allowed',
+  'upgrade_required',
   'internal_error',
   'unavailable',
 ] as const;
