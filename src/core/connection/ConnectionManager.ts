@@ -5,21 +5,19 @@
  * DESIGN.md "Reliability rules").
  */
 import type { RawData } from 'ws';
-import { deriveWebSocketUrl, type ServerMessage, type StatusUpdateMessage, type SubscribedMessage } from '../../shared/protocol';
+import { deriveWebSocketUrl, type ServerMessage, type SubscribedMessage } from '../../shared/protocol';
 import type { ServerJobState, StatusUpdate } from '../../shared/jobState';
 import type { ConnectionState } from '../../shared/connectionState';
 import { silentLogger, systemClock, type Clock, type Logger } from '../clock';
 import { backoffDelay } from './backoff';
-import { CatchUpQueue } from './catchUpQueue';
-import { readFrame } from './frameReader';
+import { readFrame, snapshotFromAck, updateFromStatusFrame } from './frameReader';
 import { ListenerSet } from './listenerSet';
-import { Poller } from './poller';
+import { RestFallback } from './restFallback';
 import { SocketGeneration, type DownReason, type GenerationEvents } from './socketGeneration';
-import { GenerationSubscriptions } from './subscriptions';
+import { SubscriptionChannel } from './subscriptionChannel';
 import { TimerGroup } from './timerGroup';
 import { DEFAULT_CONNECTION_TIMINGS, type ConnectionTimings } from './timings';
 import { TrackedJobs, type JobRecord } from './trackedJobs';
-import { readChartStatus } from './chartStatusReader';
 
 export interface ConnectionManagerOptions {
   /** REST base, e.g. http://127.0.0.1:1234/api */
@@ -66,12 +64,10 @@ export class ConnectionManager {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly logger: Logger;
-  private readonly fetchImpl: typeof fetch | undefined;
 
   private readonly jobs = new TrackedJobs();
   private readonly timers: TimerGroup;
-  private readonly poller: Poller;
-  private catchUp: CatchUpQueue;
+  private readonly rest: RestFallback;
   private readonly stateListeners: ListenerSet<ConnectionState>;
   private readonly jobListeners: ListenerSet<ServerJobState>;
 
@@ -79,13 +75,11 @@ export class ConnectionManager {
   private running = false;
   private authFailed = false;
   private generation: SocketGeneration | null = null;
-  private subscriptions: GenerationSubscriptions | null = null;
+  private channel: SubscriptionChannel | null = null;
   private generationCount = 0;
   /** n of the backoff rule: consecutive failed connections. */
   private attempt = 0;
   private nextTryAt = 0;
-  /** Bumped whenever server or token change: REST answers of an older session are ignored. */
-  private session = 0;
 
   constructor(options: ConnectionManagerOptions) {
     this.baseUrl = options.baseUrl;
@@ -94,21 +88,27 @@ export class ConnectionManager {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? silentLogger;
-    this.fetchImpl = options.fetchImpl;
     this.timings = Object.freeze({ ...DEFAULT_CONNECTION_TIMINGS, ...options.timings });
     this.timers = new TimerGroup(this.clock);
     const reportListenerError = (error: unknown): void =>
       this.logger.error('a tracking listener threw', { error: error instanceof Error ? error.message : String(error) });
     this.stateListeners = new ListenerSet(reportListenerError);
     this.jobListeners = new ListenerSet(reportListenerError);
-    this.catchUp = this.newCatchUpQueue();
-    this.poller = new Poller({
+    this.rest = new RestFallback({
       clock: this.clock,
       random: this.random,
-      intervalMs: this.timings.pollIntervalMs,
-      maxRequestsPerSecond: this.timings.pollMaxRequestsPerSecond,
-      charts: () => this.jobs.openCharts(),
-      read: (chart, signal) => this.readChart(chart, signal),
+      timings: this.timings,
+      logger: this.logger,
+      fetchImpl: options.fetchImpl,
+      server: () => ({ baseUrl: this.baseUrl, token: this.token }),
+      openCharts: () => this.jobs.openCharts(),
+      jobsOfChart: (chart) => this.jobs.ofChart(chart),
+      apply: (record, update) => this.applyUpdate(record, update),
+      authFailed: (reason) => this.enterAuthFailed(reason),
+      counted: (kind, n) => {
+        if (kind === 'request') this.stats.httpRequests += n;
+        else this.stats.requestsSavedBySharing += n;
+      },
     });
   }
 
@@ -143,20 +143,20 @@ export class ConnectionManager {
     this.resetSession();
     const generation = this.generation;
     this.generation = null;
-    this.subscriptions = null;
+    this.channel = null;
     this.setState({ state: 'stopped', reason: 'stopped' });
     await generation?.dispose();
   }
 
   track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void {
     if (!this.jobs.track(jobId, info.chartNumber, known)) return;
-    this.sendNextBatch();
+    this.channel?.sendNextBatch();
     this.refresh('a job was added');
   }
 
   untrack(jobId: string): void {
     if (!this.jobs.untrack(jobId)) return;
-    this.unsubscribeOnSocket(jobId);
+    this.channel?.unsubscribe(jobId);
     this.refresh('a job was removed');
   }
 
@@ -182,7 +182,7 @@ export class ConnectionManager {
 
   /** For tests and diagnostics: timers this engine holds right now (manager, poller, socket generation). */
   get pendingTimers(): number {
-    return this.timers.size + this.poller.pendingTimers + (this.generation?.timers.size ?? 0);
+    return this.timers.size + this.rest.pendingTimers + (this.generation?.timers.size ?? 0);
   }
 
   /** For tests and diagnostics: the live socket generation, if any. */
@@ -197,7 +197,7 @@ export class ConnectionManager {
     this.resetSession();
     void this.generation?.dispose();
     this.generation = null;
-    this.subscriptions = null;
+    this.channel = null;
     this.authFailed = false;
     this.attempt = 0;
     this.connect(reason);
@@ -205,11 +205,8 @@ export class ConnectionManager {
 
   /** Cancels everything bound to the current server/token: timers, polling, REST in flight. */
   private resetSession(): void {
-    this.session += 1;
     this.timers.clearAll();
-    this.poller.stop();
-    this.catchUp.cancelAll();
-    this.catchUp = this.newCatchUpQueue();
+    this.rest.reset();
   }
 
   private connect(reason: string): void {
@@ -217,7 +214,6 @@ export class ConnectionManager {
     // One connect attempt at a time: a generation that exists is either open or trying.
     if (!this.running || this.authFailed || this.generation) return;
     this.generationCount += 1;
-    this.subscriptions = new GenerationSubscriptions();
     this.generation = new SocketGeneration({
       id: this.generationCount,
       url: this.wsUrl,
@@ -226,15 +222,21 @@ export class ConnectionManager {
       timings: this.timings,
       events: this.generationEvents,
     });
+    this.channel = new SubscriptionChannel(this.generation, {
+      batchSize: this.timings.subscribeBatchSize,
+      ackTimeoutMs: this.timings.ackTimeoutMs,
+      wanted: () => this.jobs.wantedIds(),
+      onSubscribeSent: () => (this.stats.subscribesSent += 1),
+    });
     this.refresh(reason);
   }
 
   private readonly generationEvents: GenerationEvents = {
     open: (generation) => {
       if (generation !== this.generation) return;
-      this.poller.stop();
+      this.rest.stopPolling();
       this.refresh('socket open');
-      this.sendNextBatch();
+      this.channel?.sendNextBatch();
     },
     message: (generation, data, isBinary) => {
       // Listeners go with their generation; this check is the second line of defence.
@@ -250,7 +252,7 @@ export class ConnectionManager {
   private handleDown(generation: SocketGeneration, why: DownReason): void {
     if (generation !== this.generation) return;
     this.generation = null;
-    this.subscriptions = null;
+    this.channel = null;
     if (why.badFrame) this.countBadFrame('too_large');
     if (why.auth) {
       this.enterAuthFailed(why.reason);
@@ -275,7 +277,7 @@ export class ConnectionManager {
     this.resetSession();
     void this.generation?.dispose();
     this.generation = null;
-    this.subscriptions = null;
+    this.channel = null;
     this.logger.warn('authentication failed; waiting for a new token', { reason });
     this.refresh(reason);
   }
@@ -289,19 +291,17 @@ export class ConnectionManager {
     }
     const generation = this.generation;
     if (generation?.isOpen) {
-      this.poller.stop();
+      this.rest.stopPolling();
       this.setState({ state: 'connected', reason });
       return;
     }
     // Poll only once a connection has failed (not during the very first attempt),
     // and only while there is something open to follow.
-    const shouldPoll = this.jobs.wantedCount > 0 && (generation === null || this.poller.running);
-    if (shouldPoll) {
-      this.poller.start();
-      this.poller.kick();
-    } else this.poller.stop();
+    const shouldPoll = this.jobs.wantedCount > 0 && (generation === null || this.rest.polling);
+    if (shouldPoll) this.rest.poll();
+    else this.rest.stopPolling();
     const nextTryAt = generation ? this.clock.now() : this.nextTryAt;
-    if (this.poller.running) this.setState({ state: 'polling', reason, nextTryAt, attempt: this.attempt });
+    if (this.rest.polling) this.setState({ state: 'polling', reason, nextTryAt, attempt: this.attempt });
     else if (generation) this.setState({ state: 'connecting', reason });
     else this.setState({ state: 'reconnecting', reason, nextTryAt, attempt: this.attempt });
   }
@@ -313,48 +313,6 @@ export class ConnectionManager {
     this.current = next;
     if (prev.state !== next.state) this.logger.info('connection state', { state: next.state, reason: next.reason });
     this.stateListeners.emit(next);
-  }
-
-  // ---- subscriptions ------------------------------------------------------------
-
-  /** Subscribe the next batch of wanted jobs not yet sent on this socket; one batch waits for its acks at a time. */
-  private sendNextBatch(): void {
-    const generation = this.generation;
-    const book = this.subscriptions;
-    if (!generation?.isOpen || !book) return;
-    const batch = book.takeBatch(this.jobs.wantedIds(), this.timings.subscribeBatchSize);
-    if (batch.length === 0) return;
-    for (const jobId of batch) {
-      generation.send({ type: 'subscribe', jobId });
-      this.stats.subscribesSent += 1;
-    }
-    // A server that does not ack is not serving us; a fresh socket is the retry
-    // (resending on this one would subscribe a job twice).
-    generation.timers.set('ack', this.timings.ackTimeoutMs, () =>
-      generation.fail({ reason: `no subscribe ack within ${this.timings.ackTimeoutMs} ms`, auth: false, immediate: false }),
-    );
-  }
-
-  private settleSubscription(jobId: string, acked: boolean): boolean {
-    const book = this.subscriptions;
-    if (!book?.settle(jobId, acked)) return false;
-    if (book.waitingCount === 0) {
-      this.generation?.timers.clear('ack');
-      this.sendNextBatch();
-    }
-    return true;
-  }
-
-  private unsubscribeOnSocket(jobId: string): void {
-    const book = this.subscriptions;
-    if (!book?.isSent(jobId)) return;
-    this.generation?.send({ type: 'unsubscribe', jobId });
-    const wasWaiting = book.waitingCount;
-    book.forget(jobId);
-    if (wasWaiting > 0 && book.waitingCount === 0) {
-      this.generation?.timers.clear('ack');
-      this.sendNextBatch();
-    }
   }
 
   // ---- frames and updates -------------------------------------------------------
@@ -379,15 +337,15 @@ export class ConnectionManager {
           this.countBadFrame('unknown_job');
           return;
         }
-        this.applyUpdate(record, updateFromFrame(message));
+        this.applyUpdate(record, updateFromStatusFrame(message));
         return;
       }
       case 'error': {
         // The server refused one of our messages. For a subscribe, the job may
         // still be readable over REST; never loop on it over this socket.
         const record = message.jobId !== undefined ? this.jobs.get(message.jobId) : undefined;
-        if (message.jobId !== undefined && this.settleSubscription(message.jobId, false) && record) {
-          this.catchUp.request(record.chartNumber);
+        if (message.jobId !== undefined && this.channel?.settle(message.jobId, false) && record) {
+          this.rest.catchUp(record.chartNumber);
         }
         this.logger.warn('server reported an error for a client message', { forJob: message.jobId !== undefined });
         return;
@@ -400,23 +358,11 @@ export class ConnectionManager {
   private handleAck(message: SubscribedMessage): void {
     const record = this.jobs.get(message.jobId);
     // An ack for a job untracked meanwhile is normal; nothing to do.
-    if (!this.settleSubscription(message.jobId, true) || !record) return;
+    if (!this.channel?.settle(message.jobId, true) || !record) return;
     // Only after the ack: reading state before it leaves a window in which an update is lost.
-    if (message.status !== undefined && message.phase !== undefined) {
-      this.applyUpdate(record, {
-        jobId: message.jobId,
-        status: message.status,
-        phase: message.phase,
-        message: message.message ?? '',
-        timestamp: message.timestamp,
-        ...(message.seq !== undefined && { seq: message.seq }),
-        ...(message.attempt !== undefined && { attempt: message.attempt }),
-        ...(message.maxAttempts !== undefined && { maxAttempts: message.maxAttempts }),
-        ...(message.willRetry !== undefined && { willRetry: message.willRetry }),
-      });
-    } else {
-      this.catchUp.request(record.chartNumber);
-    }
+    const snapshot = snapshotFromAck(message);
+    if (snapshot) this.applyUpdate(record, snapshot);
+    else this.rest.catchUp(record.chartNumber);
   }
 
   private applyUpdate(record: JobRecord, update: StatusUpdate): void {
@@ -425,16 +371,16 @@ export class ConnectionManager {
     else if (result.outcome === 'stale' || result.outcome === 'final') this.stats.staleDropped += 1;
     if (result.outcome !== 'applied') return;
     this.jobListeners.emit(result.job);
-    if (result.gap) this.catchUp.request(record.chartNumber);
+    if (result.gap) this.rest.catchUp(record.chartNumber);
     if (result.change === 'completed') {
-      this.unsubscribeOnSocket(update.jobId);
+      this.channel?.unsubscribe(update.jobId);
       this.refresh('a job completed');
     } else if (result.change === 'closed') {
       // Final failure: not resubscribed on the next socket, but the subscription on
       // this one stays, so a retry the server decides on later is still seen.
       this.refresh('a job failed');
     } else if (result.change === 'reopened') {
-      this.sendNextBatch();
+      this.channel?.sendNextBatch();
       this.refresh('a job was retried by the server');
     }
   }
@@ -443,56 +389,6 @@ export class ConnectionManager {
     this.stats.badFrames += 1;
     this.logger.warn('dropped a bad frame', { reason });
   }
-
-  // ---- REST -------------------------------------------------------------------------
-
-  private newCatchUpQueue(): CatchUpQueue {
-    return new CatchUpQueue(this.timings.catchUpConcurrency, (chart, signal) => this.readChart(chart, signal));
-  }
-
-  private async readChart(chartNumber: string, signal: AbortSignal): Promise<void> {
-    const session = this.session;
-    this.stats.httpRequests += 1;
-    const outcome = await readChartStatus({
-      baseUrl: this.baseUrl,
-      chartNumber,
-      token: this.token,
-      fetchImpl: this.fetchImpl,
-      signal,
-      timeoutMs: this.timings.httpTimeoutMs,
-    });
-    if (session !== this.session || !this.running) return;
-    if (outcome.kind === 'auth') {
-      this.enterAuthFailed(outcome.reason);
-      return;
-    }
-    if (outcome.kind === 'error') {
-      this.logger.debug('status read failed', { reason: outcome.reason });
-      return;
-    }
-    let found = 0;
-    for (const [jobId, record] of this.jobs.ofChart(chartNumber)) {
-      const snapshot = outcome.read(jobId);
-      if (!snapshot) continue;
-      found += 1;
-      this.applyUpdate(record, snapshot);
-    }
-    if (found > 1) this.stats.requestsSavedBySharing += found - 1;
-  }
-}
-
-function updateFromFrame(message: StatusUpdateMessage): StatusUpdate {
-  return {
-    jobId: message.jobId,
-    status: message.status,
-    phase: message.phase,
-    message: message.message,
-    timestamp: message.timestamp,
-    ...(message.seq !== undefined && { seq: message.seq }),
-    ...(message.attempt !== undefined && { attempt: message.attempt }),
-    ...(message.maxAttempts !== undefined && { maxAttempts: message.maxAttempts }),
-    ...(message.willRetry !== undefined && { willRetry: message.willRetry }),
-  };
 }
 
 function sameState(a: ConnectionState, b: ConnectionState): boolean {

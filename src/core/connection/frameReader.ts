@@ -3,7 +3,13 @@
  * it is not one. Never throws: a bad frame is counted and dropped by the
  * caller, it must not take the connection (or the process) down.
  */
-import { serverMessageSchema, type ServerMessage } from '../../shared/protocol';
+import {
+  serverMessageSchema,
+  type ServerMessage,
+  type StatusUpdateMessage,
+  type SubscribedMessage,
+} from '../../shared/protocol';
+import type { StatusUpdate } from '../../shared/jobState';
 import { MAX_FRAME_BYTES } from './timings';
 
 export type FrameReading =
@@ -41,4 +47,38 @@ export function readFrame(data: unknown, isBinary: boolean): FrameReading {
   const parsed = serverMessageSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: 'wrong_shape' };
   return { ok: true, message: parsed.data };
+}
+
+/** A status_update frame as an input of the shared state machine. */
+export function updateFromStatusFrame(message: StatusUpdateMessage): StatusUpdate {
+  return {
+    jobId: message.jobId,
+    status: message.status,
+    phase: message.phase,
+    message: message.message,
+    timestamp: message.timestamp,
+    ...retryAndSeq(message),
+  };
+}
+
+/** The snapshot of a `subscribed` ack (extension), or null when the server sent none. */
+export function snapshotFromAck(message: SubscribedMessage): StatusUpdate | null {
+  if (message.status === undefined || message.phase === undefined) return null;
+  return {
+    jobId: message.jobId,
+    status: message.status,
+    phase: message.phase,
+    message: message.message ?? '',
+    timestamp: message.timestamp,
+    ...retryAndSeq(message),
+  };
+}
+
+function retryAndSeq(message: StatusUpdateMessage | SubscribedMessage): Partial<StatusUpdate> {
+  return {
+    ...(message.seq !== undefined && { seq: message.seq }),
+    ...(message.attempt !== undefined && { attempt: message.attempt }),
+    ...(message.maxAttempts !== undefined && { maxAttempts: message.maxAttempts }),
+    ...(message.willRetry !== undefined && { willRetry: message.willRetry }),
+  };
 }
