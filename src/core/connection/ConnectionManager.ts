@@ -4,13 +4,12 @@
  * fallback, every status through the shared state machine (PROTOCOL.md,
  * DESIGN.md "Reliability rules").
  */
-import type { RawData } from 'ws';
-import { deriveWebSocketUrl, type ServerMessage, type SubscribedMessage } from '../../shared/protocol';
+import { deriveWebSocketUrl } from '../../shared/protocol';
 import type { ServerJobState, StatusUpdate } from '../../shared/jobState';
 import type { ConnectionState } from '../../shared/connectionState';
 import { silentLogger, systemClock, type Clock, type Logger } from '../clock';
 import { backoffDelay } from './backoff';
-import { readFrame, snapshotFromAck, updateFromStatusFrame } from './frameReader';
+import { FrameRouter } from './frameRouter';
 import { ListenerSet } from './listenerSet';
 import { RestFallback } from './restFallback';
 import { SocketGeneration, type DownReason, type GenerationEvents } from './socketGeneration';
@@ -68,6 +67,7 @@ export class ConnectionManager {
   private readonly jobs = new TrackedJobs();
   private readonly timers: TimerGroup;
   private readonly rest: RestFallback;
+  private readonly frames: FrameRouter;
   private readonly stateListeners: ListenerSet<ConnectionState>;
   private readonly jobListeners: ListenerSet<ServerJobState>;
 
@@ -94,6 +94,13 @@ export class ConnectionManager {
       this.logger.error('a tracking listener threw', { error: error instanceof Error ? error.message : String(error) });
     this.stateListeners = new ListenerSet(reportListenerError);
     this.jobListeners = new ListenerSet(reportListenerError);
+    this.frames = new FrameRouter({
+      jobs: this.jobs,
+      logger: this.logger,
+      apply: (record, update) => this.applyUpdate(record, update),
+      catchUp: (chart) => this.rest.catchUp(chart),
+      badFrame: (reason) => this.countBadFrame(reason),
+    });
     this.rest = new RestFallback({
       clock: this.clock,
       random: this.random,
@@ -141,11 +148,9 @@ export class ConnectionManager {
     if (!this.running && !this.generation) return;
     this.running = false;
     this.resetSession();
-    const generation = this.generation;
-    this.generation = null;
-    this.channel = null;
+    const closed = this.dropGeneration();
     this.setState({ state: 'stopped', reason: 'stopped' });
-    await generation?.dispose();
+    await closed;
   }
 
   track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void {
@@ -195,9 +200,7 @@ export class ConnectionManager {
   private restart(reason: string): void {
     if (!this.running) return;
     this.resetSession();
-    void this.generation?.dispose();
-    this.generation = null;
-    this.channel = null;
+    void this.dropGeneration();
     this.authFailed = false;
     this.attempt = 0;
     this.connect(reason);
@@ -207,6 +210,14 @@ export class ConnectionManager {
   private resetSession(): void {
     this.timers.clearAll();
     this.rest.reset();
+  }
+
+  /** Ends the current socket generation (listeners, timers, socket); resolves once it is closed. */
+  private dropGeneration(): Promise<void> {
+    const generation = this.generation;
+    this.generation = null;
+    this.channel = null;
+    return generation?.dispose() ?? Promise.resolve();
   }
 
   private connect(reason: string): void {
@@ -240,8 +251,8 @@ export class ConnectionManager {
     },
     message: (generation, data, isBinary) => {
       // Listeners go with their generation; this check is the second line of defence.
-      if (generation !== this.generation) return;
-      this.handleFrame(data, isBinary);
+      if (generation !== this.generation || !this.channel) return;
+      this.frames.route(this.channel, data, isBinary);
     },
     down: (generation, why) => this.handleDown(generation, why),
     healthy: (generation) => {
@@ -275,9 +286,7 @@ export class ConnectionManager {
   private enterAuthFailed(reason: string): void {
     this.authFailed = true;
     this.resetSession();
-    void this.generation?.dispose();
-    this.generation = null;
-    this.channel = null;
+    void this.dropGeneration();
     this.logger.warn('authentication failed; waiting for a new token', { reason });
     this.refresh(reason);
   }
@@ -316,54 +325,6 @@ export class ConnectionManager {
   }
 
   // ---- frames and updates -------------------------------------------------------
-
-  private handleFrame(data: RawData, isBinary: boolean): void {
-    const reading = readFrame(data, isBinary);
-    if (!reading.ok) {
-      this.countBadFrame(reading.reason);
-      return;
-    }
-    this.handleMessage(reading.message);
-  }
-
-  private handleMessage(message: ServerMessage): void {
-    switch (message.type) {
-      case 'subscribed':
-        this.handleAck(message);
-        return;
-      case 'status_update': {
-        const record = this.jobs.get(message.jobId);
-        if (!record) {
-          this.countBadFrame('unknown_job');
-          return;
-        }
-        this.applyUpdate(record, updateFromStatusFrame(message));
-        return;
-      }
-      case 'error': {
-        // The server refused one of our messages. For a subscribe, the job may
-        // still be readable over REST; never loop on it over this socket.
-        const record = message.jobId !== undefined ? this.jobs.get(message.jobId) : undefined;
-        if (message.jobId !== undefined && this.channel?.settle(message.jobId, false) && record) {
-          this.rest.catchUp(record.chartNumber);
-        }
-        this.logger.warn('server reported an error for a client message', { forJob: message.jobId !== undefined });
-        return;
-      }
-      case 'unsubscribed':
-        return;
-    }
-  }
-
-  private handleAck(message: SubscribedMessage): void {
-    const record = this.jobs.get(message.jobId);
-    // An ack for a job untracked meanwhile is normal; nothing to do.
-    if (!this.channel?.settle(message.jobId, true) || !record) return;
-    // Only after the ack: reading state before it leaves a window in which an update is lost.
-    const snapshot = snapshotFromAck(message);
-    if (snapshot) this.applyUpdate(record, snapshot);
-    else this.rest.catchUp(record.chartNumber);
-  }
 
   private applyUpdate(record: JobRecord, update: StatusUpdate): void {
     const result = this.jobs.apply(record, update);
