@@ -27,7 +27,10 @@ describe('200 jobs through drops, restarts, silence, missing snapshots, no WebSo
     const relay = await startWsRelay({ target: () => proc.wsUrl, random: seededRandom(99) });
     onTestFinished(() => relay.close());
 
+    const logLines: string[] = [];
+    const log = (message: string, fields?: Record<string, unknown>): void => void logLines.push(`${message} ${JSON.stringify(fields ?? {})}`);
     const m = new ConnectionManager({
+      logger: { debug: log, info: log, warn: log, error: log },
       baseUrl: proc.url,
       wsUrl: relay.url,
       random: seededRandom(5),
@@ -161,5 +164,8 @@ describe('200 jobs through drops, restarts, silence, missing snapshots, no WebSo
     expect(openBeforePolling).toBeGreaterThan(0);
     expect(endedWhilePolling).toBeGreaterThan(0);
     expect(m.stats.requestsSavedBySharing).toBeGreaterThan(0);
+    // Operators' logs: plenty to read, no chart numbers.
+    expect(logLines.length).toBeGreaterThan(10);
+    expect(logLines.filter((line) => /CH-\d/.test(line))).toEqual([]);
   });
 });

@@ -142,6 +142,30 @@ describe('timing rules (fake clock, real sockets)', () => {
     expect(states.every((s) => s.reason.length > 0)).toBe(true);
   });
 
+  it('a batch of subscribes without acks for 10 s ends the socket; the next socket subscribes again', async () => {
+    const { server, relay, clock, make } = await setup({ random: () => 0.5 });
+    const job = await uploadJob(server.url, 'ACK-1');
+    relay.setFrameFilter((frame) => frame.type !== 'subscribed');
+    const { m } = make();
+    m.track(job.jobId, { chartNumber: job.chartNumber });
+    m.start();
+    await connected(m, relay, 1);
+    await waitUntil(() => relay.stats.subscribes === 1, 'subscribe sent');
+    const first = m.currentGeneration;
+    clock.advance(9_999);
+    await ioTurn();
+    expect(m.currentGeneration).toBe(first);
+    expect(relay.stats.subscribes).toBe(1);
+    clock.advance(1);
+    expect(m.currentGeneration).toBeNull();
+    expect(m.state.reason).toMatch(/no subscribe ack/);
+    relay.setFrameFilter(null);
+    clock.advance(500);
+    await connected(m, relay, 2);
+    await waitUntil(() => relay.stats.subscribes === 2, 'subscribed again on the new socket');
+    expect(relay.stats.doubleSubscribes).toBe(0);
+  });
+
   it('connect timeout: an attempt that never opens is abandoned after 10 s', async () => {
     const { clock, make } = await setup();
     // A TCP listener that accepts and never answers the upgrade.

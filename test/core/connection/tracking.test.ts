@@ -107,4 +107,37 @@ describe('ConnectionManager against the reference server', () => {
     expect(lines.join('\n')).not.toContain('SECRET-CHART-42');
     expect(lines.some((l) => l.includes('bad frame'))).toBe(true);
   });
+
+  it('a frame beyond the payload limit ends only that socket: counted, then reconnected', async () => {
+    const server = await startServer({ phaseMs: 60_000 });
+    const relay = await startWsRelay({ target: () => server.wsUrl });
+    onTestFinished(() => relay.close());
+    const m = manager({ baseUrl: server.url, wsUrl: relay.url, timings: { backoffBaseMs: 10, backoffCapMs: 50 } });
+    m.start();
+    await waitUntil(() => m.state.state === 'connected', 'connected');
+    relay.injectToClients(JSON.stringify({ type: 'error', message: 'x'.repeat(5 * 1024 * 1024) }));
+    await waitUntil(() => relay.stats.connections === 2 && m.state.state === 'connected', 'reconnected');
+    expect(m.stats.badFrames).toBe(1);
+  });
+
+  it('track() with a known state: a final job is not subscribed, an open one is not moved back by an older snapshot', async () => {
+    const server = await startServer({ phaseMs: 60_000 });
+    const relay = await startWsRelay({ target: () => server.wsUrl });
+    onTestFinished(() => relay.close());
+    const [open, done] = await uploadJobs(server.url, ['KNOWN-1', 'KNOWN-2']);
+    const m = manager({ baseUrl: server.url, wsUrl: relay.url });
+    const { updates } = record(m);
+    const known = (jobId: string, status: string, seq: number): ServerJobState => ({
+      jobId, status, phase: status, message: '', timestamp: new Date().toISOString(), seq,
+      attempt: null, maxAttempts: null, willRetry: false, phaseSeenAt: {},
+    });
+    m.track(open!.jobId, { chartNumber: open!.chartNumber }, known(open!.jobId, 'processing', 50));
+    m.track(done!.jobId, { chartNumber: done!.chartNumber }, known(done!.jobId, 'completed', 60));
+    m.start();
+    await waitUntil(() => m.state.state === 'connected' && relay.stats.subscribes === 1, 'one subscribe');
+    await waitUntil(() => m.stats.staleDropped === 1, 'the older snapshot dropped');
+    expect(m.job(open!.jobId)?.seq).toBe(50);
+    expect(m.job(done!.jobId)?.status).toBe('completed');
+    expect(updates).toEqual([]);
+  });
 });

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { TrackedJobs } from '../../../src/core/connection/trackedJobs';
+import { initialServerJob } from '../../../src/shared/jobState';
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+
+describe('TrackedJobs', () => {
+  it('a tracked job is wanted until it completes; completing says so once', () => {
+    const jobs = new TrackedJobs();
+    expect(jobs.track('j1', 'C1')).toBe(true);
+    expect(jobs.track('j1', 'C1')).toBe(false);
+    expect([...jobs.wantedIds()]).toEqual(['j1']);
+    const record = jobs.get('j1')!;
+    expect(jobs.apply(record, { jobId: 'j1', status: 'processing', phase: 'processing', timestamp: at(1), seq: 1 }).change).toBeNull();
+    const done = jobs.apply(record, { jobId: 'j1', status: 'completed', phase: 'completed', timestamp: at(2), seq: 2 });
+    expect(done).toMatchObject({ outcome: 'applied', change: 'completed' });
+    expect(jobs.wantedCount).toBe(0);
+    expect(jobs.apply(record, { jobId: 'j1', status: 'processing', phase: 'ocr_started', timestamp: at(3), seq: 3 }).outcome).toBe('final');
+    expect(jobs.get('j1')?.state.status).toBe('completed');
+  });
+
+  it('failed with willRetry stays wanted; final failed leaves and a newer update reopens', () => {
+    const jobs = new TrackedJobs();
+    jobs.track('j', 'C');
+    const record = jobs.get('j')!;
+    expect(jobs.apply(record, { jobId: 'j', status: 'failed', phase: 'failed', timestamp: at(1), seq: 1, willRetry: true }).change).toBeNull();
+    expect(jobs.wantedCount).toBe(1);
+    expect(jobs.apply(record, { jobId: 'j', status: 'failed', phase: 'failed', timestamp: at(2), seq: 2, willRetry: false }).change).toBe('closed');
+    expect(jobs.wantedCount).toBe(0);
+    expect(jobs.openCharts().size).toBe(0);
+    expect(jobs.apply(record, { jobId: 'j', status: 'processing', phase: 'processing', timestamp: at(3), seq: 3 }).change).toBe('reopened');
+    expect([...jobs.wantedIds()]).toEqual(['j']);
+  });
+
+  it('a job known to be final is kept for reading but not wanted', () => {
+    const jobs = new TrackedJobs();
+    expect(jobs.track('k', 'C', { ...initialServerJob('k'), status: 'completed', phase: 'completed', seq: 9 })).toBe(false);
+    expect(jobs.wantedCount).toBe(0);
+    expect(jobs.get('k')?.state.seq).toBe(9);
+  });
+
+  it('untrack forgets the job entirely; charts group open jobs', () => {
+    const jobs = new TrackedJobs();
+    jobs.track('a', 'C1');
+    jobs.track('b', 'C1');
+    jobs.track('c', 'C2');
+    expect([...jobs.openCharts()].sort()).toEqual(['C1', 'C2']);
+    expect(jobs.ofChart('C1').map(([id]) => id)).toEqual(['a', 'b']);
+    expect(jobs.untrack('a')?.chartNumber).toBe('C1');
+    expect(jobs.untrack('a')).toBeUndefined();
+    expect(jobs.get('a')).toBeUndefined();
+    expect(jobs.wantedCount).toBe(2);
+  });
+
+  it('keeps a bounded number of ended jobs', () => {
+    const jobs = new TrackedJobs();
+    for (let i = 0; i < 2_100; i += 1) jobs.track(`done-${i}`, 'C', { ...initialServerJob(`done-${i}`), status: 'completed', phase: 'completed' });
+    jobs.track('open', 'C');
+    expect(jobs.get('done-0')).toBeUndefined();
+    expect(jobs.get('done-2099')).toBeDefined();
+    expect(jobs.get('open')).toBeDefined();
+    expect(jobs.wantedCount).toBe(1);
+  });
+});
