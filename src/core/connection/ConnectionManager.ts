@@ -225,6 +225,7 @@ export class ConnectionManager {
     // One connect attempt at a time: a generation that exists is either open or trying.
     if (!this.running || this.authFailed || this.generation) return;
     this.generationCount += 1;
+    this.nextTryAt = this.clock.now();
     this.generation = new SocketGeneration({
       id: this.generationCount,
       url: this.wsUrl,
@@ -309,7 +310,8 @@ export class ConnectionManager {
     const shouldPoll = this.jobs.wantedCount > 0 && (generation === null || this.rest.polling);
     if (shouldPoll) this.rest.poll();
     else this.rest.stopPolling();
-    const nextTryAt = generation ? this.clock.now() : this.nextTryAt;
+    // While an attempt runs, nextTryAt is when it started: the try is happening now.
+    const nextTryAt = this.nextTryAt;
     if (this.rest.polling) this.setState({ state: 'polling', reason, nextTryAt, attempt: this.attempt });
     else if (generation) this.setState({ state: 'connecting', reason });
     else this.setState({ state: 'reconnecting', reason, nextTryAt, attempt: this.attempt });

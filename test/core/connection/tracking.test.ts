@@ -42,6 +42,9 @@ describe('ConnectionManager against the reference server', () => {
     expect(m.stats.httpRequests).toBe(0);
     expect(server.stats.wsConnections).toBe(1);
     expect(states.map((s) => s.state)).toEqual(['connecting', 'connected']);
+    await m.stop();
+    expect(states.map((s) => s.state)).toEqual(['connecting', 'connected', 'stopped']);
+    expect(states.every((s) => s.reason.length > 0)).toBe(true);
     for (const job of jobs) {
       const seqs = updates.filter((u) => u.jobId === job.jobId).map((u) => u.seq ?? -1);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
