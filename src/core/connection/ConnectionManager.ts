@@ -16,34 +16,10 @@ import { SocketGeneration, type DownReason, type GenerationEvents } from './sock
 import { SubscriptionChannel } from './subscriptionChannel';
 import { TimerGroup } from './timerGroup';
 import { DEFAULT_CONNECTION_TIMINGS, type ConnectionTimings } from './timings';
+import type { ConnectionManagerOptions, ConnectionStats } from './connectionOptions';
 import { TrackedJobs, type JobRecord } from './trackedJobs';
 
-export interface ConnectionManagerOptions {
-  /** REST base, e.g. http://127.0.0.1:1234/api */
-  baseUrl: string;
-  /** Default deriveWebSocketUrl(baseUrl). */
-  wsUrl?: string;
-  token?: string | null;
-  clock?: Clock;
-  /** For jitter; [0, 1) like Math.random. */
-  random?: () => number;
-  logger?: Logger;
-  fetchImpl?: typeof fetch;
-  /** Overrides of the required durations and rates; tests shrink them. */
-  timings?: Partial<ConnectionTimings>;
-}
-
-export interface ConnectionStats {
-  badFrames: number;
-  httpRequests: number;
-  reconnects: number;
-  subscribesSent: number;
-  duplicatesDropped: number;
-  /** Older than what was applied (reordered, or REST racing the socket): dropped. */
-  staleDropped: number;
-  /** Job reads that rode on another job's §2 request of the same chart. */
-  requestsSavedBySharing: number;
-}
+export type { ConnectionManagerOptions, ConnectionStats } from './connectionOptions';
 
 export class ConnectionManager {
   readonly stats: ConnectionStats = {

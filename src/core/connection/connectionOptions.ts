@@ -1,0 +1,33 @@
+/**
+ * What a ConnectionManager is built with and what it counts. Re-exported from
+ * ConnectionManager.ts, the path everyone imports.
+ */
+import type { Clock, Logger } from '../clock';
+import type { ConnectionTimings } from './timings';
+
+export interface ConnectionManagerOptions {
+  /** REST base, e.g. http://127.0.0.1:1234/api */
+  baseUrl: string;
+  /** Default deriveWebSocketUrl(baseUrl). */
+  wsUrl?: string;
+  token?: string | null;
+  clock?: Clock;
+  /** For jitter; [0, 1) like Math.random. */
+  random?: () => number;
+  logger?: Logger;
+  fetchImpl?: typeof fetch;
+  /** Overrides of the required durations and rates; tests shrink them. */
+  timings?: Partial<ConnectionTimings>;
+}
+
+export interface ConnectionStats {
+  badFrames: number;
+  httpRequests: number;
+  reconnects: number;
+  subscribesSent: number;
+  duplicatesDropped: number;
+  /** Older than what was applied (reordered, or REST racing the socket): dropped. */
+  staleDropped: number;
+  /** Job reads that rode on another job's §2 request of the same chart. */
+  requestsSavedBySharing: number;
+}
