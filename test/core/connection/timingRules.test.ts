@@ -183,6 +183,10 @@ describe('timing rules (fake clock, real sockets)', () => {
     const { m } = make({ wsUrl: `ws://127.0.0.1:${port}/api/ws` });
     m.start();
     await waitUntil(() => sockets.size === 1, 'upgrade request reached the mute server');
+    // One connect attempt at a time: nudges while connecting open nothing new.
+    for (let i = 0; i < 5; i += 1) m.nudge();
+    await ioTurn();
+    expect(sockets.size).toBe(1);
     clock.advance(9_999);
     expect(m.state.state).toBe('connecting');
     clock.advance(1);

@@ -143,4 +143,24 @@ describe('ConnectionManager against the reference server', () => {
     expect(m.job(done!.jobId)?.status).toBe('completed');
     expect(updates).toEqual([]);
   });
+
+  it('subscribes in batches of 50, each batch only after the acks of the one before', async () => {
+    const server = await startServer({ phaseMs: 60_000 });
+    const relay = await startWsRelay({ target: () => server.wsUrl });
+    onTestFinished(() => relay.close());
+    const jobs = await uploadJobs(server.url, Array.from({ length: 120 }, (_, i) => `BATCH-${i}`));
+    relay.setAckDelay(300);
+    const m = manager({ baseUrl: server.url, wsUrl: relay.url });
+    for (const job of jobs) m.track(job.jobId, { chartNumber: job.chartNumber });
+    m.start();
+    await waitUntil(() => relay.stats.subscribes >= 50, 'first batch');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(relay.stats.subscribes).toBe(50);
+    await waitUntil(() => relay.stats.subscribes >= 100, 'second batch');
+    expect(relay.stats.subscribes).toBe(100);
+    await waitUntil(() => relay.stats.subscribes === 120 && jobs.every((j) => m.job(j.jobId)?.seq !== null), 'all subscribed and caught up');
+    expect(relay.stats.doubleSubscribes).toBe(0);
+    expect(m.stats.subscribesSent).toBe(120);
+    expect(m.stats.httpRequests).toBe(0);
+  });
 });
