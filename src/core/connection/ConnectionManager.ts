@@ -156,8 +156,10 @@ export class ConnectionManager {
 
   /** Switch backend without a restart: every wanted job is subscribed on the new socket. */
   setServer(baseUrl: string, wsUrl?: string): void {
+    // Derived first: a URL that cannot be parsed throws here and changes nothing.
+    const nextWsUrl = wsUrl ?? deriveWebSocketUrl(baseUrl);
     this.baseUrl = baseUrl;
-    this.wsUrl = wsUrl ?? deriveWebSocketUrl(baseUrl);
+    this.wsUrl = nextWsUrl;
     this.restart('server changed');
   }
 
@@ -202,14 +204,21 @@ export class ConnectionManager {
     if (!this.running || this.authFailed || this.generation) return;
     this.generationCount += 1;
     this.nextTryAt = this.clock.now();
-    this.generation = new SocketGeneration({
-      id: this.generationCount,
-      url: this.wsUrl,
-      token: this.token,
-      clock: this.clock,
-      timings: this.timings,
-      events: this.generationEvents,
-    });
+    try {
+      this.generation = new SocketGeneration({
+        id: this.generationCount,
+        url: this.wsUrl,
+        token: this.token,
+        clock: this.clock,
+        timings: this.timings,
+        events: this.generationEvents,
+      });
+    } catch (error) {
+      // ws throws at once on a URL it cannot use; that is a failed attempt, not a crash.
+      this.logger.error('cannot open the WebSocket', { error: error instanceof Error ? error.message : String(error) });
+      this.scheduleReconnect('the WebSocket URL cannot be used');
+      return;
+    }
     this.channel = new SubscriptionChannel(this.generation, {
       batchSize: this.timings.subscribeBatchSize,
       ackTimeoutMs: this.timings.ackTimeoutMs,
@@ -249,15 +258,16 @@ export class ConnectionManager {
     if (!this.running) return;
     this.stats.reconnects += 1;
     this.logger.info('connection lost', { reason: why.reason, attempt: this.attempt });
-    if (why.immediate) {
-      this.connect(`reconnecting at once: ${why.reason}`);
-      return;
-    }
+    if (why.immediate) this.connect(`reconnecting at once: ${why.reason}`);
+    else this.scheduleReconnect(why.reason);
+  }
+
+  private scheduleReconnect(reason: string): void {
     const delay = backoffDelay(this.attempt, { baseMs: this.timings.backoffBaseMs, capMs: this.timings.backoffCapMs }, this.random);
     this.attempt += 1;
     this.nextTryAt = this.clock.now() + delay;
     this.timers.set('reconnect', delay, () => this.connect(`reconnect attempt ${this.attempt}`));
-    this.refresh(why.reason);
+    this.refresh(reason);
   }
 
   private enterAuthFailed(reason: string): void {

@@ -94,4 +94,17 @@ describe('setServer', () => {
     expect(m.stats.httpRequests).toBeLessThanOrEqual(1);
     expect(second.stats.httpRequests).toBe(secondHttpBefore);
   });
+
+  it('an unusable WebSocket URL is a failed attempt, not a crash; setServer fixes it', async () => {
+    const server = await startServer({ phaseMs: 20 });
+    const job = await uploadJob(server.url, 'BADURL-1');
+    const m = manager({ baseUrl: server.url, wsUrl: 'ftp://127.0.0.1/nope' });
+    m.track(job.jobId, { chartNumber: job.chartNumber });
+    expect(() => m.start()).not.toThrow();
+    expect(['reconnecting', 'polling']).toContain(m.state.state);
+    expect(() => m.setServer('not a url')).toThrow();
+    m.setServer(server.url);
+    await waitUntil(() => m.job(job.jobId)?.status === 'completed', 'completed after the fix');
+    expect(m.state.state).toBe('connected');
+  });
 });
