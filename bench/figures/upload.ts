@@ -6,6 +6,8 @@
  * enqueue() → server accepted (the `uploaded` event); curl's is process start
  * → exit. RSS growth is this process's peak RSS during Intake's run minus RSS
  * just before it (the server lives in the child, so it is not counted).
+ * Context: a plain Node http pipe (support/nodePipeUpload.ts) in the same
+ * rotation — what any Node uploader reaches here, to split the gap to curl.
  * Small files: N files of 100 KB as N jobs, Intake (default concurrency 2) vs
  * curl in a shell loop, jobs per second.
  */
@@ -17,6 +19,7 @@ import { contextRow, ratioOf } from '../figure';
 import { benchNow } from '../benchClock';
 import { median, round } from '../stats';
 import { curlShellLoop, curlUpload } from '../support/curl';
+import { nodePipeUpload } from '../support/nodePipeUpload';
 import { writeSmallPdfs, writeSparsePdf } from '../support/documents';
 import { startQueue, waitForUploads } from '../support/queueHarness';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess';
@@ -85,6 +88,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
 
   const intakeSeconds: number[] = [];
   const curlSeconds: number[] = [];
+  const nodeSeconds: number[] = [];
   let rssGrowth = 0;
   for (let i = 0; i < runs; i += 1) {
     const intake = await withServer(context, (server) => intakeLargeRun(context, server, largeFile, i));
@@ -96,10 +100,19 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
       return (benchNow() - started) / 1000;
     });
     curlSeconds.push(curlTime);
-    context.log(`  ${size / MiB} MiB run ${i + 1}: Intake ${round(intake.seconds, 2)} s (RSS +${round(intake.rssGrowth / MiB, 1)} MiB), curl ${round(curlTime, 2)} s`);
+    const nodeTime = await withServer(context, async (server) => {
+      const started = benchNow();
+      await nodePipeUpload(server.url, `LARGE-${i}`, largeFile);
+      return (benchNow() - started) / 1000;
+    });
+    nodeSeconds.push(nodeTime);
+    context.log(
+      `  ${size / MiB} MiB run ${i + 1}: Intake ${round(intake.seconds, 2)} s (RSS +${round(intake.rssGrowth / MiB, 1)} MiB), curl ${round(curlTime, 2)} s, plain Node pipe ${round(nodeTime, 2)} s`,
+    );
   }
   const intakeRate = size / MiB / median(intakeSeconds);
   const curlRate = size / MiB / median(curlSeconds);
+  const nodeRate = size / MiB / median(nodeSeconds);
   const throughputRatio = ratioOf(intakeRate, curlRate);
 
   const smallFiles = await writeSmallPdfs(dir, smallCount, SMALL_FILE_BYTES);
@@ -123,6 +136,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
       target: `≥ ${TARGET_RATIO}× peer`,
       met: throughputRatio !== null && throughputRatio >= TARGET_RATIO,
     },
+    contextRow(`  plain Node http pipe, same file (what Node alone reaches)`, round(nodeRate, 1), 'MiB/s', 'curl -F', round(curlRate, 1)),
     {
       name: `RSS growth during a ${label} upload (worst run)`,
       value: round(rssGrowth / MiB, 1),
