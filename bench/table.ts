@@ -4,7 +4,7 @@ import type { FigureEntry } from './figure';
 const HEADERS = ['figure', 'value', 'peer', 'peer value', 'ratio', 'target', 'met'];
 
 export function formatNumber(value: number | null): string {
-  if (value === null) return '—';
+  if (value === null || Number.isNaN(value)) return '—';
   if (!Number.isFinite(value)) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');

@@ -76,8 +76,25 @@ async function enqueueJobs(core: CoreBackend, file: string, count: number): Prom
   }
   const tracked = () => core.queue.snapshot().filter((job) => job.stage === 'tracking' && job.server?.seq != null);
   await waitFor(() => tracked().length === count, `${count} jobs uploaded and tracked`, 5 * 60_000, 50);
-  // Newest first, as the list shows them: the first ids are the rows on screen.
-  return core.queue.snapshot().map((job) => job.jobId!);
+  return core.queue.snapshot().map((job) => job.id);
+}
+
+/**
+ * Server job ids with the rows the page has in its DOM first, so a stream to
+ * "1 job" or "100 jobs" includes the ones that can be seen. (The queue's
+ * order is not necessarily the list's: jobs enqueued in the same millisecond
+ * may sort either way.)
+ */
+async function onScreenFirst(page: Page, core: CoreBackend, localIds: string[]): Promise<string[]> {
+  const rendered = await page.evaluate(() => {
+    type Row = { getAttribute(name: string): string | null };
+    const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<Row> } }).document;
+    return [...doc.querySelectorAll('[data-job-id]')].map((row) => row.getAttribute('data-job-id') ?? '');
+  });
+  const visible = new Set(rendered);
+  if (visible.size === 0) throw new Error('the page shows no job rows');
+  const ordered = [...rendered.filter((id) => localIds.includes(id)), ...localIds.filter((id) => !visible.has(id))];
+  return ordered.map((id) => core.queue.get(id)!.jobId!);
 }
 
 async function measure(app: AppHarness, server: ServerProcess, probe: NodeSideProbe, jobIds: string[], scenario: Scenario, durationMs: number) {
@@ -204,7 +221,9 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   const entries: FigureEntry[] = [];
   try {
     await app.page.waitForSelector('[data-testid=connection][data-state=connected]', { timeout: 60_000 });
-    const jobIds = await enqueueJobs(core, file, jobCount);
+    const localIds = await enqueueJobs(core, file, jobCount);
+    await app.page.waitForSelector('[data-job-id]');
+    const jobIds = await onScreenFirst(app.page, core, localIds);
     await installProbe(app.page);
     for (const scenario of scenarios) {
       const result = await measure(app, server, probe, jobIds, scenario, durationMs);
