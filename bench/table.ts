@@ -8,7 +8,6 @@ export function formatNumber(value: number | null): string {
   if (!Number.isFinite(value)) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
-  if (Number.isInteger(value)) return String(value);
   if (magnitude >= 100) return value.toFixed(0);
   if (magnitude >= 10) return value.toFixed(1);
   if (magnitude >= 1) return value.toFixed(2);
@@ -16,8 +15,13 @@ export function formatNumber(value: number | null): string {
   return value.toFixed(3);
 }
 
+/** Counted things are whole: "8 samples", not "8.00 samples". */
+const COUNT_UNITS = new Set(['samples', 'updates', 'requests']);
+
 function withUnit(value: number | null, unit: string): string {
-  return value === null ? '—' : `${formatNumber(value)} ${unit}`.trim();
+  if (value === null || Number.isNaN(value)) return '—';
+  const shown = COUNT_UNITS.has(unit) && Number.isInteger(value) ? value.toLocaleString('en-US') : formatNumber(value);
+  return `${shown} ${unit}`.trim();
 }
 
 function metCell(met: boolean | null): string {
