@@ -48,11 +48,13 @@ describe('table', () => {
     const text = formatTable([
       { name: 'fan-out p99', value: 2.5, unit: 'ms', peer: 'bare ws', peerValue: 1, ratio: ratioOf(2.5, 1), target: '≤ 2 ms', met: false },
       { name: 'requests', value: 0, unit: 'requests', peer: null, peerValue: null, ratio: null, target: '0', met: true },
+      { name: 'loop samples', value: 8, unit: 'samples', peer: null, peerValue: null, ratio: null, target: null, met: null },
     ]);
-    const [header, , first, second] = text.split('\n');
+    const [header, , first, second, third] = text.split('\n');
     expect(header).toMatch(/^figure\s+value\s+peer\s+peer value\s+ratio\s+target\s+met$/);
     expect(first).toMatch(/^fan-out p99\s+2\.50 ms\s+bare ws\s+1\.00 ms\s+2\.50×\s+≤ 2 ms\s+NO$/);
     expect(second).toMatch(/^requests\s+0 requests\s+—\s+—\s+—\s+0\s+yes$/);
+    expect(third).toMatch(/^loop samples\s+8 samples\s+—\s+—\s+—$/);
   });
 
   it('has no ratio without a usable peer value', () => {
