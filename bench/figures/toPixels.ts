@@ -101,6 +101,7 @@ async function measure(app: AppHarness, server: ServerProcess, probe: NodeSidePr
   const clock = await calibrate(app.page);
   probe.toQueueChange = [];
   probe.toPageDelivered = [];
+  probe.bytesSent = 0;
   probe.recording = true;
   await setRecording(app.page, true);
   const { emitted } = await server.command<{ emitted: number }>({ cmd: 'stream', jobIds: jobIds.slice(0, scenario.jobs), ratePerSecond: scenario.rate, durationMs });
@@ -122,6 +123,8 @@ async function measure(app: AppHarness, server: ServerProcess, probe: NodeSidePr
     longFrames: frameTimes.filter((ms) => ms > LONG_FRAME_MS).length,
     emitted,
     clock,
+    /** Per second of stream: the drain after it sends little. */
+    megabytesPerSecond: probe.bytesSent / 2 ** 20 / (durationMs / 1000),
   };
 }
 
@@ -145,6 +148,8 @@ interface NodeSideProbe {
   recording: boolean;
   toQueueChange: number[];
   toPageDelivered: number[];
+  /** Bytes of change batches sent to the page while recording (what Electron IPC would carry). */
+  bytesSent: number;
 }
 
 function stampsOf(changes: readonly QueueChange[]): Stamp[] {
@@ -164,10 +169,10 @@ function stampsOf(changes: readonly QueueChange[]): Stamp[] {
  * what Electron's structured-clone IPC costs. `__intakeEmit` is the page-side
  * dispatcher the test bridge installs.
  */
-function emitJobsAsJson(page: Page, changes: QueueChange[]): Promise<void> {
-  return page.evaluate((json) => {
-    (globalThis as unknown as { __intakeEmit: (event: string, payload: unknown) => void }).__intakeEmit('jobs', JSON.parse(json));
-  }, JSON.stringify(changes));
+function emitJobsAsJson(page: Page, json: string): Promise<void> {
+  return page.evaluate((batch) => {
+    (globalThis as unknown as { __intakeEmit: (event: string, payload: unknown) => void }).__intakeEmit('jobs', JSON.parse(batch));
+  }, json);
 }
 
 /**
@@ -182,7 +187,9 @@ function connectLikeMain(core: CoreBackend, app: AppHarness, probe: NodeSideProb
   const send = (event: () => Promise<void>) => void event().catch(() => undefined);
   const deliver = (changes: QueueChange[]) =>
     send(async () => {
-      await emitJobsAsJson(app.page, changes);
+      const json = JSON.stringify(changes);
+      if (probe.recording) probe.bytesSent += json.length;
+      await emitJobsAsJson(app.page, json);
       if (!probe.recording) return;
       const now = benchNow();
       for (const stamp of stampsOf(changes)) probe.toPageDelivered.push(now - stamp.sentAt!);
@@ -216,7 +223,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   const server = await startServerProcess({ dataDir: dir, phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
   const core = await startCoreBackend({ serverUrl: server.url });
   const app = await openApp(core.handler);
-  const probe: NodeSideProbe = { recording: false, toQueueChange: [], toPageDelivered: [] };
+  const probe: NodeSideProbe = { recording: false, toQueueChange: [], toPageDelivered: [], bytesSent: 0 };
   const disconnect = connectLikeMain(core, app, probe);
   const entries: FigureEntry[] = [];
   try {
@@ -231,7 +238,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
       const judged = scenario.jobs === TARGET_JOBS && scenario.rate === TARGET_RATE;
       context.log(
         `  ${name}: DOM p50 ${round(result.dom.p50)} p99 ${round(result.dom.p99)} max ${round(result.dom.max)} ms (${result.dom.count} of ${result.emitted} updates reached the DOM); ` +
-          `queue change p99 ${round(result.queue.p99)} ms, handed to page p99 ${round(result.delivered.p99)} ms; frames p99 ${round(result.frames.p99)} max ${round(result.frames.max)} ms, ${result.longFrames} over ${LONG_FRAME_MS} ms; clock ±${round(result.clock.uncertaintyMs)} ms`,
+          `queue change p99 ${round(result.queue.p99)} ms, handed to page p99 ${round(result.delivered.p99)} ms, ${round(result.megabytesPerSecond, 2)} MiB/s of batches; frames p99 ${round(result.frames.p99)} max ${round(result.frames.max)} ms, ${result.longFrames} over ${LONG_FRAME_MS} ms; clock ±${round(result.clock.uncertaintyMs)} ms`,
       );
       entries.push(
         contextRow(`to DOM p50, ${name}`, round(result.dom.p50), 'ms'),
@@ -243,6 +250,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
         contextRow(`  updates that reached the DOM, ${name}`, result.dom.count, 'updates'),
         contextRow(`  of which core: write → queue change p99, ${name}`, round(result.queue.p99), 'ms'),
         contextRow(`  of which core+batch: write → handed to page p99, ${name}`, round(result.delivered.p99), 'ms'),
+        contextRow(`  change batches sent to the page, ${name}`, round(result.megabytesPerSecond, 2), 'MiB/s'),
         contextRow(`frame time p99, ${name}`, round(result.frames.p99), 'ms'),
         {
           ...contextRow(`longest frame, ${name}`, round(result.frames.max), 'ms'),
