@@ -61,6 +61,8 @@ async function measureWindow(server: ServerProcess, receiver: StreamReceiver, in
     const drainUntil = Date.now() + DRAIN_MS;
     while (receiver.latencies.length < emitted && Date.now() < drainUntil) await sleep(10);
     const cpu = process.cpuUsage(cpuBefore);
+    // Without the write stamp the figure would silently include the server's own delay.
+    if (receiver.unstamped() > 0) throw new Error(`${receiver.unstamped()} updates reached ${receiver.label} without a socket-write stamp`);
     into.latencies.push(...receiver.latencies);
     into.serverDelays.push(...receiver.serverDelays);
     into.emitted += emitted;

@@ -22,7 +22,9 @@ const STREAM_PHASE = 'ocr_started';
 function stampSocketWrites(): void {
   const original = WebSocket.prototype.send;
   WebSocket.prototype.send = function stampedSend(this: WebSocket, data: unknown, ...rest: unknown[]) {
-    const stamped = typeof data === 'string' && data.includes(SENT_PLACEHOLDER) ? fillSentTime(data, benchNow()) : data;
+    let stamped = data;
+    if (typeof data === 'string' && data.includes(SENT_PLACEHOLDER)) stamped = fillSentTime(data, benchNow());
+    else if (Buffer.isBuffer(data) && data.includes(SENT_PLACEHOLDER)) stamped = Buffer.from(fillSentTime(data.toString('utf8'), benchNow()));
     return (original as (...args: unknown[]) => void).call(this, stamped, ...rest);
   } as typeof original;
 }

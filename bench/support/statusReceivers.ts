@@ -17,6 +17,8 @@ export interface StreamReceiver {
   readonly latencies: number[];
   /** The reference server's own part: emitStatus() → socket write (ms). */
   readonly serverDelays: number[];
+  /** Updates whose socket-write stamp was missing (then timed from emitStatus()); should stay 0. */
+  unstamped(): number;
   /** Connects and subscribes every job; resolves once all are caught up. */
   open(jobs: SeededJob[]): Promise<void>;
   /** Starts recording: anything before (snapshots of older runs) is ignored. */
@@ -29,9 +31,11 @@ function recorder() {
   const latencies: number[] = [];
   const serverDelays: number[] = [];
   let armed = false;
+  let unstamped = 0;
   return {
     latencies,
     serverDelays,
+    unstamped: () => unstamped,
     arm: () => {
       armed = true;
     },
@@ -39,17 +43,19 @@ function recorder() {
       if (!armed || stamp === null) return;
       latencies.push(arrivedAt - (stamp.sentAt ?? stamp.emittedAt));
       if (stamp.sentAt !== null) serverDelays.push(stamp.sentAt - stamp.emittedAt);
+      else unstamped += 1;
     },
   };
 }
 
 export function bareWsReceiver(wsUrl: string): StreamReceiver {
-  const { latencies, serverDelays, arm, record } = recorder();
+  const { latencies, serverDelays, unstamped, arm, record } = recorder();
   let socket: WebSocket | null = null;
   return {
     label: 'bare ws',
     latencies,
     serverDelays,
+    unstamped,
     arm,
     async open(jobs) {
       const acked = new Set<string>();
@@ -78,12 +84,13 @@ export function bareWsReceiver(wsUrl: string): StreamReceiver {
 }
 
 export function intakeReceiver(baseUrl: string): StreamReceiver {
-  const { latencies, serverDelays, arm, record } = recorder();
+  const { latencies, serverDelays, unstamped, arm, record } = recorder();
   const manager = new ConnectionManager({ baseUrl, logger: silentLogger });
   return {
     label: 'Intake ConnectionManager',
     latencies,
     serverDelays,
+    unstamped,
     arm,
     async open(jobs) {
       const seen = new Set<string>();
