@@ -8,19 +8,20 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../support/files';
 import { startServer } from '../support/referenceServer';
 import { startSession, type IntakeSession } from './support/intakeSession';
-import { dropFiles, recordRow, rowLog, rowOf } from './support/pageActions';
+import { dropFiles, recordRow, rowLog, rowOf, waitForPill } from './support/pageActions';
 
 let files: TempDir;
 let session: IntakeSession;
 
 beforeAll(async () => {
   const server = await startServer({
-    phaseMs: 300,
+    phaseMs: 500,
     maxAttempts: 3,
     failPlan: ({ chartNumber }) => (chartNumber === 'RETRY-1' ? 1 : chartNumber === 'DOOMED-9' ? 3 : 0),
   });
   files = await makeTempDir('intake-e2e-retry-');
-  session = await startSession({ serverUrl: server.url });
+  // This scenario runs with the OS in dark mode: the UI must follow it.
+  session = await startSession({ serverUrl: server.url }, { colorScheme: 'dark' });
 });
 afterAll(async () => {
   await session?.close();
@@ -42,15 +43,14 @@ it('shows a server retry with its attempt count, then the completion; a final fa
   await page.waitForSelector('[data-testid=connection][data-state=connected]', { timeout: 30_000 });
   await recordRow(page, 'RETRY-1');
   await addJob('RETRY-1', 'retry.pdf');
-  const retrying = rowOf(page, 'RETRY-1');
-  await retrying.locator('.pill', { hasText: 'Retrying' }).waitFor({ timeout: 30_000 });
-  await expect(retrying.locator('.row-status').textContent()).resolves.toMatch(/^Server is retrying, attempt 2 of 3/);
-  await expect(retrying.locator('.step-failed').count()).resolves.toBe(1);
+  await waitForPill(page, 'RETRY-1', 'Retrying');
   await session.app.screenshot('07-server-retrying');
-  await retrying.locator('.pill', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
-  const pills = (await rowLog(page)).pills;
+  await waitForPill(page, 'RETRY-1', 'Completed');
+  const log = await rowLog(page);
   // The tiny upload may be too quick to paint; from the first retry on, the order is fixed.
-  expect(pills.slice(pills.indexOf('Retrying'))).toEqual(['Retrying', 'Processing', 'Completed']);
+  expect(log.pills.slice(log.pills.indexOf('Retrying'))).toEqual(['Retrying', 'Processing', 'Completed']);
+  expect(log.statuses).toContainEqual(expect.stringMatching(/^Server is retrying, attempt 2 of 3 — /));
+  expect(log.phases).toContain('Processing');
 
   await addJob('DOOMED-9', 'doomed.pdf');
   const doomed = rowOf(page, 'DOOMED-9');
@@ -65,5 +65,30 @@ it('shows a server retry with its attempt count, then the completion; a final fa
   await expect(page.locator('.row .chart').allTextContents()).resolves.toEqual(['DOOMED-9']);
   await page.locator('#filter-completed').click();
   await expect(page.locator('.row .chart').allTextContents()).resolves.toEqual(['RETRY-1']);
+  await expect(page.evaluate(() => getComputedStyle(document.body).backgroundColor)).resolves.toBe('rgb(18, 21, 27)'); // dark theme
   expect(session.app.errors).toEqual([]);
+});
+
+it('a reloaded window shows exactly what main holds', async () => {
+  const { page } = session.app;
+  const visible = () => page.locator('.row').evaluateAll((rows) => rows.map((row) => `${row.querySelector('.chart')?.textContent}|${row.querySelector('.pill')?.textContent}|${row.querySelector('.row-status')?.textContent}`));
+  await page.locator('#filter-all').click();
+  const before = await visible();
+  expect(before).toHaveLength(2);
+  await session.app.reload();
+  await page.locator('.row').first().waitFor();
+  await expect(visible()).resolves.toEqual(before);
+  await expect(page.locator('[role=tab]').allTextContents()).resolves.toEqual(['All 2', 'Active 0', 'Completed 1', 'Failed 1']);
+  expect(session.app.errors).toEqual([]);
+});
+
+it('a notification click (focusJob) brings the job into view, even from another filter', async () => {
+  const { page, bridge } = session.app;
+  await page.locator('#filter-failed').click();
+  const retried = session.core.queue.snapshot().find((job) => job.chartNumber === 'RETRY-1')!;
+  await bridge.emit('focusJob', retried.id);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.querySelector('.chart')?.textContent), { timeout: 10_000 }).toBe('RETRY-1');
+  await expect(page.locator('#filter-all').getAttribute('aria-selected')).resolves.toBe('true');
+  await expect(page.locator('.row-highlighted .chart').textContent()).resolves.toBe('RETRY-1');
+  await session.app.screenshot('14-focused-from-notification');
 });

@@ -36,7 +36,7 @@ export function rowOf(page: Page, chartNumber: string) {
  */
 export async function recordRow(page: Page, chartNumber: string): Promise<void> {
   await page.evaluate((chart) => {
-    const seen = { phases: [] as string[], uploads: [] as string[], pills: [] as string[] };
+    const seen = { phases: [] as string[], uploads: [] as string[], pills: [] as string[], statuses: [] as string[] };
     (window as unknown as { __rowLog: typeof seen }).__rowLog = seen;
     const note = (list: string[], value: string | null | undefined) => {
       if (value && list[list.length - 1] !== value) list.push(value);
@@ -47,12 +47,34 @@ export async function recordRow(page: Page, chartNumber: string): Promise<void> 
       note(seen.phases, row.querySelector('.step-current .step-label, .step-failed .step-label')?.textContent);
       note(seen.uploads, row.querySelector('.upload-text')?.textContent);
       note(seen.pills, row.querySelector('.pill')?.textContent);
+      note(seen.statuses, row.querySelector('.row-status')?.textContent);
     };
     new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
     look();
   }, chartNumber);
 }
 
-export async function rowLog(page: Page): Promise<{ phases: string[]; uploads: string[]; pills: string[] }> {
-  return page.evaluate(() => (window as unknown as { __rowLog: { phases: string[]; uploads: string[]; pills: string[] } }).__rowLog);
+export interface RowLog {
+  phases: string[];
+  uploads: string[];
+  pills: string[];
+  statuses: string[];
+}
+
+export async function rowLog(page: Page): Promise<RowLog> {
+  return page.evaluate(() => (window as unknown as { __rowLog: RowLog }).__rowLog);
+}
+
+/**
+ * Waits until the row of `chartNumber` shows `pill`, checking on every frame:
+ * a state that lasts a few hundred milliseconds (a server retry) would slip
+ * between the slower polls of locator.waitFor.
+ */
+export async function waitForPill(page: Page, chartNumber: string, pill: string, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    ([chart, text]) =>
+      [...document.querySelectorAll('.row')].some((row) => row.querySelector('.chart')?.textContent === chart && row.querySelector('.pill')?.textContent === text),
+    [chartNumber, pill] as const,
+    { polling: 'raf', timeout },
+  );
 }
