@@ -78,6 +78,12 @@ describe('JobRow', () => {
     expect(r.onAction).toHaveBeenCalledWith('results', expect.objectContaining({ id: 'job-1' }));
   });
 
+  it('after a server retry, phase durations are not shown (first sightings span attempts)', () => {
+    const r = renderRow(job({ stage: 'completed', jobId: 'srv-1', server: server({ status: 'completed', phase: 'completed', attempt: 2, phaseSeenAt: ALL_PHASES_SEEN }) }));
+    expect(r.row.querySelectorAll('.step-done')).toHaveLength(7);
+    expect([...r.row.querySelectorAll('.step-time')].map((t) => t.textContent)).toEqual(['', '', '', '', '', '', '']);
+  });
+
   it('failed for good: the reason with the attempt count, retry / show files / remove', async () => {
     const r = renderRow(job({ stage: 'failed', jobId: 'srv-1', error: { code: 'failed', message: 'AI model unavailable' }, server: server({ status: 'failed', phase: 'failed', attempt: 3, willRetry: false }) }));
     expect(r.pill()).toBe('Failed');

@@ -42,7 +42,11 @@ export function phaseSteps(server: ServerJobState | null): Step[] {
     if (completed || index < current) state = 'done';
     else if (index === current) state = failed ? 'failed' : 'current';
     let durationMs: number | null = null;
-    if (server !== null && state === 'done' && index < PIPELINE_PHASES.length - 1) {
+    // phaseSeenAt keeps the FIRST sighting of each phase: once the server retried, two
+    // sightings may come from different attempts and their difference would include the
+    // failure and the wait. Per-attempt timings are in the results view instead.
+    const firstAttempt = server === null || server.attempt === null || server.attempt <= 1;
+    if (server !== null && firstAttempt && state === 'done' && index < PIPELINE_PHASES.length - 1) {
       const start = seenAt(server, phase);
       const end = seenAt(server, PIPELINE_PHASES[index + 1] as string);
       if (start !== null && end !== null && end >= start) durationMs = end - start;
