@@ -60,8 +60,12 @@ it('drop three files, choose the chart, watch upload and every phase, then read 
   await dialog.waitFor({ state: 'detached' });
 
   const row = rowOf(page, 'CH-2026.117');
-  await row.locator('.upload-text').waitFor({ timeout: 30_000 });
-  await expect(row.locator('.upload-text').textContent()).resolves.toMatch(/^[\d.]+ (KB|MB) of 24 MB · [\d.]+ (KB|MB)\/s · [\d.]+ s left$/);
+  // The first progress event has no speed yet; wait (frame by frame) for the full line.
+  await page.waitForFunction(
+    () => /^[\d.]+ (B|KB|MB) of 24 MB · [\d.]+ (KB|MB)\/s · [\d.]+ s left$/.test(document.querySelector('.upload-text')?.textContent ?? ''),
+    null,
+    { polling: 'raf', timeout: 30_000 },
+  );
   await app.screenshot('04-uploading');
 
   await row.locator('.pill', { hasText: 'Completed' }).waitFor({ timeout: 60_000 });
