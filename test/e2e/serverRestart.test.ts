@@ -43,10 +43,11 @@ it('shows the outage and the recovery in the header, and the job completes', asy
   await page.locator('#chart-number').fill('R-500');
   await page.keyboard.press('Enter');
   const row = rowOf(page, 'R-500');
-  await row.locator('.step-current .step-label', { hasText: 'OCR started' }).waitFor({ timeout: 30_000 });
+  // Checked on every frame: a phase is lit for only 700 ms, which slower polling can miss.
+  await page.waitForFunction(() => document.querySelector('.row .step-current .step-label')?.textContent === 'OCR started', null, { polling: 'raf', timeout: 30_000 });
 
   const restarting = server.restart();
-  await page.waitForSelector('[data-testid=connection]:not([data-state=connected])', { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.getAttribute('data-state') !== 'connected', null, { polling: 'raf', timeout: 30_000 });
   await expect(indicator.textContent()).resolves.toMatch(/Offline — polling for updates|Reconnecting|Connecting/);
   await session.app.screenshot('11-server-restarting');
   await restarting;
