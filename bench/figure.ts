@@ -20,8 +20,13 @@ export interface BenchContext {
   quick: boolean;
   /** Progress lines for the operator (stderr); the table goes to stdout. */
   log(line: string): void;
-  /** A fresh temp dir, removed when the run ends. */
-  tempDir(label: string): Promise<string>;
+  /**
+   * A fresh temp dir, removed when the figure ends. `inMemory` puts it on
+   * tmpfs (/dev/shm) when there is one: for the reference server's data in
+   * latency figures, so a disk flush stall of the server (it rewrites its job
+   * file before every publish) does not show up as client latency.
+   */
+  tempDir(label: string, options?: { inMemory?: boolean }): Promise<string>;
 }
 
 export interface Figure {

@@ -7,6 +7,7 @@
  * targets are met; 1 only when a figure itself broke (threw or timed out),
  * because a broken benchmark must not rot silently in CI.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,8 +70,9 @@ async function main(): Promise<number> {
   const context: BenchContext = {
     quick: args.quick,
     log: (line) => console.error(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${line}`),
-    tempDir: async (label) => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), `intake-bench-${label}-`));
+    tempDir: async (label, options) => {
+      const parent = options?.inMemory && existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+      const dir = await mkdtemp(path.join(parent, `intake-bench-${label}-`));
       tempDirs.push(dir);
       return dir;
     },

@@ -92,7 +92,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   // Per client: quick 1 window of 1 s; full 2 windows of 2.5 s.
   const rounds = context.quick ? 1 : 2;
   const windowMs = context.quick ? 1000 : 2500;
-  const dataDir = await context.tempDir('fanout');
+  const dataDir = await context.tempDir('fanout', { inMemory: true });
   // Huge phaseMs: the pipeline stays still, so every update on the wire is ours.
   const server = await startServerProcess({ dataDir, phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
   const entries: FigureEntry[] = [];

@@ -220,7 +220,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   const dir = await context.tempDir('pixels');
   const file = (await writeSmallPdfs(dir, 1, 2000))[0]!;
   const { openApp, startCoreBackend } = await loadE2eHarness();
-  const server = await startServerProcess({ dataDir: dir, phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
+  const server = await startServerProcess({ dataDir: await context.tempDir('pixels-server', { inMemory: true }), phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
   const core = await startCoreBackend({ serverUrl: server.url });
   const app = await openApp(core.handler);
   const probe: NodeSideProbe = { recording: false, toQueueChange: [], toPageDelivered: [], bytesSent: 0 };

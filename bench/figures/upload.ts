@@ -11,8 +11,7 @@
  * Small files: N files of 100 KB as N jobs, Intake (default concurrency 2) vs
  * curl in a shell loop, jobs per second.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchContext, Figure, FigureEntry } from '../figure';
 import { contextRow, ratioOf } from '../figure';
@@ -31,8 +30,7 @@ const SMALL_FILE_BYTES = 100_000;
 
 /** A fresh server (fresh data dir) for one run, removed afterwards. */
 async function withServer<T>(context: BenchContext, work: (server: ServerProcess) => Promise<T>): Promise<T> {
-  const parent = existsSync('/dev/shm') ? '/dev/shm' : await context.tempDir('upload-server');
-  const dataDir = await mkdtemp(path.join(parent, 'intake-bench-server-'));
+  const dataDir = await context.tempDir('upload-server', { inMemory: true });
   const server = await startServerProcess({
     dataDir,
     phaseMs: 1e9,
