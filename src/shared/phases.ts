@@ -42,6 +42,7 @@ export function isPipelinePhase(phase: string | null | undefined): phase is Pipe
   return PIPELINE_PHASES.includes(phase as PipelinePhase);
 }
 
+/** A phase the table does not know is shown as the server named it — including names like `toString` that a plain lookup would find on Object.prototype. */
 export function phaseLabel(phase: string): string {
-  return (PHASE_LABELS as Record<string, string>)[phase] ?? phase;
+  return Object.hasOwn(PHASE_LABELS, phase) ? PHASE_LABELS[phase as KnownPhase] : phase;
 }
