@@ -83,7 +83,7 @@ export function applyStatusUpdate(job: ServerJobState, update: StatusUpdate): Ap
     maxAttempts: update.maxAttempts ?? job.maxAttempts,
     willRetry: failed ? update.willRetry === true : false,
     phaseSeenAt:
-      update.timestamp !== undefined && job.phaseSeenAt[update.phase] === undefined
+      update.timestamp !== undefined && !Object.hasOwn(job.phaseSeenAt, update.phase)
         ? { ...job.phaseSeenAt, [update.phase]: update.timestamp }
         : job.phaseSeenAt,
   };

@@ -217,6 +217,12 @@ describe('retry fields and finality', () => {
     expect(job.phaseSeenAt).toEqual({ processing: T(1), failed: T(2) });
   });
 
+  it('records an unknown phase named like an Object.prototype member', () => {
+    const { job } = run([u('toString', { seq: 1, timestamp: T(1) })]);
+    expect(Object.hasOwn(job.phaseSeenAt, 'toString')).toBe(true);
+    expect(job.phaseSeenAt.toString).toBe(T(1));
+  });
+
   it('never mutates its input', () => {
     const start = initialServerJob('j');
     const frozen = structuredClone(start);
