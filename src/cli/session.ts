@@ -5,7 +5,7 @@
  */
 import { ConnectionManager } from '../core/connection/ConnectionManager';
 import { createFileQueueStore } from '../core/persistence/fileQueueStore';
-import { QueueInputError, UploadQueue, type QueueEvent } from '../core/queue/UploadQueue';
+import { QueueInputError, UploadQueue, type EnqueueResult, type QueueEvent } from '../core/queue/UploadQueue';
 import type { Logger } from '../core/clock';
 import type { ConnectionState } from '../shared/connectionState';
 import { isFinishedStage, type QueueJob } from '../shared/queueJob';
@@ -74,6 +74,25 @@ export class CliSession {
       for (const listener of this.doneListeners) listener(refused);
       return { refused };
     }
+  }
+
+  /** Like enqueue() for many jobs (a jobs file), with one durable write for all the accepted ones; results in spec order. */
+  async enqueueMany(specs: readonly { chartNumber: string; files: string[] }[]): Promise<Array<{ job: QueueJob } | { refused: JobResult }>> {
+    let results: EnqueueResult[];
+    try {
+      results = await this.queue.enqueueMany(specs.map(({ chartNumber, files }) => ({ chartNumber, files })));
+    } catch (error) {
+      // The whole batch was refused (the queue is shut down): every job says so.
+      results = specs.map(() => ({ ok: false, error: error instanceof QueueInputError ? error : new QueueInputError('storage', String(error)) }));
+    }
+    return results.map((result, index) => {
+      if (result.ok) return { job: result.job };
+      const refused = refusal(specs[index]?.chartNumber ?? '', result.error);
+      if (this.keepRefused) this.refused.push(refused);
+      this.reporter.done(refused);
+      for (const listener of this.doneListeners) listener(refused);
+      return { refused };
+    });
   }
 
   /** Jobs a previous run left unfinished (start() has already restarted them). */

@@ -39,10 +39,10 @@ export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<numbe
 
   const ids = session.unfinishedJobIds();
   if (ids.length > 0) reporter.info(`Resuming ${ids.length} unfinished job${ids.length === 1 ? '' : 's'} from the state folder.`);
-  for (const spec of options.specs) {
-    if (io.interrupt.aborted) break;
-    const added = await session.enqueue(spec.chartNumber, spec.files);
-    if ('job' in added) ids.push(added.job.id);
+  // One batch: each job is judged on its own, the accepted ones share one write (a write per job would
+  // rewrite the whole queue each time, bytes growing with the square of the count).
+  if (options.specs.length > 0 && !io.interrupt.aborted) {
+    for (const added of await session.enqueueMany(options.specs)) if ('job' in added) ids.push(added.job.id);
   }
   if (ids.length === 0 && options.specs.length === 0 && options.nothingToDo !== null) reporter.info(options.nothingToDo);
 

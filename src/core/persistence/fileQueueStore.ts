@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { silentLogger, type Logger } from '../clock';
 import type { PersistedQueue, QueueStore } from '../queue/types';
 import { parsePersistedQueue } from './persistedQueue';
+import { QueueJsonChunks } from './queueJsonChunks';
 
 export const QUEUE_FILE_NAME = 'queue.json';
 
@@ -31,6 +32,7 @@ export function createFileQueueStore(dir: string, options: FileQueueStoreOptions
   let tempCounter = 0;
   // One write at a time: two overlapping renames could put an older state last.
   let writing: Promise<void> = Promise.resolve();
+  const json = new QueueJsonChunks();
 
   const warn = (message: string): void => {
     warnings.push(message);
@@ -93,18 +95,19 @@ export function createFileQueueStore(dir: string, options: FileQueueStoreOptions
     },
 
     save(state: PersistedQueue) {
-      const run = writing.then(() => writeAtomically(dir, path, `${path}.tmp-${process.pid}-${(tempCounter += 1)}`, state));
+      const run = writing.then(() => writeAtomically(dir, path, `${path}.tmp-${process.pid}-${(tempCounter += 1)}`, json.chunks(state)));
       writing = run.catch(() => undefined);
       return run;
     },
   };
 }
 
-async function writeAtomically(dir: string, path: string, temp: string, state: PersistedQueue): Promise<void> {
+async function writeAtomically(dir: string, path: string, temp: string, chunks: Iterable<string>): Promise<void> {
   await mkdir(dir, { recursive: true });
   const handle = await open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(JSON.stringify(state), 'utf8');
+    // Chunk by chunk: each awaited write lets the event loop run, where one big string would block it.
+    for (const chunk of chunks) await handle.writeFile(chunk, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();

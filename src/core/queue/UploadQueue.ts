@@ -14,12 +14,13 @@ import type { UploadVerdict } from '../upload/uploadRunner';
 import { ChangeStream } from './changeStream';
 import { followsServer, newQueueJob, planRetry, withServerState, withUploadVerdict } from './jobTransitions';
 import { JobBook } from './jobBook';
-import { validateJobInput } from './jobInput';
+import { JobIntake } from './jobIntake';
+import { asInputError, validateJobInput, type JobInput } from './jobInput';
 import { fetchJobResults } from './jobResults';
 import { checkedCount, resolveQueueSettings, type QueueSettings } from './queueSettings';
 import { QueuePersister } from './queuePersister';
 import { UploadSlots } from './uploadSlots';
-import { QueueInputError, type QueueEvent, type ServerTarget, type UploadQueueOptions } from './types';
+import { QueueInputError, type EnqueueResult, type QueueEvent, type ServerTarget, type UploadQueueOptions } from './types';
 
 export * from './types';
 
@@ -29,6 +30,7 @@ export class UploadQueue {
   private readonly eventListeners: ListenerSet<QueueEvent>;
   private readonly changes: ChangeStream;
   private readonly persister: QueuePersister;
+  private readonly intake: JobIntake;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly settings: QueueSettings;
@@ -58,6 +60,7 @@ export class UploadQueue {
       this.emit({ type: 'warning', message: `The queue could not be saved to disk: ${String(error)}` });
     });
     this.book = new JobBook(this.changes, this.clock, () => this.persister.requestSave());
+    this.intake = new JobIntake({ clock: this.clock, save: () => this.persister.saveNow(), booked: () => this.book.size });
     this.slots = new UploadSlots({
       book: this.book,
       clock: this.clock,
@@ -92,23 +95,44 @@ export class UploadQueue {
   }
 
   /** Refuses (QueueInputError, nothing changed) a bad chart number or any bad file; else the job is on disk before it returns. */
-  async enqueue(input: { chartNumber: string; files: string[] }): Promise<QueueJob> {
+  async enqueue(input: JobInput): Promise<QueueJob> {
+    const [result] = await this.enqueueMany([input]);
+    if (result === undefined || !result.ok) throw result?.error ?? new QueueInputError('invalid_argument', 'No job was given.');
+    return result.job;
+  }
+
+  /**
+   * Many jobs at once (a jobs file, a big drop). Each input is judged like enqueue() and refused alone, with the
+   * same QueueInputError; the accepted ones are made durable by one shared write before any of them can upload.
+   * One result per input, in input order.
+   */
+  async enqueueMany(inputs: readonly JobInput[]): Promise<EnqueueResult[]> {
+    if (!Array.isArray(inputs)) throw new QueueInputError('invalid_argument', 'Jobs must be given as a list.');
     await this.start();
     if (this.closed) throw new QueueInputError('closed', 'The queue is shut down.');
-    const { chartNumber, files } = await validateJobInput(input, this.settings.limits);
-    const job = newQueueJob(chartNumber, files, this.clock.now());
-    this.book.addPending(job);
+    const verdicts = await this.intake.validateAll(inputs, (input) => validateJobInput(input, this.settings.limits));
+    const now = this.clock.now();
+    const jobs: QueueJob[] = [];
+    const results: EnqueueResult[] = verdicts.map((verdict) => {
+      if (!verdict.ok) return { ok: false, error: asInputError(verdict.error) };
+      // Closed while this input was being checked: nothing may be added any more.
+      if (this.closed) return { ok: false, error: new QueueInputError('closed', 'The queue is shut down.') };
+      const job = newQueueJob(verdict.value.chartNumber, verdict.value.files, now);
+      this.book.addPending(job);
+      jobs.push(job);
+      return { ok: true, job };
+    });
+    if (jobs.length === 0) return results;
     try {
-      await this.persister.saveNow(); // durable BEFORE any byte is sent: a crash now loses nothing
+      await this.intake.commit(jobs.length); // durable BEFORE any byte is sent: a crash now loses nothing
     } catch (error) {
-      this.book.drop(job, { silent: true });
-      throw new QueueInputError('storage', `The job could not be saved to disk, so nothing was queued (${String(error)}).`);
+      for (const job of jobs) this.book.drop(job, { silent: true });
+      const message = `The job could not be saved to disk, so nothing was queued (${String(error)}).`;
+      return results.map((result) => (result.ok ? { ok: false, error: new QueueInputError('storage', message) } : result));
     }
-    const queued = this.book.publish(job.id) ?? job;
-    this.emit({ type: 'queued', job: queued });
-    this.logger.info('job queued', { job: job.id, files: files.length, bytes: totalBytes(queued) });
+    const published = results.map((result) => (result.ok ? { ok: true as const, job: this.publish(result.job) } : result));
     this.pump();
-    return queued;
+    return published;
   }
 
   cancel(id: string): void {
@@ -220,6 +244,7 @@ export class UploadQueue {
     // Aborted transfers keep stage 'uploading' on disk: the next start() sends them again with their keys.
     this.slots.abortAll();
     this.stopTracking();
+    this.intake.flush(); // jobs already accepted but still waiting for their group's write
     // A failing disk was already reported as a warning; closing must still finish.
     await this.persister.flush().catch(() => undefined);
     this.persister.dispose();
@@ -245,9 +270,17 @@ export class UploadQueue {
     this.pump();
   }
 
+  private publish(pending: QueueJob): QueueJob {
+    const job = this.book.publish(pending.id) ?? pending;
+    this.emit({ type: 'queued', job });
+    this.logger.info('job queued', { job: job.id, files: job.files.length, bytes: totalBytes(job) });
+    return job;
+  }
+
   private pump(): void {
     if (!this.started || this.closed || this.isPaused || this.authBlocked) return;
-    for (const job of this.book.durable()) {
+    // Lazily: with the slots full this stops at the first job, so a burst of enqueues costs O(1) each, not O(queue).
+    for (const job of this.book.durableJobs()) {
       if (this.slots.count >= this.concurrency) return;
       if (job.stage === 'queued' && !this.slots.has(job.id)) this.slots.start(job);
     }

@@ -72,7 +72,12 @@ export class JobBook {
 
   /** Oldest first; only jobs that are on disk. */
   durable(): QueueJob[] {
-    return [...this.jobs.values()].filter((job) => !this.notDurable.has(job.id));
+    return [...this.durableJobs()];
+  }
+
+  /** The same, lazily: a caller that stops early pays only for what it read. */
+  *durableJobs(): Generator<QueueJob> {
+    for (const job of this.jobs.values()) if (!this.notDurable.has(job.id)) yield job;
   }
 
   /** Everything, including a job being written right now (that is what the write must contain). */

@@ -9,6 +9,12 @@ import { chartNumberProblem } from '../../shared/protocol';
 import { inspectFiles, type FileLimits } from '../files/fileInspector';
 import { QueueInputError } from './types';
 
+/** What a front end asks to enqueue: one chart number and the dropped paths. */
+export interface JobInput {
+  chartNumber: string;
+  files: string[];
+}
+
 export async function validateJobInput(input: unknown, limits: FileLimits): Promise<{ chartNumber: string; files: JobFile[] }> {
   const { chartNumber: rawChart, files: rawFiles } = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   // Spaces around a pasted chart number are a copy artefact, not part of it.
@@ -29,4 +35,10 @@ export async function validateJobInput(input: unknown, limits: FileLimits): Prom
   }
   if (accepted.length === 0) throw new QueueInputError('no_files', 'No documents found in what was dropped.');
   return { chartNumber, files: accepted };
+}
+
+/** A validation that failed in an unplanned way still refuses only its own job, with a message for the user. */
+export function asInputError(error: unknown): QueueInputError {
+  if (error instanceof QueueInputError) return error;
+  return new QueueInputError('invalid_files', `The documents could not be checked, so nothing was queued (${String(error)}).`);
 }

@@ -5,6 +5,7 @@
  * Additions to that contract (all optional, nothing renamed):
  * - QueueStore.drainWarnings(): load problems reported as 'warning' events.
  * - QueueTimings.retryBaseMs / retryMaxMs / maxUploadAttempts.
+ * - UploadQueue.enqueueMany(inputs) → EnqueueResult[]: per-input refusals, one write for the accepted jobs.
  * - cancel/retry/remove/getResults throw QueueInputError ('not_found' |
  *   'invalid_state'); setConcurrency/setHistorySize/setServer/inspect throw
  *   'invalid_argument' on bad values. Nothing changes when they throw.
@@ -91,6 +92,9 @@ export type QueueInputErrorCode =
   | 'invalid_argument'
   | 'storage'
   | 'closed';
+
+/** One input's outcome in enqueueMany: its queued job, or why it was refused (nothing of it was kept). */
+export type EnqueueResult = { ok: true; job: QueueJob } | { ok: false; error: QueueInputError };
 
 /** Bad input to the queue: a specific message for the user, nothing changed. */
 export class QueueInputError extends Error {

@@ -82,6 +82,20 @@ describe('createFileQueueStore', () => {
     expect((await store.load())?.jobs).toHaveLength(1);
   });
 
+  it('a big queue written in slices reads back whole; the same file cut short is moved aside', async () => {
+    const store = createFileQueueStore(dir.path, { now: () => Date.UTC(2026, 10, 22, 3, 0, 0) });
+    const state: PersistedQueue = { version: 1, jobs: Array.from({ length: 5000 }, (_, i) => Object.freeze(job(i))), paused: false };
+    await store.save(state);
+    const text = await readFile(store.path, 'utf8');
+    expect(text).toBe(JSON.stringify(state));
+    expect(await store.load()).toEqual(state);
+
+    await writeFile(store.path, text.slice(0, Math.floor(text.length / 2)));
+    expect(await store.load()).toBeNull();
+    expect(store.drainWarnings()).toEqual([expect.stringMatching(/corrupt or truncated; it was moved aside/)]);
+    expect(await readdir(dir.path)).toEqual(['queue.json.corrupt-2026-11-22T03-00-00-000Z']);
+  });
+
   it('keeps the readable jobs of a damaged file, and a copy of the original', async () => {
     const store = createFileQueueStore(dir.path);
     const content = JSON.stringify({ version: 1, jobs: [job(1), { id: 'broken' }, job(2)], paused: false });

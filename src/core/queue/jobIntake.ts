@@ -1,0 +1,140 @@
+/**
+ * New jobs on their way into the queue: validated a few at a time, then made
+ * durable in groups.
+ *
+ * A few at a time, because one validation is several fs calls: 10,000 started
+ * at once flood the event loop with their completions and block it for
+ * hundreds of milliseconds. In groups, because every write holds the whole
+ * queue: one write per job of a burst would cost bytes growing with the square
+ * of its size. A group is written when nothing else is being validated, or
+ * once it is as large as everything already booked (so the writes of a burst
+ * double in size, and their total stays linear), or when validations stop
+ * making progress (a stuck network share must not hold back a job that is
+ * ready).
+ */
+import type { Clock, TimerHandle } from '../clock';
+
+/** Validations running at once, over every caller. */
+export const PARALLEL_VALIDATIONS = 16;
+/** Smallest group written while other validations are still running. */
+export const MIN_GROUP = 64;
+/** A group waits at most this long after the last validation verdict. */
+export const STALL_MS = 50;
+
+export interface JobIntakeOptions {
+  clock: Clock;
+  /** Starts a write of the queue, including every booked job; resolves once it is on disk. */
+  save: () => Promise<void>;
+  /** Jobs in the book right now (on disk, being written, or waiting in the open group). */
+  booked: () => number;
+}
+
+type Verdict<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+interface Group {
+  size: number;
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class JobIntake {
+  private running = 0;
+  /** FIFO of validations waiting for a slot; `head` avoids O(n) shifts on a 10,000-long line. */
+  private waiting: Array<() => void> = [];
+  private head = 0;
+  /** Inputs from arrival to verdict (waiting or running). */
+  private validating = 0;
+  private lastVerdictAt = 0;
+  private group: Group | null = null;
+  private timer: TimerHandle | null = null;
+
+  constructor(private readonly options: JobIntakeOptions) {}
+
+  /** Validates every input (PARALLEL_VALIDATIONS at a time, shared with other callers); verdicts in input order. */
+  validateAll<T>(inputs: readonly unknown[], validate: (input: unknown) => Promise<T>): Promise<Verdict<T>[]> {
+    this.validating += inputs.length;
+    return Promise.all(inputs.map((input) => this.validateOne(input, validate)));
+  }
+
+  /** Joins the open group with `count` jobs already booked; resolves when a write holding them has finished. */
+  commit(count: number): Promise<void> {
+    this.group ??= openGroup();
+    this.group.size += count;
+    const done = this.group.done;
+    this.writeIfReady();
+    return done;
+  }
+
+  /** Writes the open group now (the queue is closing). */
+  flush(): void {
+    if (this.group !== null) this.write();
+  }
+
+  private async validateOne<T>(input: unknown, validate: (input: unknown) => Promise<T>): Promise<Verdict<T>> {
+    if (this.running < PARALLEL_VALIDATIONS) this.running += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve)); // the slot is handed over, not re-counted
+    let verdict: Verdict<T>;
+    try {
+      verdict = { ok: true, value: await validate(input) };
+    } catch (error) {
+      verdict = { ok: false, error };
+    }
+    this.handOver();
+    this.validating -= 1;
+    this.lastVerdictAt = this.options.clock.monotonic();
+    // An accepted input commits next and checks then; checking now would write the group without it.
+    if (!verdict.ok) this.writeIfReady();
+    return verdict;
+  }
+
+  private handOver(): void {
+    const next = this.waiting[this.head];
+    if (next === undefined) {
+      this.running -= 1;
+      return;
+    }
+    this.waiting[this.head] = undefined as unknown as () => void; // let the closure go
+    this.head += 1;
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    }
+    next();
+  }
+
+  private writeIfReady(): void {
+    const group = this.group;
+    if (group === null) return;
+    const before = this.options.booked() - group.size;
+    if (this.validating === 0 || group.size >= Math.max(MIN_GROUP, before)) this.write();
+    else this.timer ??= this.options.clock.setTimeout(() => this.onStallTimer(), STALL_MS);
+  }
+
+  private onStallTimer(): void {
+    this.timer = null;
+    if (this.group === null) return;
+    const quietFor = this.options.clock.monotonic() - this.lastVerdictAt;
+    if (quietFor >= STALL_MS) this.write();
+    else this.timer = this.options.clock.setTimeout(() => this.onStallTimer(), STALL_MS - quietFor);
+  }
+
+  private write(): void {
+    const group = this.group;
+    if (group === null) return;
+    this.group = null;
+    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.options.save().then(group.resolve, group.reject);
+  }
+}
+
+function openGroup(): Group {
+  let resolve: () => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { size: 0, done, resolve, reject };
+}
