@@ -17,7 +17,7 @@ import { SubscriptionChannel } from './subscriptionChannel';
 import { TimerGroup } from './timerGroup';
 import { DEFAULT_CONNECTION_TIMINGS, type ConnectionTimings } from './timings';
 import type { ConnectionManagerOptions, ConnectionStats } from './connectionOptions';
-import { TrackedJobs, type JobRecord } from './trackedJobs';
+import { TrackedJobs, type JobRecord, type UpdateSource } from './trackedJobs';
 
 export type { ConnectionManagerOptions, ConnectionStats } from './connectionOptions';
 
@@ -73,7 +73,7 @@ export class ConnectionManager {
     this.frames = new FrameRouter({
       jobs: this.jobs,
       logger: this.logger,
-      apply: (record, update) => this.applyUpdate(record, update),
+      apply: (record, update, source) => this.applyUpdate(record, update, source),
       catchUp: (chart) => this.rest.catchUp(chart),
       badFrame: (reason) => this.countBadFrame(reason),
     });
@@ -86,7 +86,7 @@ export class ConnectionManager {
       server: () => ({ baseUrl: this.baseUrl, token: this.token }),
       openCharts: () => this.jobs.openCharts(),
       jobsOfChart: (chart) => this.jobs.ofChart(chart),
-      apply: (record, update) => this.applyUpdate(record, update),
+      apply: (record, update) => this.applyUpdate(record, update, 'state'),
       authFailed: (reason) => this.enterAuthFailed(reason),
       counted: (kind, n) => {
         if (kind === 'request') this.stats.httpRequests += n;
@@ -314,13 +314,14 @@ export class ConnectionManager {
 
   // ---- frames and updates -------------------------------------------------------
 
-  private applyUpdate(record: JobRecord, update: StatusUpdate): void {
+  private applyUpdate(record: JobRecord, update: StatusUpdate, source: UpdateSource): void {
     const result = this.jobs.apply(record, update);
     if (result.outcome === 'duplicate') this.stats.duplicatesDropped += 1;
     else if (result.outcome === 'stale' || result.outcome === 'final') this.stats.staleDropped += 1;
     if (result.outcome !== 'applied') return;
     this.jobListeners.emit(result.job);
-    if (result.gap) this.rest.catchUp(record.chartNumber);
+    // Only a gap in the stream means frames were missed; catching up after a full-state read would just read it again.
+    if (result.gap && source === 'stream') this.rest.catchUp(record.chartNumber);
     if (result.change === 'completed') {
       this.channel?.unsubscribe(update.jobId);
       this.refresh('a job completed');

@@ -10,12 +10,12 @@ import type { ServerMessage } from '../../shared/protocol';
 import type { Logger } from '../clock';
 import { readFrame, snapshotFromAck, updateFromStatusFrame } from './frameReader';
 import type { SubscriptionChannel } from './subscriptionChannel';
-import type { JobRecord, TrackedJobs } from './trackedJobs';
+import type { JobRecord, TrackedJobs, UpdateSource } from './trackedJobs';
 
 export interface FrameRouterOptions {
   jobs: TrackedJobs;
   logger: Logger;
-  apply(record: JobRecord, update: StatusUpdate): void;
+  apply(record: JobRecord, update: StatusUpdate, source: UpdateSource): void;
   catchUp(chartNumber: string): void;
   badFrame(reason: string): void;
 }
@@ -38,13 +38,13 @@ export class FrameRouter {
         if (!channel.settle(message.jobId, true) || !record) return;
         // Only after the ack: reading state before it leaves a window in which an update is lost.
         const snapshot = snapshotFromAck(message);
-        if (snapshot) apply(record, snapshot);
+        if (snapshot) apply(record, snapshot, 'state');
         else catchUp(record.chartNumber);
         return;
       }
       case 'status_update': {
         const record = jobs.get(message.jobId);
-        if (record) apply(record, updateFromStatusFrame(message));
+        if (record) apply(record, updateFromStatusFrame(message), 'stream');
         else this.options.badFrame('unknown_job');
         return;
       }

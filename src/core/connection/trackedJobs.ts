@@ -20,6 +20,13 @@ export interface JobRecord {
 }
 
 /** What an applied update did to the wanted set. */
+/**
+ * Where an update came from. A `stream` update skipping seq numbers means
+ * frames were missed; a `state` read (an ack's snapshot, a REST answer) is the
+ * whole state, so skipping seq numbers there is normal and nothing is missing.
+ */
+export type UpdateSource = 'stream' | 'state';
+
 export type WantedChange = 'completed' | 'closed' | 'reopened' | null;
 
 export interface Application {

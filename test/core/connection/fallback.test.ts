@@ -6,6 +6,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionManager, type ConnectionManagerOptions } from '../../../src/core/connection/ConnectionManager';
 import type { ConnectionState } from '../../../src/shared/connectionState';
+import { initialServerJob } from '../../../src/shared/jobState';
 import { startServer } from '../../support/referenceServer';
 import { uploadJob, uploadJobs } from './uploadJobs';
 import { waitUntil } from './waitUntil';
@@ -40,7 +41,6 @@ describe('REST polling fallback', () => {
 
     server.setWebSocket(true);
     await waitUntil(() => m.state.state === 'connected', 'socket back');
-    await new Promise((resolve) => setTimeout(resolve, 100)); // a read already in flight may still land
     const httpAtReconnect = server.stats.httpRequests;
     await waitUntil(() => jobs.every((j) => m.job(j.jobId)?.status === 'completed'), 'all completed over the socket');
     expect(server.stats.httpRequests).toBe(httpAtReconnect);
@@ -73,6 +73,26 @@ describe('REST polling fallback', () => {
     const settled = m.stats.httpRequests;
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(m.stats.httpRequests).toBe(settled);
+  });
+});
+
+describe('full-state reads', () => {
+  it('an ack snapshot that jumps over seq numbers is the whole state: no REST catch-up follows', async () => {
+    const server = await startServer({ phaseMs: 10 });
+    const job = await uploadJob(server.url, 'JUMP-1');
+    await waitUntil(() => server.jobs().find((s) => s.jobId === job.jobId)?.status === 'completed', 'the server finished the job');
+    const httpBefore = server.stats.httpRequests;
+    const m = manager({ baseUrl: server.url });
+    // As restored from an earlier run that last saw seq 1.
+    m.track(job.jobId, { chartNumber: job.chartNumber }, { ...initialServerJob(job.jobId), status: 'processing', phase: 'processing', seq: 1 });
+    m.start();
+    await waitUntil(() => m.job(job.jobId)?.status === 'completed', 'completed from the ack snapshot');
+    // Barrier: a second job's ack arrives after anything the first one set off had started.
+    const later = await uploadJob(server.url, 'JUMP-2');
+    m.track(later.jobId, { chartNumber: later.chartNumber });
+    await waitUntil(() => m.job(later.jobId)?.status === 'completed', 'the second job completed');
+    expect(m.stats.httpRequests).toBe(0);
+    expect(server.stats.httpRequests - httpBefore).toBe(1); // the barrier's own upload
   });
 });
 
