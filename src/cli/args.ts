@@ -14,6 +14,8 @@ export interface CommonOptions {
   json: boolean;
   /** Uploads at the same time; null = the queue's default (2). */
   concurrency: number | null;
+  /** --allow-insecure-http: plain http:// to another host was allowed explicitly. */
+  allowInsecureHttp: boolean;
 }
 
 export type Command =
@@ -132,8 +134,9 @@ function readFlags(args: readonly string[], allowed: readonly string[], command:
 
 function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undefined>>): CommonOptions {
   const server = raw.values['--server'] ?? null;
+  const allowInsecureHttp = raw.booleans.has('--allow-insecure-http');
   if (server !== null) {
-    const problem = serverUrlProblem(server, raw.booleans.has('--allow-insecure-http'));
+    const problem = serverUrlProblem(server, allowInsecureHttp);
     if (problem !== null) throw new UsageError(`--server: ${problem}`);
   }
   const envToken = env.INTAKE_TOKEN;
@@ -148,6 +151,7 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
     token: raw.values['--token'] ?? (envToken !== undefined && envToken !== '' ? envToken : null),
     stateDir: raw.values['--state-dir'] ?? null,
     json: raw.booleans.has('--json'),
+    allowInsecureHttp,
   };
 }
 

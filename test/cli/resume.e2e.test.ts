@@ -110,4 +110,12 @@ describe('intake resume', () => {
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('give --server URL');
   });
+
+  it('a saved plain-http server on another host is refused unless --allow-insecure-http is given again', async () => {
+    await writeFile(path.join(dir, 'cli.json'), JSON.stringify({ version: 1, server: 'http://intake.example.org/api' }));
+    const refused = await runCli(['resume', '--state-dir', dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('the server this state folder was used with is refused');
+    expect(refused.stderr).toContain('https');
+  });
 });

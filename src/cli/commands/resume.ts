@@ -9,6 +9,7 @@ import type { CliIo } from '../cliIo';
 import { EXIT_USAGE } from '../exitCodes';
 import { openStateDir, readCliState } from '../stateDir';
 import { runJobs } from './runJobs';
+import { serverUrlProblem } from '../../shared/settings';
 
 export async function resumeCommand(command: Extract<Command, { kind: 'resume' }>, io: CliIo): Promise<number> {
   const isFolder = await stat(command.stateDir).then(
@@ -25,6 +26,12 @@ export async function resumeCommand(command: Extract<Command, { kind: 'resume' }
   if (server === null) {
     if (saved.warning !== null) io.err.write(`intake: warning: ${saved.warning}\n`);
     io.err.write('intake: this state folder does not say which server the run used; give --server URL.\n');
+    return EXIT_USAGE;
+  }
+  // The saved server gets the same https rule as --server: a run once allowed plain http is not allowed it again silently.
+  const problem = serverUrlProblem(server, command.allowInsecureHttp);
+  if (problem !== null) {
+    io.err.write(`intake: the server this state folder was used with is refused: ${problem}\n`);
     return EXIT_USAGE;
   }
   return runJobs(
