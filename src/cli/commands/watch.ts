@@ -11,15 +11,15 @@ import path from 'node:path';
 import type { Command } from '../args';
 import type { CliIo } from '../cliIo';
 import { cliLogger } from '../cliLogger';
+import { silentLogger } from '../../core/clock';
 import { EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_USAGE } from '../exitCodes';
-import { moveToDone, moveToFailed } from '../fileMover';
-import { chartForFile } from '../folderChart';
-import { DONE_FOLDER, FAILED_FOLDER, HotFolderScanner } from '../hotFolder';
-import type { JobResult, Reporter } from '../output/reporter';
+import { chartFromOption } from '../../core/hotFolder/chartForFile';
+import { DONE_FOLDER, FAILED_FOLDER } from '../../core/hotFolder/hotFolderLayout';
+import { HotFolderWatcher, type HotFolderEvent, type HotFolderQueue } from '../../core/hotFolder/HotFolderWatcher';
+import type { Reporter } from '../output/reporter';
 import { reporterFor } from '../output/reporterFor';
 import { CliSession } from '../session';
 import { openStateDir, removeStateDir, writeCliState } from '../stateDir';
-import { isFinishedStage } from '../../shared/queueJob';
 
 export async function watchCommand(command: Extract<Command, { kind: 'watch' }>, io: CliIo): Promise<number> {
   const root = path.resolve(command.folder);
@@ -43,25 +43,35 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
     concurrency: command.concurrency,
     keepRefused: false,
   });
-  const watcher = new FolderWatcher(root, command.chartFrom === null ? null : new RegExp(command.chartFrom), session, reporter);
-  await watcher.restore();
+  const watcher = new HotFolderWatcher({
+    root,
+    pattern: chartFromOption(command.chartFrom === null ? null : new RegExp(command.chartFrom)),
+    queue: sessionQueue(session),
+    clock: io.clock,
+    intervalMs: command.intervalMs,
+    logger: silentLogger,
+  });
+  watcher.onEvent((event) => report(event, root, reporter));
+  // A watcher runs for months: keep no per-file result once its job has ended.
+  session.onDone((result) => {
+    if (result.id !== null) session.forget(result.id);
+  });
+  await watcher.start();
   reporter.info(`Watching ${root} (checking every ${command.intervalMs} ms); Ctrl-C to stop.`);
 
   let authFailed = false;
   const stopped = new AbortController();
   const onInterrupt = () => stopped.abort();
   io.interrupt.addEventListener('abort', onInterrupt);
+  if (io.interrupt.aborted) stopped.abort();
   const offStop = session.onStop(() => {
     authFailed = true;
     stopped.abort();
   });
-  while (!stopped.signal.aborted) {
-    await watcher.checkOnce();
-    await sleep(io, command.intervalMs, stopped.signal);
-  }
+  if (!stopped.signal.aborted) await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
   offStop();
   io.interrupt.removeEventListener('abort', onInterrupt);
-  await watcher.idle();
+  await watcher.stop();
   await session.close();
   reporter.close([]);
   reporter.info(`Stopped watching: ${watcher.moved.done} file(s) moved to ${DONE_FOLDER}/, ${watcher.moved.failed} to ${FAILED_FOLDER}/.`);
@@ -74,132 +84,42 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
   return EXIT_INTERRUPTED;
 }
 
-/** Ties the scanner, the queue and the done/failed moves together. */
-class FolderWatcher {
-  private readonly scanner: HotFolderScanner;
-  /** queue job id → the file it uploads */
-  private readonly fileOfJob = new Map<string, string>();
-  /** Results that arrived before enqueue() returned the job's id (cannot happen today; cheap to be safe). */
-  private readonly early = new Map<string, JobResult>();
-  private readonly pending = new Set<Promise<void>>();
-  readonly moved = { done: 0, failed: 0 };
-
-  constructor(
-    private readonly root: string,
-    private readonly pattern: RegExp | null,
-    private readonly session: CliSession,
-    private readonly reporter: Reporter,
-  ) {
-    this.scanner = new HotFolderScanner(root);
-    session.onDone((result) => {
-      if (result.id === null) return;
-      const file = this.fileOfJob.get(result.id);
-      if (file === undefined) this.early.set(result.id, result);
-      else this.track(this.settle(result.id, file, result));
-    });
-  }
-
-  /** Files of a previous run's jobs: still running → claimed; finished but not moved (killed in between) → moved now. */
-  async restore(): Promise<void> {
-    for (const job of this.session.queue.snapshot()) {
-      const file = job.files[0];
-      if (file === undefined || !this.isInside(file.path)) continue;
-      if (!isFinishedStage(job.stage)) {
-        this.scanner.claim(file.path);
-        this.fileOfJob.set(job.id, file.path);
-      } else if (await isLeftoverOf(file.path, file.size, job.createdAt)) {
-        const reason = job.error?.message ?? job.server?.message ?? `The job ended ${job.stage}.`;
-        await this.move(file.path, job.stage === 'completed', reason);
-      }
-    }
-  }
-
-  async checkOnce(): Promise<void> {
-    const ready = await this.scanner.scan();
-    for (const file of ready) await this.handle(file);
-  }
-
-  /** Waits for moves still in progress. */
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
-  }
-
-  private async handle(file: string): Promise<void> {
-    const chart = chartForFile(this.root, file, this.pattern);
-    if (!chart.ok) {
-      const message = `${this.relative(file)}: ${chart.reason}`;
-      const result: JobResult = { id: null, chartNumber: '', jobId: null, outcome: 'rejected', message, reasons: [] };
-      this.reporter.done(result);
-      await this.move(file, false, chart.reason);
-      return;
-    }
-    const added = await this.session.enqueue(chart.chartNumber, [file]);
-    if ('refused' in added) {
-      const reasons = [added.refused.message, ...added.refused.reasons].join('\n');
-      await this.move(file, false, reasons);
-      return;
-    }
-    this.fileOfJob.set(added.job.id, file);
-    const early = this.early.get(added.job.id);
-    if (early !== undefined) this.track(this.settle(added.job.id, file, early));
-  }
-
-  private async settle(id: string, file: string, result: JobResult): Promise<void> {
-    this.fileOfJob.delete(id);
-    this.early.delete(id);
-    // A watcher runs for months: keep no per-file result once the file is handled.
-    this.session.forget(id);
-    const reason = result.message !== '' ? result.message : `The job ended ${result.outcome}.`;
-    await this.move(file, result.outcome === 'completed', reason);
-  }
-
-  private async move(file: string, ok: boolean, reason: string): Promise<void> {
-    try {
-      if (ok) await moveToDone(this.root, file);
-      else await moveToFailed(this.root, file, reason);
-      this.moved[ok ? 'done' : 'failed'] += 1;
-      this.scanner.release(file);
-    } catch (error) {
-      // Leave it claimed: retrying a move every few seconds would flood the terminal.
-      this.reporter.warning(`could not move ${this.relative(file)} to ${ok ? DONE_FOLDER : FAILED_FOLDER}/: ${(error as Error).message}`);
-    }
-  }
-
-  private track(work: Promise<void>): void {
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
-  }
-
-  private isInside(file: string): boolean {
-    const rel = path.relative(this.root, file);
-    const top = rel.split(path.sep)[0];
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && top !== DONE_FOLDER && top !== FAILED_FOLDER;
-  }
-
-  private relative(file: string): string {
-    return path.relative(this.root, file);
-  }
-}
-
 /**
- * The very file a finished job sent, left behind by a kill between "done" and the move?
- * A NEW file dropped later under the same name was written after that job was made, so
- * its mtime is newer: it is uploaded, never silently moved as if it had been sent.
+ * The queue as the watcher sees it, through the session so that a refused job is
+ * reported like any other; the refusal's reasons become the file's .error.txt.
  */
-async function isLeftoverOf(file: string, size: number, jobCreatedAt: number): Promise<boolean> {
-  const info = await stat(file).catch(() => null);
-  return info !== null && info.size === size && info.mtimeMs <= jobCreatedAt;
+function sessionQueue(session: CliSession): HotFolderQueue {
+  return {
+    enqueue: async ({ chartNumber, files }) => {
+      const added = await session.enqueue(chartNumber, files);
+      if ('refused' in added) throw new Error([added.refused.message, ...added.refused.reasons].join('\n'));
+      return added.job;
+    },
+    snapshot: () => session.queue.snapshot(),
+    onEvent: (listener) => session.queue.onEvent(listener),
+  };
 }
 
-function sleep(io: CliIo, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      io.clock.clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = io.clock.setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
+/** The watcher's news for the terminal; queued jobs and refusals by the queue are reported by the session. */
+function report(event: HotFolderEvent, root: string, reporter: Reporter): void {
+  const relative = (file: string) => path.relative(root, file);
+  switch (event.type) {
+    case 'refused':
+      if (event.cause === 'chart') {
+        const message = `${relative(event.file)}: ${event.reason}`;
+        reporter.done({ id: null, chartNumber: '', jobId: null, outcome: 'rejected', message, reasons: [] });
+      }
+      return;
+    case 'move_failed':
+      reporter.warning(`could not move ${relative(event.file)} to ${event.to === 'done' ? DONE_FOLDER : FAILED_FOLDER}/: ${event.error.message}`);
+      return;
+    case 'unavailable':
+      reporter.warning(`${event.message} Still checking.`);
+      return;
+    case 'available':
+      reporter.info('The watched folder is back; checking again.');
+      return;
+    default:
+      return;
+  }
 }

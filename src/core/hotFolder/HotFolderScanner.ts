@@ -7,16 +7,19 @@
  */
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-
-/** Top-level folders the watcher itself writes into; never scanned. */
-export const DONE_FOLDER = 'done';
-export const FAILED_FOLDER = 'failed';
+import { DONE_FOLDER, FAILED_FOLDER } from './hotFolderLayout';
 
 export class HotFolderScanner {
   private readonly seen = new Map<string, string>();
   private readonly claimed = new Set<string>();
+  private rootError: NodeJS.ErrnoException | null = null;
 
   constructor(private readonly root: string) {}
+
+  /** Why the last scan could not list the folder itself (missing, unreadable, not a folder); null when it could. */
+  get unavailable(): NodeJS.ErrnoException | null {
+    return this.rootError;
+  }
 
   /** Marks a file as being handled (so it is never handed out again), e.g. jobs restored from a previous run. */
   claim(file: string): void {
@@ -51,8 +54,12 @@ export class HotFolderScanner {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return; // removed while we looked, or unreadable: the next check tries again
+      if (top) this.rootError = null;
+    } catch (error) {
+      // A sub-folder removed while we looked: the next check tries again. The folder itself
+      // missing (an unmounted share) is remembered, so the owner can say so once.
+      if (top) this.rootError = error as NodeJS.ErrnoException;
+      return;
     }
     for (const entry of entries) {
       // Hidden files are partial downloads and editor droppings (".~lock", ".part").

@@ -2,9 +2,10 @@ import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chartForFile } from '../../src/cli/folderChart';
-import { moveToDone, moveToFailed } from '../../src/cli/fileMover';
-import { HotFolderScanner } from '../../src/cli/hotFolder';
+import { chartForFile, chartFromOption } from '../../../src/core/hotFolder/chartForFile';
+import { moveToDone, moveToFailed } from '../../../src/core/hotFolder/handledFileMover';
+import { HotFolderScanner } from '../../../src/core/hotFolder/HotFolderScanner';
+import { settingsChartPattern } from '../../../src/core/hotFolder/hotFolderPlan';
 
 let root: string;
 beforeEach(async () => {
@@ -74,9 +75,21 @@ describe('HotFolderScanner', () => {
     expect(await scanner.scan()).toEqual([file]);
   });
 
-  it('survives a missing root folder', async () => {
-    const scanner = new HotFolderScanner(path.join(root, 'nope'));
+  it('survives a missing root folder, says why, and notices when it is back', async () => {
+    const missing = path.join(root, 'nope');
+    const scanner = new HotFolderScanner(missing);
+    expect(scanner.unavailable).toBeNull();
     expect(await scanner.scan()).toEqual([]);
+    expect(scanner.unavailable?.code).toBe('ENOENT');
+    await mkdir(missing);
+    expect(await scanner.scan()).toEqual([]);
+    expect(scanner.unavailable).toBeNull();
+  });
+
+  it('a root that is a file is unavailable (ENOTDIR)', async () => {
+    const scanner = new HotFolderScanner(await put('plain.pdf'));
+    expect(await scanner.scan()).toEqual([]);
+    expect(scanner.unavailable?.code).toBe('ENOTDIR');
   });
 });
 
@@ -89,7 +102,7 @@ describe('chartForFile', () => {
     ['chart4711.pdf', 'chart\\d+', 'chart4711'],
     ['bad name/4711_scan.pdf', '^(\\d+)_', '4711'],
   ])('%s with pattern %s → %s', (rel, pattern, chart) => {
-    expect(chartForFile('/in', f(rel), pattern === null ? null : new RegExp(pattern))).toEqual({ ok: true, chartNumber: chart });
+    expect(chartForFile('/in', f(rel), chartFromOption(pattern === null ? null : new RegExp(pattern)))).toEqual({ ok: true, chartNumber: chart });
   });
 
   it.each([
@@ -98,9 +111,20 @@ describe('chartForFile', () => {
     ['bad name/scan.pdf', null, 'the sub-folder name "bad name" is not a chart number'],
     ['x_!!.pdf', '_(.*)\\.pdf', 'gave "!!", which is not a chart number'],
   ])('%s with pattern %s is refused: %s', (rel, pattern, reason) => {
-    const result = chartForFile('/in', f(rel), pattern === null ? null : new RegExp(pattern));
+    const result = chartForFile('/in', f(rel), chartFromOption(pattern === null ? null : new RegExp(pattern)));
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toContain(reason);
+  });
+});
+
+describe('chartForFile with the desktop setting', () => {
+  it('names the setting, not the CLI option, when refusing', () => {
+    const none = chartForFile('/in', '/in/scan.pdf', settingsChartPattern(null));
+    expect(none).toEqual({ ok: false, reason: expect.stringContaining('no chart-number pattern is set in Settings') });
+    const miss = chartForFile('/in', '/in/scan.pdf', settingsChartPattern('^(\\d+)_'));
+    expect(!miss.ok && miss.reason).toContain('does not match the chart-number pattern from Settings ^(\\d+)_');
+    expect(!miss.ok && miss.reason).not.toContain('--chart-from');
+    expect(chartForFile('/in', '/in/4711_scan.pdf', settingsChartPattern('^(\\d+)_'))).toEqual({ ok: true, chartNumber: '4711' });
   });
 });
 

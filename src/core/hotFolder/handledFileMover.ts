@@ -5,7 +5,7 @@
  */
 import { access, copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DONE_FOLDER, FAILED_FOLDER } from './hotFolder';
+import { DONE_FOLDER, FAILED_FOLDER } from './hotFolderLayout';
 
 export async function moveToDone(root: string, file: string): Promise<string> {
   return moveInto(root, DONE_FOLDER, file);

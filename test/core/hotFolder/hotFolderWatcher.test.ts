@@ -1,0 +1,220 @@
+/**
+ * HotFolderWatcher against the real reference server: the real UploadQueue and
+ * ConnectionManager (system time, real sockets) over a file store in a temp
+ * state folder, and the watcher's checks driven by a fake clock, so every
+ * check is one the test asked for.
+ */
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
+import { chartFromOption } from '../../../src/core/hotFolder/chartForFile';
+import { HotFolderWatcher, type HotFolderEvent } from '../../../src/core/hotFolder/HotFolderWatcher';
+import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
+import { UploadQueue } from '../../../src/core/queue/UploadQueue';
+import type { ReferenceServer, ReferenceServerOptions } from '../../../src/server/index';
+import { FakeClock } from '../../support/fakeClock';
+import { makePdf, makeTempDir } from '../../support/files';
+import { startServer } from '../../support/referenceServer';
+import { waitFor } from '../queue/waitFor';
+
+const INTERVAL = 1000;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Rig {
+  server: ReferenceServer;
+  root: string;
+  stateDir: string;
+}
+
+async function rig(serverOptions: ReferenceServerOptions = {}): Promise<Rig> {
+  const server = await startServer({ phaseMs: 30, ...serverOptions });
+  const dir = await makeTempDir('intake-hotfolder-');
+  cleanups.push(() => dir.remove());
+  const root = path.join(dir.path, 'in');
+  await mkdir(root);
+  return { server, root, stateDir: path.join(dir.path, 'state') };
+}
+
+/** One app run: queue + connection + watcher; `stop()` quits it as the app does (watcher first, then the queue). */
+async function run(r: Rig, pattern: RegExp | null = null) {
+  const clock = new FakeClock();
+  const connection = new ConnectionManager({ baseUrl: r.server.url });
+  const queue = new UploadQueue({ server: { baseUrl: r.server.url }, store: createFileQueueStore(r.stateDir), tracker: connection, random: () => 0 });
+  await queue.start();
+  connection.start();
+  const watcher = new HotFolderWatcher({ root: r.root, pattern: chartFromOption(pattern), queue, clock, intervalMs: INTERVAL, logger: silent });
+  const events: HotFolderEvent[] = [];
+  watcher.onEvent((event) => events.push(event));
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await watcher.stop();
+    await queue.close();
+    await connection.stop();
+  };
+  cleanups.push(stop);
+  await watcher.start();
+  /** Runs exactly one check (the clock fires the due timer; the check itself is real I/O). */
+  const check = async () => {
+    const before = events.filter((e) => e.type === 'checked').length;
+    clock.advance(INTERVAL);
+    await waitFor(() => events.filter((e) => e.type === 'checked').length > before, 'one hot-folder check');
+  };
+  return { clock, queue, watcher, events, check, stop };
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+async function drop(root: string, rel: string, content: string | Buffer = makePdf(1, 0)): Promise<string> {
+  const file = path.join(root, rel);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+  return file;
+}
+
+describe('HotFolderWatcher (real queue, reference server)', () => {
+  it('uploads a file dropped in a chart-named sub-folder once and moves it to done/', async () => {
+    const r = await rig();
+    const app = await run(r);
+    const file = await drop(r.root, 'A-17/scan.pdf');
+    await app.check(); // first sight
+    expect(r.server.jobs()).toHaveLength(0);
+    await app.check(); // unchanged since: ready
+    const done = path.join(r.root, 'done', 'A-17', 'scan.pdf');
+    await waitFor(() => existsSync(done), 'the file to be moved to done/');
+    expect(existsSync(file)).toBe(false);
+    expect(r.server.jobs().map((j) => j.chartNumber)).toEqual(['A-17']);
+    expect(app.queue.snapshot()).toEqual([expect.objectContaining({ chartNumber: 'A-17', stage: 'completed' })]);
+    expect(app.events).toContainEqual(expect.objectContaining({ type: 'moved', to: 'done', target: done }));
+    await app.check();
+    await app.check();
+    expect(r.server.jobs()).toHaveLength(1);
+    expect(app.watcher.moved).toEqual({ done: 1, failed: 0 });
+  });
+
+  it('moves a file with no derivable chart number to failed/ with the reason beside it, and uploads nothing', async () => {
+    const r = await rig();
+    const app = await run(r, /^(\d+)_/);
+    await drop(r.root, 'loose.pdf');
+    await drop(r.root, 'bad name!/scan.pdf');
+    await app.check();
+    await app.check();
+    const reason = await readFile(path.join(r.root, 'failed', 'loose.pdf.error.txt'), 'utf8');
+    expect(reason).toMatch(/^No chart number for this file: the file name does not match the --chart-from pattern \^\(\\d\+\)_\.\n$/);
+    const nested = await readFile(path.join(r.root, 'failed', 'bad name!', 'scan.pdf.error.txt'), 'utf8');
+    expect(nested).toContain('the sub-folder name "bad name!" is not a chart number');
+    expect(existsSync(path.join(r.root, 'failed', 'loose.pdf'))).toBe(true);
+    expect(app.events.filter((e) => e.type === 'refused').map((e) => e.type === 'refused' && e.cause)).toEqual(['chart', 'chart']);
+    expect(r.server.jobs()).toHaveLength(0);
+    expect(app.queue.snapshot()).toHaveLength(0);
+  });
+
+  it('a file the queue refuses (not a document) goes to failed/ with the queue\'s reason', async () => {
+    const r = await rig();
+    const app = await run(r);
+    await drop(r.root, 'B-2/notes.txt', 'plain text is not a document\n');
+    await app.check();
+    await app.check();
+    const reason = await readFile(path.join(r.root, 'failed', 'B-2', 'notes.txt.error.txt'), 'utf8');
+    expect(reason).toMatch(/type not accepted/i);
+    expect(reason).toContain('notes.txt:');
+    expect(app.events).toContainEqual(expect.objectContaining({ type: 'refused', cause: 'queue' }));
+    expect(r.server.jobs()).toHaveLength(0);
+  });
+
+  it('does not pick up a growing file until two checks see it unchanged, then sends it whole', async () => {
+    const r = await rig();
+    const app = await run(r);
+    const file = await drop(r.root, 'C-3/growing.pdf', makePdf(1, 0));
+    await app.check();
+    for (let i = 0; i < 3; i++) {
+      await appendFile(file, 'x'.repeat(4096));
+      await app.check();
+      expect(app.queue.snapshot()).toHaveLength(0);
+    }
+    const fullSize = (await stat(file)).size;
+    await app.check();
+    expect(app.queue.snapshot()).toEqual([expect.objectContaining({ chartNumber: 'C-3', files: [expect.objectContaining({ size: fullSize })] })]);
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'C-3', 'growing.pdf')), 'the grown file to be done');
+    expect(r.server.jobs()).toHaveLength(1);
+  });
+
+  it('after a restart, a file whose job is still open is not uploaded again and is moved when its job ends', async () => {
+    const r = await rig({ phaseMs: 300 });
+    const first = await run(r);
+    const file = await drop(r.root, 'K-1/scan.pdf');
+    await first.check();
+    await first.check();
+    await waitFor(() => first.queue.snapshot()[0]?.jobId != null, 'the upload to be accepted');
+    await first.stop(); // quit while the server is still processing
+    expect(existsSync(file)).toBe(true);
+
+    const second = await run(r);
+    await second.check();
+    await second.check();
+    await second.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'K-1', 'scan.pdf')), 'the file to be done after the restart');
+    expect(r.server.jobs()).toHaveLength(1);
+    expect(second.events.some((e) => e.type === 'queued')).toBe(false);
+  });
+
+  it('after a restart, the very file of a finished job is only moved; a new file under that name is uploaded', async () => {
+    const r = await rig();
+    const first = await run(r);
+    const file = await drop(r.root, 'K-2/scan.pdf', makePdf(1, 0));
+    await first.check();
+    await first.check();
+    const done = path.join(r.root, 'done', 'K-2', 'scan.pdf');
+    await waitFor(() => existsSync(done), 'the first file to be done');
+    await first.stop();
+    // As a kill between "completed" and the move leaves it: the sent file is back in place.
+    await rename(done, file);
+
+    const second = await run(r);
+    expect(existsSync(done)).toBe(true); // moved by start(), before any check
+    expect(second.events).toContainEqual(expect.objectContaining({ type: 'moved', to: 'done', target: done }));
+    await second.check();
+    await second.check();
+    expect(r.server.jobs()).toHaveLength(1);
+
+    await drop(r.root, 'K-2/scan.pdf', makePdf(2, 0)); // a new scan, same name
+    await second.check();
+    await second.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'K-2', 'scan-2.pdf')), 'the new file to be done');
+    expect(r.server.jobs()).toHaveLength(2);
+  });
+
+  it('says once that the folder is gone, keeps checking, and says when it is back', async () => {
+    const r = await rig();
+    await rm(r.root, { recursive: true });
+    const app = await run(r);
+    await app.check();
+    await app.check();
+    const outages = app.events.filter((e) => e.type === 'unavailable');
+    expect(outages).toEqual([{ type: 'unavailable', code: 'ENOENT', message: expect.stringContaining('does not exist') }]);
+    expect(JSON.stringify(outages)).not.toContain(r.root);
+    await drop(r.root, 'D-4/scan.pdf');
+    await app.check();
+    expect(app.events.filter((e) => e.type === 'available')).toHaveLength(1);
+    await app.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'D-4', 'scan.pdf')), 'the file to be done once the folder is back');
+  });
+
+  it('stop() leaves no timer behind and no check runs after it', async () => {
+    const r = await rig();
+    const app = await run(r);
+    await app.check();
+    await app.watcher.stop();
+    expect(app.clock.pending).toBe(0);
+    await drop(r.root, 'E-5/scan.pdf');
+    app.clock.advance(INTERVAL * 5);
+    expect(app.events.filter((e) => e.type === 'checked')).toHaveLength(1);
+    expect(app.queue.snapshot()).toHaveLength(0);
+  });
+});
