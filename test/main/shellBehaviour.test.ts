@@ -236,6 +236,16 @@ describe('launches and OS events', () => {
     expect(boot.sent('connection')).toEqual([{ state: 'polling', reason: 'socket down', nextTryAt: 5, attempt: 1 }]);
   });
 
+  it('state changes made while the page is still loading reach it (its snapshot may already be answered)', async () => {
+    const boot = await bootShell();
+    boot.window().webContents.emit('did-start-loading');
+    boot.core.connection.set({ state: 'connected', reason: 'socket up' });
+    boot.core.queue.put(makeJob('completed', { id: 'loading-1' }));
+    boot.clock.advance(16);
+    expect(boot.sent('connection')).toEqual([{ state: 'connected', reason: 'socket up' }]);
+    expect((boot.sent('jobs').flat() as Array<{ job?: { id: string } }>).map((c) => c.job?.id)).toEqual(['loading-1']);
+  });
+
   it('queue changes reach the renderer batched, at most one message per 16 ms', async () => {
     const boot = await bootShell();
     for (let i = 0; i < 30; i++) boot.core.queue.put(makeJob('queued', { id: `b${i}` }));

@@ -49,12 +49,12 @@ export class MainWindowController {
 
   send<E extends IpcEventName>(event: E, payload: IpcEvents[E]): void {
     const window = this.window;
-    if (window && this.loaded) {
-      window.webContents.send(ipcChannel(event), payload);
-    } else if (HELD_UNTIL_LOADED.has(event)) {
-      this.held.push({ event, payload });
-    }
-    // Other events are dropped while no page listens: a page asks for a snapshot when it loads.
+    const held = HELD_UNTIL_LOADED.has(event);
+    // State events go out even while the page loads: its script subscribes and asks for a
+    // snapshot before 'did-finish-load', and keeps deltas that arrive around that answer.
+    // Holding them back until the load event would lose a change made in between.
+    if (window && (this.loaded || !held)) window.webContents.send(ipcChannel(event), payload);
+    else if (held) this.held.push({ event, payload });
   }
 
   saveBounds(): void {
