@@ -96,9 +96,15 @@ function compare(job: ServerJobState, update: StatusUpdate): 'newer' | 'duplicat
     if (update.seq > job.seq) return 'newer';
     return update.seq === job.seq ? 'duplicate' : 'stale';
   }
-  if (job.timestamp === null) return 'newer';
-
   const rank = phaseRank(update.phase) - phaseRank(job.phase);
+  if (job.timestamp === null) {
+    // Nothing timed applied yet (a fresh job, or only a body without time): the phase
+    // table is all there is, so a late older frame cannot move the job back. A failure
+    // the server will retry is the one way back down the table.
+    if (update.phase === job.phase && update.status === job.status) return 'duplicate';
+    if (rank >= 0 || (job.status === 'failed' && job.willRetry)) return 'newer';
+    return 'stale';
+  }
   if (update.timestamp === undefined) {
     // A body without time can only move a job forward through the table.
     if (rank > 0) return 'newer';

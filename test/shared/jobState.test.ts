@@ -163,6 +163,18 @@ describe('applyStatusUpdate without seq (timestamp + rank)', () => {
       outcomes: ['applied', 'stale', 'applied'],
     },
     {
+      name: 'only a body without time so far: a late older frame cannot move the job back',
+      updates: [u('ai_started', {}), u('processing', { timestamp: T(1) }), u('ai_completed', { timestamp: T(3) })],
+      phase: 'ai_completed',
+      outcomes: ['applied', 'stale', 'applied'],
+    },
+    {
+      name: 'only a body without time so far: a failure the server retries is reopened',
+      updates: [u('failed', { willRetry: true }), u('processing', { timestamp: T(4) })],
+      phase: 'processing',
+      outcomes: ['applied', 'applied'],
+    },
+    {
       name: 'unparseable timestamp never overrides a readable one',
       updates: [u('ocr_started', { timestamp: T(2) }), u('ai_started', { timestamp: 'yesterday' })],
       phase: 'ocr_started',
