@@ -1,15 +1,16 @@
 /**
- * One upload try: a streamed multipart POST (§1), files piped from disk with
+ * One upload try: a streamed multipart POST (§1), files pumped from disk with
  * back-pressure, so memory stays flat whatever the size. Never throws; every
  * way it can end is a typed outcome the retry policy decides on.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '../clock';
 import { errorBodySchema, uploadResponseSchema } from '../../shared/protocol';
+import { FileBodyPump, type FileBodyResult } from './fileBodyPump';
 import { layoutMultipart, type MultipartFile } from './multipartLayout';
+import { StallWatchdog } from './stallWatchdog';
 
 export interface UploadFile extends MultipartFile {
   path: string;
@@ -27,6 +28,8 @@ export interface SendUploadInput {
   signal?: AbortSignal;
   /** Called with the body bytes handed to the socket so far. */
   onProgress?: (sentBytes: number, totalBytes: number) => void;
+  /** At most one onProgress per this many ms (clock.monotonic), plus the last byte; 0 reports every chunk. */
+  progressIntervalMs?: number;
 }
 
 export type UploadOutcome =
@@ -40,7 +43,6 @@ export type UploadOutcome =
 
 /** Error bodies are small; anything bigger is not the JSON we expect and is cut. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-const READ_CHUNK_BYTES = 256 * 1024;
 
 export function uploadUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/documents/upload`;
@@ -73,18 +75,20 @@ async function findChangedFile(files: readonly UploadFile[]): Promise<UploadOutc
 
 class UploadAttempt {
   private request: ClientRequest | null = null;
-  private stallTimer: TimerHandle | null = null;
   private settled = false;
   private bodyDone = false;
   private answered = false;
   private sent = 0;
+  private lastReportAt = Number.NEGATIVE_INFINITY;
   private readonly layout;
+  private readonly watchdog: StallWatchdog;
 
   constructor(
     private readonly input: SendUploadInput,
     private readonly resolve: (outcome: UploadOutcome) => void,
   ) {
     this.layout = layoutMultipart(input.chartNumber, input.files);
+    this.watchdog = new StallWatchdog(input.clock, input.stallMs, () => this.finish({ kind: 'stalled' }));
   }
 
   start(): void {
@@ -100,6 +104,8 @@ class UploadAttempt {
     const transport = url.protocol === 'https:' ? https : http;
     const request = transport.request(url, { method: 'POST', headers });
     this.request = request;
+    // The closing boundary is a small last segment: Nagle would hold it back waiting for an ACK.
+    request.setNoDelay(true);
     request.on('response', (response) => this.readResponse(response));
     request.on('error', (error) => this.finish({ kind: 'network', message: describeNetworkError(error) }));
     // 'close' before any answer: the server hung up without a word. Once an answer
@@ -108,7 +114,7 @@ class UploadAttempt {
       if (!this.answered) this.finish({ kind: 'network', message: 'The server closed the connection before answering.' });
     });
     this.input.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.touch();
+    this.watchdog.start();
     // An unexpected throw while writing must end this try, never escape as an unhandled rejection.
     this.writeBody(request).catch((error: Error) => this.finish({ kind: 'network', message: describeNetworkError(error) }));
   }
@@ -116,46 +122,38 @@ class UploadAttempt {
   private readonly onAbort = (): void => this.finish({ kind: 'aborted' });
 
   private async writeBody(request: ClientRequest): Promise<void> {
-    const total = this.layout.contentLength;
-    const write = async (chunk: Buffer): Promise<boolean> => {
-      if (this.settled || request.destroyed) return false;
-      const flushed = request.write(chunk);
-      this.sent += chunk.length;
-      this.touch();
-      this.input.onProgress?.(this.sent, total);
-      if (!flushed) await drained(request);
-      return !this.settled && !request.destroyed;
-    };
-
+    const active = (): boolean => !this.settled && !request.destroyed;
+    const pump = new FileBodyPump(request, Math.max(0, ...this.input.files.map((file) => file.size)), {
+      active,
+      onHandedOff: (bytes) => this.handedOff(bytes, false),
+      onFlushed: () => this.watchdog.touch(),
+    });
     for (const [index, file] of this.input.files.entries()) {
-      if (!(await write(this.layout.fileHeaders[index]!))) return;
-      let fileBytes = 0;
-      // `end` caps reading at the checked size: a file that grows meanwhile cannot overrun Content-Length.
-      const stream = createReadStream(file.path, { start: 0, end: file.size - 1, highWaterMark: READ_CHUNK_BYTES });
-      try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          fileBytes += chunk.length;
-          if (!(await write(chunk))) return; // leaving the loop destroys the stream
-        }
-      } catch (error) {
-        this.finish(
-          (error as NodeJS.ErrnoException).code === 'ENOENT'
-            ? { kind: 'file', code: 'file_missing', message: `Document ${index + 1} was moved or deleted while it was being sent.` }
-            : { kind: 'file', code: 'file_unreadable', message: `Document ${index + 1} could not be read while sending.` },
-        );
-        return;
-      }
-      if (fileBytes !== file.size) {
-        this.finish({ kind: 'file', code: 'file_changed', message: `Document ${index + 1} got shorter while it was being sent; add it again.` });
+      if (!active()) return;
+      const header = this.layout.fileHeaders[index]!;
+      request.write(header);
+      this.handedOff(header.length, false);
+      const result = await pump.send(file.path, file.size);
+      if (result.kind !== 'sent') {
+        if (result.kind !== 'stopped') this.finish(fileProblem(result, index));
         return;
       }
     }
-    if (this.settled || request.destroyed) return;
+    if (!active()) return;
     this.bodyDone = true;
     request.end(this.layout.closing);
-    this.sent += this.layout.closing.length;
-    this.input.onProgress?.(this.sent, total);
-    this.touch();
+    this.handedOff(this.layout.closing.length, true);
+  }
+
+  private handedOff(bytes: number, last: boolean): void {
+    this.sent += bytes;
+    this.watchdog.touch();
+    const onProgress = this.input.onProgress;
+    if (onProgress === undefined) return;
+    const now = this.input.clock.monotonic();
+    if (!last && now - this.lastReportAt < (this.input.progressIntervalMs ?? 0)) return;
+    this.lastReportAt = now;
+    onProgress(this.sent, this.layout.contentLength);
   }
 
   private readResponse(response: IncomingMessage): void {
@@ -163,7 +161,7 @@ class UploadAttempt {
     const chunks: Buffer[] = [];
     let length = 0;
     response.on('data', (chunk: Buffer) => {
-      this.touch();
+      this.watchdog.touch();
       if (length < MAX_RESPONSE_BYTES) chunks.push(chunk);
       length += chunk.length;
     });
@@ -177,17 +175,10 @@ class UploadAttempt {
     });
   }
 
-  /** Progress of any kind restarts the stall watchdog. */
-  private touch(): void {
-    if (this.settled) return;
-    if (this.stallTimer !== null) this.input.clock.clearTimeout(this.stallTimer);
-    this.stallTimer = this.input.clock.setTimeout(() => this.finish({ kind: 'stalled' }), this.input.stallMs);
-  }
-
   private finish(outcome: UploadOutcome): void {
     if (this.settled) return;
     this.settled = true;
-    if (this.stallTimer !== null) this.input.clock.clearTimeout(this.stallTimer);
+    this.watchdog.stop();
     this.input.signal?.removeEventListener('abort', this.onAbort);
     // An early answer (e.g. 415 after the first bytes) leaves the body half sent: the socket cannot be reused.
     if (this.request !== null && (!this.bodyDone || outcome.kind !== 'accepted')) this.request.destroy();
@@ -195,16 +186,15 @@ class UploadAttempt {
   }
 }
 
-function drained(request: ClientRequest): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      request.off('drain', done);
-      request.off('close', done);
-      resolve();
-    };
-    request.on('drain', done);
-    request.on('close', done);
-  });
+function fileProblem(result: Exclude<FileBodyResult, { kind: 'sent' | 'stopped' }>, index: number): UploadOutcome {
+  switch (result.kind) {
+    case 'missing':
+      return { kind: 'file', code: 'file_missing', message: `Document ${index + 1} was moved or deleted while it was being sent.` };
+    case 'unreadable':
+      return { kind: 'file', code: 'file_unreadable', message: `Document ${index + 1} could not be read while sending.` };
+    case 'shorter':
+      return { kind: 'file', code: 'file_changed', message: `Document ${index + 1} got shorter while it was being sent; add it again.` };
+  }
 }
 
 function interpretResponse(status: number, text: string, retryAfter: string | null): UploadOutcome {

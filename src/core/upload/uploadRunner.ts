@@ -38,7 +38,9 @@ export async function runUpload(input: UploadRunInput, events: UploadRunEvents):
   for (let attempt = input.attemptsSoFar + 1; ; attempt += 1) {
     if (input.signal.aborted) return { action: 'aborted' };
     events.onAttempt(attempt);
-    const meter = new ProgressMeter(input.progressIntervalMs, () => clock.monotonic());
+    // sendUpload already reports at most once per interval; a second throttle here would
+    // drop a report whenever two clock reads land a hair under the interval apart.
+    const meter = new ProgressMeter(0, () => clock.monotonic());
     const target = input.target();
     const outcome = await sendUpload({
       baseUrl: target.baseUrl,
@@ -49,6 +51,7 @@ export async function runUpload(input: UploadRunInput, events: UploadRunEvents):
       clock,
       stallMs: input.stallMs,
       signal: input.signal,
+      progressIntervalMs: input.progressIntervalMs,
       onProgress: (sent, total) => {
         const progress = meter.sample(sent, total);
         if (progress !== null) events.onProgress(progress);
