@@ -101,9 +101,10 @@ function compare(job: ServerJobState, update: StatusUpdate): 'newer' | 'duplicat
     // Nothing timed applied yet (a fresh job, or only a body without time): the phase
     // table is all there is, so a late older frame cannot move the job back. A failure
     // the server will retry is the one way back down the table.
-    if (update.phase === job.phase && update.status === job.status) return 'duplicate';
-    if (rank >= 0 || (job.status === 'failed' && job.willRetry)) return 'newer';
-    return 'stale';
+    if (rank < 0 && !(job.status === 'failed' && job.willRetry)) return 'stale';
+    // A timed update of the same phase still brings what was missing: its time (and seq).
+    if (update.timestamp === undefined && update.phase === job.phase && update.status === job.status) return 'duplicate';
+    return 'newer';
   }
   if (update.timestamp === undefined) {
     // A body without time can only move a job forward through the table.

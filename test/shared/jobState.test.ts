@@ -169,6 +169,12 @@ describe('applyStatusUpdate without seq (timestamp + rank)', () => {
       outcomes: ['applied', 'stale', 'applied'],
     },
     {
+      name: 'a fresh job takes a timed update of the phase it starts in (it brings the time)',
+      updates: [u('queued', { status: 'queued', timestamp: T(1) }), u('queued', { status: 'queued', timestamp: T(1) })],
+      phase: 'queued',
+      outcomes: ['applied', 'duplicate'],
+    },
+    {
       name: 'only a body without time so far: a failure the server retries is reopened',
       updates: [u('failed', { willRetry: true }), u('processing', { timestamp: T(4) })],
       phase: 'processing',
