@@ -38,7 +38,9 @@ export async function inspectFiles(paths: readonly string[], limits: FileLimits 
   const checks: Check[] = [];
   for (let i = 0; i < candidates.length; i += PARALLEL_CHECKS) {
     const batch = candidates.slice(i, i + PARALLEL_CHECKS);
-    checks.push(...(await Promise.all(batch.map((candidate) => checkFile(candidate.path, limits, candidate.info)))));
+    // Duplicates need two files at least: a lone file (the usual job) skips the realpath call.
+    const findDuplicates = candidates.length > 1;
+    checks.push(...(await Promise.all(batch.map((candidate) => checkFile(candidate.path, limits, candidate.info, findDuplicates)))));
   }
 
   const accepted: JobFile[] = [];
@@ -128,7 +130,7 @@ interface Candidate {
   info?: Stats;
 }
 
-async function checkFile(path: string, limits: FileLimits, known?: Stats): Promise<Check> {
+async function checkFile(path: string, limits: FileLimits, known: Stats | undefined, findDuplicates: boolean): Promise<Check> {
   const name = basename(path);
   const reject = (reason: string): Check => ({ kind: 'rejected', file: { path, name, reason } });
 
@@ -150,7 +152,7 @@ async function checkFile(path: string, limits: FileLimits, known?: Stats): Promi
   let realPath: string;
   try {
     head = await readHead(path);
-    realPath = await realpath(path);
+    realPath = findDuplicates ? await realpath(path) : path;
   } catch (error) {
     return reject(fsReason(error));
   }
