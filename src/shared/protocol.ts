@@ -115,26 +115,35 @@ export const ERROR_CODES = [
 export const errorBodySchema = z.object({ error: z.string(), message: z.string() });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+/**
+ * §2 bodies are read with tolerance: an optional field of the wrong type is
+ * treated as absent instead of making the whole body unreadable (a server
+ * sending a numeric timestamp still tells us the phase).
+ */
+const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
 export const statusJobSchema = z.object({
   jobId: jobId.optional(),
-  status: z.string().max(100).optional(),
-  phase: z.string().max(100).optional(),
-  message: z.string().max(10_000).nullish(),
-  timestamp: timestamp.optional(),
-  seq: seq.optional(),
-  ...retryFields,
+  status: lenient(z.string().max(100)),
+  phase: lenient(z.string().max(100)),
+  message: lenient(z.string().max(10_000).nullable()),
+  timestamp: lenient(timestamp),
+  seq: lenient(seq),
+  attempt: lenient(retryFields.attempt),
+  maxAttempts: lenient(retryFields.maxAttempts),
+  willRetry: lenient(retryFields.willRetry),
 });
 export type StatusJob = z.infer<typeof statusJobSchema>;
 
 export const statusResponseSchema = z.object({
-  chartNumber: z.string().optional(),
-  jobs: z.array(z.unknown()).optional(),
+  chartNumber: lenient(z.string()),
+  jobs: lenient(z.array(z.unknown())),
   results: z.unknown().optional(),
-  status: z.string().optional(),
-  phase: z.string().optional(),
-  message: z.string().nullish(),
-  timestamp: z.string().optional(),
-  seq: seq.optional(),
+  status: lenient(z.string()),
+  phase: lenient(z.string()),
+  message: lenient(z.string().nullable()),
+  timestamp: lenient(z.string()),
+  seq: lenient(seq),
 });
 
 /** The status snapshot of one job, as read from §2 with the tolerance the protocol asks for. */

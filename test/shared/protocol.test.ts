@@ -80,6 +80,17 @@ describe('readJobFromStatusBody', () => {
   });
 });
 
+describe('readJobFromStatusBody tolerance', () => {
+  it('an optional field of the wrong type is treated as absent, not as an unreadable body', () => {
+    const body = { chartNumber: 7, jobs: [{ jobId: 'a', status: 'processing', phase: 'ocr_started', timestamp: 1767225600, seq: '4', willRetry: 'no' }] };
+    expect(readJobFromStatusBody(body, 'a')).toEqual({ jobId: 'a', status: 'processing', phase: 'ocr_started', message: '' });
+  });
+
+  it('a jobs field that is not a list falls back to the top-level status', () => {
+    expect(readJobFromStatusBody({ jobs: 'none', status: 'processing', phase: 'ai_started', seq: 3 }, 'a')).toMatchObject({ phase: 'ai_started', seq: 3 });
+  });
+});
+
 describe('deriveWebSocketUrl', () => {
   it.each([
     ['https://ai.example.org/api', 'wss://ai.example.org/api/ws'],
