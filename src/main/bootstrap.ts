@@ -10,6 +10,7 @@ import { pathsFromArgv } from '../core/desktop/launchArgs';
 import type { Settings } from '../shared/settings';
 import { BackendSelector, type StartDemoServer } from './backend/backendSelector';
 import type { CallLog } from './callLog';
+import { createDesktopHotFolder, type HotFolderPort } from './hotFolder/desktopHotFolder';
 import type { ConnectionPort, NotificationDecision, QueuePort } from './corePorts';
 import { registerHandlers } from './ipc/registerHandlers';
 import { createSenderGuard } from './ipc/senderGuard';
@@ -66,6 +67,7 @@ export interface RunningIntake {
   shell: IntakeShell;
   window: MainWindowController;
   core: CoreParts;
+  hotFolder: HotFolderPort;
 }
 
 export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
@@ -121,6 +123,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     ...(o.callLog ? { observe: (decision) => o.callLog?.('notification', { type: decision.kind, jobs: decision.jobIds.length }) } : {}),
   });
 
+  const hotFolder = createDesktopHotFolder({ queue: core.queue, clock, logger, notifier });
+
   intake = new IntakeShell({
     app,
     queue: core.queue,
@@ -131,6 +135,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     window,
     tray,
     notifier,
+    hotFolder,
     clock,
     logger,
     pickFiles: async () => {
@@ -156,6 +161,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   await core.queue.start();
   core.connection.start();
   running.attach();
+  // After the queue has started: the watcher reads the saved jobs to know which files it already sent.
+  await hotFolder.apply(settings.settings);
   const stopNotifications = core.onNotification((decision) => running.notify(decision));
   const stopWatch = watchNetwork({ powerMonitor, net, clock, nudge: () => core.connection.nudge() });
 
@@ -192,5 +199,5 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const openedAtLogin = loginItem.wasOpenedAtLogin === true;
   if (launchFiles.length > 0) running.openFiles(launchFiles);
   else if (!openedAtLogin) window.show();
-  return { shell: running, window, core };
+  return { shell: running, window, core, hotFolder };
 }

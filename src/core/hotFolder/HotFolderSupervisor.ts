@@ -6,6 +6,7 @@
  * user (a folder that cannot be read, files that could not be queued).
  */
 import type { Clock, Logger, TimerHandle } from '../clock';
+import { ListenerSet } from '../connection/listenerSet';
 import type { Settings } from '../../shared/settings';
 import { hotFolderPlan, samePlan, settingsChartPattern, type HotFolderPlan } from './hotFolderPlan';
 import { HotFolderWatcher, type HotFolderEvent, type HotFolderQueue } from './HotFolderWatcher';
@@ -37,8 +38,16 @@ export class HotFolderSupervisor {
   private refusedTimer: TimerHandle | null = null;
   private readonly moveProblemsSaid = new Set<string>();
   private closed = false;
+  private readonly events: ListenerSet<HotFolderEvent>;
 
-  constructor(private readonly o: HotFolderSupervisorOptions) {}
+  constructor(private readonly o: HotFolderSupervisorOptions) {
+    this.events = new ListenerSet((error) => o.logger.error('A hot-folder listener failed', { error: (error as Error)?.name }));
+  }
+
+  /** Every event of whichever watcher is running (tests count checks with it). */
+  onEvent(listener: (event: HotFolderEvent) => void): () => void {
+    return this.events.add(listener);
+  }
 
   /** The folder being watched, or null. */
   get watching(): string | null {
@@ -55,7 +64,10 @@ export class HotFolderSupervisor {
     this.closed = true;
     return this.enqueueChange(async () => {
       await this.switchTo({ watch: false, problem: null });
-      this.flushRefused();
+      // No notice while the app quits; the files are in failed/ with their reasons.
+      if (this.refusedTimer !== null) this.o.clock.clearTimeout(this.refusedTimer);
+      this.refusedTimer = null;
+      this.refused = 0;
     });
   }
 
@@ -68,19 +80,20 @@ export class HotFolderSupervisor {
   }
 
   private async switchTo(plan: HotFolderPlan): Promise<void> {
-    if (samePlan(plan, this.plan)) return;
+    const previous = this.plan;
+    this.plan = plan;
+    if (plan.problem !== null && plan.problem !== previous.problem) {
+      this.o.logger.warn('Hot folder setting cannot be used as it is', { watching: plan.watch });
+      this.o.onNotice({ title: 'Hot folder', body: plan.problem });
+    }
+    if (samePlan(plan, previous)) return;
     const wasWatching = this.watcher !== null;
     if (this.watcher !== null) {
       this.offWatcher?.();
       await this.watcher.stop();
       this.watcher = null;
     }
-    this.plan = plan;
     this.moveProblemsSaid.clear();
-    if (plan.problem !== null) {
-      this.o.logger.warn('Hot folder setting cannot be used as it is', { watching: plan.watch });
-      this.o.onNotice({ title: 'Hot folder', body: plan.problem });
-    }
     if (!plan.watch) {
       if (wasWatching) this.o.logger.info('Hot folder no longer watched');
       return;
@@ -100,6 +113,7 @@ export class HotFolderSupervisor {
   }
 
   private onWatcherEvent(event: HotFolderEvent): void {
+    this.events.emit(event);
     const { logger } = this.o;
     switch (event.type) {
       case 'queued':

@@ -17,11 +17,11 @@ export function hotFolderPlan(settings: Pick<Settings, 'hotFolder' | 'chartNumbe
   // A relative path would depend on where the app was started from: never what the user meant.
   if (!path.isAbsolute(root)) return { watch: false, problem: 'The hot folder must be a full path (for example /home/me/Scans or C:\\Scans); it is not watched.' };
   const pattern = settings.chartNumberPattern;
-  if (pattern === null || pattern === '') return { watch: true, root: path.normalize(root), pattern: null, problem: null };
+  if (pattern === null || pattern === '') return { watch: true, root: path.resolve(root), pattern: null, problem: null };
   // Settings refuse a bad pattern, but a hand-edited or older settings file may still hold one.
   const problem = chartPatternProblem(pattern);
-  if (problem !== null) return { watch: true, root: path.normalize(root), pattern: null, problem: `${problem} Hot-folder files outside a chart sub-folder go to failed/ until it is fixed.` };
-  return { watch: true, root: path.normalize(root), pattern, problem: null };
+  if (problem !== null) return { watch: true, root: path.resolve(root), pattern: null, problem: `${problem} Hot-folder files outside a chart sub-folder go to failed/ until it is fixed.` };
+  return { watch: true, root: path.resolve(root), pattern, problem: null };
 }
 
 /** The same folder and pattern: a running watcher can go on as it is. */

@@ -11,6 +11,7 @@ import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
 import type { BackendSelector } from '../backend/backendSelector';
 import type { ConnectionPort, NotificationDecision, QueuePort } from '../corePorts';
+import type { HotFolderPort } from '../hotFolder/desktopHotFolder';
 import type { DesktopNotifier } from '../notifications/desktopNotifier';
 import { IpcFailure } from '../ipc/ipcFailure';
 import type { IpcHandlers } from '../ipc/registerHandlers';
@@ -32,6 +33,8 @@ export interface IntakeShellOptions {
   window: MainWindowController;
   tray: TrayController;
   notifier: DesktopNotifier;
+  /** Follows the hot-folder settings; absent in tests that do not care. */
+  hotFolder?: HotFolderPort;
   clock: Clock;
   logger: Logger;
   pickFiles: () => Promise<string[]>;
@@ -160,6 +163,8 @@ export class IntakeShell {
     for (const off of this.unsubscribe.splice(0)) off();
     if (this.trayTimer !== null) this.o.clock.clearTimeout(this.trayTimer);
     this.o.window.saveBounds();
+    // Before the queue closes: a closing queue would refuse the files the watcher is handing it.
+    await this.o.hotFolder?.stop();
     this.o.notifier.dispose();
     await Promise.allSettled([this.o.queue.close(), this.o.connection.stop()]);
     await this.o.backend.close().catch(() => undefined);
@@ -188,6 +193,7 @@ export class IntakeShell {
     if (changed.has('historySize')) o.queue.setHistorySize(result.settings.historySize);
     if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
     if (changed.has('chartNumbersInNotifications')) this.scheduleTray();
+    if (changed.has('hotFolder') || changed.has('chartNumberPattern')) await o.hotFolder?.apply(result.settings);
     return o.settings.view();
   }
 

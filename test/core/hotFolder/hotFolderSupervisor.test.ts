@@ -1,0 +1,184 @@
+/**
+ * The desktop's hot-folder decisions: which settings mean "watch what", and
+ * the supervisor that follows them (no restart for the same plan, notices
+ * said once, logs without names or paths). A small in-memory queue stands in
+ * for UploadQueue; the real one is in hotFolderWatcher.test.ts.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hotFolderPlan, samePlan } from '../../../src/core/hotFolder/hotFolderPlan';
+import { HotFolderSupervisor, REFUSED_NOTICE_WINDOW_MS, type HotFolderNotice } from '../../../src/core/hotFolder/HotFolderSupervisor';
+import type { HotFolderQueue } from '../../../src/core/hotFolder/HotFolderWatcher';
+import type { QueueJob } from '../../../src/shared/queueJob';
+import { FakeClock } from '../../support/fakeClock';
+import { makePdf, makeTempDir, type TempDir } from '../../support/files';
+import { waitFor } from '../queue/waitFor';
+
+const INTERVAL = 500;
+const dirs: TempDir[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await dir.remove();
+});
+
+const settings = (folder: string | null, enabled: boolean, pattern: string | null = null) => ({
+  hotFolder: { path: folder, enabled },
+  chartNumberPattern: pattern,
+});
+
+describe('hotFolderPlan', () => {
+  it.each([
+    ['off', settings('/scans', false), { watch: false, problem: null }],
+    ['on without a folder', settings(null, true), { watch: false, problem: null }],
+    ['on (trailing slash dropped)', settings('/scans/', true), { watch: true, root: '/scans', pattern: null, problem: null }],
+    ['on with a pattern', settings('/scans', true, '^(\\d+)_'), { watch: true, root: '/scans', pattern: '^(\\d+)_', problem: null }],
+  ])('%s', (_name, input, plan) => {
+    expect(hotFolderPlan(input)).toEqual(plan);
+  });
+
+  it('refuses a relative folder, and watches without a pattern that does not compile (saying why)', () => {
+    expect(hotFolderPlan(settings('scans', true))).toEqual({ watch: false, problem: expect.stringContaining('full path') });
+    const bad = hotFolderPlan(settings('/scans', true, '(unclosed'));
+    expect(bad).toEqual({ watch: true, root: '/scans', pattern: null, problem: expect.stringContaining('not a valid regular expression') });
+  });
+
+  it('samePlan: same folder and pattern only', () => {
+    const a = hotFolderPlan(settings('/scans', true, 'x'));
+    expect(samePlan(a, hotFolderPlan(settings('/scans', true, 'x')))).toBe(true);
+    expect(samePlan(a, hotFolderPlan(settings('/scans', true, 'y')))).toBe(false);
+    expect(samePlan(a, hotFolderPlan(settings('/other', true, 'x')))).toBe(false);
+    expect(samePlan(a, hotFolderPlan(settings('/scans', false, 'x')))).toBe(false);
+    expect(samePlan(hotFolderPlan(settings(null, false)), hotFolderPlan(settings('/scans', false)))).toBe(true);
+  });
+});
+
+/** Jobs kept in memory; the test ends them with finish(). */
+class MemoryQueue implements HotFolderQueue {
+  readonly jobs: QueueJob[] = [];
+  private readonly listeners = new Set<(event: { type: string; job?: QueueJob }) => void>();
+  async enqueue(input: { chartNumber: string; files: string[] }): Promise<QueueJob> {
+    const job: QueueJob = {
+      id: `job-${this.jobs.length + 1}`,
+      chartNumber: input.chartNumber,
+      files: input.files.map((file) => ({ path: file, name: path.basename(file), size: 1, type: 'pdf' })),
+      stage: 'queued',
+      idempotencyKey: 'k',
+      jobId: null,
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      upload: null,
+      uploadAttempts: 0,
+      nextUploadAt: null,
+      server: null,
+      error: null,
+    };
+    this.jobs.push(job);
+    this.emit({ type: 'queued', job });
+    return job;
+  }
+  snapshot(): QueueJob[] {
+    return [...this.jobs];
+  }
+  onEvent(listener: (event: { type: string; job?: QueueJob }) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  finish(job: QueueJob, stage: 'completed' | 'failed'): void {
+    const ended = { ...job, stage };
+    this.jobs[this.jobs.indexOf(job)] = ended;
+    this.emit({ type: 'done', job: ended });
+  }
+  private emit(event: { type: string; job?: QueueJob }): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+async function supervised() {
+  const dir = await makeTempDir('intake-hot-supervisor-');
+  dirs.push(dir);
+  const clock = new FakeClock();
+  const queue = new MemoryQueue();
+  const notices: HotFolderNotice[] = [];
+  const lines: string[] = [];
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+  const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const supervisor = new HotFolderSupervisor({ queue, clock, logger, intervalMs: INTERVAL, onNotice: (n) => notices.push(n) });
+  let checked = 0;
+  supervisor.onEvent((event) => void (event.type === 'checked' && checked++));
+  const checks = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const before = checked;
+      clock.advance(INTERVAL);
+      await waitFor(() => checked > before, 'one check');
+    }
+  };
+  return { root: dir.path, clock, queue, notices, lines, supervisor, checks };
+}
+
+describe('HotFolderSupervisor', () => {
+  it('applying the same settings again keeps the running watcher; a change restarts it; off stops it', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings(s.root, true));
+    await s.supervisor.apply(settings(s.root, true));
+    expect(s.lines.filter((l) => l.startsWith('info Hot folder watched'))).toHaveLength(1);
+    expect(s.supervisor.watching).toBe(s.root);
+    await s.supervisor.apply(settings(s.root, true, '^(\\d+)_'));
+    expect(s.lines.filter((l) => l.startsWith('info Hot folder watched'))).toHaveLength(2);
+    await s.supervisor.apply(settings(s.root, false, '^(\\d+)_'));
+    expect(s.supervisor.watching).toBeNull();
+    expect(s.clock.pending).toBe(0);
+    expect(s.lines.join('\n')).not.toContain(s.root);
+  });
+
+  it('after stop() (quit), later settings start nothing', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings(s.root, true));
+    await s.supervisor.stop();
+    await s.supervisor.apply(settings(s.root, true, 'x'));
+    expect(s.supervisor.watching).toBeNull();
+    expect(s.clock.pending).toBe(0);
+  });
+
+  it('a relative folder is a notice, once, and nothing is watched', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings('scans', true));
+    await s.supervisor.apply(settings('scans', true));
+    expect(s.notices).toEqual([{ title: 'Hot folder', body: expect.stringContaining('full path') }]);
+    expect(s.supervisor.watching).toBeNull();
+  });
+
+  it('files that cannot be moved give one notice per kind of problem; the log names no file', async () => {
+    const s = await supervised();
+    await writeFile(path.join(s.root, 'done'), 'a file where the done folder should be');
+    await s.supervisor.apply(settings(s.root, true));
+    await mkdir(path.join(s.root, 'F-1'));
+    const first = path.join(s.root, 'F-1', 'first.pdf');
+    const second = path.join(s.root, 'F-1', 'second.pdf');
+    await writeFile(first, makePdf(1));
+    await writeFile(second, makePdf(1));
+    await s.checks(2);
+    expect(s.queue.jobs).toHaveLength(2);
+    for (const job of [...s.queue.jobs]) s.queue.finish(job, 'completed');
+    await waitFor(() => s.lines.filter((l) => l.startsWith('warn Hot-folder file could not be moved')).length === 2, 'both moves to fail');
+    expect(s.notices).toEqual([{ title: 'Hot folder problem', body: expect.stringContaining("hot folder's done folder") }]);
+    expect(existsSync(first) && existsSync(second)).toBe(true);
+    expect(s.lines.join('\n')).not.toMatch(/first|second|F-1/);
+    // Claimed until a restart: not queued again on the next checks.
+    await s.checks(2);
+    expect(s.queue.jobs).toHaveLength(2);
+  });
+
+  it('refused files within a few seconds give one notice', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings(s.root, true));
+    await writeFile(path.join(s.root, 'a.pdf'), makePdf(1));
+    await s.checks(1);
+    await writeFile(path.join(s.root, 'b.pdf'), makePdf(1));
+    await s.checks(2);
+    expect(s.notices).toEqual([]);
+    s.clock.advance(REFUSED_NOTICE_WINDOW_MS);
+    expect(s.notices).toEqual([{ title: 'Hot folder', body: expect.stringContaining('2 files from the hot folder could not be queued') }]);
+    expect(existsSync(path.join(s.root, 'failed', 'a.pdf.error.txt'))).toBe(true);
+  });
+});
