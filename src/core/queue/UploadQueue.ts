@@ -12,10 +12,11 @@ import { ListenerSet } from '../connection/listenerSet';
 import { inspectFiles } from '../files/fileInspector';
 import type { UploadVerdict } from '../upload/uploadRunner';
 import { ChangeStream } from './changeStream';
-import { followsServer, newQueueJob, planRetry, withServerState, withUploadVerdict } from './jobTransitions';
+import { followsServer, planRetry, withServerState, withUploadVerdict } from './jobTransitions';
 import { JobBook } from './jobBook';
 import { JobIntake } from './jobIntake';
-import { asInputError, validateJobInput, type JobInput } from './jobInput';
+import { admitJobs } from './jobAdmission';
+import type { JobInput } from './jobInput';
 import { fetchJobResults } from './jobResults';
 import { checkedCount, resolveQueueSettings, type QueueSettings } from './queueSettings';
 import { QueuePersister } from './queuePersister';
@@ -110,26 +111,13 @@ export class UploadQueue {
     if (!Array.isArray(inputs)) throw new QueueInputError('invalid_argument', 'Jobs must be given as a list.');
     await this.start();
     if (this.closed) throw new QueueInputError('closed', 'The queue is shut down.');
-    const verdicts = await this.intake.validateAll(inputs, (input) => validateJobInput(input, this.settings.limits));
-    const now = this.clock.now();
-    const jobs: QueueJob[] = [];
-    const results: EnqueueResult[] = verdicts.map((verdict) => {
-      if (!verdict.ok) return { ok: false, error: asInputError(verdict.error) };
-      // Closed while this input was being checked: nothing may be added any more.
-      if (this.closed) return { ok: false, error: new QueueInputError('closed', 'The queue is shut down.') };
-      const job = newQueueJob(verdict.value.chartNumber, verdict.value.files, now);
-      this.book.addPending(job);
-      jobs.push(job);
-      return { ok: true, job };
+    const results = await admitJobs(inputs, {
+      intake: this.intake,
+      book: this.book,
+      limits: this.settings.limits,
+      now: () => this.clock.now(),
+      isClosed: () => this.closed,
     });
-    if (jobs.length === 0) return results;
-    try {
-      await this.intake.commit(jobs.length); // durable BEFORE any byte is sent: a crash now loses nothing
-    } catch (error) {
-      for (const job of jobs) this.book.drop(job, { silent: true });
-      const message = `The job could not be saved to disk, so nothing was queued (${String(error)}).`;
-      return results.map((result) => (result.ok ? { ok: false, error: new QueueInputError('storage', message) } : result));
-    }
     const published = results.map((result) => (result.ok ? { ok: true as const, job: this.publish(result.job) } : result));
     this.pump();
     return published;

@@ -1,0 +1,46 @@
+/**
+ * From inputs to jobs on disk: every input is judged on its own (one bad job
+ * never refuses the others), the accepted ones are booked, unseen, and made
+ * durable by their intake group's write. A failed write takes them all back
+ * out, so the caller was told the truth: nothing of them was queued.
+ */
+import type { QueueJob } from '../../shared/queueJob';
+import type { FileLimits } from '../files/fileInspector';
+import type { JobBook } from './jobBook';
+import type { JobIntake } from './jobIntake';
+import { asInputError, validateJobInput } from './jobInput';
+import { newQueueJob } from './jobTransitions';
+import { QueueInputError, type EnqueueResult } from './types';
+
+export interface AdmissionDeps {
+  intake: JobIntake;
+  book: JobBook;
+  limits: FileLimits;
+  now: () => number;
+  isClosed: () => boolean;
+}
+
+/** One result per input, in order; the accepted jobs are on disk but not yet published (the caller does that). */
+export async function admitJobs(inputs: readonly unknown[], deps: AdmissionDeps): Promise<EnqueueResult[]> {
+  const verdicts = await deps.intake.validateAll(inputs, (input) => validateJobInput(input, deps.limits));
+  const now = deps.now();
+  const jobs: QueueJob[] = [];
+  const results: EnqueueResult[] = verdicts.map((verdict) => {
+    if (!verdict.ok) return { ok: false, error: asInputError(verdict.error) };
+    // Closed while this input was being checked: nothing may be added any more.
+    if (deps.isClosed()) return { ok: false, error: new QueueInputError('closed', 'The queue is shut down.') };
+    const job = newQueueJob(verdict.value.chartNumber, verdict.value.files, now);
+    deps.book.addPending(job);
+    jobs.push(job);
+    return { ok: true, job };
+  });
+  if (jobs.length === 0) return results;
+  try {
+    await deps.intake.commit(jobs.length); // durable BEFORE any byte is sent: a crash now loses nothing
+  } catch (error) {
+    for (const job of jobs) deps.book.drop(job, { silent: true });
+    const message = `The job could not be saved to disk, so nothing was queued (${String(error)}).`;
+    return results.map((result) => (result.ok ? { ok: false, error: new QueueInputError('storage', message) } : result));
+  }
+  return results;
+}
