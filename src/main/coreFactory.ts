@@ -25,6 +25,6 @@ export function createCore(options: CreateCoreOptions): CoreParts {
     queue,
     connection,
     onNotification: (listener) =>
-      attachNotificationPolicy({ queue, clock, chartNumbers: () => options.settings().chartNumbersInNotifications, onDecision: listener }),
+      attachNotificationPolicy({ queue, clock, logger, chartNumbers: () => options.settings().chartNumbersInNotifications, onDecision: listener }),
   };
 }

@@ -19,7 +19,8 @@ export class NotificationScheduler {
 
   constructor(
     private readonly clock: Clock,
-    private options: NotificationOptions,
+    /** Read when a decision is made, so a setting changed inside a coalescing window applies to it. */
+    private readonly options: NotificationOptions | (() => NotificationOptions),
     private readonly deliver: (decision: NotificationDecision) => void,
     private readonly logger: Logger = silentLogger,
   ) {}
@@ -27,10 +28,6 @@ export class NotificationScheduler {
   /** Pass every QueueEvent; the policy picks what matters. */
   handle(event: QueueEvent): void {
     this.step({ type: 'event', event, at: this.clock.now() });
-  }
-
-  setOptions(options: NotificationOptions): void {
-    this.options = options;
   }
 
   /** Drops whatever waits and stops the timer. */
@@ -41,7 +38,8 @@ export class NotificationScheduler {
   }
 
   private step(input: NotificationInput): void {
-    const { state, decisions } = coalesceNotifications(this.state, input, this.options);
+    const options = typeof this.options === 'function' ? this.options() : this.options;
+    const { state, decisions } = coalesceNotifications(this.state, input, options);
     this.state = state;
     this.arm();
     for (const decision of decisions) {

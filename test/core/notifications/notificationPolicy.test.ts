@@ -128,6 +128,18 @@ describe('NotificationScheduler (fake clock)', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('reads the chart-number option when it decides: turning it off inside the window keeps them out', () => {
+    const clock = new FakeClock();
+    const delivered: NotificationDecision[] = [];
+    let includeChartNumbers = true;
+    const scheduler = new NotificationScheduler(clock, () => ({ includeChartNumbers }), (d) => delivered.push(d));
+    scheduler.handle(done(job(1, 'completed')));
+    includeChartNumbers = false;
+    clock.advance(3000);
+    expect(delivered).toHaveLength(1);
+    expect(`${delivered[0]!.title} ${delivered[0]!.body}`).not.toContain('CHART-1001');
+  });
+
   it('a throwing deliver is logged and does not break the next window', () => {
     const clock = new FakeClock();
     const errors: string[] = [];
