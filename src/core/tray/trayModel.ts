@@ -134,7 +134,8 @@ function stageText(job: QueueJob): string {
     case 'uploading': {
       const progress = job.upload;
       if (!progress || progress.totalBytes <= 0) return 'uploading';
-      return `uploading ${Math.floor((progress.sentBytes / progress.totalBytes) * 100)}%`;
+      // Tens of percent: every new label rebuilds the native menu, and finer steps would rebuild it several times a second.
+      return `uploading ${Math.floor((progress.sentBytes / progress.totalBytes) * 10) * 10}%`;
     }
     case 'tracking': {
       const server = job.server;

@@ -73,8 +73,11 @@ describe('trayModel', () => {
 
   it('job labels show state, and chart numbers only when allowed', () => {
     const job = makeJob('uploading', { chartNumber: 'SECRET-42' });
-    expect(jobLabel(job, false)).toBe('1 file — uploading 25%');
-    expect(jobLabel(job, true)).toBe('SECRET-42 (1 file) — uploading 25%');
+    expect(jobLabel(job, false)).toBe('1 file — uploading 20%');
+    expect(jobLabel(job, true)).toBe('SECRET-42 (1 file) — uploading 20%');
+    // In steps of ten: the native menu is rebuilt only when a label changes.
+    const nearly = { ...job, upload: { ...job.upload!, sentBytes: Math.floor(job.upload!.totalBytes * 0.999) } };
+    expect(jobLabel(nearly, false)).toBe('1 file — uploading 90%');
     const model = trayModel(input({ jobs: [job] }));
     expect(JSON.stringify(model)).not.toContain('SECRET-42');
     const retrying = makeJob('tracking', {
