@@ -162,7 +162,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   core.connection.start();
   running.attach();
   // After the queue has started: the watcher reads the saved jobs to know which files it already sent.
-  await hotFolder.apply(settings.settings);
+  // Not awaited: a slow network share must not hold up the window.
+  void hotFolder.apply(settings.settings);
   const stopNotifications = core.onNotification((decision) => running.notify(decision));
   const stopWatch = watchNetwork({ powerMonitor, net, clock, nudge: () => core.connection.nudge() });
 

@@ -149,6 +149,21 @@ describe('intake watch', () => {
     expect(server.jobs()).toHaveLength(0);
   });
 
+  it('warns once when the watched folder goes away, and carries on when it is back', async () => {
+    const server = await startTestServer();
+    const run = startCli(['watch', root, '--server', server.url, '--interval-ms', '100', '--json']);
+    await run.waitFor((r) => ofEvent(r.events(), 'info').length > 0, 'the watcher to start');
+    await rm(root, { recursive: true });
+    await run.waitFor((r) => r.stderr().includes('warning: The hot folder does not exist'), 'the warning');
+    await mkdir(path.join(root, 'R-1'), { recursive: true });
+    await writePdf(path.join(root, 'R-1', 'scan.pdf'));
+    await waitUntil(() => exists(path.join(root, 'done', 'R-1', 'scan.pdf')), 'the file to be done once the folder is back', 60_000, () => run.stdout() + run.stderr());
+    expect(run.stderr().match(/The hot folder does not exist/g)).toHaveLength(1);
+    expect(ofEvent(run.events(), 'info').map((e) => e.message)).toContain('The watched folder is back; checking again.');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+  });
+
   it('a folder that does not exist is a usage error', async () => {
     const run = startCli(['watch', path.join(dir, 'missing'), '--server', 'http://127.0.0.1:1/api']);
     expect(await run.exited).toBe(2);

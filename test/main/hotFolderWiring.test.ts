@@ -53,6 +53,7 @@ async function boot(settings?: Record<string, unknown>) {
   const update = async (patch: Record<string, unknown>) => {
     const reply = (await shell.invoke('updateSettings', [patch])) as { ok: boolean };
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    await shell.running.hotFolder.idle();
   };
   let checked = 0;
   shell.running.hotFolder.onEvent((event) => {
@@ -127,6 +128,7 @@ describe('hot folder in the shell', () => {
 
   it('starts at launch when the saved settings have it on', async () => {
     const app = await boot({ hotFolder: { path: dir, enabled: true } });
+    await app.running.hotFolder.idle();
     expect(app.running.hotFolder.watching).toBe(dir);
     drop('C-3/scan.pdf');
     await app.checkUntil(() => app.enqueued.length === 1, 'the file to be queued');
@@ -160,6 +162,8 @@ describe('hot folder in the shell', () => {
 
   it('quitting stops the watcher before the queue closes', async () => {
     const app = await boot({ hotFolder: { path: dir, enabled: true } });
+    await app.running.hotFolder.idle();
+    expect(app.running.hotFolder.watching).toBe(dir);
     let watchingAtClose: string | null | undefined;
     const close = app.core.queue.close.bind(app.core.queue);
     app.core.queue.close = () => {

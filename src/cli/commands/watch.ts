@@ -11,7 +11,6 @@ import path from 'node:path';
 import type { Command } from '../args';
 import type { CliIo } from '../cliIo';
 import { cliLogger } from '../cliLogger';
-import { silentLogger } from '../../core/clock';
 import { EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_USAGE } from '../exitCodes';
 import { chartFromOption } from '../../core/hotFolder/chartForFile';
 import { DONE_FOLDER, FAILED_FOLDER } from '../../core/hotFolder/hotFolderLayout';
@@ -34,12 +33,13 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
   const reporter = reporterFor(command.json, io);
   const stateDir = await openStateDir(command.stateDir);
   await writeCliState(stateDir.path, { version: 1, server: command.server });
+  const logger = cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined);
   const session = await CliSession.open({
     server: command.server,
     token: command.token,
     stateDir: stateDir.path,
     reporter,
-    logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined),
+    logger,
     concurrency: command.concurrency,
     keepRefused: false,
   });
@@ -49,7 +49,7 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
     queue: sessionQueue(session),
     clock: io.clock,
     intervalMs: command.intervalMs,
-    logger: silentLogger,
+    logger,
   });
   watcher.onEvent((event) => report(event, root, reporter));
   // A watcher runs for months: keep no per-file result once its job has ended.

@@ -54,6 +54,11 @@ export class HotFolderSupervisor {
     return this.plan.watch && this.watcher !== null ? this.plan.root : null;
   }
 
+  /** Resolves once every change asked for so far has been made. */
+  idle(): Promise<void> {
+    return this.applying;
+  }
+
   /** Brings the watcher in line with these settings; resolves once it has started or stopped. Never throws. */
   apply(settings: Pick<Settings, 'hotFolder' | 'chartNumberPattern'>): Promise<void> {
     return this.enqueueChange(() => (this.closed ? Promise.resolve() : this.switchTo(hotFolderPlan(settings))));
@@ -129,6 +134,11 @@ export class HotFolderSupervisor {
         return;
       case 'move_failed': {
         const code = event.error.code ?? event.error.name;
+        if (code === 'ENOENT') {
+          // Someone removed the file before its job ended: nothing left to move, nothing to fix.
+          logger.info('Hot-folder file was gone when its job ended', { to: event.to });
+          return;
+        }
         logger.warn('Hot-folder file could not be moved', { to: event.to, error: code });
         const key = `${event.to}:${code}`;
         if (this.moveProblemsSaid.has(key)) return;

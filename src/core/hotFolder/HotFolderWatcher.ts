@@ -211,8 +211,11 @@ export class HotFolderWatcher {
         this.scanner.release(file);
         this.events.emit({ type: 'moved', file, to, target, id });
       } catch (error) {
-        // Stays claimed: retrying a move every few seconds would flood the user with the same problem.
-        this.events.emit({ type: 'move_failed', file, to, error: error as NodeJS.ErrnoException });
+        const failure = error as NodeJS.ErrnoException;
+        // Gone already (removed by hand): nothing to claim. Otherwise it stays claimed, since
+        // retrying a move every few seconds would flood the user with the same problem.
+        if (failure.code === 'ENOENT') this.scanner.release(file);
+        this.events.emit({ type: 'move_failed', file, to, error: failure });
       }
     }
   }

@@ -10,7 +10,7 @@ import type { QueuePort } from '../corePorts';
 import type { DesktopNotifier } from '../notifications/desktopNotifier';
 
 /** What the shell needs: follow the settings, stop on quit (and what tests watch). */
-export type HotFolderPort = Pick<HotFolderSupervisor, 'apply' | 'stop' | 'watching' | 'onEvent'>;
+export type HotFolderPort = Pick<HotFolderSupervisor, 'apply' | 'stop' | 'idle' | 'watching' | 'onEvent'>;
 
 export interface DesktopHotFolderOptions {
   queue: QueuePort;

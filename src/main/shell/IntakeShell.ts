@@ -193,7 +193,8 @@ export class IntakeShell {
     if (changed.has('historySize')) o.queue.setHistorySize(result.settings.historySize);
     if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
     if (changed.has('chartNumbersInNotifications')) this.scheduleTray();
-    if (changed.has('hotFolder') || changed.has('chartNumberPattern')) await o.hotFolder?.apply(result.settings);
+    // Not awaited: stopping a watcher waits for its check, which a stalled network share can hold up.
+    if (changed.has('hotFolder') || changed.has('chartNumberPattern')) void o.hotFolder?.apply(result.settings);
     return o.settings.view();
   }
 

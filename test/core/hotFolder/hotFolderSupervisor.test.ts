@@ -5,7 +5,7 @@
  * for UploadQueue; the real one is in hotFolderWatcher.test.ts.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hotFolderPlan, samePlan } from '../../../src/core/hotFolder/hotFolderPlan';
@@ -167,6 +167,21 @@ describe('HotFolderSupervisor', () => {
     // Claimed until a restart: not queued again on the next checks.
     await s.checks(2);
     expect(s.queue.jobs).toHaveLength(2);
+  });
+
+  it('a file removed by hand before its job ended is no problem to report', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings(s.root, true));
+    await mkdir(path.join(s.root, 'G-1'));
+    const file = path.join(s.root, 'G-1', 'scan.pdf');
+    await writeFile(file, makePdf(1));
+    await s.checks(2);
+    expect(s.queue.jobs).toHaveLength(1);
+    await rm(file);
+    s.queue.finish(s.queue.jobs[0]!, 'completed');
+    await waitFor(() => s.lines.some((l) => l.startsWith('info Hot-folder file was gone when its job ended')), 'the job end to be handled');
+    expect(s.notices).toEqual([]);
+    expect(s.lines.some((l) => l.startsWith('warn'))).toBe(false);
   });
 
   it('refused files within a few seconds give one notice', async () => {
