@@ -5,6 +5,7 @@
  * unfinished job from its current phase with `seq` continuing.
  */
 import { PIPELINE_PHASES, phaseLabel } from '../shared/phases';
+import { MAX_PHASE_TIMES } from './jobChange';
 import { type JobRecord, isJobFinished } from './jobRecord';
 import { type StatusPublisher } from './statusPublisher';
 
@@ -149,6 +150,8 @@ export function transition(
     startedAt: timestamp,
     endedAt: final ? timestamp : null,
   });
+  // Every save writes the whole record: a job pushed thousands of updates (emitStatus) must not make each one cost more than the last.
+  if (job.phaseTimes.length > MAX_PHASE_TIMES) job.phaseTimes.splice(0, job.phaseTimes.length - MAX_PHASE_TIMES);
   job.status = change.status;
   job.phase = change.phase;
   job.message = change.message;

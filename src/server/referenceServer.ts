@@ -132,6 +132,12 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       closing ??= (async () => {
         pipeline.stop();
         publisher.close();
+        try {
+          store.close();
+        } catch {
+          // Every change is already in the journal; the next start compacts it.
+          log('job store: compaction on close failed; the journal is replayed on the next start');
+        }
         wsHub.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());

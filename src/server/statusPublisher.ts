@@ -9,9 +9,12 @@
  * snapshot ahead of the stream would make the queued frame a duplicate, and a
  * REST answer ahead of the file could be un-said by a crash.
  *
- * Saving rewrites the whole file, so with many jobs it is paced: changes
- * collect while the previous save's cost is paid back (at most ~20% of the
- * time goes to saving), then one write carries them all.
+ * Saving appends one tick's changes to the journal (JobStore), so it is cheap
+ * and frames leave on the next turn of the event loop. Should a save ever be
+ * slow (a stalled disk), publishing is paced: changes collect while its cost
+ * is paid back (at most ~20% of the time goes to saving), then one write
+ * carries them all. Compaction runs after the batch's frames are out, so its
+ * full rewrite of jobs.json never delays them.
  */
 import { type JobRecord } from './jobRecord';
 import { type JobStore } from './jobStore';
@@ -68,11 +71,12 @@ export class StatusPublisher {
   /** Queues the job's current state as one status_update. */
   publish(job: JobRecord): void {
     if (this.closed) return;
+    this.store.changed(job.jobId);
     this.pending.push({ frame: statusFrameOf(job), view: viewOf(job) });
     this.scheduleFlush();
   }
 
-  /** Resolves once everything changed so far is on disk (shares the next paced write). */
+  /** Resolves once everything changed so far is on disk (shares the next write). */
   persisted(): Promise<void> {
     return new Promise((resolve) => {
       this.waiters.push(resolve);
@@ -93,7 +97,7 @@ export class StatusPublisher {
       this.store.save();
     } catch (error) {
       // Publishing unsaved state is the smaller harm than freezing every job.
-      this.log(`job store: save failed (${error instanceof Error ? error.message : 'unknown error'})`);
+      this.log(`job store: save failed (${errorCode(error)})`);
     }
     this.lastSaveEndedAt = performance.now();
     this.lastSaveMs = this.lastSaveEndedAt - started;
@@ -102,11 +106,21 @@ export class StatusPublisher {
       this.sink(frame);
     }
     for (const resolve of waiters) resolve();
+    if (this.store.compactionDue) this.compact();
   }
 
   close(): void {
     this.flush();
     this.closed = true;
+  }
+
+  private compact(): void {
+    try {
+      this.store.compact();
+    } catch (error) {
+      // The journal still holds every change; the next flush tries again.
+      this.log(`job store: compaction failed (${errorCode(error)})`);
+    }
   }
 
   private scheduleFlush(): void {
@@ -121,6 +135,12 @@ export class StatusPublisher {
     clearImmediate(this.timer as NodeJS.Immediate);
     this.timer = null;
   }
+}
+
+/** The error's code (ENOSPC...), never its message: fs messages carry file paths. */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
 }
 
 function viewOf(job: JobRecord): JobView {
