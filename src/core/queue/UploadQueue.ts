@@ -15,7 +15,7 @@ import { ChangeStream } from './changeStream';
 import { followsServer, planRetry, withServerState, withUploadVerdict } from './jobTransitions';
 import { JobBook } from './jobBook';
 import { JobIntake } from './jobIntake';
-import { admitJobs } from './jobAdmission';
+import { admitJobs, type AdmissionDeps } from './jobAdmission';
 import type { JobInput } from './jobInput';
 import { fetchJobResults } from './jobResults';
 import { checkedCount, resolveQueueSettings, type QueueSettings } from './queueSettings';
@@ -31,7 +31,7 @@ export class UploadQueue {
   private readonly eventListeners: ListenerSet<QueueEvent>;
   private readonly changes: ChangeStream;
   private readonly persister: QueuePersister;
-  private readonly intake: JobIntake;
+  private readonly admission: AdmissionDeps;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly settings: QueueSettings;
@@ -61,7 +61,14 @@ export class UploadQueue {
       this.emit({ type: 'warning', message: `The queue could not be saved to disk: ${String(error)}` });
     });
     this.book = new JobBook(this.changes, this.clock, () => this.persister.requestSave());
-    this.intake = new JobIntake({ clock: this.clock, save: () => this.persister.saveNow(), booked: () => this.book.size });
+    this.admission = {
+      intake: new JobIntake({ clock: this.clock, save: () => this.persister.saveNow(), booked: () => this.book.size }),
+      book: this.book,
+      limits: this.settings.limits,
+      loaded: () => this.start(),
+      now: () => this.clock.now(),
+      isClosed: () => this.closed,
+    };
     this.slots = new UploadSlots({
       book: this.book,
       clock: this.clock,
@@ -109,15 +116,8 @@ export class UploadQueue {
    */
   async enqueueMany(inputs: readonly JobInput[]): Promise<EnqueueResult[]> {
     if (!Array.isArray(inputs)) throw new QueueInputError('invalid_argument', 'Jobs must be given as a list.');
-    await this.start();
     if (this.closed) throw new QueueInputError('closed', 'The queue is shut down.');
-    const results = await admitJobs(inputs, {
-      intake: this.intake,
-      book: this.book,
-      limits: this.settings.limits,
-      now: () => this.clock.now(),
-      isClosed: () => this.closed,
-    });
+    const results = await admitJobs(inputs, this.admission);
     const published = results.map((result) => (result.ok ? { ok: true as const, job: this.publish(result.job) } : result));
     this.pump();
     return published;
@@ -232,7 +232,7 @@ export class UploadQueue {
     // Aborted transfers keep stage 'uploading' on disk: the next start() sends them again with their keys.
     this.slots.abortAll();
     this.stopTracking();
-    this.intake.flush(); // jobs already accepted but still waiting for their group's write
+    this.admission.intake.flush(); // jobs already accepted but still waiting for their group's write
     // A failing disk was already reported as a warning; closing must still finish.
     await this.persister.flush().catch(() => undefined);
     this.persister.dispose();

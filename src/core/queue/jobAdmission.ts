@@ -16,13 +16,18 @@ export interface AdmissionDeps {
   intake: JobIntake;
   book: JobBook;
   limits: FileLimits;
+  /** Resolves once the saved queue is loaded: nothing may be booked (and written) before that. */
+  loaded: () => Promise<void>;
   now: () => number;
   isClosed: () => boolean;
 }
 
 /** One result per input, in order; the accepted jobs are on disk but not yet published (the caller does that). */
 export async function admitJobs(inputs: readonly unknown[], deps: AdmissionDeps): Promise<EnqueueResult[]> {
-  const verdicts = await deps.intake.validateAll(inputs, (input) => validateJobInput(input, deps.limits));
+  // Files are checked while the saved queue loads: the checks do not depend on it.
+  const judged = deps.intake.validateAll(inputs, (input) => validateJobInput(input, deps.limits));
+  await deps.loaded();
+  const verdicts = await judged;
   const now = deps.now();
   const jobs: QueueJob[] = [];
   const results: EnqueueResult[] = verdicts.map((verdict) => {
