@@ -35,7 +35,7 @@ export class FrameRouter {
       case 'subscribed': {
         const record = jobs.get(message.jobId);
         // An ack for a job untracked meanwhile is normal; nothing to do.
-        if (!channel.settle(message.jobId, true) || !record) return;
+        if (!channel.settle(message.jobId) || !record) return;
         // Only after the ack: reading state before it leaves a window in which an update is lost.
         const snapshot = snapshotFromAck(message);
         if (snapshot) apply(record, snapshot, 'state');
@@ -52,7 +52,7 @@ export class FrameRouter {
         // The server refused one of our messages. For a subscribe, the job may
         // still be readable over REST; never loop on it over this socket.
         const record = message.jobId !== undefined ? jobs.get(message.jobId) : undefined;
-        if (message.jobId !== undefined && channel.settle(message.jobId, false) && record) catchUp(record.chartNumber);
+        if (message.jobId !== undefined && channel.settle(message.jobId) && record) catchUp(record.chartNumber);
         this.options.logger.warn('server reported an error for a client message', { forJob: message.jobId !== undefined });
         return;
       }

@@ -38,8 +38,8 @@ export class SubscriptionChannel {
   }
 
   /** An ack (or an `error` naming the job) arrived; true when this socket was waiting for it. */
-  settle(jobId: string, acked: boolean): boolean {
-    if (!this.book.settle(jobId, acked)) return false;
+  settle(jobId: string): boolean {
+    if (!this.book.settle(jobId)) return false;
     if (this.book.waitingCount === 0) this.batchDone();
     return true;
   }

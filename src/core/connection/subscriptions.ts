@@ -1,14 +1,13 @@
 /**
  * What one socket generation has asked the server for. The wanted set (the
  * source of truth) lives in the manager; this book records, for the current
- * socket only, which jobs were sent a subscribe, which are acked and which
- * batch is still waiting. A new socket starts with an empty book, which is
+ * socket only, which jobs were sent a subscribe and which batch is still
+ * waiting. A new socket starts with an empty book, which is
  * what makes "subscribe everything again after a reconnect" correct, and the
  * `sent` set is what guarantees that no job is subscribed twice on one socket.
  */
 export class GenerationSubscriptions {
   private readonly sent = new Set<string>();
-  private readonly acked = new Set<string>();
   private readonly waiting = new Set<string>();
 
   /**
@@ -29,25 +28,18 @@ export class GenerationSubscriptions {
   }
 
   /** An ack (or an `error` naming the job) arrived; true when we were waiting for it. */
-  settle(jobId: string, acked: boolean): boolean {
-    if (!this.waiting.delete(jobId)) return false;
-    if (acked) this.acked.add(jobId);
-    return true;
+  settle(jobId: string): boolean {
+    return this.waiting.delete(jobId);
   }
 
   /** After an unsubscribe: the job may be subscribed again later on this socket. */
   forget(jobId: string): void {
     this.sent.delete(jobId);
-    this.acked.delete(jobId);
     this.waiting.delete(jobId);
   }
 
   isSent(jobId: string): boolean {
     return this.sent.has(jobId);
-  }
-
-  isAcked(jobId: string): boolean {
-    return this.acked.has(jobId);
   }
 
   get waitingCount(): number {

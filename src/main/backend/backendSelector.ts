@@ -29,10 +29,6 @@ export class BackendSelector {
     private readonly logger: Logger,
   ) {}
 
-  get demoRunning(): boolean {
-    return this.demo !== null;
-  }
-
   /** The backend for this server URL (null = demo). Starts or stops the demo server as needed. */
   async select(serverUrl: string | null): Promise<Backend> {
     if (serverUrl === null) {

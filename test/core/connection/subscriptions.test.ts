@@ -7,15 +7,13 @@ describe('GenerationSubscriptions', () => {
     const wanted = ['a', 'b', 'c', 'd', 'e'];
     expect(book.takeBatch(wanted, 2)).toEqual(['a', 'b']);
     expect(book.takeBatch(wanted, 2)).toEqual([]);
-    expect(book.settle('a', true)).toBe(true);
+    expect(book.settle('a')).toBe(true);
     expect(book.takeBatch(wanted, 2)).toEqual([]);
-    expect(book.settle('b', true)).toBe(true);
+    expect(book.settle('b')).toBe(true);
     expect(book.takeBatch(wanted, 2)).toEqual(['c', 'd']);
-    expect(book.settle('c', false)).toBe(true);
-    expect(book.settle('d', true)).toBe(true);
+    expect(book.settle('c')).toBe(true);
+    expect(book.settle('d')).toBe(true);
     expect(book.takeBatch(wanted, 2)).toEqual(['e']);
-    expect(book.isAcked('a')).toBe(true);
-    expect(book.isAcked('c')).toBe(false);
     expect(book.isSent('c')).toBe(true);
   });
 
@@ -26,18 +24,18 @@ describe('GenerationSubscriptions', () => {
     for (let round = 0; round < 5; round += 1) {
       const batch = book.takeBatch(wanted, 10);
       sent.push(...batch);
-      for (const id of batch) book.settle(id, true);
+      for (const id of batch) book.settle(id);
     }
     expect(sent).toEqual(['a', 'b', 'c']);
   });
 
   it('ignores acks it did not wait for, and forgets unsubscribed jobs', () => {
     const book = new GenerationSubscriptions();
-    expect(book.settle('x', true)).toBe(false);
+    expect(book.settle('x')).toBe(false);
     book.takeBatch(['a'], 5);
     book.forget('a');
     expect(book.waitingCount).toBe(0);
-    expect(book.settle('a', true)).toBe(false);
+    expect(book.settle('a')).toBe(false);
     expect(book.takeBatch(['a'], 5)).toEqual(['a']);
   });
 });
