@@ -2,7 +2,6 @@
 /** The store mirrors main: snapshot, then deltas — none lost in between, endings announced once. */
 import { describe, expect, it } from 'vitest';
 import { IntakeStore } from '../../src/renderer/store/intakeStore';
-import { applyChanges } from '../../src/renderer/store/jobList';
 import { fakeBridge, snapshotOf } from './fakeBridge';
 import { T0, job } from './jobFixtures';
 
@@ -15,12 +14,12 @@ describe('IntakeStore', () => {
     expect(store.getState().status).toBe('loading');
     await store.start();
     expect(store.getState()).toMatchObject({ status: 'ready', paused: true, demoServer: true });
-    expect(store.getState().jobs.map((j) => j.id)).toEqual(['b', 'a']);
+    expect(store.getState().jobIds).toEqual(['b', 'a']);
 
     bridge.emit('jobs', [{ type: 'upsert', job: { ...older, stage: 'uploading' } }, { type: 'upsert', job: job({ id: 'c', createdAt: 3 }) }]);
-    expect(store.getState().jobs.map((j) => [j.id, j.stage])).toEqual([['c', 'queued'], ['b', 'queued'], ['a', 'uploading']]);
+    expect(store.getState().jobIds.map((id) => [id, store.job(id)?.stage])).toEqual([['c', 'queued'], ['b', 'queued'], ['a', 'uploading']]);
     bridge.emit('jobs', [{ type: 'remove', id: 'b' }]);
-    expect(store.getState().jobs.map((j) => j.id)).toEqual(['c', 'a']);
+    expect(store.getState().jobIds).toEqual(['c', 'a']);
     bridge.emit('connection', { state: 'auth_failed', reason: '401' });
     bridge.emit('paused', false);
     expect(store.getState()).toMatchObject({ connection: { state: 'auth_failed' }, paused: false });
@@ -37,7 +36,7 @@ describe('IntakeStore', () => {
     bridge.emit('jobs', [{ type: 'upsert', job: job({ id: 'a', stage: 'uploading' }) }, { type: 'upsert', job: job({ id: 'n', createdAt: T0 + 99 }) }]);
     answer();
     await starting;
-    expect(store.getState().jobs.map((j) => [j.id, j.stage])).toEqual([['n', 'queued'], ['a', 'uploading']]);
+    expect(store.getState().jobIds.map((id) => [id, store.job(id)?.stage])).toEqual([['n', 'queued'], ['a', 'uploading']]);
   });
 
   it('announces completions and failures once, never phases or the snapshot', async () => {
@@ -85,12 +84,5 @@ describe('IntakeStore', () => {
     const store = new IntakeStore(bridge);
     await store.start();
     expect(store.getState()).toMatchObject({ status: 'error', loadError: 'The queue is still starting.' });
-  });
-});
-
-describe('applyChanges', () => {
-  it('returns the same array for no changes, so React skips the render', () => {
-    const jobs = [job()];
-    expect(applyChanges(jobs, [])).toBe(jobs);
   });
 });

@@ -2,15 +2,14 @@
  * The window: header, filters, the queue, and the dialogs. State lives in the
  * store (a mirror of main); this component only holds which dialog is open.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { IpcResult, SettingsView } from '../../shared/ipc';
 import type { QueueJob } from '../../shared/queueJob';
-import { isFinishedStage } from '../../shared/queueJob';
 import { useAddFlow } from '../hooks/useAddFlow';
 import { useFileDrop } from '../hooks/useFileDrop';
 import { rememberChartNumber } from '../store/chartSuggestion';
-import { countByFilter, matchesFilter, type JobFilter } from '../store/jobList';
-import { useBridge, useIntake } from '../store/useIntake';
+import type { JobFilter } from '../store/jobList';
+import { useBridge, useIntake, useJobIds } from '../store/useIntake';
 import { AddDialog } from './AddDialog';
 import { BatchProgress } from './BatchProgress';
 import { DropOverlay } from './DropOverlay';
@@ -27,7 +26,11 @@ export function App() {
   const bridge = useBridge();
   const status = useIntake((s) => s.status);
   const loadError = useIntake((s) => s.loadError);
-  const jobs = useIntake((s) => s.jobs);
+  // The parts of the tally, not the tally: each keeps its identity while its values hold.
+  const counts = useIntake((s) => s.tally.counts);
+  const finishedCount = useIntake((s) => s.tally.finished);
+  const countingDown = useIntake((s) => s.tally.countingDown > 0);
+  const batch = useIntake((s) => s.tally.batch);
   const connection = useIntake((s) => s.connection);
   const paused = useIntake((s) => s.paused);
   const demoServer = useIntake((s) => s.demoServer);
@@ -44,8 +47,7 @@ export function App() {
   const dialogOpen = add.state.status !== 'closed' || results !== null || settings !== null;
   const dragging = useFileDrop(add.openFiles, !dialogOpen);
 
-  const counts = useMemo(() => countByFilter(jobs), [jobs]);
-  const visible = useMemo(() => (filter === 'all' ? jobs : jobs.filter((job) => matchesFilter(job, filter))), [jobs, filter]);
+  const visibleIds = useJobIds(filter);
 
   useEffect(() => {
     if (openRequest) void add.open(openRequest.paths);
@@ -116,7 +118,7 @@ export function App() {
         connection={connection}
         demoServer={demoServer}
         paused={paused}
-        finishedCount={jobs.filter((job) => isFinishedStage(job.stage)).length}
+        finishedCount={finishedCount}
         onAdd={() => void add.pick()}
         onTogglePause={async () => report(await (paused ? bridge.resumeAll() : bridge.pauseAll()))}
         onClearFinished={async () => report(await bridge.clearFinished())}
@@ -124,7 +126,7 @@ export function App() {
       />
       <div className="toolbar">
         <FilterBar filter={filter} counts={counts} onChange={setFilter} />
-        <BatchProgress jobs={jobs} />
+        <BatchProgress figures={batch} />
       </div>
       {paused && <div className="banner banner-warning">Uploads are paused. Jobs already on the server keep going.</div>}
       {notice && (
@@ -139,10 +141,10 @@ export function App() {
         {status === 'loading' && <p className="loading">Loading the queue…</p>}
         {status === 'error' && <p className="form-error">The queue could not be loaded: {loadError}</p>}
         {status === 'ready' &&
-          (visible.length === 0 ? (
-            <EmptyState onAdd={() => void add.pick()} filtered={jobs.length > 0} />
+          (visibleIds.length === 0 ? (
+            <EmptyState onAdd={() => void add.pick()} filtered={counts.all > 0} />
           ) : (
-            <JobList jobs={visible} onAction={onAction} focus={focus} />
+            <JobList ids={visibleIds} countingDown={countingDown} onAction={onAction} focus={focus} />
           ))}
       </main>
       <DropOverlay visible={dragging} />

@@ -3,52 +3,62 @@
  * thousand jobs scroll like ten. Keyboard: one row is tabbable (roving
  * tabindex); arrows, Home/End and PageUp/PageDown move it, scrolling the
  * virtual list first because the target row may not be rendered yet.
+ *
+ * The list holds ids, not jobs: each row subscribes to its own job, so an
+ * update of one job re-renders that row and nothing else (at 10,000 updates/s
+ * a list re-rendered per update could not keep up with the frame rate).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { QueueJob } from '../../shared/queueJob';
 import { useNow } from '../hooks/useNow';
-import { JobRow, type JobAction } from './JobRow';
+import { useJob } from '../store/useIntake';
+import { JobRow, type JobAction, type JobRowProps } from './JobRow';
 
 export const ROW_HEIGHT = 136;
 const rowHeight = () => ROW_HEIGHT;
 
 export interface JobListProps {
-  jobs: readonly QueueJob[];
+  /** Newest first. */
+  ids: readonly string[];
+  /** Some job waits out an upload backoff: rows show a countdown, so the clock ticks. */
+  countingDown: boolean;
   onAction: (action: JobAction, job: QueueJob) => void;
   /** Bring this job into view and mark it (from a notification click). */
   focus: { jobId: string; serial: number } | null;
 }
 
-export function JobList({ jobs, onAction, focus }: JobListProps) {
+export const JobList = memo(function JobList({ ids, countingDown, onAction, focus }: JobListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [highlightId, setHighlightId] = useState<string | null>(null);
-  const needsClock = jobs.some((job) => job.nextUploadAt !== null);
-  const now = useNow(1000, needsClock);
+  const now = useNow(1000, countingDown);
+  // A new function per render would make the virtualizer rebuild its measurements of every row.
+  const getItemKey = useCallback((index: number) => ids[index] ?? index, [ids]);
 
   // TanStack Virtual returns a mutable instance; React Compiler skips this component, which is fine.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: jobs.length,
+    count: ids.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: rowHeight,
-    getItemKey: (index) => jobs[index]?.id ?? index,
+    getItemKey,
     overscan: 4,
     // flushSync on every scroll event forces a synchronous render inside the handler; batched renders scroll smoother.
     useFlushSync: false,
   });
 
-  const activeIndex = Math.max(0, activeId === null ? 0 : jobs.findIndex((job) => job.id === activeId));
+  const activeIndex = Math.max(0, activeId === null ? 0 : ids.indexOf(activeId));
 
   const focusIndex = useCallback(
     (index: number) => {
-      const target = jobs[Math.min(Math.max(index, 0), jobs.length - 1)];
-      if (!target) return;
-      setActiveId(target.id);
-      virtualizer.scrollToIndex(jobs.indexOf(target), { align: 'auto' });
+      const at = Math.min(Math.max(index, 0), ids.length - 1);
+      const target = ids[at];
+      if (target === undefined) return;
+      setActiveId(target);
+      virtualizer.scrollToIndex(at, { align: 'auto' });
       // The row exists only once the list has scrolled and rendered, which can take a few frames.
-      const selector = `[data-job-id="${CSS.escape(target.id)}"]`;
+      const selector = `[data-job-id="${CSS.escape(target)}"]`;
       const focusWhenRendered = (framesLeft: number) => {
         const row = scrollRef.current?.querySelector<HTMLElement>(selector);
         if (row) row.focus();
@@ -56,12 +66,12 @@ export function JobList({ jobs, onAction, focus }: JobListProps) {
       };
       requestAnimationFrame(() => focusWhenRendered(30));
     },
-    [jobs, virtualizer],
+    [ids, virtualizer],
   );
 
   useEffect(() => {
     if (focus === null) return;
-    const index = jobs.findIndex((job) => job.id === focus.jobId);
+    const index = ids.indexOf(focus.jobId);
     if (index < 0) return;
     setHighlightId(focus.jobId);
     focusIndex(index);
@@ -77,7 +87,7 @@ export function JobList({ jobs, onAction, focus }: JobListProps) {
       PageDown: activeIndex + page,
       PageUp: activeIndex - page,
       Home: 0,
-      End: jobs.length - 1,
+      End: ids.length - 1,
     };
     const to = moves[event.key];
     if (to === undefined || !(event.target instanceof HTMLElement) || !event.target.classList.contains('row')) return;
@@ -86,28 +96,27 @@ export function JobList({ jobs, onAction, focus }: JobListProps) {
   };
 
   const onFocusRow = useCallback((id: string) => setActiveId(id), []);
-  const activeJobId = jobs[activeIndex]?.id;
+  const activeJobId = ids[activeIndex];
 
   return (
     <div className="list-scroll" ref={scrollRef} onKeyDown={onKeyDown} data-testid="job-list">
       <div className="list-inner" role="list" aria-label="Jobs, newest first" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
-          const job = jobs[item.index];
-          if (!job) return null;
+          const id = ids[item.index];
+          if (id === undefined) return null;
           return (
             <div key={item.key} className="list-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
-              <JobRow
-                job={job}
-                now={now}
-                tabbable={job.id === activeJobId}
-                highlighted={job.id === highlightId}
-                onAction={onAction}
-                onFocusRow={onFocusRow}
-              />
+              <LiveJobRow id={id} now={now} tabbable={id === activeJobId} highlighted={id === highlightId} onAction={onAction} onFocusRow={onFocusRow} />
             </div>
           );
         })}
       </div>
     </div>
   );
+});
+
+/** A row that follows its own job in the store (see the top of this file). */
+function LiveJobRow({ id, ...props }: Omit<JobRowProps, 'job'> & { id: string }) {
+  const job = useJob(id);
+  return job === undefined ? null : <JobRow job={job} {...props} />;
 }

@@ -11,7 +11,8 @@ const ANNOUNCED: Partial<Record<Stage, string>> = {
   rejected: 'was rejected by the server',
 };
 
-export function announcementsFor(before: ReadonlyMap<string, QueueJob>, changes: readonly QueueChange[]): string[] {
+/** `before`: the jobs as they were before `changes` (a Map or the store's JobIndex). */
+export function announcementsFor(before: { get(id: string): QueueJob | undefined }, changes: readonly QueueChange[]): string[] {
   const messages: string[] = [];
   for (const change of changes) {
     if (change.type !== 'upsert') continue;

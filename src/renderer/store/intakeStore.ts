@@ -8,12 +8,20 @@ import type { ConnectionState } from '../../shared/connectionState';
 import type { IntakeBridge, QueueSnapshot } from '../../shared/ipc';
 import type { QueueChange, QueueJob } from '../../shared/queueJob';
 import { announcementsFor, summarize } from './announcements';
-import { applyChanges, sortNewestFirst } from './jobList';
+import { JobIndex } from './jobIndex';
+import type { JobFilter } from './jobList';
+import type { JobTally } from './jobTally';
 
 export interface IntakeState {
   status: 'loading' | 'ready' | 'error';
   loadError: string | null;
-  jobs: readonly QueueJob[];
+  /**
+   * Job ids, newest first: a new array only when a job arrives or leaves. Rows
+   * read their job with `job(id)` (useJob), so an update re-renders one row.
+   */
+  jobIds: readonly string[];
+  /** Counts and figures over all jobs, kept incrementally. */
+  tally: JobTally;
   connection: ConnectionState;
   paused: boolean;
   demoServer: boolean;
@@ -30,7 +38,8 @@ export interface IntakeState {
 const INITIAL: IntakeState = {
   status: 'loading',
   loadError: null,
-  jobs: [],
+  jobIds: [],
+  tally: new JobIndex().tally,
   connection: { state: 'connecting', reason: 'starting' },
   paused: false,
   demoServer: false,
@@ -43,7 +52,7 @@ const INITIAL: IntakeState = {
 export class IntakeStore {
   private state: IntakeState = INITIAL;
   private readonly listeners = new Set<() => void>();
-  private byId = new Map<string, QueueJob>();
+  private index = new JobIndex();
   private serial = 0;
   private unsubscribers: (() => void)[] = [];
 
@@ -90,12 +99,12 @@ export class IntakeStore {
   }
 
   private loadSnapshot(snapshot: QueueSnapshot): void {
-    const jobs = sortNewestFirst(snapshot.jobs);
-    this.byId = new Map(jobs.map((job) => [job.id, job]));
+    this.index = new JobIndex(snapshot.jobs);
     this.set({
       status: 'ready',
       loadError: null,
-      jobs,
+      jobIds: this.index.ids,
+      tally: this.index.tally,
       connection: snapshot.connection,
       paused: snapshot.paused,
       demoServer: snapshot.demoServer,
@@ -103,18 +112,19 @@ export class IntakeStore {
   }
 
   private applyJobs(changes: readonly QueueChange[], announce = true): void {
-    const messages = announce ? announcementsFor(this.byId, changes) : [];
-    const jobs = applyChanges(this.state.jobs, changes);
-    for (const change of changes) {
-      if (change.type === 'remove') this.byId.delete(change.id);
-      else this.byId.set(change.job.id, change.job);
-    }
+    const messages = announce ? announcementsFor(this.index, changes) : [];
+    this.index.apply(changes);
     const text = summarize(messages);
-    this.set({ jobs, ...(text === null ? {} : { announcement: { text, serial: ++this.serial } }) });
+    this.set({ jobIds: this.index.ids, tally: this.index.tally, ...(text === null ? {} : { announcement: { text, serial: ++this.serial } }) });
   }
 
   job(id: string): QueueJob | undefined {
-    return this.byId.get(id);
+    return this.index.get(id);
+  }
+
+  /** The ids a filter shows, newest first; the same array while that filter's members stay the same. */
+  idsMatching(filter: JobFilter): readonly string[] {
+    return this.index.idsMatching(filter);
   }
 
   private set(patch: Partial<IntakeState>): void {

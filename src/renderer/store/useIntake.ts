@@ -1,7 +1,9 @@
 /** React access to the one store. Selectors keep re-renders to what changed. */
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { IntakeBridge } from '../../shared/ipc';
+import type { QueueJob } from '../../shared/queueJob';
 import type { IntakeState, IntakeStore } from './intakeStore';
+import type { JobFilter } from './jobList';
 
 export interface IntakeContextValue {
   store: IntakeStore;
@@ -22,4 +24,16 @@ export function useBridge(): IntakeBridge {
 export function useIntake<T>(select: (state: IntakeState) => T): T {
   const { store } = useIntakeContext();
   return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
+
+/** One job, by id: re-renders only when that job changes, not on every delta. */
+export function useJob(id: string): QueueJob | undefined {
+  const { store } = useIntakeContext();
+  return useSyncExternalStore(store.subscribe, () => store.job(id));
+}
+
+/** The ids a filter shows; a new array only when its members change. */
+export function useJobIds(filter: JobFilter): readonly string[] {
+  const { store } = useIntakeContext();
+  return useSyncExternalStore(store.subscribe, () => store.idsMatching(filter));
 }
