@@ -137,7 +137,13 @@ export class JobIntake {
     this.group = null;
     if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
     this.timer = null;
-    this.options.save().then(group.resolve, group.reject);
+    let saving: Promise<void>;
+    try {
+      saving = this.options.save();
+    } catch (error) {
+      saving = Promise.reject(error); // a store that throws instead of rejecting still answers every waiter
+    }
+    saving.then(group.resolve, group.reject);
   }
 }
 
