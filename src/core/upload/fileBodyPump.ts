@@ -9,7 +9,6 @@
  * chunks are ever in flight, so memory stays flat whatever the file size.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ClientRequest } from 'node:http';
 
 const CHUNK_BYTES = 1024 * 1024;
 const POOL_BUFFERS = 4;
@@ -22,6 +21,13 @@ export type FileBodyResult =
   | { kind: 'unreadable' }
   /** The file ended before the size it was checked at. */
   | { kind: 'shorter' };
+
+/** What the pump needs of an http.ClientRequest. */
+export interface BodySink {
+  /** `done` runs once the bytes have left `chunk` (written to the socket, or failed). */
+  write(chunk: Buffer, done: (error?: Error | null) => void): boolean;
+  once(event: 'close', listener: () => void): unknown;
+}
 
 export interface FileBodyHooks {
   /** False once the attempt has ended: stop reading. */
@@ -41,7 +47,7 @@ export class FileBodyPump {
 
   /** `largestFileBytes` keeps the buffers of a small upload small. */
   constructor(
-    private readonly request: ClientRequest,
+    private readonly request: BodySink,
     largestFileBytes: number,
     private readonly hooks: FileBodyHooks,
   ) {
