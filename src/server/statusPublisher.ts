@@ -1,5 +1,5 @@
 /**
- * Persist, then publish. Every job change is written to jobs.json before any
+ * Persist, then publish. Every job change is on disk (JobStore) before any
  * client hears of it; otherwise a server killed between the two could come
  * back with a lower `seq` than a client already applied, and the client would
  * drop the restarted job's next updates as stale.
@@ -9,12 +9,12 @@
  * snapshot ahead of the stream would make the queued frame a duplicate, and a
  * REST answer ahead of the file could be un-said by a crash.
  *
- * Saving appends one tick's changes to the journal (JobStore), so it is cheap
- * and frames leave on the next turn of the event loop. Should a save ever be
- * slow (a stalled disk), publishing is paced: changes collect while its cost
- * is paid back (at most ~20% of the time goes to saving), then one write
- * carries them all. Compaction runs after the batch's frames are out, so its
- * full rewrite of jobs.json never delays them.
+ * Saving appends the tick's changes to the journal at a cost in proportion
+ * to them, so frames leave on the next turn of the event loop, unpaced:
+ * whatever piled up while a save was slow simply shares the next write. (When
+ * each save rewrote all of jobs.json, saves had to be paced, and frames left
+ * in bursts.) Compaction runs after the batch's frames are out, so its full
+ * rewrite of jobs.json never delays them.
  */
 import { type JobRecord } from './jobRecord';
 import { type JobStore } from './jobStore';
@@ -40,17 +40,14 @@ export type JobView = Pick<
 
 export type FrameSink = (frame: StatusUpdateFrame) => void;
 
-/** Saving may use this share of the time, at most. */
-const SAVE_SHARE = 0.2;
-
 export class StatusPublisher {
   private pending: Array<{ frame: StatusUpdateFrame; view: JobView }> = [];
   private waiters: Array<() => void> = [];
   private readonly published = new Map<string, JobView>();
-  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  private lastSaveEndedAt = 0;
-  private lastSaveMs = 0;
+  private timer: NodeJS.Immediate | null = null;
   private closed = false;
+  /** A full disk fails every save: said once, and once more when saving works again, not on every tick. */
+  private saveFailing = false;
 
   constructor(
     private readonly store: JobStore,
@@ -92,15 +89,15 @@ export class StatusPublisher {
     const waiters = this.waiters;
     this.pending = [];
     this.waiters = [];
-    const started = performance.now();
     try {
       this.store.save();
+      if (this.saveFailing) this.log('job store: saving works again');
+      this.saveFailing = false;
     } catch (error) {
       // Publishing unsaved state is the smaller harm than freezing every job.
-      this.log(`job store: save failed (${errorCode(error)})`);
+      if (!this.saveFailing) this.log(`job store: save failed (${errorCode(error)}); publishing anyway, retrying on every change`);
+      this.saveFailing = true;
     }
-    this.lastSaveEndedAt = performance.now();
-    this.lastSaveMs = this.lastSaveEndedAt - started;
     for (const { frame, view } of batch) {
       this.published.set(view.jobId, view);
       this.sink(frame);
@@ -124,15 +121,12 @@ export class StatusPublisher {
   }
 
   private scheduleFlush(): void {
-    if (this.timer !== null) return;
-    const wait = this.lastSaveEndedAt + this.lastSaveMs / SAVE_SHARE - this.lastSaveMs - performance.now();
-    this.timer = wait > 1 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
+    this.timer ??= setImmediate(() => this.flush());
   }
 
   private cancelTimer(): void {
     if (this.timer === null) return;
-    clearTimeout(this.timer as NodeJS.Timeout);
-    clearImmediate(this.timer as NodeJS.Immediate);
+    clearImmediate(this.timer);
     this.timer = null;
   }
 }
