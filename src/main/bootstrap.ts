@@ -158,9 +158,10 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     logger,
   });
 
+  // Listen before start(): loading the saved queue reports damaged jobs as events.
+  running.attach();
   await core.queue.start();
   core.connection.start();
-  running.attach();
   // After the queue has started: the watcher reads the saved jobs to know which files it already sent.
   // Not awaited: a slow network share must not hold up the window.
   void hotFolder.apply(settings.settings);

@@ -81,6 +81,8 @@ export interface IpcEvents {
   jobs: QueueChange[];
   connection: ConnectionState;
   paused: boolean;
+  /** The backend switched to (true) or away from (false) the bundled demo server. */
+  demoServer: boolean;
   /** Show this job (a notification or the tray menu was clicked). */
   focusJob: string;
   /** Paths handed to the app from outside (second launch, "Open with", dock drop): ask for the chart number, then enqueue. */
@@ -88,7 +90,7 @@ export interface IpcEvents {
   /** The tray's "Settings…" was chosen: show the settings view. */
   openSettings: null;
 }
-export const IPC_EVENT_NAMES = ['jobs', 'connection', 'paused', 'focusJob', 'openFiles', 'openSettings'] as const satisfies readonly (keyof IpcEvents)[];
+export const IPC_EVENT_NAMES = ['jobs', 'connection', 'paused', 'demoServer', 'focusJob', 'openFiles', 'openSettings'] as const satisfies readonly (keyof IpcEvents)[];
 export type IpcEventName = (typeof IPC_EVENT_NAMES)[number];
 
 export const IPC_CALL_NAMES = Object.keys(ipcCalls) as IpcCallName[];

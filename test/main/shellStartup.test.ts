@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeBrowserWindow, fake, preventable, resetFakeElectron } from '../support/fakeElectron';
 import { bootShell } from './fixtures/bootShell';
+import { fakeCore } from './fixtures/fakeCore';
 
 vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
 
@@ -63,17 +64,26 @@ describe('shell start', () => {
   });
 
   it('configuring a real server switches over without restart and stops the demo server', async () => {
-    const { demo, core, invoke } = await bootShell();
+    const { demo, core, invoke, sent } = await bootShell();
     const result = await invoke('updateSettings', [{ serverUrl: 'https://ai.example.org/api/' }]);
     expect(result).toMatchObject({ ok: true, value: { serverUrl: 'https://ai.example.org/api' } });
     expect(core.queue.servers.at(-1)).toEqual({ baseUrl: 'https://ai.example.org/api', token: null });
     expect(core.connection.servers.at(-1)).toBe('https://ai.example.org/api');
     expect(demo.closes).toBe(1);
     expect(await invoke('getSnapshot', [undefined])).toMatchObject({ ok: true, value: { demoServer: false } });
+    expect(sent('demoServer')).toEqual([false]);
     // And back to the demo server.
     await invoke('updateSettings', [{ serverUrl: null }]);
     expect(demo.starts).toBe(2);
     expect(core.connection.servers.at(-1)).toBe('http://127.0.0.1:4999/api');
+    expect(sent('demoServer')).toEqual([false, true]);
+  });
+
+  it('warnings from loading the saved queue are logged (heard before the queue starts)', async () => {
+    const core = fakeCore();
+    core.queue.startWarnings = ['2 saved jobs could not be read and were left out.'];
+    const boot = await bootShell({ core });
+    expect(boot.logger.lines.some((line) => line.includes('2 saved jobs could not be read'))).toBe(true);
   });
 
   it('if the demo server cannot start, the switch is refused and the previous server stays', async () => {
@@ -85,11 +95,31 @@ describe('shell start', () => {
         throw new Error('EADDRINUSE');
       },
     });
-    const result = await boot.invoke('updateSettings', [{ serverUrl: null }]);
+    const result = await boot.invoke('updateSettings', [{ serverUrl: null, uploadConcurrency: 3, startAtLogin: true }]);
     expect(result).toEqual({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('previous server') } });
     expect(starts).toBe(1);
     expect(boot.core.connection.servers).toEqual([]);
-    expect(await boot.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { serverUrl: 'https://ai.example.org/api' } });
+    // The rest of the same patch was saved, so it is also in effect.
+    expect(await boot.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { serverUrl: 'https://ai.example.org/api', uploadConcurrency: 3, startAtLogin: true } });
+    expect(boot.core.queue.concurrency).toEqual([3]);
+    expect(fake.app.loginItem.openAtLogin).toBe(true);
+  });
+
+  it('a failed switch does not roll back over a newer server change queued behind it', async () => {
+    const boot = await bootShell({
+      settings: { serverUrl: 'https://ai.example.org/api' },
+      startDemoServer: async () => {
+        throw new Error('EADDRINUSE');
+      },
+    });
+    const [failed, newer] = await Promise.all([
+      boot.invoke('updateSettings', [{ serverUrl: null }]),
+      boot.invoke('updateSettings', [{ serverUrl: 'https://two.example.org/api' }]),
+    ]);
+    expect(failed).toMatchObject({ ok: false });
+    expect(newer).toMatchObject({ ok: true });
+    expect(boot.core.connection.servers.at(-1)).toBe('https://two.example.org/api');
+    expect(await boot.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { serverUrl: 'https://two.example.org/api' } });
   });
 
   it('quick successive server changes end on the last one', async () => {

@@ -68,6 +68,30 @@ describe('server token', () => {
     expect(boot.stores.settings.get('token')).toEqual({ kind: 'plaintext', data: TOKEN });
   });
 
+  it('counts as unencrypted where Linux has no keyring (safeStorage backend basic_text)', async () => {
+    fake.storageBackend = 'basic_text';
+    const boot = await bootShell();
+    expect(await boot.invoke('setToken', [TOKEN])).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await boot.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { hasToken: false, tokenEncryptionAvailable: false } });
+  });
+
+  it('an unencrypted token is deleted when keeping it so is no longer allowed, and the core stops using it', async () => {
+    fake.encryptionAvailable = false;
+    const boot = await bootShell({ settings: { allowPlaintextToken: true }, settingsData: { token: { kind: 'plaintext', data: TOKEN } } });
+    expect(boot.coreOptions[0]!.token).toBe(TOKEN);
+    await boot.invoke('updateSettings', [{ allowPlaintextToken: false }]);
+    expect(boot.stores.settings.get('token')).toBeUndefined();
+    expect(boot.core.connection.tokens).toEqual([null]);
+    expect(await boot.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { hasToken: false } });
+  });
+
+  it('an unencrypted token is encrypted as soon as the OS can', async () => {
+    const boot = await bootShell({ settings: { allowPlaintextToken: true }, settingsData: { token: { kind: 'plaintext', data: TOKEN } } });
+    expect((boot.stores.settings.get('token') as { kind: string }).kind).toBe('safeStorage');
+    expect(JSON.stringify(boot.stores.settings.data)).not.toContain(TOKEN);
+    expect(boot.coreOptions[0]!.token).toBe(TOKEN);
+  });
+
   it('null removes it', async () => {
     const boot = await bootShell();
     await boot.invoke('setToken', [TOKEN]);

@@ -297,6 +297,8 @@ function createFakeState() {
     powerMonitor: new EventEmitter(),
     online: true,
     encryptionAvailable: true,
+    /** What safeStorage.getSelectedStorageBackend() answers (Linux). */
+    storageBackend: 'gnome_libsecret',
     dialogResult: { canceled: true, filePaths: [] as string[] },
     displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
     protocolHandlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
@@ -341,6 +343,7 @@ export const electronModule = {
   },
   safeStorage: {
     isEncryptionAvailable: () => fake.encryptionAvailable,
+    getSelectedStorageBackend: () => fake.storageBackend,
     // Not real encryption: reversible, and visibly not the plain text.
     encryptString: (text: string) => Buffer.from(`enc:${Buffer.from(text, 'utf8').toString('hex')}`, 'utf8'),
     decryptString: (data: Buffer) => {

@@ -13,6 +13,11 @@ import type { KeyValueStore } from './keyValueStore';
 
 type StoredToken = { kind: 'safeStorage'; data: string } | { kind: 'plaintext'; data: string };
 
+/** safeStorage as used here; the backend name exists on Linux only. */
+export type TokenCipher = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & {
+  getSelectedStorageBackend?: () => string;
+};
+
 export class TokenStorageError extends Error {
   override name = 'TokenStorageError';
 }
@@ -22,10 +27,12 @@ export class SettingsRepository {
 
   constructor(
     private readonly store: KeyValueStore,
-    private readonly safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>,
+    private readonly safeStorage: TokenCipher,
     private readonly logger: Logger,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.current = settingsFromStored(store.get('settings'), DEFAULT_SETTINGS);
+    this.secureStoredToken();
   }
 
   get settings(): Settings {
@@ -37,6 +44,7 @@ export class SettingsRepository {
     if (!result.ok) return result;
     this.current = result.settings;
     this.store.set('settings', this.current);
+    if (result.changed.includes('allowPlaintextToken')) this.secureStoredToken();
     return result;
   }
 
@@ -92,9 +100,29 @@ export class SettingsRepository {
     return true;
   }
 
+  /**
+   * A token kept unencrypted is encrypted as soon as the OS can, and deleted once
+   * the user no longer allows keeping it unencrypted (leaving it on disk would
+   * quietly ignore that choice).
+   */
+  private secureStoredToken(): void {
+    const stored = this.store.get('token') as StoredToken | undefined;
+    if (!stored || stored.kind !== 'plaintext' || typeof stored.data !== 'string') return;
+    if (this.encryptionAvailable()) {
+      this.setToken(stored.data);
+      this.logger.info('Encrypted the server token that was stored unencrypted');
+    } else if (!this.current.allowPlaintextToken) {
+      this.store.delete('token');
+      this.logger.warn('Deleted the unencrypted server token: keeping it unencrypted is no longer allowed');
+    }
+  }
+
   private encryptionAvailable(): boolean {
     try {
-      return this.safeStorage.isEncryptionAvailable();
+      if (!this.safeStorage.isEncryptionAvailable()) return false;
+      // On Linux without a keyring, safeStorage "encrypts" with a fixed, public password
+      // (backend basic_text): that is no protection, so it counts as unavailable.
+      return !(this.platform === 'linux' && this.safeStorage.getSelectedStorageBackend?.() === 'basic_text');
     } catch {
       return false;
     }

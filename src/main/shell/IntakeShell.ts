@@ -71,7 +71,7 @@ export class IntakeShell {
     });
   }
 
-  /** Subscribes to the core; call once, after the queue has started. */
+  /** Subscribes to the core; call once, before the queue starts (loading it may report damaged jobs). */
   attach(): void {
     const { o } = this;
     this.unsubscribe.push(
@@ -181,20 +181,25 @@ export class IntakeShell {
   private async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
     const { o } = this;
     const before = o.settings.settings;
+    const tokenBefore = o.settings.token();
     const result = o.settings.update(patch);
     if (!result.ok) throw new IpcFailure('invalid_request', result.message);
     const changed = new Set(result.changed);
+    // Everything else is applied before the server switch, which may fail: a saved setting is always in effect.
+    if (changed.has('uploadConcurrency')) o.queue.setConcurrency(result.settings.uploadConcurrency);
+    if (changed.has('historySize')) o.queue.setHistorySize(result.settings.historySize);
+    if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
+    if (changed.has('chartNumbersInNotifications')) this.scheduleTray();
+    // Withdrawing the permission to keep the token unencrypted deletes such a token.
+    const token = o.settings.token();
+    if (token !== tokenBefore) this.useToken(token);
+    // Not awaited: stopping a watcher waits for its check, which a stalled network share can hold up.
+    if (changed.has('hotFolder') || changed.has('chartNumberPattern')) void o.hotFolder?.apply(result.settings);
     if (changed.has('serverUrl')) {
       const next = this.switching.then(() => this.switchServer(result.settings.serverUrl, before.serverUrl));
       this.switching = next.catch(() => undefined);
       await next;
     }
-    if (changed.has('uploadConcurrency')) o.queue.setConcurrency(result.settings.uploadConcurrency);
-    if (changed.has('historySize')) o.queue.setHistorySize(result.settings.historySize);
-    if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
-    if (changed.has('chartNumbersInNotifications')) this.scheduleTray();
-    // Not awaited: stopping a watcher waits for its check, which a stalled network share can hold up.
-    if (changed.has('hotFolder') || changed.has('chartNumberPattern')) void o.hotFolder?.apply(result.settings);
     return o.settings.view();
   }
 
@@ -204,7 +209,8 @@ export class IntakeShell {
     try {
       backend = await o.backend.select(serverUrl);
     } catch {
-      o.settings.update({ serverUrl: previous });
+      // Roll back only our own change: a newer switch queued behind this one has saved its URL since.
+      if (o.settings.settings.serverUrl === serverUrl) o.settings.update({ serverUrl: previous });
       throw new IpcFailure('unavailable', 'The demo server could not be started; the previous server stays in use.');
     }
     const token = o.settings.token();
@@ -212,6 +218,7 @@ export class IntakeShell {
     o.connection.setServer(backend.baseUrl);
     this.demoServer = backend.demo;
     this.baseUrl = backend.baseUrl;
+    o.window.send('demoServer', backend.demo);
     o.logger.info(backend.demo ? 'Switched to the demo server' : 'Switched to the configured server');
   }
 
@@ -223,9 +230,13 @@ export class IntakeShell {
       if (error instanceof TokenStorageError) throw new IpcFailure('invalid_request', error.message);
       throw error;
     }
-    o.connection.setToken(token);
-    o.queue.setServer({ baseUrl: this.baseUrl, token });
+    this.useToken(token);
     return o.settings.view();
+  }
+
+  private useToken(token: string | null): void {
+    this.o.connection.setToken(token);
+    this.o.queue.setServer({ baseUrl: this.baseUrl, token });
   }
 
   private scheduleTray(): void {
