@@ -68,7 +68,16 @@ export const ipcCalls = {
   getSettings: call<SettingsView>()(none),
   updateSettings: call<SettingsView>()(settingsPatchSchema),
   /** Write-only: the renderer learns only `hasToken`. null removes the token. */
-  setToken: call<SettingsView>()(z.string().min(1).max(8192).nullable()),
+  setToken: call<SettingsView>()(
+    z
+      .string()
+      .trim()
+      .min(1, 'The token is empty.')
+      .max(8192, 'The token is longer than 8,192 characters.')
+      // What an Authorization header can carry: visible ASCII, no spaces or line breaks.
+      .regex(/^[\x21-\x7e]+$/, 'A token has only letters, digits and symbols: no spaces, line breaks or accented letters.')
+      .nullable(),
+  ),
   revealFiles: call<void>()(id),
 } as const;
 

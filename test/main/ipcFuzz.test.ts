@@ -90,7 +90,7 @@ const perCall: Record<IpcCallName, unknown[][]> = {
     [{ hotFolder: { path: null, enabled: true } }],
     [{ hotFolder: 'yes' }],
   ],
-  setToken: [[undefined], [''], ['t'.repeat(8193)], [{ token: 'x' }]],
+  setToken: [[undefined], [''], ['   '], ['t'.repeat(8193)], [{ token: 'x' }], ['two words'], ['line\nbreak'], ['t\u00f6ken']],
   revealFiles: [[undefined], ['no-such-job'], ['failed-1'], [HUGE]],
 };
 

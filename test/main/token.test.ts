@@ -92,6 +92,13 @@ describe('server token', () => {
     expect(boot.coreOptions[0]!.token).toBe(TOKEN);
   });
 
+  it('surrounding spaces of a pasted token are trimmed; inner spaces are refused with the reason', async () => {
+    const boot = await bootShell();
+    expect(await boot.invoke('setToken', [`  ${TOKEN}\n`])).toMatchObject({ ok: true, value: { hasToken: true } });
+    expect(boot.core.connection.tokens).toEqual([TOKEN]);
+    expect(await boot.invoke('setToken', ['two words'])).toEqual({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('no spaces') } });
+  });
+
   it('null removes it', async () => {
     const boot = await bootShell();
     await boot.invoke('setToken', [TOKEN]);
