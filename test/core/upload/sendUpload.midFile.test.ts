@@ -124,7 +124,7 @@ describe('sendUpload in the middle of a large file', () => {
   });
 
   it('sends only the checked size of a file that grows while it is being sent', async () => {
-    const size = 8 * MIB;
+    const size = 32 * MIB;
     const upload = await startUpload(size);
     await waitFor(() => upload.sent() > MIB, 'the first megabyte handed to the socket');
     await appendFile(upload.path, Buffer.alloc(2 * MIB, 0x58));
