@@ -6,20 +6,11 @@
  * Merge rule: the last upsert of a job wins; a remove wins over any upsert of
  * the same job in the batch (ids are never reused, so a removed job cannot
  * legitimately come back).
- *
- * A timer alone is not enough: while the socket has a backlog, Node keeps
- * reading it (libuv reads a socket many times per poll) and the timers phase
- * waits; changes then piled up for 100-200 ms and left as one 1,000-job
- * message. So a push that finds the flush timer overdue (by LATE_TIMER_MS: a
- * due timer normally runs within a millisecond) delivers at once; it is due
- * no earlier than one interval after the last delivery, so that is still at
- * most one message per interval.
  */
 import type { Clock, TimerHandle } from '../clock';
 import type { QueueChange } from '../../shared/queueJob';
 
 export const DEFAULT_BATCH_INTERVAL_MS = 16;
-const LATE_TIMER_MS = 4;
 
 export interface ChangeBatcherOptions {
   clock: Clock;
@@ -33,8 +24,6 @@ export class ChangeBatcher {
   private readonly intervalMs: number;
   private pending = new Map<string, QueueChange>();
   private timer: TimerHandle | null = null;
-  /** When the pending timer should have fired (monotonic ms). */
-  private dueAt = Number.POSITIVE_INFINITY;
   private lastDelivery = Number.NEGATIVE_INFINITY;
   private disposed = false;
 
@@ -47,17 +36,12 @@ export class ChangeBatcher {
   push(changes: readonly QueueChange[]): void {
     if (this.disposed) return;
     for (const change of changes) this.merge(change);
-    if (this.pending.size === 0) return;
-    const now = this.clock.monotonic();
-    if (this.timer !== null) {
-      if (now >= this.dueAt + LATE_TIMER_MS) this.flush(); // the event loop is busy with I/O: see above
-      return;
+    if (this.pending.size > 0 && this.timer === null) {
+      // Even when the interval has long passed we wait for a 0 ms timer, so
+      // changes pushed in the same tick still leave as one message.
+      const wait = Math.max(0, this.lastDelivery + this.intervalMs - this.clock.monotonic());
+      this.timer = this.clock.setTimeout(() => this.flush(), wait);
     }
-    // Even when the interval has long passed we wait for a 0 ms timer, so
-    // changes pushed in the same tick still leave as one message.
-    const wait = Math.max(0, this.lastDelivery + this.intervalMs - now);
-    this.dueAt = now + wait;
-    this.timer = this.clock.setTimeout(() => this.flush(), wait);
   }
 
   /** Delivers whatever is pending now (e.g. before a window reload or quit). */
