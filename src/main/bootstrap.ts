@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { app, dialog, ipcMain, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
-import type { Clock, Logger } from '../core/clock';
+import type { Clock, Logger, TimerHandle } from '../core/clock';
 import { pathsFromArgv } from '../core/desktop/launchArgs';
 import type { Settings } from '../shared/settings';
 import { BackendSelector, type StartDemoServer } from './backend/backendSelector';
@@ -27,6 +27,9 @@ import { installApplicationMenu } from './window/applicationMenu';
 import { serveAppProtocol } from './window/appProtocol';
 import { hardenSession, hardenWebContents } from './window/contentSecurity';
 import { MainWindowController } from './window/mainWindow';
+
+/** How long Quit waits for the core to close before quitting anyway. */
+export const SHUTDOWN_LIMIT_MS = 5_000;
 
 export interface CoreParts {
   queue: QueuePort;
@@ -115,6 +118,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     template: process.platform === 'darwin',
     onAction: (action) => intake?.trayAction(action),
     onJob: (id) => intake?.focusJob(id),
+    onDropFiles: (paths) => intake?.openFiles(paths),
     ...(o.callLog ? { observe: (model) => o.callLog?.('tray', { icon: model.icon, tooltip: model.tooltip, menuItems: model.menu.length }) } : {}),
   });
   const notifier = new DesktopNotifier({
@@ -185,13 +189,21 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     event.preventDefault();
     stopWatch();
     stopNotifications();
-    running
-      .shutdown()
-      .catch((error: unknown) => logger.error('Shutdown did not finish cleanly', { error: (error as Error)?.name }))
-      .finally(() => {
-        shutDown = true;
-        app.quit();
-      });
+    // A hung close (a stalled disk or network share) must not make Quit do nothing: every job
+    // is already durable, so after the limit we quit with what is on disk.
+    let limit: TimerHandle | null = null;
+    const overdue = new Promise<void>((resolve) => {
+      limit = clock.setTimeout(() => {
+        logger.warn(`Shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; quitting anyway`);
+        resolve();
+      }, SHUTDOWN_LIMIT_MS);
+    });
+    const closed = running.shutdown().catch((error: unknown) => logger.error('Shutdown did not finish cleanly', { error: (error as Error)?.name }));
+    void Promise.race([closed, overdue]).then(() => {
+      if (limit !== null) clock.clearTimeout(limit);
+      shutDown = true;
+      app.quit();
+    });
   });
 
   const launchFiles = [...o.takeEarlyFiles(), ...pathsFromArgv(o.argv, { workingDirectory: o.cwd, ignore: o.argvIgnore })];

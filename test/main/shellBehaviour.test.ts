@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRAY_REFRESH_MS } from '../../src/main/shell/IntakeShell';
+import { SHUTDOWN_LIMIT_MS } from '../../src/main/bootstrap';
 import { FakeNotification, fake, preventable, resetFakeElectron } from '../support/fakeElectron';
 import { bootShell } from './fixtures/bootShell';
+import { fakeCore } from './fixtures/fakeCore';
 import { makeJob } from './fixtures/jobs';
 
 vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
@@ -119,6 +121,18 @@ describe('window close and quit', () => {
     expect(fake.app.quitCount).toBe(0);
   });
 
+  it('a core that never finishes closing does not stop Quit: it quits after the limit', async () => {
+    const core = fakeCore();
+    core.queue.close = () => new Promise<void>(() => undefined);
+    const boot = await bootShell({ core });
+    boot.tray().clickMenuItem('Quit Intake');
+    await nextTick();
+    expect(fake.app.quitCount).toBe(0);
+    boot.clock.advance(SHUTDOWN_LIMIT_MS);
+    await vi.waitFor(() => expect(fake.app.quitCount).toBe(1), { timeout: 10_000 });
+    expect(boot.logger.lines.some((l) => l.includes('quitting anyway'))).toBe(true);
+  });
+
   it('Quit from the tray really quits, after closing the core and the demo server', async () => {
     const boot = await bootShell();
     boot.tray().clickMenuItem('Quit Intake');
@@ -172,6 +186,17 @@ describe('notifications', () => {
     expect(FakeNotification.instances).toHaveLength(0);
   });
 
+  it('a crashed renderer is reloaded (a few times at most), a clean exit is not', async () => {
+    const boot = await bootShell();
+    const loads = () => fake.calls.filter((c) => c.api === 'BrowserWindow' && c.method === 'loadURL').length;
+    const before = loads();
+    boot.window().webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(loads()).toBe(before);
+    for (let i = 0; i < 5; i++) boot.window().webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(loads()).toBe(before + 3);
+    expect(boot.logger.lines.filter((l) => l.includes('lost its renderer'))).toHaveLength(6);
+  });
+
   it('a decision arriving before the window loaded still focuses after load', async () => {
     const boot = await bootShell();
     boot.window().webContents.emit('did-start-loading');
@@ -206,6 +231,14 @@ describe('launches and OS events', () => {
     fake.app.emit('open-file', event, '/Users/x/scan.pdf');
     expect(event.defaultPrevented).toBe(true);
     expect(boot.sent('openFiles')).toEqual([['/Users/x/scan.pdf']]);
+  });
+
+  it('files dropped on the tray icon (macOS) do the same', async () => {
+    const boot = await bootShell();
+    boot.window().hide();
+    boot.tray().emit('drop-files', preventable(), ['/Users/x/scan.pdf', '/Users/x/more']);
+    expect(boot.window().visible).toBe(true);
+    expect(boot.sent('openFiles')).toEqual([['/Users/x/scan.pdf', '/Users/x/more']]);
   });
 
   it('files on the first launch command line open the add dialog', async () => {

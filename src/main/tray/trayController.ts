@@ -14,6 +14,8 @@ export interface TrayControllerOptions {
   template?: boolean;
   onAction: (action: TrayAction) => void;
   onJob: (id: string) => void;
+  /** Files dropped on the tray icon (macOS menu bar). */
+  onDropFiles: (paths: string[]) => void;
   /** Sees every model rendered (the smoke test's call log). */
   observe?: (model: TrayModel) => void;
 }
@@ -33,6 +35,7 @@ export class TrayController {
       this.icon = model.icon;
       // Windows and most Linux trays: a click on the icon shows the window.
       this.tray.on('click', () => this.options.onAction('show'));
+      this.tray.on('drop-files', (_event, paths: string[]) => this.options.onDropFiles(paths));
     } else if (model.icon !== this.icon) {
       this.tray.setImage(this.image(model.icon));
       this.icon = model.icon;

@@ -24,6 +24,9 @@ export interface MainWindowOptions {
   logger: Logger;
 }
 
+/** A renderer that keeps crashing is not reloaded forever: after this many, the window stays as it is. */
+const MAX_CRASH_RELOADS = 3;
+
 /** Events the renderer must not miss even if sent before it has loaded. */
 const HELD_UNTIL_LOADED: ReadonlySet<IpcEventName> = new Set(['openFiles', 'focusJob', 'openSettings']);
 
@@ -121,6 +124,14 @@ export class MainWindowController {
     });
 
     const url = options.devServerUrl ?? `${APP_ORIGIN}/index.html`;
+    // A crashed or killed renderer leaves a blank window; the queue lives in main, so a reload shows it all again.
+    let crashReloads = 0;
+    window.webContents.on('render-process-gone', (_event, details) => {
+      options.logger.warn('The Intake window lost its renderer', { reason: details.reason, exitCode: details.exitCode });
+      if (details.reason === 'clean-exit' || crashReloads >= MAX_CRASH_RELOADS || window.isDestroyed()) return;
+      crashReloads += 1;
+      window.loadURL(url).catch((error: unknown) => options.logger.error('The Intake window failed to reload its UI', { error: String((error as Error)?.message ?? error) }));
+    });
     window.loadURL(url).catch((error: unknown) => options.logger.error('The Intake window failed to load its UI', { error: String((error as Error)?.message ?? error) }));
     return window;
   }
