@@ -56,7 +56,9 @@ describe('TrackedJobs', () => {
     const jobs = new TrackedJobs();
     for (let i = 0; i < 2_100; i += 1) jobs.track(`done-${i}`, 'C', { ...initialServerJob(`done-${i}`), status: 'completed', phase: 'completed' });
     jobs.track('open', 'C');
-    expect(jobs.get('done-0')).toBeUndefined();
+    // The newest 2,000 ended jobs are kept, the 100 oldest evicted.
+    expect(jobs.get('done-99')).toBeUndefined();
+    expect(jobs.get('done-100')).toBeDefined();
     expect(jobs.get('done-2099')).toBeDefined();
     expect(jobs.get('open')).toBeDefined();
     expect(jobs.wantedCount).toBe(1);
