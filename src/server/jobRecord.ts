@@ -1,7 +1,8 @@
 /**
- * What the server keeps per job, persisted as is in jobs.json. The zod schema
- * reads the file back after a restart; a file that does not match is moved
- * aside, never silently dropped.
+ * What the server keeps per job, persisted as is in jobs.json (and, change by
+ * change, in jobs.journal: see JobStore). The zod schema reads the files back
+ * after a restart; a file that does not match is moved aside, never silently
+ * dropped.
  */
 import { z } from 'zod';
 
@@ -42,6 +43,7 @@ export const jobRecordSchema = z.object({
   /** The phase at which the current attempt will fail, or null when it succeeds. */
   failAtPhase: z.string().nullable(),
   documents: z.array(storedDocumentSchema),
+  /** The latest MAX_PHASE_TIMES (jobChange.ts) timings, oldest first. */
   phaseTimes: z.array(phaseTimeSchema),
   /** The exact 201 body, so an idempotent repeat answers byte-for-byte the same. */
   uploadResponse: z.record(z.string(), z.unknown()),

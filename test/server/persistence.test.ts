@@ -58,6 +58,19 @@ function expectConsistent(events: Array<{ seq: number; phase: string }>): void {
   expect(Math.max(...phaseOfSeq.keys())).toBe(7);
 }
 
+/** Seq never goes back across the restart, and a repeated seq names the same phase. */
+function expectNeverBackwards(events: Array<{ seq: number; phase: string }>): void {
+  const phaseOfSeq = new Map<number, string>();
+  let last = -1;
+  for (const { seq, phase } of events) {
+    expect(seq).toBeGreaterThanOrEqual(last);
+    if (phaseOfSeq.has(seq)) expect(phaseOfSeq.get(seq)).toBe(phase);
+    phaseOfSeq.set(seq, phase);
+    last = seq;
+  }
+  expect(last).toBe(7);
+}
+
 describe('persistence', () => {
   it('an in-process server restarted on the same data dir resumes jobs and remembers idempotency keys', async () => {
     const first = await startServer({ dataDir, phaseMs: 80 });
@@ -111,6 +124,34 @@ describe('persistence', () => {
     await upload(kept.url, 'P-3');
     await kept.close();
     expect(existsSync(join(dataDir, 'jobs.json'))).toBe(true);
+  });
+
+  it('killed (SIGKILL) while many jobs stream, a restarted server knows every job at a seq at least what the client saw', async () => {
+    const server = await spawnServerProcess({ dataDir, args: ['--phase-ms', '60'] });
+    const before = await WsProbe.open(server.wsUrl);
+    const jobIds: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const jobId = ((await upload(server.url, `K-${i}`)).body as { jobId: string }).jobId;
+      jobIds.push(jobId);
+      before.subscribe(jobId);
+    }
+    // Mid-stream: enough updates that the journal holds change lines, not only new jobs.
+    await waitFor(() => before.of('status_update').length >= 30, 'thirty updates across the jobs');
+    await server.restart({ signal: 'SIGKILL' });
+    await waitFor(() => before.closed, 'old socket closed');
+    const lastSeen = (jobId: string) =>
+      Math.max(-1, ...before.frames.filter((f) => f.jobId === jobId && f.seq !== undefined).map((f) => f.seq as number));
+
+    const after = await WsProbe.open(server.wsUrl);
+    for (const jobId of jobIds) after.subscribe(jobId);
+    await waitFor(() => after.of('subscribed').length === jobIds.length, 'every job subscribed after the restart');
+    for (const jobId of jobIds) expect(after.of('subscribed', jobId)[0]?.seq).toBeGreaterThanOrEqual(lastSeen(jobId));
+    for (const jobId of jobIds) {
+      await after.next((f) => f.jobId === jobId && f.status === 'completed', `job ${jobId} completed`, 30_000);
+    }
+    for (const jobId of jobIds) expectNeverBackwards(history([before, after], jobId));
+    after.close();
+    expect(await server.kill()).toBe(0);
   });
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
