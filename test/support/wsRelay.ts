@@ -34,11 +34,15 @@ export interface WsRelayStats {
   refused: number;
   /** Server→client frames swallowed by the frame filter. */
   filtered: number;
+  /** `subscribed` acks delivered to clients. */
+  acksToClient: number;
 }
 
 export interface WsRelay {
   readonly url: string;
   readonly stats: WsRelayStats;
+  /** Every subscribe a client sent, in order, with how many acks clients had received by then. */
+  readonly subscribeLog: ReadonlyArray<{ jobId: string; acksDeliveredBefore: number }>;
   /** Client connections open now. */
   readonly openConnections: number;
   /** Probability that a server→client frame is sent twice. */
@@ -84,7 +88,9 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
     unsubscribes: 0,
     refused: 0,
     filtered: 0,
+    acksToClient: 0,
   };
+  const subscribeLog: Array<{ jobId: string; acksDeliveredBefore: number }> = [];
   let frameFilter: ((message: Record<string, unknown>) => boolean) | null = null;
   let duplicate = 0;
   let reorder = 0;
@@ -181,8 +187,13 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
         // Not JSON: relay as it is; the client must cope.
       }
     }
-    if (isAck && ackDelayMs > 0) {
-      later(ackDelayMs, () => sendToClient(p, frame, isBinary));
+    if (isAck) {
+      const deliver = (): void => {
+        if (!p.silenced && p.client.readyState === WebSocket.OPEN) stats.acksToClient += 1;
+        sendToClient(p, frame, isBinary);
+      };
+      if (ackDelayMs > 0) later(ackDelayMs, deliver);
+      else deliver();
       return;
     }
     if (p.held === null && random() < reorder) {
@@ -229,6 +240,7 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
           const message = JSON.parse(data.toString()) as { type?: string; jobId?: string };
           if (message.type === 'subscribe' && typeof message.jobId === 'string') {
             stats.subscribes += 1;
+            subscribeLog.push({ jobId: message.jobId, acksDeliveredBefore: stats.acksToClient });
             if (p.subscribed.has(message.jobId)) stats.doubleSubscribes += 1;
             p.subscribed.add(message.jobId);
           } else if (message.type === 'unsubscribe' && typeof message.jobId === 'string') {
@@ -259,6 +271,7 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
   return {
     url: `ws://127.0.0.1:${port}/api/ws`,
     stats,
+    subscribeLog,
     get openConnections() {
       return pairs.size;
     },

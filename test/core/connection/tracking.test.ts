@@ -153,12 +153,11 @@ describe('ConnectionManager against the reference server', () => {
     const m = manager({ baseUrl: server.url, wsUrl: relay.url });
     for (const job of jobs) m.track(job.jobId, { chartNumber: job.chartNumber });
     m.start();
-    await waitUntil(() => relay.stats.subscribes >= 50, 'first batch');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(relay.stats.subscribes).toBe(50);
-    await waitUntil(() => relay.stats.subscribes >= 100, 'second batch');
-    expect(relay.stats.subscribes).toBe(100);
     await waitUntil(() => relay.stats.subscribes === 120 && jobs.every((j) => m.job(j.jobId)?.seq !== null), 'all subscribed and caught up');
+    // Batch n went out only once every ack of batch n-1 had reached the client.
+    expect(relay.subscribeLog.map((s, i) => s.acksDeliveredBefore >= Math.floor(i / 50) * 50)).toEqual(relay.subscribeLog.map(() => true));
+    // And each batch went out whole, before any of its own acks came back.
+    expect(relay.subscribeLog.map((s, i) => s.acksDeliveredBefore <= Math.floor(i / 50) * 50)).toEqual(relay.subscribeLog.map(() => true));
     expect(relay.stats.doubleSubscribes).toBe(0);
     expect(m.stats.subscribesSent).toBe(120);
     expect(m.stats.httpRequests).toBe(0);
