@@ -1,18 +1,8 @@
 /** How sizes, speeds and durations read on screen ("43 MB", "2.1 MB/s", "1 min 5 s"). */
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+import { formatBytes } from '../shared/formatBytes';
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
+export { formatBytes };
 
 export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;

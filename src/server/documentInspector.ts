@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { type DocumentType, MAGIC_BYTES_NEEDED, detectDocumentType } from './magicBytes';
+import { type DocumentType, SNIFF_BYTES, detectDocumentType } from '../shared/documentType';
 import { PdfPageCounter } from './pdfPageCounter';
 
 export class UnsupportedTypeError extends Error {}
@@ -32,7 +32,7 @@ export class DocumentInspector extends Transform {
     if (this.type === null) {
       this.head.push(chunk);
       this.headBytes += chunk.length;
-      if (this.headBytes < MAGIC_BYTES_NEEDED) return callback();
+      if (this.headBytes < SNIFF_BYTES) return callback();
       // The head (this chunk included) goes downstream inside judgeHead().
       return callback(this.judgeHead());
     }
@@ -41,7 +41,7 @@ export class DocumentInspector extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    // A file shorter than MAGIC_BYTES_NEEDED gets judged here (empty files are refused by the caller).
+    // A file shorter than SNIFF_BYTES gets judged here (empty files are refused by the caller).
     if (this.type === null && this.headBytes > 0) {
       const verdict = this.judgeHead();
       if (verdict !== null) return callback(verdict);

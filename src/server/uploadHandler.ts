@@ -24,7 +24,7 @@ import { answerEarly, sendError, sendJson } from './httpReply';
 import { type JobRecord, type StoredDocument, newJobRecord } from './jobRecord';
 import { type JobPipeline } from './jobPipeline';
 import { type JobStore } from './jobStore';
-import { ACCEPTED_TYPES_TEXT } from './magicBytes';
+import { ACCEPTED_TYPES_TEXT } from '../shared/documentType';
 import { type ServerLimits, type UploadFault } from './types';
 import { applyUploadFault } from './uploadFaults';
 

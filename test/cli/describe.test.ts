@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeConnection, describeJobState, formatBytes, formatSeconds } from '../../src/cli/output/describe';
+import { describeConnection, describeJobState, formatSeconds } from '../../src/cli/output/describe';
 import { sampleJob, trackedJob } from './sampleJob';
 
 describe('describe', () => {
-  it.each([
-    [0, '0 B'],
-    [1023, '1023 B'],
-    [1536, '1.5 KB'],
-    [5 * 1024 ** 2, '5.0 MB'],
-    [300 * 1024 ** 3, '300 GB'],
-  ])('formatBytes(%d) = %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
-
   it.each([
     [4.2, '5s'],
     [125, '2m05s'],

@@ -59,7 +59,7 @@ describe('HumanOutput, plain (not a terminal)', () => {
     output.close([{ id: 'local-1', chartNumber: 'A-100', jobId: 'srv-1', outcome: 'completed', message: '', reasons: [] }]);
     expect(writes.join('')).toBe(
       [
-        'queued     A-100  1 file, 2.0 KB',
+        'queued     A-100  1 file, 2 KB',
         'uploaded   A-100  server job srv-1',
         'phase      A-100  OCR started: now ocr_started',
         'completed  A-100  server job srv-1',
@@ -119,7 +119,7 @@ describe('HumanOutput, live (a terminal)', () => {
     expect(writes).toHaveLength(1);
     const frame = writes[0] as string;
     expect(frame.startsWith('\x1b[?25l\x1b[1F')).toBe(true); // hide cursor, back to the block's first line
-    expect(frame).toContain('\x1b[2K  A-100  uploading 93% of 4.0 KB 2.0 KB/s 1s left\n');
+    expect(frame).toContain('\x1b[2K  A-100  uploading 93% of 4.1 KB 2 KB/s 1s left\n');
     expect(frame.endsWith('\x1b[J\x1b[?25h')).toBe(true);
   });
 

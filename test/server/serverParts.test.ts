@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseFailPlan } from '../../src/server/failPlanSpec';
-import { detectDocumentType } from '../../src/server/magicBytes';
+import { detectDocumentType } from '../../src/shared/documentType';
 import { PdfPageCounter } from '../../src/server/pdfPageCounter';
 import { parseServerArgs } from '../../src/server/serverArgs';
 import { jpegBytes, pdfWithPages, pngBytes, tiffBytes } from './fixtures/sampleDocuments';

@@ -1,19 +1,8 @@
 /** Short human phrases for jobs, sizes and connection states, shared by the plain and live displays. */
 import type { ConnectionState } from '../../shared/connectionState';
 import { phaseLabel } from '../../shared/phases';
+import { formatBytes } from '../../shared/formatBytes';
 import type { QueueJob } from '../../shared/queueJob';
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
 
 export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)}s`;

@@ -8,8 +8,8 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FileInspection, RejectedFile } from '../../shared/ipc';
 import type { JobFile } from '../../shared/queueJob';
-import { detectDocumentType, SNIFF_BYTES } from './documentType';
-import { formatBytes } from './formatBytes';
+import { detectDocumentType, SNIFF_BYTES } from '../../shared/documentType';
+import { formatBytes } from '../../shared/formatBytes';
 
 export interface FileLimits {
   /** Largest single document accepted. */

@@ -4,7 +4,7 @@
  * would work with Node's server but not with every proxy in front of a backend.
  */
 import { randomBytes } from 'node:crypto';
-import { mimeTypeOf } from '../files/documentType';
+import { mimeTypeOf } from '../../shared/documentType';
 
 export interface MultipartFile {
   name: string;

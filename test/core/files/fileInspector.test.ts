@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, chmod, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectDocumentType } from '../../../src/core/files/documentType';
+import { detectDocumentType } from '../../../src/shared/documentType';
 import { DEFAULT_FILE_LIMITS, inspectFiles } from '../../../src/core/files/fileInspector';
 import { MAGIC, makeTempDir, type TempDir } from '../../support/files';
 

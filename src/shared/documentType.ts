@@ -1,11 +1,15 @@
 /**
- * The document types the backend accepts, recognised by their first bytes.
- * The file name's extension is never trusted: a renamed .exe must not pass.
+ * The document types the backend accepts, recognised by their first bytes —
+ * one table for the client's pre-flight check and the reference server's
+ * upload check. A file's name and declared content type are never trusted:
+ * a renamed .exe must not pass.
  */
 export type DocumentType = 'pdf' | 'tiff' | 'png' | 'jpeg';
 
-/** Enough leading bytes to tell every accepted type apart. */
+/** Enough leading bytes to tell every accepted type apart (PNG's signature is the longest). */
 export const SNIFF_BYTES = 8;
+
+export const ACCEPTED_TYPES_TEXT = 'PDF, TIFF, PNG or JPEG';
 
 const SIGNATURES: ReadonlyArray<{ type: DocumentType; bytes: readonly number[] }> = [
   { type: 'pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-
