@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const settingsSchema = z.object({
   /** REST base of the backend; null = the bundled demo server. */
   serverUrl: z.string().max(2048).nullable(),
+  /** WebSocket URL when it is not the one derived from serverUrl; null = derived. Ignored with the demo server. */
+  webSocketUrl: z.string().max(2048).nullable(),
   /** Plain http/ws to a non-loopback host, only when the user explicitly says so. */
   allowInsecureHttp: z.boolean(),
   uploadConcurrency: z.number().int().min(1).max(8),
@@ -24,6 +26,7 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
   serverUrl: null,
+  webSocketUrl: null,
   allowInsecureHttp: false,
   uploadConcurrency: 2,
   notifications: true,
@@ -51,6 +54,33 @@ export function serverUrlProblem(value: string, allowInsecureHttp: boolean): str
     return 'Plain http:// is allowed only for this computer (localhost). Use https://, or explicitly allow insecure HTTP.';
   }
   return null;
+}
+
+/** Why a WebSocket URL override is refused, or null when it may be used: the server URL's rules, for ws/wss. */
+export function webSocketUrlProblem(value: string, allowInsecureHttp: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'WebSocket URL is not a valid URL (example: wss://ai.example.org/api/ws).';
+  }
+  if (url.protocol !== 'wss:' && url.protocol !== 'ws:') return `WebSocket URL must start with wss:// (got ${url.protocol}).`;
+  if (url.username || url.password) return 'WebSocket URL must not contain a user name or password; use the token field.';
+  // A WebSocket handshake cannot carry a fragment; ws refuses such a URL only when it connects.
+  if (url.hash) return 'WebSocket URL must not contain a # fragment.';
+  if (url.protocol === 'ws:' && !LOOPBACK.has(url.hostname) && !allowInsecureHttp) {
+    return 'Plain ws:// is allowed only for this computer (localhost). Use wss://, or explicitly allow insecure HTTP.';
+  }
+  return null;
+}
+
+/**
+ * The WebSocket URL the core should use, or undefined to derive it from the
+ * REST base. The demo server is always derived: an override belongs to the
+ * configured server and would point the demo's jobs at another host.
+ */
+export function webSocketUrlOverride(settings: Pick<Settings, 'webSocketUrl'>, demo: boolean): string | undefined {
+  return demo || settings.webSocketUrl === null ? undefined : settings.webSocketUrl;
 }
 
 /** Why a chart-number pattern is refused, or null when it compiles. */

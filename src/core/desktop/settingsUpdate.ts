@@ -3,7 +3,7 @@
  * unusable is checked here, before anything is stored or switched, so a bad
  * patch changes nothing and says exactly why.
  */
-import { chartPatternProblem, serverUrlProblem, settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
+import { chartPatternProblem, serverUrlProblem, settingsSchema, webSocketUrlProblem, type Settings, type SettingsPatch } from '../../shared/settings';
 
 export type SettingsUpdate =
   | { ok: true; settings: Settings; changed: Array<keyof Settings> }
@@ -15,10 +15,19 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     const trimmed = next.serverUrl.trim().replace(/\/+$/, '');
     next.serverUrl = trimmed.length > 0 ? trimmed : null;
   }
+  if (typeof next.webSocketUrl === 'string') {
+    const trimmed = next.webSocketUrl.trim();
+    next.webSocketUrl = trimmed.length > 0 ? trimmed : null;
+  }
   // The URL is re-checked even when only allowInsecureHttp changed: turning
   // that off must not leave a plain-http remote server in use.
   if (next.serverUrl !== null) {
     const problem = serverUrlProblem(next.serverUrl, next.allowInsecureHttp);
+    if (problem) return { ok: false, message: problem };
+  }
+  // Checked even while the demo server is in use (where it is ignored): it is in effect once a server is set.
+  if (next.webSocketUrl !== null) {
+    const problem = webSocketUrlProblem(next.webSocketUrl, next.allowInsecureHttp);
     if (problem) return { ok: false, message: problem };
   }
   if (next.chartNumberPattern !== null) {
@@ -53,5 +62,6 @@ export function settingsFromStored(stored: unknown, defaults: Settings): Setting
   const settings = result as Settings;
   // A hand-edited file must not smuggle in what the settings form refuses (plain http to a remote host).
   if (settings.serverUrl !== null && serverUrlProblem(settings.serverUrl, settings.allowInsecureHttp)) settings.serverUrl = null;
+  if (settings.webSocketUrl !== null && webSocketUrlProblem(settings.webSocketUrl, settings.allowInsecureHttp)) settings.webSocketUrl = null;
   return settings;
 }
