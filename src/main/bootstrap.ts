@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { app, dialog, ipcMain, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
 import type { Clock, Logger, TimerHandle } from '../core/clock';
 import { pathsFromArgv } from '../core/desktop/launchArgs';
-import type { Settings } from '../shared/settings';
+import { webSocketUrlOverride, type Settings } from '../shared/settings';
 import { BackendSelector, type StartDemoServer } from './backend/backendSelector';
 import type { CallLog } from './callLog';
 import { createDesktopHotFolder, type HotFolderPort } from './hotFolder/desktopHotFolder';
@@ -40,6 +40,8 @@ export interface CoreParts {
 
 export interface CreateCoreOptions {
   baseUrl: string;
+  /** The WebSocket URL override; undefined = derived from baseUrl. */
+  wsUrl?: string;
   token: string | null;
   store: QueueStore;
   settings: () => Settings;
@@ -95,6 +97,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const firstBackend = await backend.select(settings.settings.serverUrl);
   const core = o.createCore({
     baseUrl: firstBackend.baseUrl,
+    wsUrl: webSocketUrlOverride(settings.settings, firstBackend.demo),
     token: settings.token(),
     store: createElectronQueueStore(o.openStore('queue', userData)),
     settings: () => settings.settings,

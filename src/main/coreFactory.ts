@@ -9,8 +9,8 @@ import type { CoreParts, CreateCoreOptions } from './bootstrap';
 import { attachNotificationPolicy } from './notifications/notificationFeed';
 
 export function createCore(options: CreateCoreOptions): CoreParts {
-  const { baseUrl, token, store, clock, logger } = options;
-  const connection = new ConnectionManager({ baseUrl, token, clock, logger });
+  const { baseUrl, wsUrl, token, store, clock, logger } = options;
+  const connection = new ConnectionManager({ baseUrl, ...(wsUrl !== undefined && { wsUrl }), token, clock, logger });
   const settings = options.settings();
   const queue = new UploadQueue({
     server: { baseUrl, token },

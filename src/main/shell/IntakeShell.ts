@@ -8,7 +8,7 @@ import type { Clock, Logger, TimerHandle } from '../../core/clock';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
-import type { SettingsPatch } from '../../shared/settings';
+import { webSocketUrlOverride, type SettingsPatch } from '../../shared/settings';
 import type { BackendSelector } from '../backend/backendSelector';
 import type { ConnectionPort, NotificationDecision, QueuePort } from '../corePorts';
 import type { HotFolderPort } from '../hotFolder/desktopHotFolder';
@@ -199,6 +199,11 @@ export class IntakeShell {
       const next = this.switching.then(() => this.switchServer(result.settings.serverUrl, before.serverUrl));
       this.switching = next.catch(() => undefined);
       await next;
+    } else if (changed.has('webSocketUrl')) {
+      // Queued behind any server switch, so it applies to the server in use once that one is done.
+      const next = this.switching.then(() => this.switchWebSocket());
+      this.switching = next.catch(() => undefined);
+      await next;
     }
     return o.settings.view();
   }
@@ -215,11 +220,19 @@ export class IntakeShell {
     }
     const token = o.settings.token();
     o.queue.setServer({ baseUrl: backend.baseUrl, token });
-    o.connection.setServer(backend.baseUrl);
+    // The override saved last (a later patch may have changed it while the demo server started).
+    o.connection.setServer(backend.baseUrl, webSocketUrlOverride(o.settings.settings, backend.demo));
     this.demoServer = backend.demo;
     this.baseUrl = backend.baseUrl;
     o.window.send('demoServer', backend.demo);
     o.logger.info(backend.demo ? 'Switched to the demo server' : 'Switched to the configured server');
+  }
+
+  /** Only the WebSocket URL changed: the connection moves, uploads and the backend stay. The demo server ignores it. */
+  private switchWebSocket(): void {
+    if (this.demoServer) return;
+    this.o.connection.setServer(this.baseUrl, webSocketUrlOverride(this.o.settings.settings, false));
+    this.o.logger.info('Switched the WebSocket URL of the configured server');
   }
 
   private async setToken(token: string | null): Promise<SettingsView> {
