@@ -10,7 +10,7 @@
  * once it is as large as everything already booked (so the writes of a burst
  * double in size, and their total stays linear), or when validations stop
  * making progress (a stuck network share must not hold back a job that is
- * ready).
+ * ready), or when it has waited long enough.
  */
 import type { Clock, TimerHandle } from '../clock';
 
@@ -18,8 +18,10 @@ import type { Clock, TimerHandle } from '../clock';
 export const PARALLEL_VALIDATIONS = 16;
 /** Smallest group written while other validations are still running. */
 export const MIN_GROUP = 64;
-/** A group waits at most this long after the last validation verdict. */
+/** A group waits at most this long after the last validation verdict... */
 export const STALL_MS = 50;
+/** ...and at most this long in all, even while a steady stream of checks keeps finishing. */
+export const MAX_GROUP_WAIT_MS = 500;
 
 export interface JobIntakeOptions {
   clock: Clock;
@@ -39,6 +41,7 @@ interface Task {
 
 interface Group {
   size: number;
+  openedAt: number;
   done: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -74,7 +77,7 @@ export class JobIntake {
 
   /** Joins the open group with `count` jobs already booked; resolves when a write holding them has finished. */
   commit(count: number): Promise<void> {
-    this.group ??= openGroup();
+    this.group ??= openGroup(this.options.clock.monotonic());
     this.group.size += count;
     const done = this.group.done;
     this.writeIfReady();
@@ -126,9 +129,11 @@ export class JobIntake {
   private onStallTimer(): void {
     this.timer = null;
     if (this.group === null) return;
-    const quietFor = this.options.clock.monotonic() - this.lastVerdictAt;
-    if (quietFor >= STALL_MS) this.write();
-    else this.timer = this.options.clock.setTimeout(() => this.onStallTimer(), STALL_MS - quietFor);
+    const now = this.options.clock.monotonic();
+    const quietFor = now - this.lastVerdictAt;
+    const waitedFor = now - this.group.openedAt;
+    if (quietFor >= STALL_MS || waitedFor >= MAX_GROUP_WAIT_MS) this.write();
+    else this.timer = this.options.clock.setTimeout(() => this.onStallTimer(), Math.min(STALL_MS - quietFor, MAX_GROUP_WAIT_MS - waitedFor));
   }
 
   private write(): void {
@@ -147,12 +152,12 @@ export class JobIntake {
   }
 }
 
-function openGroup(): Group {
+function openGroup(openedAt: number): Group {
   let resolve: () => void = () => undefined;
   let reject: (error: unknown) => void = () => undefined;
   const done = new Promise<void>((res, rej) => {
     resolve = res;
     reject = rej;
   });
-  return { size: 0, done, resolve, reject };
+  return { size: 0, openedAt, done, resolve, reject };
 }

@@ -3,7 +3,7 @@
  * and when a group of accepted jobs is written.
  */
 import { describe, expect, it } from 'vitest';
-import { JobIntake, MIN_GROUP, PARALLEL_VALIDATIONS, STALL_MS } from '../../../src/core/queue/jobIntake';
+import { JobIntake, MAX_GROUP_WAIT_MS, MIN_GROUP, PARALLEL_VALIDATIONS, STALL_MS } from '../../../src/core/queue/jobIntake';
 import { FakeClock } from '../../support/fakeClock';
 
 const flushMicrotasks = async (): Promise<void> => {
@@ -136,6 +136,43 @@ describe('JobIntake', () => {
     expect(clock.pending).toBe(0);
     hand.settle('stuck', false);
     await Promise.all([stuck, ready]);
+  });
+
+  it(`a steady stream of checks holds a ready job back for ${MAX_GROUP_WAIT_MS} ms at most`, async () => {
+    const clock = new FakeClock();
+    const { intake, saves, book } = intakeWithCounter(clock);
+    const hand = handValidations();
+    const stream = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    const ready = intake.validateAll(['ready'], hand.validate);
+    const streaming = intake.validateAll(stream, hand.validate);
+    book(1000); // a long history: the size rule alone would wait for 1,000 new jobs
+    await flushMicrotasks();
+    hand.settle('s0', false);
+    await flushMicrotasks();
+    hand.settle('ready');
+    await ready;
+    book(1);
+    let written = false;
+    void intake.commit(1).then(() => (written = true));
+    // A verdict every STALL_MS - 10 ms: never quiet long enough for the stall rule.
+    let elapsed = 0;
+    for (let i = 1; elapsed + STALL_MS - 10 < MAX_GROUP_WAIT_MS; i += 1) {
+      clock.advance(STALL_MS - 10);
+      elapsed += STALL_MS - 10;
+      hand.settle(`s${i}`, false);
+      await flushMicrotasks();
+      expect(saves).toEqual([]);
+    }
+    clock.advance(MAX_GROUP_WAIT_MS - elapsed);
+    await flushMicrotasks();
+    expect(saves).toEqual([1001]);
+    expect(written).toBe(true);
+    expect(clock.pending).toBe(0);
+    while (hand.open.size > 0) {
+      for (const input of [...hand.open.keys()]) hand.settle(input, false);
+      await flushMicrotasks();
+    }
+    await streaming;
   });
 
   it('flush writes the open group at once (the queue is closing)', async () => {
