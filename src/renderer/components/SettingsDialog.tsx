@@ -6,7 +6,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { IpcResult, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
 import { Modal } from './Modal';
-import { draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
+import { derivedWebSocketUrl, draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
 
 export interface SettingsDialogProps {
   initial: SettingsView;
@@ -87,6 +87,25 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
               value={draft.serverUrl}
               onChange={(e) => change('serverUrl', e.target.value)}
               {...describe('server-url', 'serverUrl')}
+            />
+          </Field>
+          <Field
+            id="ws-url"
+            label="WebSocket URL (optional)"
+            hint={
+              draft.serverUrl.trim() === ''
+                ? 'Not used with the demo server. Leave empty to derive it from the server URL.'
+                : 'Leave empty to derive it from the server URL.'
+            }
+            problem={problems.webSocketUrl}
+          >
+            <input
+              id="ws-url"
+              type="url"
+              placeholder={derivedWebSocketUrl(draft.serverUrl)}
+              value={draft.webSocketUrl}
+              onChange={(e) => change('webSocketUrl', e.target.value)}
+              {...describe('ws-url', 'webSocketUrl')}
             />
           </Field>
           <Toggle id="allow-http" label="Allow plain http:// to other computers (not recommended)" checked={draft.allowInsecureHttp} onChange={(v) => change('allowInsecureHttp', v)} />

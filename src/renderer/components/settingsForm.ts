@@ -3,10 +3,12 @@
  * Validation reuses the shared rules so the form says exactly what main would.
  */
 import type { SettingsView } from '../../shared/ipc';
-import { chartPatternProblem, serverUrlProblem, type SettingsPatch } from '../../shared/settings';
+import { deriveWebSocketUrl } from '../../shared/protocol';
+import { chartPatternProblem, serverUrlProblem, webSocketUrlProblem, type SettingsPatch } from '../../shared/settings';
 
 export interface SettingsDraft {
   serverUrl: string;
+  webSocketUrl: string;
   allowInsecureHttp: boolean;
   uploadConcurrency: string;
   notifications: boolean;
@@ -23,6 +25,7 @@ export type DraftProblems = Partial<Record<keyof SettingsDraft, string>>;
 export function draftFrom(view: SettingsView): SettingsDraft {
   return {
     serverUrl: view.serverUrl ?? '',
+    webSocketUrl: view.webSocketUrl ?? '',
     allowInsecureHttp: view.allowInsecureHttp,
     uploadConcurrency: String(view.uploadConcurrency),
     notifications: view.notifications,
@@ -46,6 +49,9 @@ export function draftProblems(draft: SettingsDraft): DraftProblems {
   const url = draft.serverUrl.trim();
   const urlProblem = url === '' ? null : serverUrlProblem(url, draft.allowInsecureHttp);
   if (urlProblem) problems.serverUrl = urlProblem;
+  const wsUrl = draft.webSocketUrl.trim();
+  const wsUrlProblem = wsUrl === '' ? null : webSocketUrlProblem(wsUrl, draft.allowInsecureHttp);
+  if (wsUrlProblem) problems.webSocketUrl = wsUrlProblem;
   const concurrency = integerProblem(draft.uploadConcurrency, 1, 8, 'Uploads at once');
   if (concurrency) problems.uploadConcurrency = concurrency;
   const history = integerProblem(draft.historySize, 10, 100_000, 'History size');
@@ -61,6 +67,8 @@ export function patchFrom(view: SettingsView, draft: SettingsDraft): SettingsPat
   const patch: SettingsPatch = {};
   const serverUrl = draft.serverUrl.trim() === '' ? null : draft.serverUrl.trim();
   if (serverUrl !== view.serverUrl) patch.serverUrl = serverUrl;
+  const webSocketUrl = draft.webSocketUrl.trim() === '' ? null : draft.webSocketUrl.trim();
+  if (webSocketUrl !== view.webSocketUrl) patch.webSocketUrl = webSocketUrl;
   if (draft.allowInsecureHttp !== view.allowInsecureHttp) patch.allowInsecureHttp = draft.allowInsecureHttp;
   if (Number(draft.uploadConcurrency) !== view.uploadConcurrency) patch.uploadConcurrency = Number(draft.uploadConcurrency);
   if (draft.notifications !== view.notifications) patch.notifications = draft.notifications;
@@ -74,4 +82,12 @@ export function patchFrom(view: SettingsView, draft: SettingsDraft): SettingsPat
   }
   if (Number(draft.historySize) !== view.historySize) patch.historySize = Number(draft.historySize);
   return patch;
+}
+
+/** What an empty WebSocket URL field means: the URL derived from the server URL as typed (an example until that is usable). */
+export function derivedWebSocketUrl(serverUrl: string): string {
+  const url = serverUrl.trim();
+  // Derived whatever the insecure-HTTP switch says: the server URL field shows its own error.
+  if (url === '' || serverUrlProblem(url, true) !== null) return 'wss://ai.example.org/api/ws';
+  return deriveWebSocketUrl(url);
 }
