@@ -25,7 +25,8 @@ export interface AdmissionDeps {
 /** One result per input, in order; the accepted jobs are on disk but not yet published (the caller does that). */
 export async function admitJobs(inputs: readonly unknown[], deps: AdmissionDeps): Promise<EnqueueResult[]> {
   // Files are checked while the saved queue loads: the checks do not depend on it.
-  const judged = deps.intake.validateAll(inputs, (input) => validateJobInput(input, deps.limits));
+  // Array.from: a hole in a sparse list becomes an undefined input with its own refusal, not a missing result.
+  const judged = deps.intake.validateAll(Array.from(inputs), (input) => validateJobInput(input, deps.limits));
   await deps.loaded();
   const verdicts = await judged;
   const now = deps.now();

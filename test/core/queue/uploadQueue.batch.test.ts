@@ -157,6 +157,8 @@ describe('UploadQueue.enqueueMany', () => {
     const { queue } = await h.makeQueue();
     await expect(queue.enqueueMany('nope' as unknown as [])).rejects.toMatchObject({ code: 'invalid_argument', message: 'Jobs must be given as a list.' });
     expect(await queue.enqueueMany([])).toEqual([]);
+    const sparse = new Array<{ chartNumber: string; files: string[] }>(2);
+    expect((await queue.enqueueMany(sparse)).map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['invalid_chart_number', 'invalid_chart_number']);
     await queue.close();
     await expect(queue.enqueueMany([{ chartNumber: 'A', files: [await h.files.pdf('a.pdf')] }])).rejects.toMatchObject({ code: 'closed' });
   });
