@@ -5,10 +5,12 @@
  * Tokens are never echoed back in messages: a usage error names the flag,
  * never the value the user typed after `--token`.
  */
-import { serverUrlProblem, chartPatternProblem } from '../shared/settings';
+import { serverUrlProblem, chartPatternProblem, webSocketUrlProblem } from '../shared/settings';
 
 export interface CommonOptions {
   server: string | null;
+  /** --ws-url: the WebSocket URL when it is not the one derived from the server; null = derived. */
+  wsUrl: string | null;
   token: string | null;
   stateDir: string | null;
   json: boolean;
@@ -27,31 +29,32 @@ export type Command =
 export type ParseResult = { ok: true; command: Command } | { ok: false; message: string };
 
 export const USAGE = `Usage:
-  intake upload --server URL --chart N [--token T] [--state-dir DIR] [--json] [--concurrency N] FILE...
-  intake upload --server URL --jobs jobs.json [--token T] [--state-dir DIR] [--json] [--concurrency N]
-  intake resume --state-dir DIR [--server URL] [--token T] [--json] [--concurrency N]
-  intake watch DIR --server URL [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json] [--concurrency N]
+  intake upload --server URL [--ws-url URL] --chart N [--token T] [--state-dir DIR] [--json] [--concurrency N] FILE...
+  intake upload --server URL [--ws-url URL] --jobs jobs.json [--token T] [--state-dir DIR] [--json] [--concurrency N]
+  intake resume --state-dir DIR [--server URL] [--ws-url URL] [--token T] [--json] [--concurrency N]
+  intake watch DIR --server URL [--ws-url URL] [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json] [--concurrency N]
   intake help
 
 Options:
   --server URL         REST base of the backend, e.g. https://ai.example.org/api
+  --ws-url URL         WebSocket URL when it is not <server>/ws, e.g. wss://push.example.org/ws
   --token T            bearer token (or set INTAKE_TOKEN); never printed
   --state-dir DIR      keep the queue here so "intake resume" can finish a killed run
   --json               one JSON object per line on stdout
   --concurrency N      uploads at the same time, 1 to 8 (default 2)
-  --allow-insecure-http  permit plain http:// to a host other than this computer
+  --allow-insecure-http  permit plain http:// (and ws://) to a host other than this computer
 Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error (or unusable state folder),
 130 interrupted, 70 internal error.`;
 
-const VALUE_FLAGS = ['--server', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency'] as const;
+const VALUE_FLAGS = ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency'] as const;
 const BOOLEAN_FLAGS = ['--json', '--allow-insecure-http'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
 
 const ALLOWED: Record<'upload' | 'resume' | 'watch', readonly string[]> = {
-  upload: ['--server', '--chart', '--jobs', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
-  resume: ['--server', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
-  watch: ['--server', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
+  upload: ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
+  resume: ['--server', '--ws-url', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
+  watch: ['--server', '--ws-url', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
 };
 
 export const DEFAULT_SCAN_INTERVAL_MS = 2000;
@@ -139,6 +142,11 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
     const problem = serverUrlProblem(server, allowInsecureHttp);
     if (problem !== null) throw new UsageError(`--server: ${problem}`);
   }
+  const wsUrl = raw.values['--ws-url'] ?? null;
+  if (wsUrl !== null) {
+    const problem = webSocketUrlProblem(wsUrl, allowInsecureHttp);
+    if (problem !== null) throw new UsageError(`--ws-url: ${problem}`);
+  }
   const envToken = env.INTAKE_TOKEN;
   const concurrencyText = raw.values['--concurrency'];
   const concurrency = concurrencyText === undefined ? null : Number(concurrencyText);
@@ -148,6 +156,7 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
   return {
     concurrency,
     server,
+    wsUrl,
     token: raw.values['--token'] ?? (envToken !== undefined && envToken !== '' ? envToken : null),
     stateDir: raw.values['--state-dir'] ?? null,
     json: raw.booleans.has('--json'),

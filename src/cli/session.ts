@@ -13,6 +13,8 @@ import type { JobResult, Outcome, Reporter } from './output/reporter';
 
 export interface SessionOptions {
   server: string;
+  /** WebSocket URL override; null or absent = derived from server. */
+  wsUrl?: string | null;
   token: string | null;
   stateDir: string;
   reporter: Reporter;
@@ -43,7 +45,12 @@ export class CliSession {
   ) {}
 
   static async open(options: SessionOptions): Promise<CliSession> {
-    const connection = new ConnectionManager({ baseUrl: options.server, token: options.token, logger: options.logger });
+    const connection = new ConnectionManager({
+      baseUrl: options.server,
+      ...(options.wsUrl != null && { wsUrl: options.wsUrl }),
+      token: options.token,
+      logger: options.logger,
+    });
     const queue = new UploadQueue({
       server: { baseUrl: options.server, token: options.token },
       store: createFileQueueStore(options.stateDir),

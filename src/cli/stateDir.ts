@@ -1,7 +1,7 @@
 /**
  * The CLI's state folder: the queue file (written by the core's file store)
- * and `cli.json`, which remembers the server a run used so `intake resume`
- * can do without --server. The token is deliberately NOT stored: it would
+ * and `cli.json`, which remembers the server (and WebSocket URL override) a
+ * run used so `intake resume` can do without --server and --ws-url. The token is deliberately NOT stored: it would
  * sit in plain text on disk; resume takes --token or INTAKE_TOKEN again.
  */
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -11,8 +11,10 @@ import { z } from 'zod';
 
 export const CLI_STATE_FILE = 'cli.json';
 
-const cliStateSchema = z.looseObject({ version: z.literal(1), server: z.string().min(1) });
-export type CliState = { version: 1; server: string };
+// wsUrl was added later and is optional: a folder written by an older version stays readable.
+const cliStateSchema = z.looseObject({ version: z.literal(1), server: z.string().min(1), wsUrl: z.string().min(1).optional() });
+/** wsUrl: the --ws-url override the run used; absent = derived from the server. */
+export type CliState = { version: 1; server: string; wsUrl?: string };
 
 export interface StateDir {
   path: string;
@@ -56,7 +58,10 @@ export async function readCliState(dir: string, now: () => number = Date.now): P
   } catch {
     parsed = null;
   }
-  if (parsed?.success) return { state: { version: 1, server: parsed.data.server }, warning: null };
+  if (parsed?.success) {
+    const { server, wsUrl } = parsed.data;
+    return { state: { version: 1, server, ...(wsUrl !== undefined && { wsUrl }) }, warning: null };
+  }
   const kept = `${file}.corrupt-${now()}`;
   await rename(file, kept);
   return { state: null, warning: `${CLI_STATE_FILE} in the state folder was corrupt; kept it as ${path.basename(kept)} and continued without it.` };
@@ -64,6 +69,7 @@ export async function readCliState(dir: string, now: () => number = Date.now): P
 
 /** Atomic: a kill mid-write leaves the old file or the new one, never half of one. */
 export async function writeCliState(dir: string, state: CliState): Promise<void> {
+  // An absent override stays absent in the file (not null): older versions read it as before.
   const file = path.join(dir, CLI_STATE_FILE);
   const temp = `${file}.${process.pid}.tmp`;
   try {

@@ -9,7 +9,7 @@ import type { CliIo } from '../cliIo';
 import { EXIT_USAGE } from '../exitCodes';
 import { openStateDir, readCliState } from '../stateDir';
 import { runJobs } from './runJobs';
-import { serverUrlProblem } from '../../shared/settings';
+import { serverUrlProblem, webSocketUrlProblem } from '../../shared/settings';
 
 export async function resumeCommand(command: Extract<Command, { kind: 'resume' }>, io: CliIo): Promise<number> {
   const isFolder = await stat(command.stateDir).then(
@@ -34,9 +34,18 @@ export async function resumeCommand(command: Extract<Command, { kind: 'resume' }
     io.err.write(`intake: the server this state folder was used with is refused: ${problem}\n`);
     return EXIT_USAGE;
   }
+  // A saved override belongs to the saved server: resuming against another --server derives its own.
+  const sameServer = command.server === null || command.server === saved.state?.server;
+  const wsUrl = command.wsUrl ?? (sameServer ? saved.state?.wsUrl : undefined) ?? null;
+  const wsProblem = wsUrl === null ? null : webSocketUrlProblem(wsUrl, command.allowInsecureHttp);
+  if (wsProblem !== null) {
+    io.err.write(`intake: the WebSocket URL this state folder was used with is refused: ${wsProblem}\n`);
+    return EXIT_USAGE;
+  }
   return runJobs(
     {
       server,
+      wsUrl,
       token: command.token,
       stateDir,
       json: command.json,

@@ -13,6 +13,8 @@ import { removeStateDir, writeCliState, type StateDir } from '../stateDir';
 
 export interface RunJobsOptions {
   server: string;
+  /** WebSocket URL override; null = derived from server. */
+  wsUrl: string | null;
   token: string | null;
   stateDir: StateDir;
   json: boolean;
@@ -27,9 +29,10 @@ export interface RunJobsOptions {
 export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<number> {
   const reporter = reporterFor(options.json, io);
   for (const warning of options.warnings) reporter.warning(warning);
-  await writeCliState(options.stateDir.path, { version: 1, server: options.server });
+  await writeCliState(options.stateDir.path, { version: 1, server: options.server, ...(options.wsUrl !== null && { wsUrl: options.wsUrl }) });
   const session = await CliSession.open({
     server: options.server,
+    wsUrl: options.wsUrl,
     token: options.token,
     stateDir: options.stateDir.path,
     reporter,
