@@ -22,6 +22,13 @@ export const MIN_GROUP = 64;
 export const STALL_MS = 50;
 /** ...and at most this long in all, even while a steady stream of checks keeps finishing. */
 export const MAX_GROUP_WAIT_MS = 500;
+/**
+ * Jobs whose enqueue is answered per turn of the event loop once their write is done: each answer runs the
+ * caller's continuation (publish, events), and 4,096 of them at once block the loop for tens of ms.
+ */
+export const JOBS_ANSWERED_PER_TURN = 256;
+// Taken at load: a test that fakes timers afterwards must not be able to hold answers back for ever.
+const nextTurn = globalThis.setImmediate;
 
 export interface JobIntakeOptions {
   clock: Clock;
@@ -39,12 +46,16 @@ interface Task {
   settle: (verdict: Verdict<unknown>) => void;
 }
 
+interface Waiter {
+  jobs: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 interface Group {
   size: number;
   openedAt: number;
-  done: Promise<void>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
+  waiters: Waiter[];
 }
 
 export class JobIntake {
@@ -77,9 +88,9 @@ export class JobIntake {
 
   /** Joins the open group with `count` jobs already booked; resolves when a write holding them has finished. */
   commit(count: number): Promise<void> {
-    this.group ??= openGroup(this.options.clock.monotonic());
-    this.group.size += count;
-    const done = this.group.done;
+    const group = (this.group ??= { size: 0, openedAt: this.options.clock.monotonic(), waiters: [] });
+    group.size += count;
+    const done = new Promise<void>((resolve, reject) => group.waiters.push({ jobs: count, resolve, reject }));
     this.writeIfReady();
     return done;
   }
@@ -148,16 +159,19 @@ export class JobIntake {
     } catch (error) {
       saving = Promise.reject(error); // a store that throws instead of rejecting still answers every waiter
     }
-    saving.then(group.resolve, group.reject);
+    saving.then(
+      () => answer(group.waiters, (waiter) => waiter.resolve()),
+      (error: unknown) => answer(group.waiters, (waiter) => waiter.reject(error)),
+    );
   }
 }
 
-function openGroup(openedAt: number): Group {
-  let resolve: () => void = () => undefined;
-  let reject: (error: unknown) => void = () => undefined;
-  const done = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { size: 0, openedAt, done, resolve, reject };
+/** Answers the waiters in order, about JOBS_ANSWERED_PER_TURN jobs per turn of the event loop. */
+function answer(waiters: readonly Waiter[], settle: (waiter: Waiter) => void, from = 0): void {
+  let index = from;
+  for (let jobs = 0; index < waiters.length && jobs < JOBS_ANSWERED_PER_TURN; index += 1) {
+    jobs += waiters[index]!.jobs;
+    settle(waiters[index]!);
+  }
+  if (index < waiters.length) nextTurn(() => answer(waiters, settle, index));
 }

@@ -3,7 +3,7 @@
  * and when a group of accepted jobs is written.
  */
 import { describe, expect, it } from 'vitest';
-import { JobIntake, MAX_GROUP_WAIT_MS, MIN_GROUP, PARALLEL_VALIDATIONS, STALL_MS } from '../../../src/core/queue/jobIntake';
+import { JOBS_ANSWERED_PER_TURN, JobIntake, MAX_GROUP_WAIT_MS, MIN_GROUP, PARALLEL_VALIDATIONS, STALL_MS } from '../../../src/core/queue/jobIntake';
 import { FakeClock } from '../../support/fakeClock';
 
 const flushMicrotasks = async (): Promise<void> => {
@@ -173,6 +173,30 @@ describe('JobIntake', () => {
       await flushMicrotasks();
     }
     await streaming;
+  });
+
+  it(`after a big write, answers about ${JOBS_ANSWERED_PER_TURN} jobs per turn of the event loop, in order`, async () => {
+    const clock = new FakeClock();
+    const { intake, saves, book } = intakeWithCounter(clock);
+    const hand = handValidations();
+    const stuck = intake.validateAll(['stuck'], hand.validate); // keeps the group open while it fills
+    book(100_000); // a long history: the size rule does not write the group early either
+    const answered: number[] = [];
+    const waiting = Array.from({ length: 3 * JOBS_ANSWERED_PER_TURN }, (_, i) => {
+      book(1);
+      return intake.commit(1).then(() => void answered.push(i));
+    });
+    intake.flush();
+    await flushMicrotasks();
+    expect(saves).toEqual([100_000 + 3 * JOBS_ANSWERED_PER_TURN]);
+    expect(answered).toHaveLength(JOBS_ANSWERED_PER_TURN);
+    await new Promise((resolve) => setImmediate(resolve));
+    await flushMicrotasks();
+    expect(answered).toHaveLength(2 * JOBS_ANSWERED_PER_TURN);
+    await Promise.all(waiting);
+    expect(answered).toEqual(Array.from({ length: 3 * JOBS_ANSWERED_PER_TURN }, (_, i) => i));
+    hand.settle('stuck', false);
+    await stuck;
   });
 
   it('flush writes the open group at once (the queue is closing)', async () => {
