@@ -67,11 +67,12 @@ describe('built main process', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await page.text()).toContain('<div id="root"></div>');
-    const trayImage = (FakeTray.instances[0]?.image as { path: string } | undefined)?.path ?? '';
-    expect(trayImage).toBe(join(root, 'resources/tray/idle.png'));
-    expect(existsSync(trayImage)).toBe(true);
 
     await vi.waitFor(async () => expect((await invoke<QueueSnapshot>('getSnapshot')).value.connection.state).toBe('connected'), { timeout: 30_000 });
+    // The tray exists before the core starts (state 'stopped' shows offline); once connected with nothing open it is idle.
+    const trayImage = () => (FakeTray.instances[0]?.image as { path: string } | undefined)?.path ?? '';
+    await vi.waitFor(() => expect(trayImage()).toBe(join(root, 'resources/tray/idle.png')), { timeout: 5_000 });
+    expect(existsSync(trayImage())).toBe(true);
     expect((await invoke<QueueSnapshot>('getSnapshot')).value.demoServer).toBe(true);
 
     const file = join(dir, 'scan.pdf');

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 /** The store mirrors main: snapshot, then deltas — none lost in between, endings announced once. */
 import { describe, expect, it } from 'vitest';
+import { IPC_EVENT_NAMES } from '../../src/shared/ipc';
 import { IntakeStore } from '../../src/renderer/store/intakeStore';
 import { fakeBridge, snapshotOf } from './fakeBridge';
 import { T0, job } from './jobFixtures';
@@ -22,7 +23,8 @@ describe('IntakeStore', () => {
     expect(store.getState().jobIds).toEqual(['c', 'a']);
     bridge.emit('connection', { state: 'auth_failed', reason: '401' });
     bridge.emit('paused', false);
-    expect(store.getState()).toMatchObject({ connection: { state: 'auth_failed' }, paused: false });
+    bridge.emit('demoServer', false); // main switched to a real server
+    expect(store.getState()).toMatchObject({ connection: { state: 'auth_failed' }, paused: false, demoServer: false });
   });
 
   it('keeps a delta that arrives while the snapshot is on its way', async () => {
@@ -75,7 +77,7 @@ describe('IntakeStore', () => {
     expect(store.getState().openRequest?.paths).toEqual(['/x/a.pdf']);
     expect(store.getState().settingsRequest).toBeGreaterThan(0);
     store.stop();
-    expect(['jobs', 'connection', 'paused', 'focusJob', 'openFiles', 'openSettings'].map((e) => bridge.listenerCount(e as 'jobs'))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(IPC_EVENT_NAMES.map((e) => bridge.listenerCount(e))).toEqual(IPC_EVENT_NAMES.map(() => 0));
   });
 
   it('shows a load failure instead of an empty queue', async () => {

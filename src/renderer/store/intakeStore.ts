@@ -77,6 +77,7 @@ export class IntakeStore {
       on('jobs', (changes) => (held ? held.push(...changes) : this.applyJobs(changes))),
       on('connection', (connection) => this.set({ connection })),
       on('paused', (paused) => this.set({ paused })),
+      on('demoServer', (demoServer) => this.set({ demoServer })),
       on('focusJob', (jobId) => this.set({ focus: { jobId, serial: ++this.serial } })),
       on('openFiles', (paths) => paths.length > 0 && this.set({ openRequest: { paths, serial: ++this.serial } })),
       on('openSettings', () => this.set({ settingsRequest: ++this.serial })),
