@@ -53,7 +53,8 @@ export type CreateCore = (options: CreateCoreOptions) => CoreParts;
 export interface BootstrapOptions {
   createCore: CreateCore;
   startDemoServer: StartDemoServer;
-  openStore: (name: 'settings' | 'queue', directory: string) => KeyValueStore;
+  /** Opens a store; `warn` hears what was wrong with the file on disk (a damaged one is kept aside). */
+  openStore: (name: 'settings' | 'queue', directory: string, warn: (message: string) => void) => KeyValueStore;
   paths: { preload: string; renderer: string; trayIcons: string; appIcon?: string };
   devServerUrl: string | null;
   /** The app's own argv entries (executable, app folder) that are never documents. */
@@ -92,14 +93,17 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   if (process.platform === 'win32') app.setAppUserModelId('org.intake.desktop');
 
   const userData = app.getPath('userData');
-  const settings = new SettingsRepository(o.openStore('settings', userData), safeStorage, logger);
+  // Told to the user once the shell can notify (below).
+  const storeWarnings: string[] = [];
+  const openStore = (name: 'settings' | 'queue') => o.openStore(name, userData, (message) => storeWarnings.push(message));
+  const settings = new SettingsRepository(openStore('settings'), safeStorage, logger);
   const backend = new BackendSelector(o.startDemoServer, join(userData, 'demo-server'), logger);
   const firstBackend = await backend.select(settings.settings.serverUrl);
   const core = o.createCore({
     baseUrl: firstBackend.baseUrl,
     wsUrl: webSocketUrlOverride(settings.settings, firstBackend.demo),
     token: settings.token(),
-    store: createElectronQueueStore(o.openStore('queue', userData)),
+    store: createElectronQueueStore(openStore('queue')),
     settings: () => settings.settings,
     clock,
     logger,
@@ -165,8 +169,9 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     logger,
   });
 
-  // Listen before start(): loading the saved queue reports damaged jobs as events.
+  // Listen before start(): loading the saved queue reports damaged jobs as warning events.
   running.attach();
+  for (const message of storeWarnings) running.warn(message);
   await core.queue.start();
   core.connection.start();
   // After the queue has started: the watcher reads the saved jobs to know which files it already sent.

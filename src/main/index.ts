@@ -38,7 +38,7 @@ if (!app.requestSingleInstanceLock()) {
       return bootstrap({
         createCore,
         startDemoServer: (options) => startReferenceServer({ ...options, log: () => undefined }),
-        openStore: (name, directory) => openElectronKeyValueStore(name, directory, (message) => logger.warn(message)),
+        openStore: openElectronKeyValueStore,
         paths: {
           preload: resolve(here, '../preload/index.cjs'),
           renderer: resolve(here, '../renderer'),

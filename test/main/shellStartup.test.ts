@@ -4,7 +4,9 @@
  * first run and switching to a real server without a restart.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeBrowserWindow, fake, preventable, resetFakeElectron } from '../support/fakeElectron';
+import { WARNING_REPEAT_MS } from '../../src/main/shell/IntakeShell';
+import { FakeClock } from '../support/fakeClock';
+import { FakeBrowserWindow, FakeNotification, fake, preventable, resetFakeElectron } from '../support/fakeElectron';
 import { bootShell } from './fixtures/bootShell';
 import { fakeCore } from './fixtures/fakeCore';
 
@@ -79,11 +81,32 @@ describe('shell start', () => {
     expect(sent('demoServer')).toEqual([false, true]);
   });
 
-  it('warnings from loading the saved queue are logged (heard before the queue starts)', async () => {
+  it('warnings from the stores and from loading the saved queue are logged and shown (heard before the queue starts)', async () => {
     const core = fakeCore();
     core.queue.startWarnings = ['2 saved jobs could not be read and were left out.'];
-    const boot = await bootShell({ core });
+    const boot = await bootShell({ core, storeWarnings: { settings: ['The settings file was damaged; it was kept aside and defaults are used.'] } });
     expect(boot.logger.lines.some((line) => line.includes('2 saved jobs could not be read'))).toBe(true);
+    expect(boot.logger.lines.some((line) => line.includes('settings file was damaged'))).toBe(true);
+    expect(FakeNotification.instances.map((n) => n.options.body)).toEqual([
+      'The settings file was damaged; it was kept aside and defaults are used.',
+      '2 saved jobs could not be read and were left out.',
+    ]);
+  });
+
+  it('a warning that repeats (a disk that stays full) is shown again only after WARNING_REPEAT_MS', async () => {
+    const clock = new FakeClock();
+    const core = fakeCore();
+    await bootShell({ core, clock });
+    const shown = () => FakeNotification.instances.filter((n) => n.options.body === 'The queue could not be saved to disk: ENOSPC').length;
+    core.queue.warn('The queue could not be saved to disk: ENOSPC');
+    core.queue.warn('The queue could not be saved to disk: ENOSPC');
+    expect(shown()).toBe(1);
+    clock.advance(WARNING_REPEAT_MS - 1);
+    core.queue.warn('The queue could not be saved to disk: ENOSPC');
+    expect(shown()).toBe(1);
+    clock.advance(1);
+    core.queue.warn('The queue could not be saved to disk: ENOSPC');
+    expect(shown()).toBe(2);
   });
 
   it('if the demo server cannot start, the switch is refused and the previous server stays', async () => {

@@ -21,6 +21,8 @@ import type { MainWindowController } from '../window/mainWindow';
 import { createIntakeHandlers } from './intakeHandlers';
 
 export const TRAY_REFRESH_MS = 250;
+/** The same warning is shown again only after this long (a disk that stays full warns on every save). */
+export const WARNING_REPEAT_MS = 10 * 60_000;
 
 export interface IntakeShellOptions {
   app: Pick<App, 'setBadgeCount' | 'setLoginItemSettings' | 'quit'>;
@@ -50,6 +52,8 @@ export class IntakeShell {
   private seenUntil: number;
   private trayTimer: TimerHandle | null = null;
   private badge = -1;
+  /** When each warning text was last shown. */
+  private readonly warnedAt = new Map<string, number>();
   private quitting = false;
   /** Server switches run one after another, so the last one saved is the one in use. */
   private switching: Promise<void> = Promise.resolve();
@@ -80,7 +84,7 @@ export class IntakeShell {
         this.scheduleTray();
       }),
       o.queue.onEvent((event) => {
-        if (event.type === 'warning' && event.message) o.logger.warn(event.message);
+        if (event.type === 'warning' && event.message) this.warn(event.message);
       }),
       o.connection.onState((state) => {
         o.window.send('connection', state);
@@ -141,6 +145,21 @@ export class IntakeShell {
       case 'quit':
         return this.quit();
     }
+  }
+
+  /**
+   * Something the user must know that is not one job's outcome: a damaged store kept aside,
+   * the queue not saved, credentials refused. Logged, and shown as a notification (with the
+   * window closed it is the only way to learn of it) unless the same text was shown lately.
+   */
+  warn(message: string): void {
+    const { o } = this;
+    o.logger.warn(message);
+    const now = o.clock.now();
+    const last = this.warnedAt.get(message);
+    if (last !== undefined && now - last < WARNING_REPEAT_MS) return;
+    this.warnedAt.set(message, now);
+    o.notifier.inform('Intake needs your attention', message);
   }
 
   /** The close button hid the window: say so once, or users think the app quit. */
