@@ -40,6 +40,8 @@ export interface CoreParts {
 
 export interface CreateCoreOptions {
   baseUrl: string;
+  /** True for the bundled demo server (its port changes at every start; its jobs stay). */
+  demo: boolean;
   /** The WebSocket URL override; undefined = derived from baseUrl. */
   wsUrl?: string;
   token: string | null;
@@ -101,6 +103,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const firstBackend = await backend.select(settings.settings.serverUrl);
   const core = o.createCore({
     baseUrl: firstBackend.baseUrl,
+    demo: firstBackend.demo,
     wsUrl: webSocketUrlOverride(settings.settings, firstBackend.demo),
     token: settings.token(),
     store: createElectronQueueStore(openStore('queue')),

@@ -6,14 +6,15 @@
 import { ConnectionManager } from '../core/connection/ConnectionManager';
 import { UploadQueue } from '../core/queue/UploadQueue';
 import type { CoreParts, CreateCoreOptions } from './bootstrap';
+import { queueServer } from './corePorts';
 import { attachNotificationPolicy } from './notifications/notificationFeed';
 
 export function createCore(options: CreateCoreOptions): CoreParts {
-  const { baseUrl, wsUrl, token, store, clock, logger } = options;
+  const { baseUrl, demo, wsUrl, token, store, clock, logger } = options;
   const connection = new ConnectionManager({ baseUrl, ...(wsUrl !== undefined && { wsUrl }), token, clock, logger });
   const settings = options.settings();
   const queue = new UploadQueue({
-    server: { baseUrl, token },
+    server: queueServer(baseUrl, demo, token),
     store,
     tracker: connection,
     clock,

@@ -10,6 +10,13 @@ import type { QueueChange, QueueJob } from '../shared/queueJob';
 export interface ServerTarget {
   baseUrl: string;
   token?: string | null;
+  /** Which backend accepted a job (default baseUrl); the demo server's port changes at every start, so it is named. */
+  identity?: string;
+}
+
+/** The queue's target: the demo server is one backend whatever port it got this time. */
+export function queueServer(baseUrl: string, demo: boolean, token: string | null): ServerTarget {
+  return { baseUrl, token, ...(demo && { identity: 'demo' }) };
 }
 
 export interface QueuePort {

@@ -57,6 +57,11 @@ export interface QueueJob {
   nextUploadAt: number | null;
   /** What the server said of the job, once tracked. */
   server: ServerJobState | null;
+  /**
+   * Which backend accepted the upload (its ServerTarget identity). A job can only be followed
+   * on that backend. Absent in jobs saved before it existed: taken as the backend in use.
+   */
+  acceptedBy?: string;
   error: JobError | null;
 }
 

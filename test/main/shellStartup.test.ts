@@ -66,10 +66,11 @@ describe('shell start', () => {
   });
 
   it('configuring a real server switches over without restart and stops the demo server', async () => {
-    const { demo, core, invoke, sent } = await bootShell();
+    const { demo, core, invoke, sent, coreOptions } = await bootShell();
     const result = await invoke('updateSettings', [{ serverUrl: 'https://ai.example.org/api/' }]);
     expect(result).toMatchObject({ ok: true, value: { serverUrl: 'https://ai.example.org/api' } });
     expect(core.queue.servers.at(-1)).toEqual({ baseUrl: 'https://ai.example.org/api', token: null });
+    expect(coreOptions[0]).toMatchObject({ demo: true }); // the core names the demo server's jobs 'demo' (coreFactory)
     expect(core.connection.servers.at(-1)).toBe('https://ai.example.org/api');
     expect(demo.closes).toBe(1);
     expect(await invoke('getSnapshot', [undefined])).toMatchObject({ ok: true, value: { demoServer: false } });
@@ -79,6 +80,7 @@ describe('shell start', () => {
     expect(demo.starts).toBe(2);
     expect(core.connection.servers.at(-1)).toBe('http://127.0.0.1:4999/api');
     expect(sent('demoServer')).toEqual([false, true]);
+    expect(core.queue.servers.at(-1)).toMatchObject({ identity: 'demo' });
   });
 
   it('warnings from the stores and from loading the saved queue are logged and shown (heard before the queue starts)', async () => {

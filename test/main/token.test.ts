@@ -25,7 +25,8 @@ describe('server token', () => {
     expect(stored.data).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(JSON.stringify(boot.stores.settings.data)).not.toContain(TOKEN);
     expect(boot.core.connection.tokens).toEqual([TOKEN]);
-    expect(boot.core.queue.servers.at(-1)).toEqual({ baseUrl: 'http://127.0.0.1:4999/api', token: TOKEN });
+    // Still the demo server's jobs: a new token does not make it another backend.
+    expect(boot.core.queue.servers.at(-1)).toEqual({ baseUrl: 'http://127.0.0.1:4999/api', token: TOKEN, identity: 'demo' });
 
     // A restart decrypts it for the core.
     resetFakeElectron();

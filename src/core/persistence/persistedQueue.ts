@@ -43,6 +43,7 @@ export const queueJobSchema = z.object({
   uploadAttempts: z.number().int().nonnegative(),
   nextUploadAt: z.number().nullable(),
   server: serverJobSchema.nullable(),
+  acceptedBy: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 

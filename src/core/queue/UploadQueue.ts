@@ -12,7 +12,7 @@ import { ListenerSet } from '../connection/listenerSet';
 import { inspectFiles } from '../files/fileInspector';
 import type { UploadVerdict } from '../upload/uploadRunner';
 import { ChangeStream } from './changeStream';
-import { followsServer, planRetry, withServerState, withUploadVerdict } from './jobTransitions';
+import { followsServer, leftOnPreviousServer, planRetry, withServerState, withUploadVerdict } from './jobTransitions';
 import { JobBook } from './jobBook';
 import { JobIntake } from './jobIntake';
 import { admitJobs, type AdmissionDeps } from './jobAdmission';
@@ -192,9 +192,11 @@ export class UploadQueue {
     if (typeof server?.baseUrl !== 'string' || !URL.canParse(server.baseUrl)) {
       throw new QueueInputError('invalid_argument', 'Server URL is not a valid URL.');
     }
+    const previousIdentity = this.serverIdentity;
     const urlChanged = server.baseUrl !== this.server.baseUrl;
     const tokenChanged = (server.token ?? null) !== (this.server.token ?? null);
-    this.server = { baseUrl: server.baseUrl, token: server.token ?? null };
+    this.server = { baseUrl: server.baseUrl, token: server.token ?? null, ...(server.identity !== undefined && { identity: server.identity }) };
+    if (this.serverIdentity !== previousIdentity) this.leaveJobsOfOtherServers(previousIdentity);
     if (!urlChanged && !tokenChanged) return;
     if (urlChanged) for (const id of this.slots.ids()) this.requeue(id);
     if (this.authBlocked) {
@@ -248,10 +250,12 @@ export class UploadQueue {
     for (const stored of saved?.jobs ?? []) {
       // An upload cut short by the last exit starts over, with the same key.
       const job = this.book.restore(stored.stage === 'uploading' ? { ...stored, stage: 'queued', upload: null, nextUploadAt: null } : stored);
-      if (job.stage === 'tracking' && job.jobId !== null) {
+      if (job.stage === 'tracking' && job.jobId !== null && this.acceptedHere(job, this.serverIdentity)) {
         this.options.tracker.track(job.jobId, { chartNumber: job.chartNumber }, job.server ?? undefined);
       }
     }
+    // Jobs saved while another server was in use (e.g. the CLI resumed with another --server).
+    this.leaveJobsOfOtherServers(this.serverIdentity);
     this.started = true;
     this.logger.info('queue loaded', { jobs: this.book.size, paused: this.isPaused });
     this.trimHistory();
@@ -276,7 +280,7 @@ export class UploadQueue {
 
   private onVerdict(job: QueueJob, verdict: UploadVerdict): void {
     if (this.closed || verdict.action === 'aborted') return this.pump();
-    const { patch, outcome } = withUploadVerdict(verdict);
+    const { patch, outcome } = withUploadVerdict(verdict, this.serverIdentity);
     const next = this.update(job, patch);
     if (outcome === 'uploaded' && next.jobId !== null) {
       this.logger.info('upload accepted', { job: job.id, attempts: job.uploadAttempts });
@@ -307,6 +311,29 @@ export class UploadQueue {
       this.emit({ type: 'done', job: next });
       this.afterFinish();
     }
+  }
+
+  private get serverIdentity(): string {
+    return this.server.identity ?? this.server.baseUrl;
+  }
+
+  /** `legacyIdentity` stands for the backend of a job saved before jobs recorded theirs. */
+  private acceptedHere(job: QueueJob, legacyIdentity: string): boolean {
+    return (job.acceptedBy ?? legacyIdentity) === this.serverIdentity;
+  }
+
+  /** Ends the jobs another backend accepted and is still processing: the server in use cannot follow them. */
+  private leaveJobsOfOtherServers(legacyIdentity: string): void {
+    let left = 0;
+    for (const job of this.book.durable()) {
+      if (job.stage !== 'tracking' || job.jobId === null || this.acceptedHere(job, legacyIdentity)) continue;
+      this.options.tracker.untrack(job.jobId);
+      this.emit({ type: 'done', job: this.update(job, leftOnPreviousServer()) });
+      left++;
+    }
+    if (left === 0) return;
+    this.logger.warn('jobs left on the previous server', { jobs: left });
+    this.trimHistory();
   }
 
   private requeue(id: string): void {

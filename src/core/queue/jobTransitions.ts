@@ -25,9 +25,30 @@ export function newQueueJob(chartNumber: string, files: JobFile[], now: number):
   };
 }
 
-/** Stages in which server updates still belong to the job (a locally cancelled job ignores them). */
+/** Stages in which server updates still belong to the job (a locally cancelled job ignores them, and so does one left on another server). */
 export function followsServer(job: QueueJob): boolean {
-  return job.jobId !== null && (job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed');
+  return (
+    job.jobId !== null &&
+    (job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed') &&
+    job.error?.code !== LEFT_ON_PREVIOUS_SERVER
+  );
+}
+
+export const LEFT_ON_PREVIOUS_SERVER = 'server_changed';
+
+/**
+ * The server was switched while another one was processing this job: the job cannot be
+ * followed on the new server (it does not know it), so it ends, saying why. Retry uploads
+ * the documents to the server in use (planRetry: the old job id and key are dropped).
+ */
+export function leftOnPreviousServer(): Partial<QueueJob> {
+  return {
+    stage: 'failed',
+    error: {
+      code: LEFT_ON_PREVIOUS_SERVER,
+      message: 'The server was changed while the previous one was processing this job; its outcome stays there. Retry sends the documents to the current server.',
+    },
+  };
 }
 
 /** The job after an applied server update; `finished` tells whether it just reached an end. */
@@ -83,11 +104,15 @@ export function planRetry(job: QueueJob): RetryPlan | null {
  */
 export function withUploadVerdict(
   verdict: Exclude<UploadVerdict, { action: 'aborted' }>,
+  serverIdentity: string,
 ): { patch: Partial<QueueJob>; outcome: 'uploaded' | 'auth' | 'ended' } {
   const base = { upload: null, nextUploadAt: null };
   switch (verdict.action) {
     case 'accepted':
-      return { patch: { ...base, stage: 'tracking', jobId: verdict.jobId, server: initialServerJob(verdict.jobId), error: null }, outcome: 'uploaded' };
+      return {
+        patch: { ...base, stage: 'tracking', jobId: verdict.jobId, server: initialServerJob(verdict.jobId), acceptedBy: serverIdentity, error: null },
+        outcome: 'uploaded',
+      };
     case 'auth':
       // Not the job's fault: it waits in the queue until the credentials change.
       return { patch: { ...base, stage: 'queued', error: { code: 'auth', message: verdict.message } }, outcome: 'auth' };

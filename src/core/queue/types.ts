@@ -6,6 +6,8 @@
  * - QueueStore.drainWarnings(): load problems reported as 'warning' events.
  * - QueueTimings.retryBaseMs / retryMaxMs / maxUploadAttempts.
  * - UploadQueue.enqueueMany(inputs) → EnqueueResult[]: per-input refusals, one write for the accepted jobs.
+ * - ServerTarget.identity and QueueJob.acceptedBy: a job is followed only on the backend that accepted
+ *   it; switching to another ends its open jobs as failed ('server_changed'), retry re-uploads them.
  * - cancel/retry/remove/getResults throw QueueInputError ('not_found' |
  *   'invalid_state'); setConcurrency/setHistorySize/setServer/inspect throw
  *   'invalid_argument' on bad values. Nothing changes when they throw.
@@ -42,6 +44,11 @@ export interface JobTracker {
 export interface ServerTarget {
   baseUrl: string;
   token?: string | null;
+  /**
+   * Which backend this is, for the jobs it accepted; default the baseUrl. The desktop's demo
+   * server says 'demo': its port changes at every start, its jobs stay.
+   */
+  identity?: string;
 }
 
 export interface QueueTimings {

@@ -10,7 +10,7 @@ import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayMo
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import { webSocketUrlOverride, type SettingsPatch } from '../../shared/settings';
 import type { BackendSelector } from '../backend/backendSelector';
-import type { ConnectionPort, NotificationDecision, QueuePort } from '../corePorts';
+import { queueServer, type ConnectionPort, type NotificationDecision, type QueuePort } from '../corePorts';
 import type { HotFolderPort } from '../hotFolder/desktopHotFolder';
 import type { DesktopNotifier } from '../notifications/desktopNotifier';
 import { IpcFailure } from '../ipc/ipcFailure';
@@ -238,7 +238,7 @@ export class IntakeShell {
       throw new IpcFailure('unavailable', 'The demo server could not be started; the previous server stays in use.');
     }
     const token = o.settings.token();
-    o.queue.setServer({ baseUrl: backend.baseUrl, token });
+    o.queue.setServer(queueServer(backend.baseUrl, backend.demo, token));
     // The override saved last (a later patch may have changed it while the demo server started).
     o.connection.setServer(backend.baseUrl, webSocketUrlOverride(o.settings.settings, backend.demo));
     this.demoServer = backend.demo;
@@ -268,7 +268,7 @@ export class IntakeShell {
 
   private useToken(token: string | null): void {
     this.o.connection.setToken(token);
-    this.o.queue.setServer({ baseUrl: this.baseUrl, token });
+    this.o.queue.setServer(queueServer(this.baseUrl, this.demoServer, token));
   }
 
   private scheduleTray(): void {

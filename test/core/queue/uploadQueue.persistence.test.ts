@@ -88,7 +88,7 @@ describe('UploadQueue persistence', () => {
     expect(saved?.jobs.find((j) => j.id === cut.id)?.stage).toBe('uploading');
 
     h.tracker.tracked.clear();
-    const second = await h.makeQueue();
+    const second = await h.makeQueue({ server: { baseUrl: relay.url } }); // the same server as before
     await second.queue.start();
     expect(h.tracker.tracked.get(trackedJobId)).toMatchObject({ chartNumber: 'TRK', known: { phase: 'ocr_started', seq: 2 } });
     const resumed = await second.until(cut.id, (j) => j.stage === 'tracking', 'cut upload resumed');

@@ -115,4 +115,64 @@ describe('UploadQueue (real reference server)', () => {
     expect((await h.store.load())?.jobs.find((j) => j.id === pending.id)?.stage).toBe('uploading');
     await expect(queue.enqueue({ chartNumber: 'X', files: [await other.files.pdf('c.pdf')] })).rejects.toMatchObject({ code: 'closed' });
   });
+
+  it('a server switch ends the jobs the previous server is processing, saying why; retry sends them to the new one', async () => {
+    const h = await makeHarness();
+    const { queue, events } = await h.makeQueue({ server: { baseUrl: h.server.url, identity: 'demo' } });
+    await queue.start();
+    const processing = await queue.enqueue({ chartNumber: 'LEFT', files: [await h.files.pdf('a.pdf')] });
+    const done = await queue.enqueue({ chartNumber: 'DONE', files: [await h.files.pdf('b.pdf')] });
+    await waitFor(() => queue.get(processing.id)?.stage === 'tracking' && queue.get(done.id)?.stage === 'tracking', 'both uploaded');
+    const leftJobId = queue.get(processing.id)!.jobId!;
+    h.tracker.emit(queue.get(done.id)!.jobId!, { status: 'completed', phase: 'completed', seq: 7 });
+    expect(queue.get(processing.id)?.acceptedBy).toBe('demo');
+
+    // The same backend under a new URL (the demo server on another port) keeps its jobs; so does a new token.
+    queue.setServer({ baseUrl: h.server.url.replace('127.0.0.1', 'localhost'), identity: 'demo' });
+    queue.setServer({ baseUrl: h.server.url, token: 't', identity: 'demo' });
+    expect(queue.get(processing.id)?.stage).toBe('tracking');
+    expect(h.tracker.tracked.has(leftJobId)).toBe(true);
+
+    const other = await makeHarness();
+    queue.setServer({ baseUrl: other.server.url });
+    expect(queue.get(processing.id)).toMatchObject({ stage: 'failed', error: { code: 'server_changed', message: expect.stringContaining('Retry sends the documents to the current server') } });
+    expect(queue.get(done.id)?.stage).toBe('completed'); // a finished job is not touched
+    expect(h.tracker.tracked.has(leftJobId)).toBe(false);
+    expect(events.filter((e) => e.type === 'done').map((e) => (e as { job: { chartNumber: string } }).job.chartNumber)).toEqual(['DONE', 'LEFT']);
+    // A late frame from the old server (or a same id on the new one) does not reopen it.
+    h.tracker.emit(leftJobId, { status: 'processing', phase: 'ai_started', seq: 4 });
+    expect(queue.get(processing.id)?.stage).toBe('failed');
+
+    queue.retry(processing.id);
+    const moved = await waitFor(() => queue.get(processing.id)?.stage === 'tracking', 'uploaded to the new server').then(() => queue.get(processing.id)!);
+    expect(moved.jobId).not.toBe(leftJobId);
+    expect(moved.acceptedBy).toBe(other.server.url);
+    expect(other.server.jobs().map((j) => j.jobId)).toEqual([moved.jobId]);
+  });
+
+  it('at start, a saved job another server is processing ends the same way; one saved without acceptedBy is followed', async () => {
+    const h = await makeHarness();
+    const first = await h.makeQueue({ server: { baseUrl: 'http://127.0.0.1:1/api' } });
+    await first.queue.start();
+    const old = await first.queue.enqueue({ chartNumber: 'OLD', files: [await h.files.pdf('a.pdf')] });
+    const legacy = await first.queue.enqueue({ chartNumber: 'LEGACY', files: [await h.files.pdf('b.pdf')] });
+    await first.queue.close();
+    const saved = (await h.store.load())!;
+    const asTracking = (id: string, jobId: string, acceptedBy?: string) => {
+      const job = saved.jobs.find((j) => j.id === id)!;
+      Object.assign(job, { stage: 'tracking', jobId, ...(acceptedBy !== undefined && { acceptedBy }) });
+    };
+    asTracking(old.id, 'job-old', 'https://previous.example/api');
+    asTracking(legacy.id, 'job-legacy');
+    await h.store.save(saved);
+
+    const { queue, events } = await h.makeQueue();
+    await queue.start();
+    expect(queue.get(old.id)).toMatchObject({ stage: 'failed', error: { code: 'server_changed' } });
+    expect(queue.get(legacy.id)?.stage).toBe('tracking');
+    expect([...h.tracker.tracked.keys()]).toEqual(['job-legacy']);
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+    await queue.close();
+    expect((await h.store.load())?.jobs.find((j) => j.id === old.id)?.stage).toBe('failed');
+  });
 });
