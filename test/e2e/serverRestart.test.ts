@@ -40,8 +40,11 @@ it('shows the outage and the recovery in the header, and the job completes', asy
   // "Add documents" → the native picker (answered by the test) → the dialog.
   session.core.pickNext([await files.pdf('discharge-summary.pdf', { pages: 4 })]);
   await page.getByRole('button', { name: 'Add documents' }).click();
+  // Enter submits only once the dialog has checked the files (the button is disabled until then).
+  await page.getByTestId('add-dialog').getByText('Upload 1 file').waitFor();
   await page.locator('#chart-number').fill('R-500');
   await page.keyboard.press('Enter');
+  await page.getByTestId('add-dialog').waitFor({ state: 'detached' });
   const row = rowOf(page, 'R-500');
   // Restart while the server is early in the pipeline (each phase lasts 700 ms, so at
   // least three phases are still ahead). Any early phase counts: on a loaded machine a

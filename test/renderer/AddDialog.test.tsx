@@ -93,6 +93,17 @@ describe('AddDialog', () => {
     await act(async () => view.rerender(<AddDialog state={{ ...READY, suggestion: { value: 'LAST-1', source: 'last' } }} onClose={onClose} onSubmit={vi.fn(async () => null)} />));
     expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('LAST-1');
   });
+
+  it('a chart number typed while the files are checked is kept when the suggestion arrives', async () => {
+    const onClose = vi.fn();
+    const onSubmit = vi.fn(async () => null as string | null);
+    const view = render(<AddDialog state={{ status: 'checking', count: 1 }} onClose={onClose} onSubmit={onSubmit} />);
+    await userEvent.type(screen.getByLabelText('Chart number'), 'TYPED-7');
+    await act(async () => view.rerender(<AddDialog state={{ ...READY, suggestion: { value: 'LAST-1', source: 'last' } }} onClose={onClose} onSubmit={onSubmit} />));
+    expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('TYPED-7');
+    await userEvent.type(screen.getByLabelText('Chart number'), '{Enter}');
+    expect(onSubmit).toHaveBeenCalledWith('TYPED-7', ['/in/scan-1.pdf', '/in/scan-2.tiff']);
+  });
 });
 
 describe('suggestChartNumber', () => {

@@ -40,14 +40,16 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
   const ready = state.status === 'ready' ? state : null;
   const [chartNumber, setChartNumber] = useState(ready?.suggestion.value ?? '');
   const [touched, setTouched] = useState(false);
+  const [typed, setTyped] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [seeded, setSeeded] = useState(ready !== null);
 
-  // The dialog opens while files are still being checked; take the suggestion once it arrives.
+  // The dialog opens while files are still being checked; take the suggestion once it arrives,
+  // unless the user has typed a chart number meanwhile (theirs wins).
   if (!seeded && ready) {
     setSeeded(true);
-    setChartNumber(ready.suggestion.value);
+    if (!typed) setChartNumber(ready.suggestion.value);
   }
 
   const accepted = ready?.inspection.accepted ?? [];
@@ -89,6 +91,7 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
             onChange={(event) => {
               setChartNumber(event.target.value);
               setTouched(true);
+              setTyped(true);
             }}
           />
           <p id="chart-number-hint" className={touched && problem ? 'field-error' : 'field-hint'} role={touched && problem ? 'alert' : undefined}>

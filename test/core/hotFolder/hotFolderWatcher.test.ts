@@ -87,7 +87,9 @@ describe('HotFolderWatcher (real queue, reference server)', () => {
     expect(r.server.jobs()).toHaveLength(0);
     await app.check(); // unchanged since: ready
     const done = path.join(r.root, 'done', 'A-17', 'scan.pdf');
-    await waitFor(() => existsSync(done), 'the file to be moved to done/');
+    // The event, not the file: the rename lands a moment before the watcher reports it.
+    await waitFor(() => app.events.some((e) => e.type === 'moved'), 'the file to be moved to done/');
+    expect(existsSync(done)).toBe(true);
     expect(existsSync(file)).toBe(false);
     expect(r.server.jobs().map((j) => j.chartNumber)).toEqual(['A-17']);
     expect(app.queue.snapshot()).toEqual([expect.objectContaining({ chartNumber: 'A-17', stage: 'completed' })]);
