@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeConnection, describeJobState, formatSeconds } from '../../src/cli/output/describe';
-import { sampleJob, trackedJob } from './sampleJob';
+import { sampleJob, trackedJob } from '../support/sampleJob';
 
 describe('describe', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock';
 import { HumanOutput, REDRAW_MS } from '../../src/cli/output/humanOutput';
-import { sampleJob, trackedJob } from './sampleJob';
+import { sampleJob, trackedJob } from '../support/sampleJob';
 
 /** Timers fire only when the test says so. */
 function manualClock() {

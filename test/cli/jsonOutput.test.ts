@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JsonOutput } from '../../src/cli/output/jsonOutput';
-import { sampleJob, trackedJob } from './sampleJob';
+import { sampleJob, trackedJob } from '../support/sampleJob';
 
 function setup() {
   const out: string[] = [];

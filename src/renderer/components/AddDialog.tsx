@@ -8,7 +8,7 @@ import type { RejectedFile } from '../../shared/ipc';
 import { chartNumberProblem } from '../../shared/protocol';
 import { formatBytes, plural } from '../displayFormat';
 import type { AddFlowState } from '../hooks/useAddFlow';
-import { Modal } from './Modal';
+import { FormFooter, Modal } from './Modal';
 
 export interface AddDialogProps {
   state: Exclude<AddFlowState, { status: 'closed' }>;
@@ -122,19 +122,12 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
           </section>
         )}
         <RejectedList rejected={rejected} />
-        {submitError && (
-          <p className="form-error" role="alert">
-            {submitError}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" className="btn btn-ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={ready === null || accepted.length === 0 || submitting}>
-            {submitting ? 'Adding…' : accepted.length > 0 ? `Upload ${plural(accepted.length, 'file')}` : 'Upload'}
-          </button>
-        </div>
+        <FormFooter
+          error={submitError}
+          onCancel={onClose}
+          submitLabel={submitting ? 'Adding…' : accepted.length > 0 ? `Upload ${plural(accepted.length, 'file')}` : 'Upload'}
+          submitDisabled={ready === null || accepted.length === 0 || submitting}
+        />
       </form>
     </Modal>
   );

@@ -70,3 +70,32 @@ export function Modal({ title, onClose, children, wide = false, testId }: ModalP
     </div>
   );
 }
+
+export interface FormFooterProps {
+  /** Why the last submit failed, announced; null when it did not. */
+  error: string | null;
+  onCancel: () => void;
+  submitLabel: string;
+  submitDisabled: boolean;
+}
+
+/** A dialog form's last lines: the submit error, Cancel, and the submit button. */
+export function FormFooter({ error, onCancel, submitLabel, submitDisabled }: FormFooterProps) {
+  return (
+    <>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={submitDisabled}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}

@@ -5,7 +5,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { IpcResult, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
-import { Modal } from './Modal';
+import { FormFooter, Modal } from './Modal';
 import { derivedWebSocketUrl, draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
 
 export interface SettingsDialogProps {
@@ -158,19 +158,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
           <Toggle id="start-at-login" label="Start Intake when I log in" checked={draft.startAtLogin} onChange={(v) => change('startAtLogin', v)} />
         </fieldset>
 
-        {saveError && (
-          <p className="form-error" role="alert">
-            {saveError}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" className="btn btn-ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={saving || Object.keys(problems).length > 0}>
-            {saving ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormFooter error={saveError} onCancel={onClose} submitLabel={saving ? 'Saving…' : 'Save'} submitDisabled={saving || Object.keys(problems).length > 0} />
       </form>
     </Modal>
   );

@@ -2,22 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/clock';
 import { ChangeStream } from '../../../src/core/queue/changeStream';
 import type { QueueChange, QueueJob } from '../../../src/shared/queueJob';
+import { sampleJob } from '../../support/sampleJob';
 
-const job = (id: string, stage: QueueJob['stage']): QueueJob => ({
-  id,
-  chartNumber: 'C',
-  files: [],
-  stage,
-  idempotencyKey: 'k',
-  jobId: null,
-  createdAt: 0,
-  updatedAt: 0,
-  upload: null,
-  uploadAttempts: 0,
-  nextUploadAt: null,
-  server: null,
-  error: null,
-});
+const job = (id: string, stage: QueueJob['stage']): QueueJob => sampleJob({ id, stage });
 
 describe('ChangeStream', () => {
   it('delivers one batch per tick, latest upsert per job, remove beating earlier upserts, in order of last change', async () => {
