@@ -7,11 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemClock } from '../../../src/core/clock';
 import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
 import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
 import { QueueInputError, UploadQueue } from '../../../src/core/queue/UploadQueue';
+import { ChangeBatcher } from '../../../src/core/tray/changeBatcher';
 import { ipcCalls, type IpcCallName, type IpcResult, type SettingsView } from '../../../src/shared/ipc';
-import type { QueueChange } from '../../../src/shared/queueJob';
 import { DEFAULT_SETTINGS, type SettingsPatch } from '../../../src/shared/settings';
 import type { BridgeHandler, InstalledBridge } from '../../support/testBridge';
 
@@ -55,23 +56,15 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   let settings: SettingsView = { ...DEFAULT_SETTINGS, serverUrl: options.serverUrl, hasToken: false, tokenEncryptionAvailable: true };
   let picked: string[] = [];
   let bridge: InstalledBridge | null = null;
-  let pending: QueueChange[] = [];
-  let flushTimer: NodeJS.Timeout | null = null;
   // Events go out one after another, in order, like webContents.send.
   let sending: Promise<void> = Promise.resolve();
   const send = (job: () => Promise<void>) => {
     sending = sending.then(job).catch(() => undefined);
   };
 
-  const stopChanges = queue.onChange((changes) => {
-    pending.push(...changes);
-    flushTimer ??= setTimeout(() => {
-      flushTimer = null;
-      const batch = pending;
-      pending = [];
-      if (bridge) send(() => bridge!.emit('jobs', batch));
-    }, 16);
-  });
+  // Batched as main batches them: one message per frame, the last upsert of a job wins.
+  const batcher = new ChangeBatcher({ clock: systemClock, deliver: (batch) => bridge && send(() => bridge!.emit('jobs', batch)) });
+  const stopChanges = queue.onChange((changes) => batcher.push(changes));
   const stopState = connection.onState((state) => bridge && send(() => bridge!.emit('connection', state)));
 
   const calls: { [N in IpcCallName]: (input: never) => unknown } = {
@@ -123,7 +116,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     close: async () => {
       stopChanges();
       stopState();
-      if (flushTimer) clearTimeout(flushTimer);
+      batcher.dispose();
       await queue.close();
       await connection.stop();
       await sending;
