@@ -135,7 +135,7 @@ export class UploadQueue {
 
   retry(id: string): void {
     const job = this.require(id);
-    const plan = planRetry(job);
+    const plan = planRetry(job, this.acceptedHere(job, this.serverIdentity));
     if (plan === null) throw new QueueInputError('invalid_state', `Only a failed, rejected or cancelled job can be retried (this one is ${job.stage}).`);
     if (plan.kind === 'retrack' && job.jobId !== null) {
       this.update(job, plan.patch);

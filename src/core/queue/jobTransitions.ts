@@ -74,11 +74,13 @@ export type RetryPlan =
  * retrying can never create a duplicate. A new key is used only when the old
  * one is certainly useless: the server refused it (4xx, `rejected`), or the
  * server's job for it has ended `failed` (the old key would only return that dead job).
+ * A job cancelled while another server (before a switch) was processing it cannot be followed
+ * here (`onThisServer` false): it is uploaded again, with a new key.
  * Returns null when the job is not in a stage that can be retried.
  */
-export function planRetry(job: QueueJob): RetryPlan | null {
+export function planRetry(job: QueueJob, onThisServer: boolean): RetryPlan | null {
   if (!isFinishedStage(job.stage) || job.stage === 'completed') return null;
-  if (job.jobId !== null && job.stage === 'cancelled' && (job.server === null || !isFinal(job.server))) {
+  if (onThisServer && job.jobId !== null && job.stage === 'cancelled' && (job.server === null || !isFinal(job.server))) {
     return { kind: 'retrack', patch: { stage: 'tracking', error: null } };
   }
   const serverJobEnded = job.jobId !== null;

@@ -122,7 +122,9 @@ describe('UploadQueue (real reference server)', () => {
     await queue.start();
     const processing = await queue.enqueue({ chartNumber: 'LEFT', files: [await h.files.pdf('a.pdf')] });
     const done = await queue.enqueue({ chartNumber: 'DONE', files: [await h.files.pdf('b.pdf')] });
-    await waitFor(() => queue.get(processing.id)?.stage === 'tracking' && queue.get(done.id)?.stage === 'tracking', 'both uploaded');
+    const cancelled = await queue.enqueue({ chartNumber: 'CANC', files: [await h.files.pdf('c.pdf')] });
+    await waitFor(() => [processing, done, cancelled].every((job) => queue.get(job.id)?.stage === 'tracking'), 'all uploaded');
+    queue.cancel(cancelled.id);
     const leftJobId = queue.get(processing.id)!.jobId!;
     h.tracker.emit(queue.get(done.id)!.jobId!, { status: 'completed', phase: 'completed', seq: 7 });
     expect(queue.get(processing.id)?.acceptedBy).toBe('demo');
@@ -138,7 +140,7 @@ describe('UploadQueue (real reference server)', () => {
     expect(queue.get(processing.id)).toMatchObject({ stage: 'failed', error: { code: 'server_changed', message: expect.stringContaining('Retry sends the documents to the current server') } });
     expect(queue.get(done.id)?.stage).toBe('completed'); // a finished job is not touched
     expect(h.tracker.tracked.has(leftJobId)).toBe(false);
-    expect(events.filter((e) => e.type === 'done').map((e) => (e as { job: { chartNumber: string } }).job.chartNumber)).toEqual(['DONE', 'LEFT']);
+    expect(events.filter((e) => e.type === 'done').map((e) => (e as { job: { chartNumber: string } }).job.chartNumber)).toEqual(['CANC', 'DONE', 'LEFT']); // cancelled by the user, completed, left by the switch
     // A late frame from the old server (or a same id on the new one) does not reopen it.
     h.tracker.emit(leftJobId, { status: 'processing', phase: 'ai_started', seq: 4 });
     expect(queue.get(processing.id)?.stage).toBe('failed');
@@ -148,6 +150,14 @@ describe('UploadQueue (real reference server)', () => {
     expect(moved.jobId).not.toBe(leftJobId);
     expect(moved.acceptedBy).toBe(other.server.url);
     expect(other.server.jobs().map((j) => j.jobId)).toEqual([moved.jobId]);
+
+    // Cancelled while the old server processed it: retry cannot follow it here, so it is uploaded again.
+    const cancelledJobId = queue.get(cancelled.id)!.jobId!;
+    queue.retry(cancelled.id);
+    expect(queue.get(cancelled.id)).toMatchObject({ stage: expect.stringMatching(/^(queued|uploading)$/), jobId: null }); // already sending
+    expect(h.tracker.tracked.has(cancelledJobId)).toBe(false);
+    await waitFor(() => queue.get(cancelled.id)?.stage === 'tracking', 'the cancelled job uploaded to the new server');
+    expect(other.server.jobs()).toHaveLength(2);
   });
 
   it('at start, a saved job another server is processing ends the same way; one saved without acceptedBy is followed', async () => {
