@@ -5,14 +5,13 @@
  * and its change stream. Contract: notes/queue-api.md.
  */
 import type { FileInspection } from '../../shared/ipc';
-import type { ServerJobState } from '../../shared/jobState';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { Clock, Logger } from '../clock';
 import { ListenerSet } from '../connection/listenerSet';
 import { inspectFiles } from '../files/fileInspector';
 import type { UploadVerdict } from '../upload/uploadRunner';
 import { ChangeStream } from './changeStream';
-import { followsServer, leftOnPreviousServer, planRetry, withServerState, withUploadVerdict } from './jobTransitions';
+import { planRetry, withUploadVerdict } from './jobTransitions';
 import { JobBook } from './jobBook';
 import { JobIntake } from './jobIntake';
 import { admitJobs, type AdmissionDeps } from './jobAdmission';
@@ -20,6 +19,7 @@ import type { JobInput } from './jobInput';
 import { fetchJobResults } from './jobResults';
 import { checkedCount, resolveQueueSettings, type QueueSettings } from './queueSettings';
 import { QueuePersister } from './queuePersister';
+import { ServerFollowing } from './serverFollowing';
 import { UploadSlots } from './uploadSlots';
 import { QueueInputError, type EnqueueResult, type QueueEvent, type ServerTarget, type UploadQueueOptions } from './types';
 
@@ -28,6 +28,7 @@ export * from './types';
 export class UploadQueue {
   private readonly book: JobBook;
   private readonly slots: UploadSlots;
+  private readonly following: ServerFollowing;
   private readonly eventListeners: ListenerSet<QueueEvent>;
   private readonly changes: ChangeStream;
   private readonly persister: QueuePersister;
@@ -80,7 +81,15 @@ export class UploadQueue {
       target: () => this.server,
       onVerdict: (job, verdict) => this.onVerdict(job, verdict),
     });
-    this.stopTracking = options.tracker.onJob((state) => this.onServerState(state));
+    this.following = new ServerFollowing({
+      book: this.book,
+      tracker: options.tracker,
+      logger: this.logger,
+      emit: (event) => this.emit(event),
+      identity: () => this.serverIdentity,
+      ended: () => this.afterFinish(),
+    });
+    this.stopTracking = options.tracker.onJob((state) => !this.closed && this.following.apply(state));
   }
 
   get paused(): boolean {
@@ -127,7 +136,7 @@ export class UploadQueue {
     const job = this.require(id);
     if (isFinishedStage(job.stage)) throw new QueueInputError('invalid_state', `This job has already ended (${job.stage}).`);
     this.abortUpload(id);
-    if (job.stage === 'tracking' && job.jobId !== null) this.options.tracker.untrack(job.jobId);
+    this.following.unfollow(job);
     const cancelled = this.update(job, { stage: 'cancelled', upload: null, nextUploadAt: null, error: null });
     this.emit({ type: 'done', job: cancelled });
     this.afterFinish();
@@ -135,11 +144,10 @@ export class UploadQueue {
 
   retry(id: string): void {
     const job = this.require(id);
-    const plan = planRetry(job, this.acceptedHere(job, this.serverIdentity));
+    const plan = planRetry(job, this.following.acceptedHere(job));
     if (plan === null) throw new QueueInputError('invalid_state', `Only a failed, rejected or cancelled job can be retried (this one is ${job.stage}).`);
-    if (plan.kind === 'retrack' && job.jobId !== null) {
-      this.update(job, plan.patch);
-      this.options.tracker.track(job.jobId, { chartNumber: job.chartNumber }, job.server ?? undefined);
+    if (plan.kind === 'retrack') {
+      this.following.follow(this.update(job, plan.patch), job.server ?? undefined);
       return;
     }
     const queued = this.update(job, plan.patch);
@@ -150,7 +158,7 @@ export class UploadQueue {
   remove(id: string): void {
     const job = this.require(id);
     this.abortUpload(id);
-    if (job.stage === 'tracking' && job.jobId !== null) this.options.tracker.untrack(job.jobId);
+    this.following.unfollow(job);
     this.book.drop(job);
     this.pump();
   }
@@ -196,7 +204,7 @@ export class UploadQueue {
     const urlChanged = server.baseUrl !== this.server.baseUrl;
     const tokenChanged = (server.token ?? null) !== (this.server.token ?? null);
     this.server = { baseUrl: server.baseUrl, token: server.token ?? null, ...(server.identity !== undefined && { identity: server.identity }) };
-    if (this.serverIdentity !== previousIdentity) this.leaveJobsOfOtherServers(previousIdentity);
+    if (this.serverIdentity !== previousIdentity) this.following.leaveOtherServersJobs(previousIdentity);
     if (!urlChanged && !tokenChanged) return;
     if (urlChanged) for (const id of this.slots.ids()) this.requeue(id);
     if (this.authBlocked) {
@@ -250,12 +258,10 @@ export class UploadQueue {
     for (const stored of saved?.jobs ?? []) {
       // An upload cut short by the last exit starts over, with the same key.
       const job = this.book.restore(stored.stage === 'uploading' ? { ...stored, stage: 'queued', upload: null, nextUploadAt: null } : stored);
-      if (job.stage === 'tracking' && job.jobId !== null && this.acceptedHere(job, this.serverIdentity)) {
-        this.options.tracker.track(job.jobId, { chartNumber: job.chartNumber }, job.server ?? undefined);
-      }
+      if (job.stage === 'tracking' && this.following.acceptedHere(job)) this.following.follow(job, job.server ?? undefined);
     }
     // Jobs saved while another server was in use (e.g. the CLI resumed with another --server).
-    this.leaveJobsOfOtherServers(this.serverIdentity);
+    this.following.leaveOtherServersJobs(this.serverIdentity);
     this.started = true;
     this.logger.info('queue loaded', { jobs: this.book.size, paused: this.isPaused });
     this.trimHistory();
@@ -284,7 +290,7 @@ export class UploadQueue {
     const next = this.update(job, patch);
     if (outcome === 'uploaded' && next.jobId !== null) {
       this.logger.info('upload accepted', { job: job.id, attempts: job.uploadAttempts });
-      this.options.tracker.track(next.jobId, { chartNumber: next.chartNumber });
+      this.following.follow(next, undefined);
       this.emit({ type: 'uploaded', job: next });
     } else if (outcome === 'auth') {
       this.authBlocked = true;
@@ -298,42 +304,8 @@ export class UploadQueue {
     this.pump();
   }
 
-  private onServerState(state: ServerJobState): void {
-    const job = this.book.byServerJobId(state.jobId);
-    if (job === undefined || this.closed || !followsServer(job)) return;
-    const { patch, finished } = withServerState(job, state);
-    const next = this.update(job, patch);
-    // The server retried a job it had given up on: the tracker dropped it from its wanted set, so ask again.
-    if (isFinishedStage(job.stage) && next.stage === 'tracking') this.options.tracker.track(state.jobId, { chartNumber: job.chartNumber }, state);
-    this.emit({ type: 'phase', job: next });
-    if (finished) {
-      this.logger.info(`job ${next.stage}`, { job: next.id });
-      this.emit({ type: 'done', job: next });
-      this.afterFinish();
-    }
-  }
-
   private get serverIdentity(): string {
     return this.server.identity ?? this.server.baseUrl;
-  }
-
-  /** `legacyIdentity` stands for the backend of a job saved before jobs recorded theirs. */
-  private acceptedHere(job: QueueJob, legacyIdentity: string): boolean {
-    return (job.acceptedBy ?? legacyIdentity) === this.serverIdentity;
-  }
-
-  /** Ends the jobs another backend accepted and is still processing: the server in use cannot follow them. */
-  private leaveJobsOfOtherServers(legacyIdentity: string): void {
-    let left = 0;
-    for (const job of this.book.durable()) {
-      if (job.stage !== 'tracking' || job.jobId === null || this.acceptedHere(job, legacyIdentity)) continue;
-      this.options.tracker.untrack(job.jobId);
-      this.emit({ type: 'done', job: this.update(job, leftOnPreviousServer()) });
-      left++;
-    }
-    if (left === 0) return;
-    this.logger.warn('jobs left on the previous server', { jobs: left });
-    this.trimHistory();
   }
 
   private requeue(id: string): void {
