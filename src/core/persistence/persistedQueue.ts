@@ -43,7 +43,8 @@ export const queueJobSchema = z.object({
   uploadAttempts: z.number().int().nonnegative(),
   nextUploadAt: z.number().nullable(),
   server: serverJobSchema.nullable(),
-  acceptedBy: z.string().optional(),
+  // Unreadable: the job is kept and counts as the server's in use (as one saved before the field existed).
+  acceptedBy: z.string().optional().catch(undefined),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 

@@ -141,6 +141,16 @@ describe('parsePersistedQueue migrations', () => {
     }
   });
 
+  it('acceptedBy: kept when readable; an unreadable one leaves the job in, without it', () => {
+    const parsed = parsePersistedQueue({ version: 1, paused: false, jobs: [{ ...job(1), acceptedBy: 'demo' }, { ...job(2), acceptedBy: 42 }, job(3)] });
+    expect(parsed.damaged).toBe(false);
+    expect(parsed.queue?.jobs.map((j) => [j.id, j.acceptedBy])).toEqual([
+      ['local-1', 'demo'],
+      ['local-2', undefined],
+      ['local-3', undefined],
+    ]);
+  });
+
   it('version 0 without a migration is refused with a clear warning', () => {
     const parsed = parsePersistedQueue({ version: 0, jobs: [] });
     expect(parsed.queue).toBeNull();
