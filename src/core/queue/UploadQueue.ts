@@ -305,7 +305,7 @@ export class UploadQueue {
   }
 
   private get serverIdentity(): string {
-    return this.server.identity ?? this.server.baseUrl;
+    return this.server.identity ?? canonicalUrl(this.server.baseUrl);
   }
 
   private requeue(id: string): void {
@@ -347,6 +347,13 @@ export class UploadQueue {
   private persistedState() {
     return { version: 1 as const, jobs: this.book.all(), paused: this.isPaused };
   }
+}
+
+/** The same server however its URL was written (host case, default port, trailing slash). */
+function canonicalUrl(baseUrl: string): string {
+  if (!URL.canParse(baseUrl)) return baseUrl;
+  const url = new URL(baseUrl);
+  return url.origin;
 }
 
 function totalBytes(job: QueueJob): number {

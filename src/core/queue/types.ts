@@ -45,7 +45,8 @@ export interface ServerTarget {
   baseUrl: string;
   token?: string | null;
   /**
-   * Which backend this is, for the jobs it accepted; default the baseUrl. The desktop's demo
+   * Which backend this is, for the jobs it accepted; default the baseUrl (host case, default port
+   * and trailing slashes do not count). The desktop's demo
    * server says 'demo': its port changes at every start, its jobs stay.
    */
   identity?: string;

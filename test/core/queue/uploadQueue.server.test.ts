@@ -158,6 +158,10 @@ describe('UploadQueue (real reference server)', () => {
     expect(h.tracker.tracked.has(cancelledJobId)).toBe(false);
     await waitFor(() => queue.get(cancelled.id)?.stage === 'tracking', 'the cancelled job uploaded to the new server');
     expect(other.server.jobs()).toHaveLength(2);
+
+    // The same server's URL written otherwise (scheme case, a trailing slash) leaves nothing behind.
+    queue.setServer({ baseUrl: `${other.server.url.replace('http://', 'HTTP://')}/` });
+    expect([processing, cancelled].map((job) => queue.get(job.id)?.stage)).toEqual(['tracking', 'tracking']);
   });
 
   it('at start, a saved job another server is processing ends the same way; one saved without acceptedBy is followed', async () => {
