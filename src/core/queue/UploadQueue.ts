@@ -353,7 +353,7 @@ export class UploadQueue {
 function canonicalUrl(baseUrl: string): string {
   if (!URL.canParse(baseUrl)) return baseUrl;
   const url = new URL(baseUrl);
-  return url.origin;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function totalBytes(job: QueueJob): number {
