@@ -108,4 +108,46 @@ describe('shell end to end (real core, reference server as the demo server)', ()
     expect(boot.logger.lines.join('\n')).not.toContain('E2E-0001');
     expect(boot.logger.lines.join('\n')).not.toContain('scan.pdf');
   }, 90_000);
+
+  it('switching to another server mid-job: the job ends saying why, and Retry completes it on the new server', async () => {
+    const boot = await bootShell({
+      clock: systemClock,
+      createCore,
+      startDemoServer: async (options) => {
+        const server = await startReferenceServer({ ...options, phaseMs: 60_000 }); // the job stays in its first phase
+        servers.push(server);
+        return server;
+      },
+    });
+    const real = await startReferenceServer({ port: 0, dataDir: join(userData, 'real-server'), phaseMs: 20, log: () => undefined });
+    servers.push(real);
+    fake.rendererInvokeEvent = ipcEventFrom(boot.window());
+    await import('../../src/preload/index');
+    const intake = fake.exposed.get('intake') as IntakeBridge;
+    const deltas: QueueChange[][] = [];
+    intake.on('jobs', (changes) => deltas.push(changes));
+    const latest = (id: string): QueueJob | undefined =>
+      deltas
+        .flat()
+        .filter((c): c is { type: 'upsert'; job: QueueJob } => c.type === 'upsert' && c.job.id === id)
+        .at(-1)?.job;
+
+    const file = join(userData, 'scan.pdf');
+    writeFileSync(file, pdf(1));
+    const enqueued = await intake.enqueue({ chartNumber: 'SWITCH-1', files: [file] });
+    if (!enqueued.ok) throw new Error(`enqueue refused: ${enqueued.error.message}`);
+    const id = enqueued.value.id;
+    await vi.waitFor(() => expect(latest(id)?.stage).toBe('tracking'), { timeout: 30_000, interval: 50 });
+
+    const switched = await intake.updateSettings({ serverUrl: real.url });
+    expect(switched).toMatchObject({ ok: true, value: { serverUrl: real.url } });
+    await vi.waitFor(() => expect(latest(id)).toMatchObject({ stage: 'failed', error: { code: 'server_changed' } }), { timeout: 10_000, interval: 20 });
+
+    expect(await intake.retry(id)).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(latest(id)?.stage).toBe('completed'), { timeout: 30_000, interval: 50 });
+    expect(real.jobs().map((job) => job.chartNumber)).toEqual(['SWITCH-1']);
+
+    boot.tray().clickMenuItem('Quit Intake');
+    await vi.waitFor(() => expect(fake.app.quitCount).toBe(1), { timeout: 15_000 });
+  }, 90_000);
 });
