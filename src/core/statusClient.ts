@@ -3,6 +3,7 @@
  * bearer token, timeout, and errors typed by what the caller must do next:
  * `auth` stops retries, `http`/`network`/`timeout` are worth another try later.
  */
+import { withoutTrailingSlashes } from '../shared/protocol';
 
 export type StatusErrorCode = 'auth' | 'http' | 'network' | 'timeout';
 
@@ -34,7 +35,7 @@ export const DEFAULT_STATUS_TIMEOUT_MS = 15_000;
 const MAX_STATUS_BODY_BYTES = 8 * 1024 * 1024;
 
 export function statusUrl(baseUrl: string, chartNumber: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/documents/status/${encodeURIComponent(chartNumber)}`;
+  return `${withoutTrailingSlashes(baseUrl)}/documents/status/${encodeURIComponent(chartNumber)}`;
 }
 
 /** Returns the parsed JSON body; the caller reads it tolerantly (readJobFromStatusBody). */

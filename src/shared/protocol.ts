@@ -196,11 +196,16 @@ function toSnapshot(id: string, entry: StatusJob): StatusSnapshot | null {
   };
 }
 
+/** A base URL or path without its trailing slashes, ready for `${base}/documents/...`. */
+export function withoutTrailingSlashes(text: string): string {
+  return text.replace(/\/+$/, '');
+}
+
 /** The REST base and the WebSocket URL derived from it (PROTOCOL.md "Base URLs"). */
 export function deriveWebSocketUrl(restBase: string): string {
   const url = new URL(restBase);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
+  url.pathname = `${withoutTrailingSlashes(url.pathname)}/ws`;
   url.search = '';
   url.hash = '';
   return url.toString();

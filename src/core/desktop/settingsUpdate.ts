@@ -4,6 +4,7 @@
  * patch changes nothing and says exactly why.
  */
 import { chartPatternProblem, serverUrlProblem, settingsSchema, webSocketUrlProblem, type Settings, type SettingsPatch } from '../../shared/settings';
+import { withoutTrailingSlashes } from '../../shared/protocol';
 
 export type SettingsUpdate =
   | { ok: true; settings: Settings; changed: Array<keyof Settings> }
@@ -12,7 +13,7 @@ export type SettingsUpdate =
 export function applySettingsPatch(current: Settings, patch: SettingsPatch): SettingsUpdate {
   const next: Settings = { ...current, ...patch, hotFolder: { ...current.hotFolder, ...(patch.hotFolder ?? {}) } };
   if (typeof next.serverUrl === 'string') {
-    const trimmed = next.serverUrl.trim().replace(/\/+$/, '');
+    const trimmed = withoutTrailingSlashes(next.serverUrl.trim());
     next.serverUrl = trimmed.length > 0 ? trimmed : null;
   }
   if (typeof next.webSocketUrl === 'string') {

@@ -5,6 +5,7 @@
  * and its change stream. Contract: notes/queue-api.md.
  */
 import type { FileInspection } from '../../shared/ipc';
+import { withoutTrailingSlashes } from '../../shared/protocol';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { Clock, Logger } from '../clock';
 import { ListenerSet } from '../connection/listenerSet';
@@ -353,7 +354,7 @@ export class UploadQueue {
 function canonicalUrl(baseUrl: string): string {
   if (!URL.canParse(baseUrl)) return baseUrl;
   const url = new URL(baseUrl);
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
 }
 
 function totalBytes(job: QueueJob): number {

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Clock } from '../clock';
-import { errorBodySchema, uploadResponseSchema } from '../../shared/protocol';
+import { errorBodySchema, uploadResponseSchema, withoutTrailingSlashes } from '../../shared/protocol';
 import { FileBodyPump, type FileBodyResult } from './fileBodyPump';
 import { layoutMultipart, type MultipartFile } from './multipartLayout';
 import { StallWatchdog } from './stallWatchdog';
@@ -45,7 +45,7 @@ export type UploadOutcome =
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 export function uploadUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/documents/upload`;
+  return `${withoutTrailingSlashes(baseUrl)}/documents/upload`;
 }
 
 export async function sendUpload(input: SendUploadInput): Promise<UploadOutcome> {
