@@ -5,14 +5,11 @@
  */
 import type { ConnectionState } from '../shared/connectionState';
 import type { FileInspection } from '../shared/ipc';
+import type { ServerTarget } from '../core/queue/types';
 import type { QueueChange, QueueJob } from '../shared/queueJob';
 
-export interface ServerTarget {
-  baseUrl: string;
-  token?: string | null;
-  /** Which backend accepted a job (default baseUrl); the demo server's port changes at every start, so it is named. */
-  identity?: string;
-}
+/** The queue's target, as the core declares it (baseUrl, token, identity). */
+export type { ServerTarget } from '../core/queue/types';
 
 /** The queue's target: the demo server is one backend whatever port it got this time. */
 export function queueServer(baseUrl: string, demo: boolean, token: string | null): ServerTarget {

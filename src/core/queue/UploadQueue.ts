@@ -39,6 +39,8 @@ export class UploadQueue {
   private readonly settings: QueueSettings;
   private readonly stopTracking: () => void;
   private server: ServerTarget;
+  /** Which backend `server` is (ServerTarget.identity, else its canonical URL); set with it, read per job. */
+  private serverIdentity: string;
   private concurrency: number;
   private historySize: number;
   private isPaused = false;
@@ -54,6 +56,7 @@ export class UploadQueue {
     this.clock = this.settings.clock;
     this.logger = this.settings.logger;
     this.server = { ...options.server };
+    this.serverIdentity = identityOf(this.server);
     this.concurrency = this.settings.concurrency;
     this.historySize = this.settings.historySize;
     this.changes = new ChangeStream(this.logger);
@@ -205,6 +208,7 @@ export class UploadQueue {
     const urlChanged = server.baseUrl !== this.server.baseUrl;
     const tokenChanged = (server.token ?? null) !== (this.server.token ?? null);
     this.server = { baseUrl: server.baseUrl, token: server.token ?? null, ...(server.identity !== undefined && { identity: server.identity }) };
+    this.serverIdentity = identityOf(this.server);
     if (this.serverIdentity !== previousIdentity) this.following.leaveOtherServersJobs(previousIdentity);
     if (!urlChanged && !tokenChanged) return;
     if (urlChanged) for (const id of this.slots.ids()) this.requeue(id);
@@ -305,10 +309,6 @@ export class UploadQueue {
     this.pump();
   }
 
-  private get serverIdentity(): string {
-    return this.server.identity ?? canonicalUrl(this.server.baseUrl);
-  }
-
   private requeue(id: string): void {
     this.abortUpload(id);
     const job = this.book.get(id);
@@ -350,10 +350,11 @@ export class UploadQueue {
   }
 }
 
-/** The same server however its URL was written (host case, default port, trailing slash). */
-function canonicalUrl(baseUrl: string): string {
-  if (!URL.canParse(baseUrl)) return baseUrl;
-  const url = new URL(baseUrl);
+/** The server's name for the jobs it accepts: its identity, else its URL however written (case, default port, trailing slash). */
+function identityOf(server: ServerTarget): string {
+  if (server.identity !== undefined) return server.identity;
+  if (!URL.canParse(server.baseUrl)) return server.baseUrl;
+  const url = new URL(server.baseUrl);
   return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
 }
 
