@@ -204,8 +204,8 @@ function connectLikeMain(core: CoreBackend, app: AppHarness, probe: NodeSideProb
   });
   const stopState = core.connection.onState((state) => send(() => bridge.emit('connection', state)));
   return () => {
-    stopChanges();
-    stopState();
+    stopChanges.dispose();
+    stopState.dispose();
     batcher.dispose();
   };
 }

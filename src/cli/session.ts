@@ -6,7 +6,7 @@
 import { ConnectionManager } from '../core/connection/ConnectionManager';
 import { createFileQueueStore } from '../core/persistence/fileQueueStore';
 import { QueueInputError, UploadQueue, type EnqueueResult, type QueueEvent } from '../core/queue/UploadQueue';
-import type { Logger } from '../core/clock';
+import type { Logger } from '../core/base/logger';
 import type { ConnectionState } from '../shared/connectionState';
 import { isFinishedStage, type QueueJob } from '../shared/queueJob';
 import type { JobResult, Outcome, Reporter } from './output/reporter';

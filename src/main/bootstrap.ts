@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { app, dialog, ipcMain, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
-import type { Clock, Logger, TimerHandle } from '../core/clock';
+import type { Clock, TimerHandle } from '../core/clock';
+import type { Logger } from '../core/base/logger';
 import { pathsFromArgv } from '../core/desktop/launchArgs';
 import { webSocketUrlOverride, type Settings } from '../shared/settings';
 import { BackendSelector, type StartDemoServer } from './backend/backendSelector';

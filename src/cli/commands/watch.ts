@@ -72,7 +72,7 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
   if (!stopped.signal.aborted) await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
   offStop();
   io.interrupt.removeEventListener('abort', onInterrupt);
-  await watcher.stop();
+  await watcher.dispose();
   await session.close();
   reporter.close([]);
   reporter.info(`Stopped watching: ${watcher.moved.done} file(s) moved to ${DONE_FOLDER}/, ${watcher.moved.failed} to ${FAILED_FOLDER}/.`);

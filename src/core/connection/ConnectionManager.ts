@@ -4,17 +4,19 @@
  * fallback, every status through the shared state machine (PROTOCOL.md,
  * DESIGN.md "Reliability rules").
  */
+import type { Disposable } from '../base/lifecycle';
 import { deriveWebSocketUrl } from '../../shared/protocol';
 import type { ServerJobState, StatusUpdate } from '../../shared/jobState';
 import type { ConnectionState } from '../../shared/connectionState';
-import { silentLogger, systemClock, type Clock, type Logger } from '../clock';
+import { systemClock, type Clock } from '../clock';
+import { silentLogger, type Logger } from '../base/logger';
 import { backoffDelay } from './backoff';
 import { FrameRouter } from './frameRouter';
-import { ListenerSet } from './listenerSet';
+import { ListenerSet } from '../base/listenerSet';
 import { RestFallback } from './restFallback';
 import { SocketGeneration, type DownReason, type GenerationEvents } from './socketGeneration';
 import { SubscriptionChannel } from './subscriptionChannel';
-import { TimerGroup } from './timerGroup';
+import { TimerGroup } from '../base/timerGroup';
 import { DEFAULT_CONNECTION_TIMINGS, type ConnectionTimings } from './timings';
 import type { ConnectionManagerOptions, ConnectionStats } from './connectionOptions';
 import { TrackedJobs, type JobRecord, type UpdateSource } from './trackedJobs';
@@ -103,12 +105,12 @@ export class ConnectionManager {
     return this.jobs.get(jobId)?.state;
   }
 
-  onState(listener: (state: ConnectionState) => void): () => void {
+  onState(listener: (state: ConnectionState) => void): Disposable {
     return this.stateListeners.add(listener);
   }
 
   /** Every applied change of a tracked job (after the shared state machine). */
-  onJob(listener: (job: ServerJobState) => void): () => void {
+  onJob(listener: (job: ServerJobState) => void): Disposable {
     return this.jobListeners.add(listener);
   }
 
@@ -120,7 +122,8 @@ export class ConnectionManager {
     this.connect('starting');
   }
 
-  async stop(): Promise<void> {
+  /** Ends tracking: the socket closes, timers and polling stop. start() may begin again. */
+  async dispose(): Promise<void> {
     if (!this.running && !this.generation) return;
     this.running = false;
     this.resetSession();

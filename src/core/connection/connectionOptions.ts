@@ -2,7 +2,8 @@
  * What a ConnectionManager is built with and what it counts. Re-exported from
  * ConnectionManager.ts, the path everyone imports.
  */
-import type { Clock, Logger } from '../clock';
+import type { Clock } from '../clock';
+import type { Logger } from '../base/logger';
 import type { ConnectionTimings } from './timings';
 
 export interface ConnectionManagerOptions {

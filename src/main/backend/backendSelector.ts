@@ -5,7 +5,7 @@
  * restarts the app: the caller hands the new URL to the queue and the
  * connection manager.
  */
-import type { Logger } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 
 export interface DemoServer {
   readonly url: string;

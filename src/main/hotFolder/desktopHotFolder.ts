@@ -4,7 +4,8 @@
  * notifications turned off: a folder that cannot be read, or files that went
  * to failed/, need the user, and nothing else in the window would say so.
  */
-import type { Clock, Logger } from '../../core/clock';
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 import { HotFolderSupervisor } from '../../core/hotFolder/HotFolderSupervisor';
 import type { QueuePort } from '../corePorts';
 import type { DesktopNotifier } from '../notifications/desktopNotifier';

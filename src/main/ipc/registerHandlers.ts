@@ -5,7 +5,7 @@
  * cross the bridge or take main down.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import type { Logger } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 import { plainDataProblem } from '../../core/desktop/plainData';
 import {
   IPC_CALL_NAMES,

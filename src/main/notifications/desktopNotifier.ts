@@ -5,7 +5,7 @@
  * can stall for a while on Linux (so it runs off the hot path).
  */
 import { Notification } from 'electron';
-import type { Logger } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 import type { NotificationDecision } from '../corePorts';
 
 export interface DesktopNotifierOptions {

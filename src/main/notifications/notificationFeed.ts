@@ -3,7 +3,8 @@
  * clock-driven scheduler) and hands each decision on. The chart-number
  * option is read whenever a decision is made, so a settings change applies at once.
  */
-import type { Clock, Logger } from '../../core/clock';
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 import { NotificationScheduler } from '../../core/notifications/NotificationScheduler';
 import type { NotificationDecision } from '../../core/notifications/notificationPolicy';
 import type { UploadQueue } from '../../core/queue/UploadQueue';

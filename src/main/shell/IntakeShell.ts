@@ -4,7 +4,8 @@
  * makes is delegated to a pure function in core; this class only connects.
  */
 import type { App } from 'electron';
-import type { Clock, Logger, TimerHandle } from '../../core/clock';
+import type { Clock, TimerHandle } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';

@@ -4,7 +4,7 @@
  * close button so uploads and notifications go on from the tray.
  */
 import { BrowserWindow, screen } from 'electron';
-import type { Logger } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 import { APP_ORIGIN } from '../../core/desktop/senderPolicy';
 import { MIN_WINDOW_SIZE, restorableBounds } from '../../core/desktop/windowBounds';
 import { ipcChannel, type IpcEventName, type IpcEvents } from '../../shared/ipc';

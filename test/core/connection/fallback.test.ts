@@ -16,7 +16,7 @@ const fast = { backoffBaseMs: 50, backoffCapMs: 300, pollIntervalMs: 200, pollMa
 
 function manager(options: ConnectionManagerOptions): ConnectionManager {
   const m = new ConnectionManager({ random: seededRandom(11), timings: fast, ...options });
-  onTestFinished(() => m.stop());
+  onTestFinished(() => m.dispose());
   return m;
 }
 

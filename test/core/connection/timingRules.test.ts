@@ -21,7 +21,7 @@ async function setup(options: { token?: string; random?: () => number; phaseMs?:
   const clock = new FakeClock();
   const make = (extra: Partial<ConnectionManagerOptions> = {}) => {
     const m = new ConnectionManager({ baseUrl: server.url, wsUrl: relay.url, clock, random: options.random ?? (() => 0.5), ...extra });
-    onTestFinished(() => m.stop());
+    onTestFinished(() => m.dispose());
     const states: ConnectionState[] = [];
     m.onState((s) => states.push(s));
     return { m, states };
@@ -255,7 +255,7 @@ describe('timing rules (fake clock, real sockets)', () => {
     }
     await connected(m, relay, 101);
     generations.push(m.currentGeneration!);
-    await m.stop();
+    await m.dispose();
     expect(m.state.state).toBe('stopped');
     expect(clock.pending).toBe(0);
     expect(m.pendingTimers).toBe(0);

@@ -117,8 +117,8 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
       stopChanges();
       stopState();
       batcher.dispose();
-      await queue.close();
-      await connection.stop();
+      await queue.dispose();
+      await connection.dispose();
       await sending;
       rmSync(dir, { recursive: true, force: true });
     },
