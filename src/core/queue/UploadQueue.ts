@@ -7,6 +7,7 @@
 import type { Disposable } from '../base/lifecycle';
 import type { FileInspection } from '../../shared/ipc';
 import { withoutTrailingSlashes } from '../../shared/protocol';
+import { canCancel } from '../../shared/jobRules';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { Clock } from '../clock';
 import type { Logger } from '../base/logger';
@@ -140,7 +141,7 @@ export class UploadQueue {
 
   cancel(id: string): void {
     const job = this.require(id);
-    if (isFinishedStage(job.stage)) throw new QueueInputError('invalid_state', `This job has already ended (${job.stage}).`);
+    if (!canCancel(job)) throw new QueueInputError('invalid_state', `This job has already ended (${job.stage}).`);
     this.abortUpload(id);
     this.following.unfollow(job);
     const cancelled = this.update(job, { stage: 'cancelled', upload: null, nextUploadAt: null, error: null });
