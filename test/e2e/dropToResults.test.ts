@@ -25,7 +25,7 @@ beforeAll(async () => {
   files = await makeTempDir('intake-e2e-files-');
   core = await startCoreBackend({ serverUrl: proxy.url });
   app = await openApp(core.handler);
-  core.attach(app.bridge);
+  core.attach(app.bridge, app.page.url());
 });
 
 afterAll(async () => {

@@ -21,7 +21,7 @@ import { moveToDone, moveToFailed } from './handledFileMover';
 import { isDropInside } from './hotFolderLayout';
 import { HotFolderScanner } from './HotFolderScanner';
 
-/** What the watcher needs from the queue; UploadQueue (and main's QueuePort) have it. */
+/** What the watcher needs from the queue; UploadQueue (the engine's queue) has it. */
 export interface HotFolderQueue {
   /** Throws when the job is refused (QueueInputError: the reason goes into the .error.txt). */
   enqueue(input: { chartNumber: string; files: string[] }): Promise<QueueJob>;

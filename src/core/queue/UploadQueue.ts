@@ -6,7 +6,7 @@
  */
 import type { Disposable } from '../base/lifecycle';
 import type { FileInspection } from '../../shared/ipc';
-import { withoutTrailingSlashes } from '../../shared/protocol';
+import { canonicalServerUrl } from '../../shared/protocol';
 import { canCancel } from '../../shared/jobRules';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { Clock } from '../clock';
@@ -356,10 +356,7 @@ export class UploadQueue {
 
 /** The server's name for the jobs it accepts: its identity, else its URL however written (case, default port, trailing slash). */
 function identityOf(server: ServerTarget): string {
-  if (server.identity !== undefined) return server.identity;
-  if (!URL.canParse(server.baseUrl)) return server.baseUrl;
-  const url = new URL(server.baseUrl);
-  return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
+  return server.identity ?? canonicalServerUrl(server.baseUrl);
 }
 
 function totalBytes(job: QueueJob): number {

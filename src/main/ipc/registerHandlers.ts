@@ -4,8 +4,9 @@
  * then the handler; every outcome is an IpcResult. Nothing thrown here can
  * cross the bridge or take main down.
  */
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import type { Logger } from '../../core/base/logger';
+import { toDisposable, type Disposable } from '../../core/base/lifecycle';
 import { plainDataProblem } from '../../core/desktop/plainData';
 import {
   IPC_CALL_NAMES,
@@ -29,14 +30,14 @@ export interface RegisterOptions {
   logger: Logger;
 }
 
-/** Returns the function that removes every handler again. */
-export function registerHandlers(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, options: RegisterOptions): () => void {
+/** Disposing the result removes every handler again. */
+export function registerHandlers(options: RegisterOptions): Disposable {
   for (const name of IPC_CALL_NAMES) {
     ipcMain.handle(ipcChannel(name), (event, ...args: unknown[]) => handleCall(name, event, args, options));
   }
-  return () => {
+  return toDisposable(() => {
     for (const name of IPC_CALL_NAMES) ipcMain.removeHandler(ipcChannel(name));
-  };
+  });
 }
 
 export async function handleCall<N extends IpcCallName>(

@@ -12,12 +12,12 @@ import { CANCEL_REFUSAL, RETRY_REFUSAL, canCancel, canRetry, hasResults } from '
 import type { QueueJob } from '../../shared/queueJob';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
-import type { QueuePort } from '../corePorts';
+import type { EngineQueue } from '../../core/engine/ports';
 import { IpcFailure } from '../ipc/ipcFailure';
 import type { IpcHandlers } from '../ipc/registerHandlers';
 
 export interface HandlerServices {
-  queue: () => QueuePort;
+  queue: () => EngineQueue;
   snapshot: () => QueueSnapshot;
   settingsView: () => SettingsView;
   updateSettings: (patch: SettingsPatch) => Promise<SettingsView>;

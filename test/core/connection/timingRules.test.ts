@@ -194,7 +194,7 @@ describe('timing rules (fake clock, real sockets)', () => {
     expect(m.state.reason).toMatch(/timed out/);
   });
 
-  it('auth failure stops retries over a long fake interval and recovers after setToken', async () => {
+  it('auth failure stops retries over a long fake interval and recovers after the token is replaced', async () => {
     const { server, relay, clock, make } = await setup({ token: 'right-token', phaseMs: 20 });
     const job = await uploadJob(server.url, 'AUTH-1', 'right-token');
     const { m, states } = make({ token: 'wrong-token' });
@@ -214,7 +214,7 @@ describe('timing rules (fake clock, real sockets)', () => {
     expect(m.state.state).toBe('auth_failed');
     expect(states.filter((s) => s.state === 'auth_failed')).toHaveLength(1);
 
-    m.setToken('right-token');
+    m.setServer({ baseUrl: server.url, wsUrl: relay.url, token: 'right-token' });
     await connected(m, relay, 1);
     await waitUntil(() => m.job(job.jobId)?.status === 'completed', 'job completed after the token was fixed');
   });

@@ -11,7 +11,7 @@ export interface IntakeSession {
 export async function startSession(options: CoreBackendOptions, view: Parameters<typeof openApp>[1] = {}): Promise<IntakeSession> {
   const core = await startCoreBackend(options);
   const app = await openApp(core.handler, view);
-  core.attach(app.bridge);
+  core.attach(app.bridge, app.page.url());
   return {
     core,
     app,
