@@ -61,7 +61,7 @@ interface CoreBackend {
 }
 async function loadE2eHarness() {
   const url = (file: string) => new URL(`../../test/e2e/support/${file}`, import.meta.url).href;
-  const { openApp } = (await import(url('appHarness.ts'))) as { openApp: (handler: BridgeHandler) => Promise<AppHarness> };
+  const { openApp } = (await import(url('appHarness.ts'))) as { openApp: (handler: BridgeHandler, options: { trust: (appUrl: string) => void }) => Promise<AppHarness> };
   const { startCoreBackend } = (await import(url('coreBackend.ts'))) as { startCoreBackend: (options: { serverUrl: string }) => Promise<CoreBackend> };
   return { openApp, startCoreBackend };
 }
@@ -222,8 +222,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   const { openApp, startCoreBackend } = await loadE2eHarness();
   const server = await startServerProcess({ dataDir: await context.tempDir('pixels-server', { inMemory: true }), phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
   const core = await startCoreBackend({ serverUrl: server.url });
-  const app = await openApp(core.handler);
-  core.trust(app.page.url());
+  const app = await openApp(core.handler, { trust: core.trust });
   const probe: NodeSideProbe = { recording: false, toQueueChange: [], toPageDelivered: [], bytesSent: 0 };
   const disconnect = connectLikeMain(core, app, probe);
   const entries: FigureEntry[] = [];

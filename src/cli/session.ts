@@ -119,20 +119,18 @@ export class CliSession {
   /** Resolves when every id has a result, or early when interrupted or the server refuses our token. */
   waitFor(ids: readonly string[], interrupt: AbortSignal): Promise<'done' | StopReason> {
     return new Promise((resolve) => {
-      const check = () => {
-        if (this.authFailed) finish('auth_failed');
-        else if (interrupt.aborted) finish('interrupted');
-        else if (ids.every((id) => this.results.has(id))) finish('done');
-      };
-      const offDone = this.onDone(check);
-      const offAuth = this.onAuthFailed(check);
-      interrupt.addEventListener('abort', check);
-      const finish = (outcome: 'done' | StopReason) => {
-        offDone.dispose();
-        offAuth.dispose();
+      const subscriptions = new DisposableStore();
+      const check = (): void => {
+        if (subscriptions.isDisposed) return;
+        const outcome = this.authFailed ? 'auth_failed' : interrupt.aborted ? 'interrupted' : ids.every((id) => this.results.has(id)) ? 'done' : null;
+        if (outcome === null) return;
+        subscriptions.dispose();
         interrupt.removeEventListener('abort', check);
         resolve(outcome);
       };
+      subscriptions.add(this.onDone(check));
+      subscriptions.add(this.onAuthFailed(check)); // may call check at once
+      interrupt.addEventListener('abort', check);
       check();
     });
   }

@@ -24,8 +24,8 @@ beforeAll(async () => {
   proxy = await startThrottledProxy(server.url, 8_000_000);
   files = await makeTempDir('intake-e2e-files-');
   core = await startCoreBackend({ serverUrl: proxy.url });
-  app = await openApp(core.handler);
-  core.attach(app.bridge, app.page.url());
+  app = await openApp(core.handler, { trust: core.trust });
+  core.attach(app.bridge);
 });
 
 afterAll(async () => {

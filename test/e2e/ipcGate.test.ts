@@ -1,6 +1,6 @@
 /**
  * The renderer's end-to-end bridge answers through main's own gate
- * (registerHandlers' handleCall and createIntakeHandlers): a malformed
+ * (ipcGate's handleCall and createIntakeHandlers): a malformed
  * payload from the page gets exactly the IpcResult the app gives, a frame
  * that is not the window's main frame is refused, and nothing reaches the
  * queue in either case.

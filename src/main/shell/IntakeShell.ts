@@ -17,7 +17,7 @@ import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
 import type { DesktopNotifier } from '../notifications/desktopNotifier';
 import { IpcFailure } from '../ipc/ipcFailure';
-import type { IpcHandlers } from '../ipc/registerHandlers';
+import type { IpcHandlers } from '../ipc/ipcGate';
 import { TokenStorageError, type SettingsRepository } from '../persistence/settingsRepository';
 import type { TrayController } from '../tray/trayController';
 import type { MainWindowController } from '../window/mainWindow';

@@ -14,7 +14,7 @@ import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
 import type { EngineQueue } from '../../core/engine/ports';
 import { IpcFailure } from '../ipc/ipcFailure';
-import type { IpcHandlers } from '../ipc/registerHandlers';
+import type { IpcHandlers } from '../ipc/ipcGate';
 
 export interface HandlerServices {
   queue: () => EngineQueue;

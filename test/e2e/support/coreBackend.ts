@@ -18,7 +18,7 @@ import { IntakeEngine } from '../../../src/core/engine/IntakeEngine';
 import type { EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
 import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
 import { ChangeBatcher } from '../../../src/core/tray/changeBatcher';
-import { handleCall } from '../../../src/main/ipc/registerHandlers';
+import { handleCall } from '../../../src/main/ipc/ipcGate';
 import { createIntakeHandlers } from '../../../src/main/shell/intakeHandlers';
 import type { SettingsView } from '../../../src/shared/ipc';
 import { DEFAULT_SETTINGS, type SettingsPatch } from '../../../src/shared/settings';
@@ -29,9 +29,9 @@ export interface CoreBackend {
   engine: IntakeEngine;
   queue: EngineQueue;
   connection: EngineConnection;
-  /** Starts pushing events into the page(s) behind this bridge, and trusts `appUrl` (see trust). */
-  attach(bridge: InstalledBridge, appUrl: string): void;
-  /** Calls are accepted only from the main frame of a page at `appUrl`'s origin (none before this). */
+  /** Starts pushing events into the page(s) behind this bridge. */
+  attach(bridge: InstalledBridge): void;
+  /** Calls are accepted only from the main frame of a page at `appUrl`'s origin (none before this); give it to openApp. */
   trust(appUrl: string): void;
   /** What `pickFiles()` answers next (the native dialog's choice). */
   pickNext(paths: string[]): void;
@@ -105,10 +105,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     engine,
     queue,
     connection,
-    attach: (installed, url) => {
-      bridge = installed;
-      appUrl = url;
-    },
+    attach: (installed) => void (bridge = installed),
     trust: (url) => void (appUrl = url),
     pickNext: (paths) => void (picked = paths),
     close: async () => {

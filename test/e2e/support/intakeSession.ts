@@ -10,8 +10,8 @@ export interface IntakeSession {
 
 export async function startSession(options: CoreBackendOptions, view: Parameters<typeof openApp>[1] = {}): Promise<IntakeSession> {
   const core = await startCoreBackend(options);
-  const app = await openApp(core.handler, view);
-  core.attach(app.bridge, app.page.url());
+  const app = await openApp(core.handler, { ...view, trust: core.trust });
+  core.attach(app.bridge);
   return {
     core,
     app,
