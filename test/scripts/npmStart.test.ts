@@ -6,10 +6,10 @@
  * it was launched: it must be launched with the app just built.
  * ELECTRON_SKIP_BINARY_DOWNLOAD=1 as on CI: nothing may be downloaded.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, makeProjectCopy, makeStandInElectron, runNpm, type ProjectCopy } from './projectCopy';
+import { cleanEnv, launchedApp, makeProjectCopy, makeStandInElectron, runNpm, type ProjectCopy } from './projectCopy';
 
 const RUN_MS = 300_000;
 let project: ProjectCopy;
@@ -25,14 +25,6 @@ function env() {
   return cleanEnv({ ELECTRON_OVERRIDE_DIST_PATH: standIn.distPath, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
 }
 
-/** The app the stand-in was asked to run: its first argument, taken from its working folder. */
-function launchedApp() {
-  const launch = standIn.launch();
-  const appDir = resolve(launch.cwd, launch.argv[0] ?? '');
-  const main = (JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as { main: string }).main;
-  return { launch, appDir, mainEntry: join(appDir, main) };
-}
-
 describe('npm start / npm run dev on a clone where Electron has not been downloaded', () => {
   it(
     'npm start builds the app and launches the Electron that require("electron") names with the built main entry',
@@ -43,7 +35,8 @@ describe('npm start / npm run dev on a clone where Electron has not been downloa
       expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
       expect(run.stdout + run.stderr).not.toContain('Electron uninstall');
 
-      const { launch, appDir, mainEntry } = launchedApp();
+      const launch = standIn.launch();
+      const { appDir, mainEntry } = launchedApp(launch);
       expect(appDir).toBe(project.root);
       expect(mainEntry).toBe(join(project.root, 'out/main/index.js'));
       expect(statSync(mainEntry).mtimeMs).toBeGreaterThanOrEqual(startedAt - 1000);
@@ -61,7 +54,8 @@ describe('npm start / npm run dev on a clone where Electron has not been downloa
       const run = await runNpm(['run', 'dev'], { cwd: project.root, env: env(), timeoutMs: RUN_MS });
       expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
 
-      const { launch, appDir, mainEntry } = launchedApp();
+      const launch = standIn.launch();
+      const { appDir, mainEntry } = launchedApp(launch);
       expect(appDir).toBe(project.root);
       expect(statSync(mainEntry).mtimeMs).toBeGreaterThanOrEqual(startedAt - 1000);
       expect(launch.rendererUrl).toMatch(/^http:\/\/(localhost|127\.0\.0\.1|\[::1\]):\d+$/);

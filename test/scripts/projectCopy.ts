@@ -45,22 +45,35 @@ export interface StandInLaunch {
 }
 
 /**
- * A folder for ELECTRON_OVERRIDE_DIST_PATH holding `electron`: a Node script that
- * writes its arguments, working folder and dev-server URL to `launch.json`
- * beside it and exits 0 (so electron-vite, and the npm script, end).
+ * The text of a stand-in Electron executable: a Node script that writes its
+ * arguments, working folder and dev-server URL to `recordPath` and exits 0
+ * (so electron-vite, and the npm script, end).
  */
+export function standInScript(recordPath: string): string {
+  // getBuiltinModule: the script runs as CommonJS or as an ES module depending on the package.json above it.
+  return `#!${process.execPath}\nprocess.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(recordPath)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), rendererUrl: process.env.ELECTRON_RENDERER_URL ?? null }));\n`;
+}
+
+export function readLaunch(recordPath: string): StandInLaunch {
+  return JSON.parse(readFileSync(recordPath, 'utf8')) as StandInLaunch;
+}
+
+/** The app a stand-in was asked to run: its first argument, from its working folder, and that app's main entry. */
+export function launchedApp(launch: StandInLaunch): { appDir: string; mainEntry: string } {
+  const appDir = resolve(launch.cwd, launch.argv[0] ?? '');
+  const main = (JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as { main: string }).main;
+  return { appDir, mainEntry: join(appDir, main) };
+}
+
+/** A folder for ELECTRON_OVERRIDE_DIST_PATH holding a stand-in `electron` that records to `launch.json` beside it. */
 export function makeStandInElectron(parent: string): { distPath: string; launch(): StandInLaunch } {
   const distPath = join(parent, 'electron-dist');
   mkdirSync(distPath);
   const record = join(distPath, 'launch.json');
   const executable = join(distPath, 'electron');
-  writeFileSync(
-    executable,
-    // getBuiltinModule: the script runs as CommonJS or as an ES module depending on the package.json above it.
-    `#!${process.execPath}\nprocess.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), rendererUrl: process.env.ELECTRON_RENDERER_URL ?? null }));\n`,
-  );
+  writeFileSync(executable, standInScript(record));
   chmodSync(executable, 0o755);
-  return { distPath, launch: () => JSON.parse(readFileSync(record, 'utf8')) as StandInLaunch };
+  return { distPath, launch: () => readLaunch(record) };
 }
 
 /** This process's environment without anything that steers Electron's download or launch, plus `extra`. */
