@@ -74,14 +74,6 @@ export function webSocketUrlProblem(value: string, allowInsecureHttp: boolean): 
   return null;
 }
 
-/**
- * The WebSocket URL the core should use, or undefined to derive it from the
- * REST base. The demo server is always derived: an override belongs to the
- * configured server and would point the demo's jobs at another host.
- */
-export function webSocketUrlOverride(settings: Pick<Settings, 'webSocketUrl'>, demo: boolean): string | undefined {
-  return demo || settings.webSocketUrl === null ? undefined : settings.webSocketUrl;
-}
 
 /** Why a chart-number pattern is refused, or null when it compiles. */
 export function chartPatternProblem(pattern: string): string | null {

@@ -63,33 +63,6 @@ export class DisposableStore implements Disposable {
   }
 }
 
-/** A value replaced over time (a socket generation, a channel): setting a new one disposes the old. */
-export class MutableDisposable<T extends Disposable> implements Disposable {
-  private current: T | undefined;
-
-  get value(): T | undefined {
-    return this.current;
-  }
-
-  set value(next: T | undefined) {
-    if (next === this.current) return;
-    const previous = this.current;
-    this.current = next;
-    previous?.dispose();
-  }
-
-  /** Forgets the value without disposing it (its owner ends it another way). */
-  take(): T | undefined {
-    const value = this.current;
-    this.current = undefined;
-    return value;
-  }
-
-  dispose(): void {
-    this.value = undefined;
-  }
-}
-
 /**
  * Test hook (VS Code's setDisposableTracker): listener sets and timer groups
  * report what they hold, so a suite can check nothing outlived it.

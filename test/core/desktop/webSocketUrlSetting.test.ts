@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applySettingsPatch, settingsFromStored } from '../../../src/core/desktop/settingsUpdate';
-import { DEFAULT_SETTINGS, webSocketUrlOverride, webSocketUrlProblem } from '../../../src/shared/settings';
+import { DEFAULT_SETTINGS, webSocketUrlProblem } from '../../../src/shared/settings';
 
 const configured = { ...DEFAULT_SETTINGS, serverUrl: 'https://ai.example.org/api' };
 
@@ -23,15 +23,6 @@ describe('webSocketUrlProblem', () => {
     ['wss://ai.example.org/ws#x', 'fragment'],
   ])('refuses %s with a specific message', (url, message) => {
     expect(webSocketUrlProblem(url, false)).toContain(message);
-  });
-});
-
-describe('webSocketUrlOverride', () => {
-  it('is the setting for a configured server, and nothing (derived) for the demo server or when unset', () => {
-    const settings = { webSocketUrl: 'wss://push.example.org/ws' };
-    expect(webSocketUrlOverride(settings, false)).toBe('wss://push.example.org/ws');
-    expect(webSocketUrlOverride(settings, true)).toBeUndefined();
-    expect(webSocketUrlOverride({ webSocketUrl: null }, false)).toBeUndefined();
   });
 });
 
