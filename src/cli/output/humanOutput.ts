@@ -4,7 +4,8 @@
  * a terminal (a pipe, a log file): one plain line per meaningful event and no
  * progress chatter.
  */
-import type { Clock, TimerHandle } from '../../core/clock';
+import type { Clock } from '../../core/clock';
+import { TimerGroup } from '../../core/base/timerGroup';
 import type { ConnectionState } from '../../shared/connectionState';
 import type { QueueJob } from '../../shared/queueJob';
 import { describeConnection, describeFiles, describeJobState } from './describe';
@@ -29,10 +30,11 @@ export class HumanOutput implements Reporter {
   private readonly display: LiveDisplay | null;
   private connectionStory: string | null = null;
   private connectionText = '';
-  private redrawTimer: TimerHandle | null = null;
+  private readonly timers: TimerGroup;
 
   constructor(private readonly options: HumanOutputOptions) {
     this.display = options.live ? new LiveDisplay(options.out, options.columns ?? (() => 80)) : null;
+    this.timers = new TimerGroup(options.clock);
   }
 
   queued(job: QueueJob): void {
@@ -100,8 +102,7 @@ export class HumanOutput implements Reporter {
   }
 
   close(results: readonly JobResult[]): void {
-    if (this.redrawTimer !== null) this.options.clock.clearTimeout(this.redrawTimer);
-    this.redrawTimer = null;
+    this.timers.dispose();
     this.display?.clear();
     if (results.length === 0) return;
     const counts = new Map<string, number>();
@@ -120,11 +121,8 @@ export class HumanOutput implements Reporter {
   }
 
   private scheduleRedraw(): void {
-    if (this.display === null || this.redrawTimer !== null) return;
-    this.redrawTimer = this.options.clock.setTimeout(() => {
-      this.redrawTimer = null;
-      this.redrawNow();
-    }, REDRAW_MS);
+    if (this.display === null) return;
+    this.timers.ensure('redraw', REDRAW_MS, () => this.redrawNow());
   }
 
   private redrawNow(): void {
