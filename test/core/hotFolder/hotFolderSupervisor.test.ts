@@ -57,11 +57,12 @@ describe('hotFolderPlan', () => {
 class MemoryQueue implements HotFolderQueue {
   readonly jobs: QueueJob[] = [];
   private readonly listeners = new Set<(event: { type: string; job?: QueueJob }) => void>();
-  async enqueue(input: { chartNumber: string; files: string[] }): Promise<QueueJob> {
+  async enqueue(input: Parameters<HotFolderQueue['enqueue']>[0]): Promise<QueueJob> {
+    const paths = input.files.map((file) => (typeof file === 'string' ? file : file.path));
     const job: QueueJob = {
       id: `job-${this.jobs.length + 1}`,
       chartNumber: input.chartNumber,
-      files: input.files.map((file) => ({ path: file, name: path.basename(file), size: 1, type: 'pdf' })),
+      files: paths.map((file) => ({ path: file, name: path.basename(file), size: 1, type: 'pdf' })),
       stage: 'queued',
       idempotencyKey: 'k',
       jobId: null,
