@@ -65,23 +65,23 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   });
 
   const routes = createRequestHandler({
-      token: () => settings.token,
+    token: () => settings.token,
+    store,
+    visible: (jobId) => publisher.visible(jobId),
+    stats,
+    log,
+    upload: {
       store,
-      visible: (jobId) => publisher.visible(jobId),
-      stats,
-      log,
-      upload: {
-        store,
-        pipeline,
-        limits: settings.limits,
-        maxAttempts: settings.maxAttempts,
-        takeFault: () => faults.shift(),
-        persisted: () => publisher.persisted(),
-        onAccepted: (job) => {
-          publisher.remember(job);
-          stats.uploadsAccepted += 1;
-        },
+      pipeline,
+      limits: settings.limits,
+      maxAttempts: settings.maxAttempts,
+      takeFault: () => faults.shift(),
+      persisted: () => publisher.persisted(),
+      onAccepted: (job) => {
+        publisher.remember(job);
+        stats.uploadsAccepted += 1;
       },
+    },
   });
   const http = createServer(
     {
