@@ -3,7 +3,9 @@
  * precise usage error out. No I/O, no dependency, so every rule is a table test.
  *
  * Tokens are never echoed back in messages: a usage error names the flag,
- * never the value the user typed after `--token`.
+ * never the value the user typed after `--token`. INTAKE_TOKEN is the way to
+ * give one: a command line is visible to every user of the computer (`ps`),
+ * the environment is not, so it wins over --token and --token earns a notice.
  */
 import { serverUrlProblem, chartPatternProblem, webSocketUrlProblem } from '../shared/settings';
 
@@ -26,7 +28,8 @@ export type Command =
   | ({ kind: 'resume'; stateDir: string } & CommonOptions)
   | ({ kind: 'watch'; server: string; folder: string; chartFrom: string | null; intervalMs: number } & CommonOptions);
 
-export type ParseResult = { ok: true; command: Command } | { ok: false; message: string };
+/** `notice`: something to tell the user on stderr before running (a --token on the command line). */
+export type ParseResult = { ok: true; command: Command; notice?: string } | { ok: false; message: string };
 
 export const USAGE = `Usage:
   intake upload --server URL [--ws-url URL] --chart N [--token T] [--state-dir DIR] [--json] [--concurrency N] FILE...
@@ -38,7 +41,9 @@ export const USAGE = `Usage:
 Options:
   --server URL         REST base of the backend, e.g. https://ai.example.org/api
   --ws-url URL         WebSocket URL when it is not <server>/ws, e.g. wss://push.example.org/ws
-  --token T            bearer token (or set INTAKE_TOKEN); never printed
+  --token T            bearer token; never printed. Prefer INTAKE_TOKEN=T in the
+                       environment: a command line is visible to other users (ps).
+                       When both are given, INTAKE_TOKEN is used
   --state-dir DIR      keep the queue here so "intake resume" can finish a killed run
   --json               one JSON object per line on stdout
   --concurrency N      uploads at the same time, 1 to 8 (default 2)
@@ -69,7 +74,9 @@ interface RawArgs {
 
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ParseResult {
   try {
-    return { ok: true, command: parseCommand(argv, env) };
+    const command = parseCommand(argv, env);
+    const notice = command.kind === 'help' ? null : tokenNotice(argv, env);
+    return notice === null ? { ok: true, command } : { ok: true, command, notice };
   } catch (error) {
     if (error instanceof UsageError) return { ok: false, message: error.message };
     throw error;
@@ -135,6 +142,13 @@ function readFlags(args: readonly string[], allowed: readonly string[], command:
   return raw;
 }
 
+function tokenNotice(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string | null {
+  if (!argv.some((arg) => arg === '--token' || arg.startsWith('--token='))) return null;
+  const envToken = env.INTAKE_TOKEN;
+  if (envToken !== undefined && envToken !== '') return 'INTAKE_TOKEN is set, so the --token value is not used; leave --token out (a command line is visible to other users in ps).';
+  return '--token is visible to other users of this computer (ps); set INTAKE_TOKEN in the environment instead.';
+}
+
 function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undefined>>): CommonOptions {
   const server = raw.values['--server'] ?? null;
   const allowInsecureHttp = raw.booleans.has('--allow-insecure-http');
@@ -157,7 +171,7 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
     concurrency,
     server,
     wsUrl,
-    token: raw.values['--token'] ?? (envToken !== undefined && envToken !== '' ? envToken : null),
+    token: envToken !== undefined && envToken !== '' ? envToken : (raw.values['--token'] ?? null),
     stateDir: raw.values['--state-dir'] ?? null,
     json: raw.booleans.has('--json'),
     allowInsecureHttp,

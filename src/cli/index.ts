@@ -31,6 +31,7 @@ async function main(): Promise<number> {
     process.stderr.write(`intake: ${parsed.message}\n${USAGE}\n`);
     return EXIT_USAGE;
   }
+  if (parsed.notice !== undefined) process.stderr.write(`intake: warning: ${parsed.notice}\n`);
   try {
     return await dispatch(parsed.command, processIo());
   } catch (error) {

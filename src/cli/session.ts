@@ -8,6 +8,7 @@ import { IntakeEngine } from '../core/engine/IntakeEngine';
 import type { EngineQueue } from '../core/engine/ports';
 import { createFileQueueStore } from '../core/persistence/fileQueueStore';
 import { QueueInputError, type EnqueueResult, type QueueEvent } from '../core/queue/UploadQueue';
+import type { JobInput } from '../core/queue/jobInput';
 import type { Logger } from '../core/base/logger';
 import type { ConnectionState } from '../shared/connectionState';
 import { isFinishedStage, type QueueJob } from '../shared/queueJob';
@@ -72,7 +73,7 @@ export class CliSession {
   }
 
   /** Enqueues one job; a job the queue refuses (bad chart, bad files) is recorded as rejected with every reason. */
-  async enqueue(chartNumber: string, files: string[]): Promise<{ job: QueueJob } | { refused: JobResult }> {
+  async enqueue(chartNumber: string, files: JobInput['files']): Promise<{ job: QueueJob } | { refused: JobResult }> {
     try {
       return { job: await this.queue.enqueue({ chartNumber, files }) };
     } catch (error) {

@@ -29,7 +29,8 @@ export async function openStateDir(dir: string | null): Promise<StateDir> {
   try {
     if (dir === null) return { path: await mkdtemp(path.join(os.tmpdir(), 'intake-cli-')), temporary: true };
     const resolved = path.resolve(dir);
-    await mkdir(resolved, { recursive: true });
+    // Owner only, like mkdtemp's: the queue in it names documents and chart numbers. A folder that exists is left as it is.
+    await mkdir(resolved, { recursive: true, mode: 0o700 });
     return { path: resolved, temporary: false };
   } catch (error) {
     throw new StateDirError(`Cannot use the state folder${dir === null ? '' : ` ${dir}`}: ${fsReason(error)}.`);
@@ -73,7 +74,7 @@ export async function writeCliState(dir: string, state: CliState): Promise<void>
   const file = path.join(dir, CLI_STATE_FILE);
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temp, `${JSON.stringify(state)}\n`, 'utf8');
+    await writeFile(temp, `${JSON.stringify(state)}\n`, { encoding: 'utf8', mode: 0o600 });
     await rename(temp, file);
   } catch (error) {
     throw new StateDirError(`Cannot write to the state folder ${dir}: ${fsReason(error)}.`);

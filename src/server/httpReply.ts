@@ -3,7 +3,8 @@
  * `{ error, message }` with a message a person can act on (PROTOCOL.md §1).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import { type Duplex } from 'node:stream';
 
 export function sendJson(
   res: ServerResponse,
@@ -41,6 +42,18 @@ export function answerEarly(req: IncomingMessage, res: ServerResponse, send: () 
   res.setHeader('Connection', 'close');
   send();
   req.resume();
+}
+
+/** A JSON answer written on the raw socket (an upgrade, a request Node could not parse), then closed: clients see why rather than a dropped connection. */
+export function answerOnSocket(socket: Duplex, status: number, error: string, message: string): void {
+  const body = JSON.stringify({ error, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 /** `Authorization: Bearer <token>` check shared by REST and the WebSocket upgrade. */

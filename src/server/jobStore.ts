@@ -87,6 +87,24 @@ export class JobStore {
     }
   }
 
+  /** Drops jobs for good (retention): their records, their keys and their uploaded documents. */
+  forget(jobIds: readonly string[]): void {
+    const gone = new Set(jobIds.filter((jobId) => this.jobsById.has(jobId)));
+    if (gone.size === 0) return;
+    for (const jobId of gone) {
+      const job = this.jobsById.get(jobId) as JobRecord;
+      this.jobsById.delete(jobId);
+      this.persistedSeq.delete(jobId);
+      const rest = this.byChart(job.chartNumber).filter((other) => other.jobId !== jobId);
+      if (rest.length === 0) this.jobsByChart.delete(job.chartNumber);
+      else this.jobsByChart.set(job.chartNumber, rest);
+    }
+    for (const [key, jobId] of this.idempotencyKeys) if (gone.has(jobId)) this.idempotencyKeys.delete(key);
+    // The journal still holds them: only a fresh jobs.json without them makes the removal last.
+    this.compact();
+    for (const jobId of gone) rmSync(join(this.uploadsDir, jobId), { recursive: true, force: true });
+  }
+
   /** Marks a job (changed in place) for the next save(). */
   changed(jobId: string): void {
     if (this.jobsById.has(jobId)) this.changedJobs.add(jobId);

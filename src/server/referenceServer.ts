@@ -7,9 +7,11 @@ import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerEarly, answerOnSocket, sendError } from './httpReply';
 import { API_PREFIX, createRequestHandler, pathOf } from './httpRouter';
 import { JobPipeline } from './jobPipeline';
 import { JobStore } from './jobStore';
+import { originProblem, RequestGuard } from './requestGuard';
 import { StatusPublisher } from './statusPublisher';
 import {
   DEFAULT_LIMITS,
@@ -18,6 +20,7 @@ import {
   type ServerStats,
   type UploadFault,
 } from './types';
+import { DEFAULT_RETENTION_DAYS, UploadRetention } from './uploadRetention';
 import { WebSocketHub } from './webSocketHub';
 
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
@@ -49,39 +52,72 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     onConnection: () => (stats.wsConnections += 1),
   });
 
-  const http = createServer(
-    createRequestHandler({
-      token: () => settings.token,
+  const guard = new RequestGuard(settings.allowedOrigins, options.allowedHosts);
+  const retention = new UploadRetention({
+    retentionDays: settings.retentionDays,
+    now: options.now ?? Date.now,
+    jobs: () => store.all(),
+    forget: (jobIds) => {
+      store.forget(jobIds);
+      for (const jobId of jobIds) publisher.forget(jobId);
+    },
+    log,
+  });
+
+  const routes = createRequestHandler({
+    token: () => settings.token,
+    store,
+    visible: (jobId) => publisher.visible(jobId),
+    stats,
+    log,
+    upload: {
       store,
-      visible: (jobId) => publisher.visible(jobId),
-      stats,
-      log,
-      upload: {
-        store,
-        pipeline,
-        limits: settings.limits,
-        maxAttempts: settings.maxAttempts,
-        takeFault: () => faults.shift(),
-        persisted: () => publisher.persisted(),
-        onAccepted: (job) => {
-          publisher.remember(job);
-          stats.uploadsAccepted += 1;
-        },
+      pipeline,
+      limits: settings.limits,
+      maxAttempts: settings.maxAttempts,
+      takeFault: () => faults.shift(),
+      persisted: () => publisher.persisted(),
+      onAccepted: (job) => {
+        publisher.remember(job);
+        stats.uploadsAccepted += 1;
       },
-    }),
+    },
+  });
+  const http = createServer(
+    {
+      headersTimeout: settings.headersTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+      // Node looks for overdue requests only this often (30 s by default): a short timeout needs a short look.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(settings.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      const refusal = guard.problem(req.headers);
+      if (refusal === null) return routes(req, res);
+      log(`${req.method ?? 'GET'} refused ${refusal.status} (${refusal.error})`);
+      answerEarly(req, res, () => sendError(res, refusal.status, refusal.error, refusal.message));
+    },
   );
-  // Large uploads over slow links must not hit Node's 5-minute request timeout.
-  http.requestTimeout = 0;
+  http.keepAliveTimeout = settings.keepAliveTimeoutMs;
+  http.maxConnections = settings.maxConnections;
   http.on('upgrade', (req, socket, head) => {
+    const refusal = guard.problem(req.headers);
+    if (refusal !== null) {
+      log(`upgrade refused ${refusal.status} (${refusal.error})`);
+      return answerOnSocket(socket, refusal.status, refusal.error, refusal.message);
+    }
     if (pathOf(req.url) !== `${API_PREFIX}/ws`) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
     wsHub.handleUpgrade(req, socket, head);
   });
-  http.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    // Headers dripped in too slowly (slowloris) or a request over its time: said, then closed.
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      return answerOnSocket(socket, 408, 'request_timeout', 'The request took too long to arrive; the connection is closed.');
+    }
+    answerOnSocket(socket, 400, 'bad_request', 'The request is not valid HTTP.');
   });
 
   try {
@@ -105,8 +141,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     publisher.remember(job);
     pipeline.schedule(job);
   }
+  retention.start();
 
   const port = (http.address() as AddressInfo).port;
+  guard.listeningOn(settings.host, port);
   const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   let closing: Promise<void> | null = null;
 
@@ -123,6 +161,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     injectUploadFaults: (...more) => void faults.push(...more),
     jobs: () =>
       store.all().map(({ jobId, chartNumber, status, phase, seq }) => ({ jobId, chartNumber, status, phase, seq })),
+    expireUploads: () => retention.expire(),
     emitStatus: (jobId, status, phase, message = '') => {
       const job = store.get(jobId);
       if (job === undefined) throw new Error(`emitStatus: no job ${jobId}`);
@@ -131,6 +170,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     close: () => {
       closing ??= (async () => {
         pipeline.stop();
+        retention.stop();
         publisher.close();
         try {
           store.close();
@@ -159,6 +199,18 @@ function resolveOptions(options: ReferenceServerOptions) {
   if (!(pingMs > 0)) throw new RangeError('pingMs must be more than 0');
   if (!(failRate >= 0 && failRate <= 1)) throw new RangeError('failRate must be between 0 and 1');
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) throw new RangeError('maxAttempts must be a whole number, 1 or more');
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  if (!(retentionDays > 0)) throw new RangeError('retentionDays must be more than 0');
+  const headersTimeoutMs = options.headersTimeoutMs ?? 20_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30 * 60_000;
+  if (!(Number.isInteger(headersTimeoutMs) && headersTimeoutMs > 0)) throw new RangeError('headersTimeoutMs must be a whole number of ms, more than 0');
+  // Node refuses a headers timeout longer than the request timeout.
+  if (!(Number.isInteger(requestTimeoutMs) && requestTimeoutMs >= headersTimeoutMs)) throw new RangeError('requestTimeoutMs must be a whole number of ms, at least headersTimeoutMs');
+  const allowedOrigins = options.allowedOrigins ?? [];
+  for (const origin of allowedOrigins) {
+    const problem = originProblem(origin);
+    if (problem !== null) throw new RangeError(problem);
+  }
   return {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -168,6 +220,12 @@ function resolveOptions(options: ReferenceServerOptions) {
     maxAttempts,
     token: options.token ?? null,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    allowedOrigins,
+    retentionDays,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5000,
+    maxConnections: options.maxConnections ?? 1024,
   };
 }
 

@@ -3,6 +3,7 @@
  * Returns a usage error instead of throwing, so main.ts decides how to exit.
  */
 import { parseFailPlan } from './failPlanSpec';
+import { originProblem } from './requestGuard';
 import { type ReferenceServerOptions } from './types';
 
 export const USAGE = `Usage: intake-server [options]
@@ -16,20 +17,34 @@ export const USAGE = `Usage: intake-server [options]
                        chart            chart numbers containing "fail<N>" fail N attempts
                        every:K=N[,...]  every K-th job (by upload order) fails N attempts
   --token T          require "Authorization: Bearer T"
+  --allow-origin O   answer requests and WebSocket upgrades from this web origin
+                     (scheme://host[:port]; repeatable). Without it any request
+                     with an Origin header (a web page) is refused with 403
+  --allow-host H:P   also answer requests addressed to H:P (a relay or tunnel in front;
+                     repeatable). Otherwise only 127.0.0.1, localhost, [::1] and --host,
+                     each with the server's port; any other Host gets 421
   --data-dir DIR     keep jobs and uploads here (default: a temp dir, removed on exit)
+  --retention-days N delete finished jobs and their uploads N days after upload (default 7)
+  --headers-timeout-ms MS  close a connection whose request headers take longer (default 20000)
+  --request-timeout-ms MS  close a connection whose whole request takes longer (default 1800000)
+  --max-connections N      most open connections, WebSockets included (default 1024)
   --no-snapshot      no snapshot in "subscribed" acks
   --no-ws            refuse WebSocket connections (clients must poll)
   --help             show this text`;
 
 export type ParsedArgs = { kind: 'run'; options: ReferenceServerOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
-type NumberFlag = 'port' | 'phaseMs' | 'pingMs' | 'failRate' | 'maxAttempts';
+type NumberFlag = 'port' | 'phaseMs' | 'pingMs' | 'failRate' | 'maxAttempts' | 'retentionDays' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'maxConnections';
 const NUMBER_FLAGS: Record<string, { key: NumberFlag; valid: (n: number) => boolean; rule: string }> = {
   '--port': { key: 'port', valid: (n) => Number.isInteger(n) && n >= 0 && n <= 65535, rule: 'a whole number 0–65535' },
   '--phase-ms': { key: 'phaseMs', valid: (n) => Number.isInteger(n) && n >= 0, rule: 'a whole number of milliseconds, 0 or more' },
   '--ping-ms': { key: 'pingMs', valid: (n) => Number.isInteger(n) && n > 0, rule: 'a whole number of milliseconds, more than 0' },
   '--fail-rate': { key: 'failRate', valid: (n) => n >= 0 && n <= 1, rule: 'a number from 0 to 1' },
   '--max-attempts': { key: 'maxAttempts', valid: (n) => Number.isInteger(n) && n >= 1, rule: 'a whole number, 1 or more' },
+  '--retention-days': { key: 'retentionDays', valid: (n) => n > 0, rule: 'a number of days, more than 0' },
+  '--headers-timeout-ms': { key: 'headersTimeoutMs', valid: (n) => Number.isInteger(n) && n > 0, rule: 'a whole number of milliseconds, more than 0' },
+  '--request-timeout-ms': { key: 'requestTimeoutMs', valid: (n) => Number.isInteger(n) && n > 0, rule: 'a whole number of milliseconds, more than 0' },
+  '--max-connections': { key: 'maxConnections', valid: (n) => Number.isInteger(n) && n >= 1, rule: 'a whole number, 1 or more' },
 };
 
 export function parseServerArgs(argv: readonly string[]): ParsedArgs {
@@ -48,6 +63,16 @@ export function parseServerArgs(argv: readonly string[]): ParsedArgs {
       const plan = parseFailPlan(value() ?? '');
       if (typeof plan === 'string') return { kind: 'error', message: plan };
       options.failPlan = plan;
+    } else if (flag === '--allow-origin') {
+      const origin = value() ?? '';
+      if (origin === '') return { kind: 'error', message: '--allow-origin needs a value.' };
+      const problem = originProblem(origin);
+      if (problem !== null) return { kind: 'error', message: `--allow-origin: ${problem}` };
+      options.allowedOrigins = [...(options.allowedOrigins ?? []), origin];
+    } else if (flag === '--allow-host') {
+      const host = value() ?? '';
+      if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(host)) return { kind: 'error', message: `--allow-host must be host:port (got "${host}").` };
+      options.allowedHosts = [...(options.allowedHosts ?? []), host];
     } else if (flag === '--host' || flag === '--token' || flag === '--data-dir') {
       const text = value();
       if (text === undefined || text === '') return { kind: 'error', message: `${flag} needs a value.` };

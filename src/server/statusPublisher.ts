@@ -60,6 +60,11 @@ export class StatusPublisher {
     this.published.set(job.jobId, viewOf(job));
   }
 
+  /** A job deleted (retention): unknown to clients from now on. */
+  forget(jobId: string): void {
+    this.published.delete(jobId);
+  }
+
   /** The state clients may see, or undefined for an unknown job. */
   visible(jobId: string): JobView | undefined {
     return this.published.get(jobId);

@@ -31,6 +31,22 @@ export interface ReferenceServerOptions {
   limits?: ServerLimits;
   log?: (line: string) => void;
   random?: () => number;
+  /** Origins (scheme://host[:port]) whose requests and upgrades are answered; any other `Origin` gets 403. */
+  allowedOrigins?: readonly string[];
+  /** More `host:port` values accepted in the Host header besides this server's own loopback names (a relay in front of it). */
+  allowedHosts?: readonly string[];
+  /** Finished jobs and their uploaded documents are deleted this many days after upload. Default 7. */
+  retentionDays?: number;
+  /** The clock retention reads (ms since the epoch); tests move it. Default Date.now. */
+  now?: () => number;
+  /** A client must have sent all its request headers within this long (slowloris). Default 20 000. */
+  headersTimeoutMs?: number;
+  /** A whole request, body included, within this long. Default 30 min (a large upload on a slow link). */
+  requestTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this long. Default 5000. */
+  keepAliveTimeoutMs?: number;
+  /** Most open connections (WebSockets included); more are closed at once. Default 1024. */
+  maxConnections?: number;
 }
 
 export type UploadFault =
@@ -75,6 +91,8 @@ export interface ReferenceServer {
   readonly stats: ServerStats;
   jobs(): JobSummary[];
   emitStatus?(jobId: string, status: string, phase: string, message?: string): void;
+  /** Deletes what is past retention now (also done at start and every hour); returns the jobs deleted. */
+  expireUploads?(): number;
   close(): Promise<void>;
 }
 

@@ -7,11 +7,11 @@
  * maxPayload is set far above `maxFrameBytes` and the size is checked here;
  * only frames beyond the generous transport cap still close the socket.
  */
-import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchema } from '../shared/protocol';
-import { authProblem } from './httpReply';
+import { authProblem, answerOnSocket } from './httpReply';
 import { type JobView, type StatusUpdateFrame } from './statusPublisher';
 
 /** Unsent bytes a single connection may pile up before it is dropped. */
@@ -63,9 +63,9 @@ export class WebSocketHub {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (!this.enabled) return refuseUpgrade(socket, 404, 'not_found', 'This server has its WebSocket endpoint turned off.');
+    if (!this.enabled) return answerOnSocket(socket, 404, 'not_found', 'This server has its WebSocket endpoint turned off.');
     const auth = authProblem(req.headers.authorization, this.options.token);
-    if (auth !== null) return refuseUpgrade(socket, auth.status, auth.error, auth.message);
+    if (auth !== null) return answerOnSocket(socket, auth.status, auth.error, auth.message);
     this.server.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
   }
 
@@ -237,16 +237,4 @@ function rawSize(data: RawData): number {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return data instanceof ArrayBuffer ? Buffer.from(data).toString('utf8') : data.toString('utf8');
-}
-
-/** A real HTTP answer on the raw socket, so clients see 401/403/404 rather than a dropped connection. */
-function refuseUpgrade(socket: Duplex, status: number, error: string, message: string): void {
-  const body = JSON.stringify({ error, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
 }

@@ -20,6 +20,16 @@ export interface JobFile {
   size: number;
   /** Type detected from the content: pdf | tiff | png | jpeg. */
   type: string;
+  /**
+   * The very file that was checked (device and inode of the opened file): the upload refuses
+   * any other file found under this path later. Absent in jobs saved before it existed.
+   */
+  identity?: FileIdentity;
+}
+
+export interface FileIdentity {
+  dev: number;
+  ino: number;
 }
 
 export interface UploadProgress {

@@ -26,9 +26,18 @@ describe('parseArgs', () => {
     });
   });
 
-  it('prefers --token over INTAKE_TOKEN', () => {
-    const result = parseArgs(['resume', '--state-dir', 'st', '--token', 'flag'], { INTAKE_TOKEN: 'env' });
-    expect(result.ok && result.command.kind === 'resume' && result.command.token).toBe('flag');
+  it('prefers INTAKE_TOKEN over --token (a command line shows in ps), and says so without the value', () => {
+    const result = parseArgs(['resume', '--state-dir', 'st', '--token', 'flag-value'], { INTAKE_TOKEN: 'env' });
+    expect(result.ok && result.command.kind === 'resume' && result.command.token).toBe('env');
+    expect(result.ok && result.notice).toBe('INTAKE_TOKEN is set, so the --token value is not used; leave --token out (a command line is visible to other users in ps).');
+  });
+
+  it('--token alone still works, with a notice that recommends INTAKE_TOKEN; no notice without --token', () => {
+    const flag = parseArgs(['resume', '--state-dir', 'st', '--token=flag-value'], {});
+    expect(flag.ok && flag.command.kind === 'resume' && flag.command.token).toBe('flag-value');
+    expect(flag.ok && flag.notice).toMatch(/visible to other users.*INTAKE_TOKEN/);
+    expect(JSON.stringify(flag)).not.toMatch(/notice":"[^"]*flag-value/);
+    expect(parseArgs(['resume', '--state-dir', 'st'], { INTAKE_TOKEN: 'env' })).not.toHaveProperty('notice');
   });
 
   it('treats everything after -- as files, even names that look like flags', () => {

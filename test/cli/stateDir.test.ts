@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI_STATE_FILE, openStateDir, readCliState, removeStateDir, StateDirError, writeCliState } from '../../src/cli/stateDir';
+import { createFileQueueStore, QUEUE_FILE_NAME } from '../../src/core/persistence/fileQueueStore';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -15,6 +16,25 @@ async function tempDir(): Promise<string> {
 }
 
 describe('state dir', () => {
+  it('is made for its owner only (0700), and its files are readable by the owner only (0600)', async () => {
+    const parent = await tempDir();
+    const made = await openStateDir(path.join(parent, 'new', 'state'));
+    const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
+    expect(await modeOf(made.path)).toBe(0o700);
+    expect(await modeOf(path.join(parent, 'new'))).toBe(0o700);
+    const temporary = await openStateDir(null);
+    dirs.push(temporary.path);
+    expect(await modeOf(temporary.path)).toBe(0o700);
+
+    await writeCliState(made.path, { version: 1, server: 'http://127.0.0.1:1/api' });
+    expect(await modeOf(path.join(made.path, CLI_STATE_FILE))).toBe(0o600);
+    // The queue's own folder, when the store has to make it, and its file.
+    const queueDir = path.join(parent, 'queue-only');
+    await createFileQueueStore(queueDir).save({ version: 1, jobs: [], paused: false });
+    expect(await modeOf(queueDir)).toBe(0o700);
+    expect(await modeOf(path.join(queueDir, QUEUE_FILE_NAME))).toBe(0o600);
+  });
+
   it('round-trips the server URL and never writes a token', async () => {
     const dir = await tempDir();
     expect(await readCliState(dir)).toEqual({ state: null, warning: null });

@@ -202,6 +202,7 @@ describe('intake upload', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('the server refused the token');
     expect(wrong.stdout + wrong.stderr).not.toContain('wrong-token-123');
+    expect(wrong.stderr).toContain('intake: warning: --token is visible to other users of this computer (ps); set INTAKE_TOKEN');
     expect(server.jobs()).toHaveLength(0);
     // The job waited in the state folder; INTAKE_TOKEN keeps the token off the command line.
     const right = await runCli(['resume', '--state-dir', stateDir], { env: { INTAKE_TOKEN: 'right-token-456' } });

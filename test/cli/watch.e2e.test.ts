@@ -1,5 +1,5 @@
 // `intake watch`: a hot folder, end to end against the reference server.
-import { appendFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -146,6 +146,22 @@ describe('intake watch', () => {
     expect(run.stderr()).toContain('the server refused the token');
     expect(run.stdout() + run.stderr()).not.toContain('a-wrong-one');
     expect(await exists(file)).toBe(true);
+    expect(server.jobs()).toHaveLength(0);
+  });
+
+  it('a failed/ planted as a link out of the folder: nothing is written there, the file stays, the terminal says why', async () => {
+    const server = await startTestServer();
+    const outside = path.join(dir, 'autostart');
+    await mkdir(outside);
+    await symlink(outside, path.join(root, 'failed'), 'junction');
+    await writeFile(path.join(root, 'evil.desktop'), '[Desktop Entry]\nExec=evil\n');
+    const run = startCli(['watch', root, '--server', server.url, '--interval-ms', '100']);
+    await run.waitFor((r) => r.stderr().includes('is a link (symlink or junction)'), 'the refusal to move through the link');
+    run.child.kill('SIGINT');
+    await run.exited;
+    expect(run.stderr()).toContain("could not move evil.desktop to failed/: A folder on the way into the hot folder's failed/ folder is a link");
+    expect(await readdir(outside)).toEqual([]);
+    expect(await exists(path.join(root, 'evil.desktop'))).toBe(true);
     expect(server.jobs()).toHaveLength(0);
   });
 

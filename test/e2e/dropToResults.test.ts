@@ -19,11 +19,11 @@ let app: AppHarness;
 let proxy: ThrottledProxy;
 
 beforeAll(async () => {
-  const server = await startServer({ phaseMs: 500 });
   // 24 MB at 8 MB/s: about three seconds of visible upload progress.
-  proxy = await startThrottledProxy(server.url, 8_000_000);
+  proxy = await startThrottledProxy(8_000_000);
+  const server = await startServer({ phaseMs: 500, allowedHosts: [proxy.host] });
   files = await makeTempDir('intake-e2e-files-');
-  core = await startCoreBackend({ serverUrl: proxy.url });
+  core = await startCoreBackend({ serverUrl: proxy.relayTo(server.url) });
   app = await openApp(core.handler, { trust: core.trust });
   core.attach(app.bridge);
 });

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PinnedPath } from '../../src/core/files/fileIdentity';
 import { DEFAULT_HOT_FOLDER_INTERVAL_MS } from '../../src/core/hotFolder/HotFolderSupervisor';
 import { FakeNotification, fake, resetFakeElectron } from '../support/fakeElectron';
 import { bootShell } from './fixtures/bootShell';
@@ -38,10 +39,12 @@ function drop(rel: string): string {
 /** The fake core, with every enqueue recorded and kept as a job of those files (as the real queue saves it). */
 function recordingCore() {
   const core = fakeCore();
-  const enqueued: Array<{ chartNumber: string; files: string[] }> = [];
+  const enqueued: Array<{ chartNumber: string; files: Array<string | PinnedPath> }> = [];
   core.queue.enqueue = async (input) => {
     enqueued.push(input);
-    const files = input.files.map((path) => ({ path, name: basename(path), size: PDF.length, type: 'pdf' }));
+    // The hot folder pins its files ({ path, identity }); QueuePort still declares paths only.
+    const paths = (input.files as Array<string | PinnedPath>).map((file) => (typeof file === 'string' ? file : file.path));
+    const files = paths.map((path) => ({ path, name: basename(path), size: PDF.length, type: 'pdf' }));
     return core.queue.put(makeJob('queued', { chartNumber: input.chartNumber, files }));
   };
   return { core, enqueued };
@@ -93,7 +96,8 @@ describe('hot folder in the shell', () => {
     expect(app.running.engine.hotFolder!.watching).toBe(dir);
     drop('A-1/scan.pdf');
     await app.checkUntil(() => app.enqueued.length === 1, 'the dropped file to be queued');
-    expect(app.enqueued).toEqual([{ chartNumber: 'A-1', files: [join(dir, 'A-1', 'scan.pdf')] }]);
+    // Pinned to the file the watcher found (device + inode): the queue sends that file or none.
+    expect(app.enqueued).toEqual([{ chartNumber: 'A-1', files: [{ path: join(dir, 'A-1', 'scan.pdf'), identity: { dev: expect.any(Number), ino: expect.any(Number) } }] }]);
 
     await app.update({ hotFolder: { path: dir, enabled: false } });
     expect(app.running.engine.hotFolder!.watching).toBeNull();

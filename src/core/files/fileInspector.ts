@@ -3,13 +3,14 @@
  * file gets either accepted (with its detected type) or a specific reason.
  * Only the first bytes of a file are read; a 4 GB scan costs one small read.
  */
-import { close, open, read, type Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { close, fstat, open, read, type Stats } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FileInspection, RejectedFile } from '../../shared/ipc';
-import type { JobFile } from '../../shared/queueJob';
+import type { FileIdentity, JobFile } from '../../shared/queueJob';
 import { detectDocumentType, SNIFF_BYTES } from '../../shared/documentType';
 import { formatBytes } from '../../shared/formatBytes';
+import { identityOf, READ_NO_FOLLOW, sameIdentity, type PinnedPath } from './fileIdentity';
 
 export interface FileLimits {
   /** Largest single document accepted. */
@@ -31,7 +32,11 @@ const PARALLEL_CHECKS = 8;
 
 type Check = { kind: 'accepted'; file: JobFile; realPath: string } | { kind: 'rejected'; file: RejectedFile };
 
-export async function inspectFiles(paths: readonly string[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<FileInspection> {
+/**
+ * A pinned path (the hot folder's) is checked as the very file its finder saw: never followed
+ * through a link, refused when another file now has its name.
+ */
+export async function inspectFiles(paths: readonly (string | PinnedPath)[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<FileInspection> {
   const rejected: RejectedFile[] = [];
   const candidates = await expandPaths(paths, limits, rejected);
 
@@ -40,7 +45,7 @@ export async function inspectFiles(paths: readonly string[], limits: FileLimits 
     const batch = candidates.slice(i, i + PARALLEL_CHECKS);
     // Duplicates need two files at least: a lone file (the usual job) skips the realpath call.
     const findDuplicates = candidates.length > 1;
-    checks.push(...(await Promise.all(batch.map((candidate) => checkFile(candidate.path, limits, candidate.info, findDuplicates)))));
+    checks.push(...(await Promise.all(batch.map((candidate) => checkFile(candidate, limits, findDuplicates)))));
   }
 
   const accepted: JobFile[] = [];
@@ -65,9 +70,14 @@ export async function inspectFiles(paths: readonly string[], limits: FileLimits 
 }
 
 /** Dropped paths with folders replaced by their files (recursively, in name order, capped per folder). */
-async function expandPaths(paths: readonly string[], limits: FileLimits, rejected: RejectedFile[]): Promise<Candidate[]> {
+async function expandPaths(paths: readonly (string | PinnedPath)[], limits: FileLimits, rejected: RejectedFile[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  for (const path of paths) {
+  for (const given of paths) {
+    if (typeof given !== 'string') {
+      out.push({ path: given.path, pinned: given.identity });
+      continue;
+    }
+    const path = given;
     let info: Stats | undefined;
     try {
       info = await stat(path);
@@ -128,15 +138,22 @@ async function collectDirectory(dir: string, out: string[], cap: number, visited
 interface Candidate {
   path: string;
   info?: Stats;
+  /** The file this path must still be (PinnedPath). */
+  pinned?: FileIdentity;
 }
 
-async function checkFile(path: string, limits: FileLimits, known: Stats | undefined, findDuplicates: boolean): Promise<Check> {
+const REPLACED = 'File was replaced (by a link or another file) after it was found; it was not sent.';
+
+async function checkFile(candidate: Candidate, limits: FileLimits, findDuplicates: boolean): Promise<Check> {
+  const { path, pinned } = candidate;
   const name = basename(path);
   const reject = (reason: string): Check => ({ kind: 'rejected', file: { path, name, reason } });
 
   let size: number;
+  let info: Stats;
   try {
-    const info = known ?? (await stat(path));
+    info = candidate.info ?? (await (pinned === undefined ? stat(path) : lstat(path)));
+    if (pinned !== undefined && (info.isSymbolicLink() || !sameIdentity(identityOf(info), pinned))) return reject(REPLACED);
     if (info.isDirectory()) return reject('Folder could not be read.');
     if (!info.isFile()) return reject('Not a regular file (a device, socket or pipe cannot be sent).');
     size = info.size;
@@ -148,31 +165,48 @@ async function checkFile(path: string, limits: FileLimits, known: Stats | undefi
     return reject(`File is ${formatBytes(size)}; the largest accepted is ${formatBytes(limits.maxFileBytes)}.`);
   }
 
-  let head: Uint8Array;
+  let head: Head;
   let realPath: string;
   try {
-    head = await readHead(path);
+    head = await readHead(path, pinned !== undefined);
     realPath = findDuplicates ? await realpath(path) : path;
   } catch (error) {
+    // ELOOP from O_NOFOLLOW: the pinned file became a link since it was found.
+    if (pinned !== undefined && (error as NodeJS.ErrnoException).code === 'ELOOP') return reject(REPLACED);
     return reject(fsReason(error));
   }
-  const type = detectDocumentType(head);
+  // The opened file must be the one measured above (and, when pinned, the one its finder saw).
+  if (!sameIdentity(head.identity, identityOf(info))) {
+    return reject(pinned === undefined ? 'File was replaced while it was being checked; add it again.' : REPLACED);
+  }
+  const type = detectDocumentType(head.bytes);
   if (type === null) return reject('Type not accepted: the content is not a PDF, TIFF, PNG or JPEG (checked by the first bytes, not the name).');
-  return { kind: 'accepted', file: { path, name, size, type }, realPath };
+  return { kind: 'accepted', file: { path, name, size, type, identity: head.identity }, realPath };
+}
+
+interface Head {
+  bytes: Uint8Array;
+  /** Of the opened descriptor: the file actually read, whatever the path names by now. */
+  identity: FileIdentity;
 }
 
 /** Callback fs on purpose: a FileHandle costs several promises and a GC-tracked object, and a burst of enqueues opens thousands. */
-function readHead(path: string): Promise<Uint8Array> {
+function readHead(path: string, noFollow: boolean): Promise<Head> {
   return new Promise((resolve, reject) => {
-    open(path, 'r', (openError, fd) => {
+    open(path, noFollow ? READ_NO_FOLLOW : 'r', (openError, fd) => {
       if (openError) return reject(openError);
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      read(fd, buffer, 0, SNIFF_BYTES, 0, (readError, bytesRead) => {
+      const finish = (error: Error | null, head?: Head): void =>
         close(fd, (closeError) => {
-          const error = readError ?? closeError;
-          if (error) reject(error);
-          else resolve(buffer.subarray(0, bytesRead));
+          const failure = error ?? closeError;
+          if (failure || head === undefined) reject(failure ?? new Error('no head read'));
+          else resolve(head);
         });
+      fstat(fd, (statError, info) => {
+        if (statError) return finish(statError);
+        const buffer = Buffer.alloc(SNIFF_BYTES);
+        read(fd, buffer, 0, SNIFF_BYTES, 0, (readError, bytesRead) =>
+          finish(readError, { bytes: buffer.subarray(0, bytesRead), identity: identityOf(info) }),
+        );
       });
     });
   });

@@ -4,13 +4,21 @@
  * A file is ready once its size and mtime are the same on two checks in a
  * row (a scanner still writing it changes one of them). Each ready file is
  * handed out once: the caller claims it until it has been moved away.
+ * Links are never followed (anyone who may write into a shared scan folder
+ * could point one at another document): only regular files in real
+ * sub-folders that resolve inside the folder count, and each ready file is
+ * handed out with the identity (device, inode) it had, so that the file
+ * uploaded is the one found here.
  */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { DONE_FOLDER, FAILED_FOLDER } from './hotFolderLayout';
+import type { FileIdentity } from '../../shared/queueJob';
+import { identityOf } from '../files/fileIdentity';
+import { DONE_FOLDER, FAILED_FOLDER, samePath } from './hotFolderLayout';
 
 export class HotFolderScanner {
   private readonly seen = new Map<string, string>();
+  private readonly identities = new Map<string, FileIdentity>();
   private readonly claimed = new Set<string>();
   private rootError: NodeJS.ErrnoException | null = null;
 
@@ -30,6 +38,12 @@ export class HotFolderScanner {
   release(file: string): void {
     this.claimed.delete(file);
     this.seen.delete(file);
+    this.identities.delete(file);
+  }
+
+  /** The file found under this name by the scan that handed it out. */
+  identity(file: string): FileIdentity | undefined {
+    return this.identities.get(file);
   }
 
   isClaimed(file: string): boolean {
@@ -38,19 +52,29 @@ export class HotFolderScanner {
 
   /** One check: the files that stopped changing since the previous check, now claimed. */
   async scan(): Promise<string[]> {
-    const present = new Map<string, string>();
-    await this.walk(this.root, true, present);
+    const present = new Map<string, Found>();
+    let rootReal: string | null = null;
+    try {
+      rootReal = await realpath(this.root);
+    } catch {
+      // Listing it below says why (the same error).
+    }
+    await this.walk(this.root, rootReal, true, present);
     const ready: string[] = [];
-    for (const [file, signature] of present) {
-      if (!this.claimed.has(file) && this.seen.get(file) === signature) ready.push(file);
+    for (const [file, found] of present) {
+      if (!this.claimed.has(file) && this.seen.get(file) === found.signature) ready.push(file);
     }
     this.seen.clear();
-    for (const [file, signature] of present) this.seen.set(file, signature);
-    for (const file of ready) this.claimed.add(file);
+    for (const [file, found] of present) this.seen.set(file, found.signature);
+    for (const file of ready) {
+      this.claimed.add(file);
+      this.identities.set(file, (present.get(file) as Found).identity);
+    }
     return ready.sort();
   }
 
-  private async walk(dir: string, top: boolean, into: Map<string, string>): Promise<void> {
+  /** `real`: where `dir` must resolve to; a sub-folder swapped for a link since it was listed resolves elsewhere. */
+  private async walk(dir: string, real: string | null, top: boolean, into: Map<string, Found>): Promise<void> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -61,20 +85,40 @@ export class HotFolderScanner {
       if (top) this.rootError = error as NodeJS.ErrnoException;
       return;
     }
+    if (real === null) return;
+    const found = new Map<string, Found>();
     for (const entry of entries) {
       // Hidden files are partial downloads and editor droppings (".~lock", ".part").
       if (entry.name.startsWith('.')) continue;
       if (top && (entry.name === DONE_FOLDER || entry.name === FAILED_FOLDER)) continue;
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await this.walk(full, false, into);
+      // The entry's own type (readdir does not follow links): a link to a folder or a file is skipped.
+      if (entry.isDirectory()) await this.walk(full, path.join(real, entry.name), false, into);
       else if (entry.isFile()) {
         try {
           const info = await lstat(full);
-          into.set(full, `${info.size}:${info.mtimeMs}`);
+          // The identity is part of the signature: a file swapped for another between checks starts over.
+          if (info.isFile()) found.set(full, { signature: `${info.size}:${info.mtimeMs}:${info.dev}:${info.ino}`, identity: identityOf(info) });
         } catch {
           // gone between readdir and lstat
         }
       }
     }
+    // Checked after the files were looked at: a folder that was a link meanwhile gives none of them.
+    if (!(await resolvesTo(dir, real))) return;
+    for (const [file, info] of found) into.set(file, info);
+  }
+}
+
+interface Found {
+  signature: string;
+  identity: FileIdentity;
+}
+
+async function resolvesTo(dir: string, real: string): Promise<boolean> {
+  try {
+    return samePath(await realpath(dir), real);
+  } catch {
+    return false;
   }
 }

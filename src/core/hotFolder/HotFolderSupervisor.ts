@@ -11,6 +11,7 @@ import { TimerGroup } from '../base/timerGroup';
 import type { Logger } from '../base/logger';
 import { ListenerSet } from '../base/listenerSet';
 import type { Settings } from '../../shared/settings';
+import { UNSAFE_PATH } from './handledFileMover';
 import { hotFolderPlan, samePlan, settingsChartPattern, type HotFolderPlan } from './hotFolderPlan';
 import { HotFolderWatcher, type HotFolderEvent, type HotFolderQueue } from './HotFolderWatcher';
 
@@ -148,7 +149,11 @@ export class HotFolderSupervisor {
         this.moveProblemsSaid.add(key);
         this.o.onNotice({
           title: 'Hot folder problem',
-          body: `A file could not be moved into the hot folder's ${event.to} folder (${code}). It stays where it is; check that Intake may write there.`,
+          // A planted link is not a permission problem: say what was found (the message names no path).
+          body:
+            code === UNSAFE_PATH
+              ? event.error.message
+              : `A file could not be moved into the hot folder's ${event.to} folder (${code}). It stays where it is; check that Intake may write there.`,
         });
         return;
       }

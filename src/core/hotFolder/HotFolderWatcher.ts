@@ -8,13 +8,14 @@
  * it ends); a finished one whose very file is still here (killed between "done"
  * and the move) is only moved.
  */
+import { lstat } from 'node:fs/promises';
 import type { Disposable } from '../base/lifecycle';
-import { stat } from 'node:fs/promises';
-import type { Clock } from '../clock';
-import { TimerGroup } from '../base/timerGroup';
 import type { Logger } from '../base/logger';
 import { ListenerSet } from '../base/listenerSet';
-import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
+import { TimerGroup } from '../base/timerGroup';
+import type { Clock } from '../clock';
+import { isFinishedStage, type JobFile, type QueueJob } from '../../shared/queueJob';
+import { identityOf, sameIdentity, type PinnedPath } from '../files/fileIdentity';
 import { chartForFile, type ChartPattern } from './chartForFile';
 import { describeFolderError } from './folderProblem';
 import { moveToDone, moveToFailed } from './handledFileMover';
@@ -23,8 +24,11 @@ import { HotFolderScanner } from './HotFolderScanner';
 
 /** What the watcher needs from the queue; UploadQueue (the engine's queue) has it. */
 export interface HotFolderQueue {
-  /** Throws when the job is refused (QueueInputError: the reason goes into the .error.txt). */
-  enqueue(input: { chartNumber: string; files: string[] }): Promise<QueueJob>;
+  /**
+   * Throws when the job is refused (QueueInputError: the reason goes into the .error.txt).
+   * The watcher's files are pinned: the queue must refuse one that is no longer the file found here.
+   */
+  enqueue(input: { chartNumber: string; files: (string | PinnedPath)[] }): Promise<QueueJob>;
   snapshot(): QueueJob[];
   onEvent(listener: (event: { type: string; job?: QueueJob }) => void): Disposable;
 }
@@ -152,9 +156,10 @@ export class HotFolderWatcher {
       await this.move([file], false, chart.reason, null);
       return;
     }
+    const identity = this.scanner.identity(file);
     let job: QueueJob;
     try {
-      job = await this.o.queue.enqueue({ chartNumber: chart.chartNumber, files: [file] });
+      job = await this.o.queue.enqueue({ chartNumber: chart.chartNumber, files: [identity === undefined ? file : { path: file, identity }] });
     } catch (error) {
       // A queue shutting down refuses everything: that says nothing about the file, so it stays.
       if ((error as { code?: unknown }).code === 'closed') {
@@ -197,7 +202,7 @@ export class HotFolderWatcher {
   private async moveLeftovers(job: QueueJob): Promise<void> {
     const left: string[] = [];
     for (const file of job.files) {
-      if (isDropInside(this.o.root, file.path) && (await isLeftoverOf(file.path, file.size, job.createdAt))) left.push(file.path);
+      if (isDropInside(this.o.root, file.path) && (await isLeftoverOf(file, job.createdAt))) left.push(file.path);
     }
     if (left.length === 0) return;
     const reason = job.error?.message ?? job.server?.message ?? `The job ended ${job.stage}.`;
@@ -243,7 +248,8 @@ function refusalReason(error: unknown): string {
  * A NEW file dropped later under the same name was written after that job was made, so
  * its mtime is newer: it is uploaded, never silently moved as if it had been sent.
  */
-async function isLeftoverOf(file: string, size: number, jobCreatedAt: number): Promise<boolean> {
-  const info = await stat(file).catch(() => null);
-  return info !== null && info.size === size && info.mtimeMs <= jobCreatedAt;
+async function isLeftoverOf(file: JobFile, jobCreatedAt: number): Promise<boolean> {
+  const info = await lstat(file.path).catch(() => null);
+  if (info === null || !info.isFile() || (file.identity !== undefined && !sameIdentity(identityOf(info), file.identity))) return false;
+  return info.size === file.size && info.mtimeMs <= jobCreatedAt;
 }

@@ -14,3 +14,8 @@ export function isDropInside(root: string, file: string): boolean {
   const top = rel.split(path.sep)[0];
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && top !== DONE_FOLDER && top !== FAILED_FOLDER;
 }
+
+/** Paths as the file system compares them: Windows and macOS volumes usually ignore case. */
+export function samePath(a: string, b: string): boolean {
+  return process.platform === 'win32' || process.platform === 'darwin' ? a.toLowerCase() === b.toLowerCase() : a === b;
+}

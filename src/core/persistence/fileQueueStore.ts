@@ -103,7 +103,8 @@ export function createFileQueueStore(dir: string, options: FileQueueStoreOptions
 }
 
 async function writeAtomically(dir: string, path: string, temp: string, chunks: Iterable<string>): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  // Owner only: the queue names patients' documents and chart numbers.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const handle = await open(temp, 'w', 0o600);
   try {
     // Chunk by chunk: each awaited write lets the event loop run, where one big string would block it.

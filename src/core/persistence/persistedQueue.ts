@@ -31,7 +31,17 @@ const serverJobSchema = z.object({
 export const queueJobSchema = z.object({
   id: z.string().min(1),
   chartNumber: z.string(),
-  files: z.array(z.object({ path: z.string(), name: z.string(), size: z.number().int().nonnegative(), type: z.string() })).min(1),
+  files: z
+    .array(
+      z.object({
+        path: z.string(),
+        name: z.string(),
+        size: z.number().int().nonnegative(),
+        type: z.string(),
+        identity: z.object({ dev: z.number(), ino: z.number() }).optional(),
+      }),
+    )
+    .min(1),
   stage: z.enum(STAGES),
   idempotencyKey: z.string().min(1),
   jobId: z.string().nullable(),

@@ -7,12 +7,13 @@
 import type { JobFile } from '../../shared/queueJob';
 import { chartNumberProblem } from '../../shared/protocol';
 import { inspectFiles, type FileLimits } from '../files/fileInspector';
+import type { PinnedPath } from '../files/fileIdentity';
 import { QueueInputError } from './types';
 
-/** What a front end asks to enqueue: one chart number and the dropped paths. */
+/** What a front end asks to enqueue: one chart number and the dropped paths (the hot folder's pinned to the files it saw). */
 export interface JobInput {
   chartNumber: string;
-  files: string[];
+  files: (string | PinnedPath)[];
 }
 
 export async function validateJobInput(input: unknown, limits: FileLimits): Promise<{ chartNumber: string; files: JobFile[] }> {
@@ -23,7 +24,7 @@ export async function validateJobInput(input: unknown, limits: FileLimits): Prom
   if (chartProblem !== null) throw new QueueInputError('invalid_chart_number', chartProblem);
 
   if (!Array.isArray(rawFiles) || rawFiles.length === 0) throw new QueueInputError('no_files', 'Add at least one document.');
-  if (!rawFiles.every((path): path is string => typeof path === 'string' && path.length > 0)) {
+  if (!rawFiles.every(isPathInput)) {
     throw new QueueInputError('invalid_argument', 'Every file must be given as a non-empty path.');
   }
 
@@ -35,6 +36,12 @@ export async function validateJobInput(input: unknown, limits: FileLimits): Prom
   }
   if (accepted.length === 0) throw new QueueInputError('no_files', 'No documents found in what was dropped.');
   return { chartNumber, files: accepted };
+}
+
+function isPathInput(given: unknown): given is string | PinnedPath {
+  if (typeof given === 'string') return given.length > 0;
+  const { path, identity } = (typeof given === 'object' && given !== null ? given : {}) as Partial<PinnedPath>;
+  return typeof path === 'string' && path.length > 0 && typeof identity?.dev === 'number' && typeof identity.ino === 'number';
 }
 
 /** A validation that failed in an unplanned way still refuses only its own job, with a message for the user. */

@@ -12,6 +12,8 @@
  * are ever in flight, so memory stays flat whatever the file size.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import type { FileIdentity } from '../../shared/queueJob';
+import { identityOf, sameIdentity } from '../files/fileIdentity';
 
 const CHUNK_BYTES = 2 * 1024 * 1024;
 const POOL_BUFFERS = 4;
@@ -23,7 +25,9 @@ export type FileBodyResult =
   | { kind: 'missing' }
   | { kind: 'unreadable' }
   /** The file ended before the size it was checked at. */
-  | { kind: 'shorter' };
+  | { kind: 'shorter' }
+  /** Another file (or a link to one) now has the checked file's name: nothing of it is sent. */
+  | { kind: 'replaced' };
 
 /** What the pump needs of an http.ClientRequest. */
 export interface BodySink {
@@ -63,8 +67,11 @@ export class FileBodyPump {
     });
   }
 
-  /** Sends bytes [0, size) of the file; never more, whatever the file has grown to since. */
-  async send(path: string, size: number): Promise<FileBodyResult> {
+  /**
+   * Sends bytes [0, size) of the file; never more, whatever the file has grown to since.
+   * With `identity`, only from the very file that was checked: the opened descriptor is compared, not the path.
+   */
+  async send(path: string, size: number, identity?: FileIdentity): Promise<FileBodyResult> {
     let handle: FileHandle;
     try {
       handle = await open(path, 'r');
@@ -72,6 +79,7 @@ export class FileBodyPump {
       return readFailure(error);
     }
     try {
+      if (identity !== undefined && !sameIdentity(identityOf(await handle.stat()), identity)) return { kind: 'replaced' };
       let position = 0;
       while (position < size) {
         const buffer = await this.takeBuffer();

@@ -4,6 +4,7 @@
  * way it can end is a typed outcome the retry policy decides on.
  */
 import { stat } from 'node:fs/promises';
+import type { FileIdentity } from '../../shared/queueJob';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Clock } from '../clock';
@@ -14,6 +15,8 @@ import { StallWatchdog } from './stallWatchdog';
 
 export interface UploadFile extends MultipartFile {
   path: string;
+  /** The file checked at enqueue; any other file under this path is refused (jobs saved before it: none). */
+  identity?: FileIdentity;
 }
 
 export interface SendUploadInput {
@@ -133,7 +136,7 @@ class UploadAttempt {
       const header = this.layout.fileHeaders[index]!;
       request.write(header);
       this.handedOff(header.length, false);
-      const result = await pump.send(file.path, file.size);
+      const result = await pump.send(file.path, file.size, file.identity);
       if (result.kind !== 'sent') {
         if (result.kind !== 'stopped') this.finish(fileProblem(result, index));
         return;
@@ -194,6 +197,8 @@ function fileProblem(result: Exclude<FileBodyResult, { kind: 'sent' | 'stopped' 
       return { kind: 'file', code: 'file_unreadable', message: `Document ${index + 1} could not be read while sending.` };
     case 'shorter':
       return { kind: 'file', code: 'file_changed', message: `Document ${index + 1} got shorter while it was being sent; add it again.` };
+    case 'replaced':
+      return { kind: 'file', code: 'file_changed', message: `Document ${index + 1} was replaced by another file (or a link) after it was checked; nothing of it was sent. Add it again.` };
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { toDisposable, type Disposable } from '../../../src/core/base/lifecycle';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hotFolderPlan, samePlan } from '../../../src/core/hotFolder/hotFolderPlan';
@@ -58,11 +58,12 @@ describe('hotFolderPlan', () => {
 class MemoryQueue implements HotFolderQueue {
   readonly jobs: QueueJob[] = [];
   private readonly listeners = new Set<(event: { type: string; job?: QueueJob }) => void>();
-  async enqueue(input: { chartNumber: string; files: string[] }): Promise<QueueJob> {
+  async enqueue(input: Parameters<HotFolderQueue['enqueue']>[0]): Promise<QueueJob> {
+    const paths = input.files.map((file) => (typeof file === 'string' ? file : file.path));
     const job: QueueJob = {
       id: `job-${this.jobs.length + 1}`,
       chartNumber: input.chartNumber,
-      files: input.files.map((file) => ({ path: file, name: path.basename(file), size: 1, type: 'pdf' })),
+      files: paths.map((file) => ({ path: file, name: path.basename(file), size: 1, type: 'pdf' })),
       stage: 'queued',
       idempotencyKey: 'k',
       jobId: null,
@@ -168,6 +169,24 @@ describe('HotFolderSupervisor', () => {
     // Claimed until a restart: not queued again on the next checks.
     await s.checks(2);
     expect(s.queue.jobs).toHaveLength(2);
+  });
+
+  it('a done/ planted as a link to another folder: the notice says so, nothing lands there, the log names no file', async () => {
+    const s = await supervised();
+    const outside = await makeTempDir('intake-outside-');
+    dirs.push(outside);
+    await symlink(outside.path, path.join(s.root, 'done'), 'junction');
+    await s.supervisor.apply(settings(s.root, true));
+    const file = path.join(s.root, 'F-1', 'evil.desktop');
+    await mkdir(path.dirname(file));
+    await writeFile(file, makePdf(1));
+    await s.checks(2);
+    s.queue.finish(s.queue.jobs[0]!, 'completed');
+    await waitFor(() => s.notices.length === 1, 'the notice');
+    expect(s.notices).toEqual([{ title: 'Hot folder problem', body: expect.stringMatching(/done\/ folder is a link \(symlink or junction\).*never moves files through links/) }]);
+    expect(await readdir(outside.path)).toEqual([]);
+    expect(existsSync(file)).toBe(true);
+    expect(s.lines.join('\n')).not.toMatch(/evil|F-1/);
   });
 
   it('a file removed by hand before its job ended is no problem to report', async () => {

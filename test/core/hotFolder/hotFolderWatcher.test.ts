@@ -5,78 +5,14 @@
  * check is one the test asked for.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
-import { chartFromOption } from '../../../src/core/hotFolder/chartForFile';
-import { HotFolderWatcher, type HotFolderEvent } from '../../../src/core/hotFolder/HotFolderWatcher';
-import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
-import { UploadQueue } from '../../../src/core/queue/UploadQueue';
-import type { ReferenceServer, ReferenceServerOptions } from '../../../src/server/index';
-import { FakeClock } from '../../support/fakeClock';
-import { makePdf, makeTempDir } from '../../support/files';
-import { startServer } from '../../support/referenceServer';
+import { makePdf } from '../../support/files';
 import { waitFor } from '../queue/waitFor';
+import { cleanUp, drop, INTERVAL, rig, run } from './watcherRig';
 
-const INTERVAL = 1000;
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-interface Rig {
-  server: ReferenceServer;
-  root: string;
-  stateDir: string;
-}
-
-async function rig(serverOptions: ReferenceServerOptions = {}): Promise<Rig> {
-  const server = await startServer({ phaseMs: 30, ...serverOptions });
-  const dir = await makeTempDir('intake-hotfolder-');
-  cleanups.push(() => dir.remove());
-  const root = path.join(dir.path, 'in');
-  await mkdir(root);
-  return { server, root, stateDir: path.join(dir.path, 'state') };
-}
-
-/** One app run: queue + connection + watcher; `stop()` quits it as the app does (watcher first, then the queue). */
-async function run(r: Rig, pattern: RegExp | null = null) {
-  const clock = new FakeClock();
-  const connection = new ConnectionManager({ baseUrl: r.server.url });
-  const queue = new UploadQueue({ server: { baseUrl: r.server.url }, store: createFileQueueStore(r.stateDir), tracker: connection, random: () => 0 });
-  await queue.start();
-  connection.start();
-  const watcher = new HotFolderWatcher({ root: r.root, pattern: chartFromOption(pattern), queue, clock, intervalMs: INTERVAL, logger: silent });
-  const events: HotFolderEvent[] = [];
-  watcher.onEvent((event) => events.push(event));
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await watcher.dispose();
-    await queue.dispose();
-    await connection.dispose();
-  };
-  cleanups.push(stop);
-  await watcher.start();
-  /** Runs exactly one check (the clock fires the due timer; the check itself is real I/O). */
-  const check = async () => {
-    const before = events.filter((e) => e.type === 'checked').length;
-    clock.advance(INTERVAL);
-    await waitFor(() => events.filter((e) => e.type === 'checked').length > before, 'one hot-folder check');
-  };
-  return { clock, queue, watcher, events, check, stop };
-}
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-async function drop(root: string, rel: string, content: string | Buffer = makePdf(1, 0)): Promise<string> {
-  const file = path.join(root, rel);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, content);
-  return file;
-}
+afterEach(cleanUp);
 
 describe('HotFolderWatcher (real queue, reference server)', () => {
   it('uploads a file dropped in a chart-named sub-folder once and moves it to done/', async () => {

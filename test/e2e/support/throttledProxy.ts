@@ -20,15 +20,21 @@ function pacer(bytesPerSecond: number): Transform {
 }
 
 export interface ThrottledProxy {
-  /** Same path as `upstreamUrl`, on the proxy's port. */
-  url: string;
+  /**
+   * `127.0.0.1:PORT`, the Host clients send through the relay: the reference server refuses
+   * any Host but its own unless told (allowedHosts), so the relay starts first.
+   */
+  readonly host: string;
+  /** Relays to `upstreamUrl` from now on; returns the same URL on the relay's port. */
+  relayTo(upstreamUrl: string): string;
   close(): Promise<void>;
 }
 
-export async function startThrottledProxy(upstreamUrl: string, bytesPerSecond: number): Promise<ThrottledProxy> {
-  const upstream = new URL(upstreamUrl);
+export async function startThrottledProxy(bytesPerSecond: number): Promise<ThrottledProxy> {
+  let upstream: URL | null = null;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
+    if (upstream === null) return client.destroy();
     const target = connect(Number(upstream.port), upstream.hostname);
     for (const socket of [client, target]) {
       sockets.add(socket);
@@ -41,10 +47,15 @@ export async function startThrottledProxy(upstreamUrl: string, bytesPerSecond: n
     target.pipe(client);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const url = new URL(upstreamUrl);
-  url.port = String((server.address() as AddressInfo).port);
+  const port = (server.address() as AddressInfo).port;
   return {
-    url: url.toString().replace(/\/$/, ''),
+    host: `127.0.0.1:${port}`,
+    relayTo: (upstreamUrl) => {
+      upstream = new URL(upstreamUrl);
+      const url = new URL(upstreamUrl);
+      url.port = String(port);
+      return url.toString().replace(/\/$/, '');
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((done) => server.close(done));
