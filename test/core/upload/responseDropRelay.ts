@@ -24,7 +24,8 @@ export async function startResponseDropRelay(target: string, dropCount: number):
   const server: Server = createServer((client) => {
     const upstream = connect(Number(upstreamUrl.port), upstreamUrl.hostname);
     sockets.add(client).add(upstream);
-    client.on('data', (chunk) => upstream.write(chunk));
+    // Like a reverse proxy (nginx's default), each request reaches the server addressed to it: Host names the upstream.
+    client.on('data', (chunk: Buffer) => upstream.write(withUpstreamHost(chunk, upstreamUrl.host)));
     // Decided per answer, not per connection: keep-alive sends several requests over one.
     upstream.on('data', (chunk) => {
       if (toDrop === 0) {
@@ -58,4 +59,16 @@ export async function startResponseDropRelay(target: string, dropCount: number):
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+const REQUEST_START = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /;
+
+/** The Host header of a request's head rewritten; bodies (and heads split oddly) pass as they are. */
+function withUpstreamHost(chunk: Buffer, host: string): Buffer {
+  const text = chunk.toString('latin1');
+  if (!REQUEST_START.test(text)) return chunk;
+  const headEnd = text.indexOf('\r\n\r\n');
+  if (headEnd < 0) return chunk;
+  const head = text.slice(0, headEnd).replace(/\r\nhost:[^\r]*/i, `\r\nHost: ${host}`);
+  return Buffer.from(head + text.slice(headEnd), 'latin1');
 }
