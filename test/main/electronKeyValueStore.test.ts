@@ -5,7 +5,7 @@
  * electron-store itself needs a running Electron, so it is replaced by a
  * recording fake here.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -42,7 +42,7 @@ describe('openElectronKeyValueStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'intake-kv-'));
     dirs.push(dir);
     const store = openElectronKeyValueStore('settings', dir, () => undefined);
-    expect(opened).toEqual([{ name: 'settings', cwd: dir, migrations: expect.objectContaining({ [LAYOUT_VERSION]: expect.any(Function) }), clearInvalidConfig: true }]);
+    expect(opened).toEqual([{ name: 'settings', cwd: dir, migrations: expect.objectContaining({ [LAYOUT_VERSION]: expect.any(Function) }), clearInvalidConfig: true, configFileMode: 0o600 }]);
     store.set('a', 1);
     expect(store.get('a')).toBe(1);
     store.delete('a');
@@ -61,6 +61,25 @@ describe('openElectronKeyValueStore', () => {
     expect(readFileSync(join(dir, aside[0]!), 'utf8')).toBe('{"version":1,"jobs":[{"id":"tru');
     expect(warnings).toEqual([expect.stringContaining('kept aside')]);
     expect(warnings[0]).not.toContain(dir);
+  });
+
+  it('the store is the user\'s alone: folder 0700, an existing file narrowed to 0600, and conf writes new ones 0600', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'intake-kv-'));
+    dirs.push(parent);
+    const dir = join(parent, 'userData');
+    mkdirSync(dir, { mode: 0o777 });
+    chmodSync(dir, 0o777);
+    writeFileSync(join(dir, 'settings.json'), '{"settings":{}}', { mode: 0o666 });
+    chmodSync(join(dir, 'settings.json'), 0o666);
+    openElectronKeyValueStore('settings', dir, () => undefined);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
+    // The real conf (what electron-store runs on; it calls `name` configName) with our options writes a new file owner-only, whatever the umask.
+    const { default: Conf } = await vi.importActual<{ default: new (options: Record<string, unknown>) => { set(k: string, v: unknown): void } }>('conf');
+    const { storeOptions } = await import('../../src/main/persistence/electronKeyValueStore');
+    const { migrations: _migrations, ...options } = storeOptions('queue', dir);
+    new Conf({ ...options, configName: options.name, projectName: 'intake-test', projectVersion: '1.0.0' }).set('queue', { version: 1, jobs: [] });
+    expect(statSync(join(dir, 'queue.json')).mode & 0o777).toBe(0o600);
   });
 
   it('leaves a good file alone', () => {
