@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, protocol } from 'electron';
 import { systemClock } from '../core/clock';
-import { startReferenceServer } from '../server/index';
 import { bootstrap } from './bootstrap';
+import { startDemoServer } from './demoServer';
 import { openCallLog } from './callLog';
 import { createConsoleLogger } from './consoleLogger';
 import { EarlyLaunches } from './earlyLaunches';
@@ -35,7 +35,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       const resources = app.isPackaged ? process.resourcesPath : resolve(app.getAppPath(), 'resources');
       return bootstrap({
-        startDemoServer: (options) => startReferenceServer({ ...options, log: () => undefined }),
+        startDemoServer,
         openStore: openElectronKeyValueStore,
         paths: {
           preload: resolve(here, '../preload/index.cjs'),

@@ -62,6 +62,8 @@ export class IntakeEngine {
   readonly connection: EngineConnection;
   readonly hotFolder: HotFolderSupervisor | null;
   private record: ServerOfRecord;
+  /** The user's token, for the configured server (the demo server has its own). */
+  private userToken: string | null;
   private readonly backends: BackendSelector;
   private readonly logger: Logger;
   private readonly store = new DisposableStore();
@@ -90,6 +92,7 @@ export class IntakeEngine {
     this.logger = logger;
     this.backends = backends;
     this.record = record;
+    this.userToken = options.choice.token;
     const reportListenerError = (error: unknown) => logger.error('an engine listener threw', { error: (error as Error)?.name });
     this.decisions = new ListenerSet(reportListenerError);
     this.serverChanges = new ListenerSet(reportListenerError);
@@ -135,14 +138,14 @@ export class IntakeEngine {
   }
 
   /**
-   * The one server-switch path. Serialized; the token stays. Jobs the previous backend still
+   * The one server-switch path. Serialized; the user's token stays (and goes to a configured server only). Jobs the previous backend still
    * processes end as failed with the reason (the queue's rule), unless it is the same backend.
    * Rejects, leaving the server in use, when the backend cannot be had (the demo server did not start).
    */
   setServer(choice: Pick<ServerChoice, 'serverUrl' | 'webSocketUrl'>): Promise<ServerOfRecord> {
     const next = this.switching.then(async () => {
       const backend = await this.backends.select(choice.serverUrl);
-      const record = serverOfRecord(backend, { webSocketUrl: choice.webSocketUrl, token: this.record.token });
+      const record = serverOfRecord(backend, { webSocketUrl: choice.webSocketUrl, token: this.userToken });
       if (sameServer(record, this.record)) return this.record;
       const moved = record.identity !== this.record.identity;
       this.use(record);
@@ -153,9 +156,10 @@ export class IntakeEngine {
     return next;
   }
 
-  /** A new token (or none) for the server in use; a refused token is tried again when set again. */
+  /** The user's new token (or none); a refused token is tried again when set again. The demo server keeps its own. */
   setToken(token: string | null): void {
-    this.use(Object.freeze({ ...this.record, token }));
+    this.userToken = token;
+    if (!this.record.demo) this.use(Object.freeze({ ...this.record, token }));
   }
 
   /** Told after every change of the server of record. */

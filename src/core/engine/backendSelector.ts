@@ -9,6 +9,8 @@ import type { Logger } from '../base/logger';
 
 export interface DemoServer {
   readonly url: string;
+  /** Made for this launch and known to nobody else: the demo server is not open to other local users or web pages. */
+  readonly token?: string | null;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,8 @@ export type StartDemoServer = (options: { port: 0; dataDir: string }) => Promise
 export interface Backend {
   baseUrl: string;
   demo: boolean;
+  /** The demo server's own token; a configured server's token is the user's (ServerChoice). */
+  token?: string | null;
 }
 
 export class BackendSelector {
@@ -33,7 +37,7 @@ export class BackendSelector {
   async select(serverUrl: string | null): Promise<Backend> {
     if (serverUrl === null) {
       const demo = await this.ensureDemo();
-      return { baseUrl: demo.url, demo: true };
+      return { baseUrl: demo.url, demo: true, token: demo.token ?? null };
     }
     await this.stopDemo();
     return { baseUrl: serverUrl, demo: false };

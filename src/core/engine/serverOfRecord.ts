@@ -31,14 +31,17 @@ export interface ServerOfRecord {
   readonly identity: string;
 }
 
-/** Throws (changing nothing) when a URL cannot be used. */
-export function serverOfRecord(backend: { baseUrl: string; demo: boolean }, choice: Pick<ServerChoice, 'webSocketUrl' | 'token'>): ServerOfRecord {
+/**
+ * Throws (changing nothing) when a URL cannot be used. The user's token goes only to the configured
+ * server; the demo server gets its own per-launch token, and never the user's.
+ */
+export function serverOfRecord(backend: { baseUrl: string; demo: boolean; token?: string | null }, choice: Pick<ServerChoice, 'webSocketUrl' | 'token'>): ServerOfRecord {
   const override = backend.demo ? null : choice.webSocketUrl;
   return Object.freeze({
     baseUrl: backend.baseUrl,
     wsUrl: override ?? deriveWebSocketUrl(backend.baseUrl),
     dialect: 'intake' as const,
-    token: choice.token,
+    token: backend.demo ? (backend.token ?? null) : choice.token,
     demo: backend.demo,
     identity: backend.demo ? 'demo' : canonicalServerUrl(backend.baseUrl),
   });
