@@ -82,7 +82,6 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
           <input
             id="chart-number"
             name="chartNumber"
-            autoFocus
             autoComplete="off"
             spellCheck={false}
             value={chartNumber}
