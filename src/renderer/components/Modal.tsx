@@ -4,6 +4,7 @@
  * lose their place in the list).
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { focusFallback } from './focusFallback';
 
 export interface ModalProps {
   title: string;
@@ -78,9 +79,8 @@ export function Modal({ title, onClose, children, wide = false, testId }: ModalP
  * or was nothing (a drop, a tray command), to the page's main action.
  */
 function returnFocus(opener: HTMLElement | null): void {
-  const usable = opener !== null && opener !== document.body && opener.isConnected && !opener.matches(':disabled');
-  const target = usable ? opener : document.querySelector<HTMLElement>('[data-focus-fallback]');
-  target?.focus();
+  if (opener !== null && opener !== document.body && opener.isConnected && !opener.matches(':disabled')) opener.focus();
+  else focusFallback();
 }
 
 export interface FormFooterProps {
