@@ -1,7 +1,8 @@
 /**
  * What a screen reader hears, logged from every live region of the page
  * (aria-live, role=status, role=alert) on each DOM change: one announcement
- * per job that ends (completed, failed for good), one on going offline and
+ * per job that ends (completed, failed for good), one when uploads are
+ * paused, one on going offline and
  * one on coming back — none per phase, per server retry, or per second of
  * the reconnect countdown, which the pill on screen still shows.
  */
@@ -71,6 +72,11 @@ it('announces endings and the connection news once each, never a phase or a coun
   await backend.upsert({ ...retry, stage: 'failed', server: serverState('failed', { attempt: 2, attemptPhase: 'processing', message: reason }), error: { code: 'failed', message: reason } });
   await expect.poll(async () => (await live(page)).spoken).toHaveLength(2);
 
+  // Pausing is said once (the banner sits in a live region that was there before it).
+  await backend.setPaused(true);
+  await expect.poll(async () => (await live(page)).spoken).toHaveLength(3);
+  await backend.setPaused(false);
+
   // Offline for a while: the pill counts down every second; the news is said once.
   await backend.setConnection({ ...OFFLINE, state: 'reconnecting', nextTryAt: Date.now() + 5_000 });
   const ticks = async () => (await live(page)).pill.filter((text) => /^Reconnecting in \d s$/.test(text));
@@ -78,15 +84,20 @@ it('announces endings and the connection news once each, never a phase or a coun
   await backend.setConnection({ ...OFFLINE, nextTryAt: Date.now() + 3_000 }); // polling over REST: still offline
   await backend.setConnection({ state: 'connecting', reason: 'retrying' });
   await backend.setConnection({ state: 'connected', reason: 'socket open' });
-  await expect.poll(async () => (await live(page)).spoken).toHaveLength(4);
+  await expect.poll(async () => (await live(page)).spoken).toHaveLength(5);
 
   const { spoken, pill } = await live(page);
   expect(pill.slice(-2)).toEqual(['Connecting…', 'Connected']);
   expect(spoken).toEqual([
     'Chart PROC-1 completed.',
     `Chart RETRY-2 failed: ${reason}`,
+    'Uploads are paused. Jobs already on the server keep going.',
     'Connection to the server lost. Intake keeps trying and follows your jobs meanwhile.',
     'Connected to the server again.',
   ]);
+  // The pill is read as what it says, not as its tooltip (the connection manager's reason, "socket open").
+  const header = await page.locator('header').ariaSnapshot();
+  expect(header).toContain('text: Connected');
+  expect(header).not.toContain('socket open');
   expect(app.errors).toEqual([]);
 });
