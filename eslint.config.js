@@ -12,6 +12,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const IPC_MESSAGE = 'Raw IPC belongs in src/main/ipc (registerHandlers, sendToRenderer) or the preload: use the typed contract of src/shared/ipc.ts.';
 const LAYERS = ['shared', 'core', 'main', 'preload', 'renderer', 'cli', 'server'];
 const nodeBuiltins = `^(node:.*|${builtinModules.filter((m) => !m.startsWith('_')).join('|')})(/.*)?$`;
 
@@ -60,4 +61,18 @@ export default tseslint.config(
   },
   { files: ['src/cli/**'], rules: layer(['shared', 'core', 'cli']) },
   { files: ['src/server/**'], rules: layer(['shared', 'server']) },
+  // Typed IPC only (STYLE.md; GitHub Desktop bans loose webContents.send the same way): raw ipcMain,
+  // ipcRenderer and webContents.send live in src/main/ipc and the preload, nowhere else.
+  {
+    files: ['src/**'],
+    ignores: ['src/main/ipc/**', 'src/preload/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]", message: IPC_MESSAGE },
+        { selector: "MemberExpression[object.name=/^(ipcMain|ipcRenderer)$/]", message: IPC_MESSAGE },
+        { selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']", message: IPC_MESSAGE },
+      ],
+    },
+  },
 );

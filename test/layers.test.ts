@@ -41,3 +41,27 @@ describe('layer rule (DESIGN.md)', () => {
     expect(await layerErrors(file, `${code}\nexport {};\n`)).toEqual([]);
   });
 });
+
+describe('typed IPC only (STYLE.md)', () => {
+  async function ipcErrors(filePath: string, code: string): Promise<string[]> {
+    const [result] = await eslint.lintText(`${code}\nexport {};\n`, { filePath });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  }
+
+  it.each([
+    ['src/main/x.ts', "import { ipcMain } from 'electron';"],
+    ['src/main/shell/x.ts', "declare const ipcMain: { handle(c: string, f: () => void): void };\nipcMain.handle('x', () => undefined);"],
+    ['src/main/window/x.ts', "declare const w: { webContents: { send(c: string, p: unknown): void } };\nw.webContents.send('jobs', []);"],
+    ['src/renderer/x.ts', "declare const ipcRenderer: { invoke(c: string): void };\nipcRenderer.invoke('x');"],
+  ])('%s rejects %s', async (file, code) => {
+    expect(await ipcErrors(file, code)).not.toHaveLength(0);
+  });
+
+  it.each([
+    ['src/main/ipc/x.ts', "import { ipcMain } from 'electron';\nipcMain.handle('x', () => undefined);"],
+    ['src/preload/x.ts', "import { ipcRenderer } from 'electron';\nvoid ipcRenderer.invoke('x');"],
+    ['src/main/window/x.ts', "import { sendToRenderer } from '../ipc/sendToRenderer';\ndeclare const w: { webContents: { send(c: string, p: unknown): void } };\nsendToRenderer(w.webContents, 'jobs', []);"],
+  ])('%s allows %s', async (file, code) => {
+    expect(await ipcErrors(file, code)).toEqual([]);
+  });
+});

@@ -45,7 +45,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
         contextRow(`status updates received over the socket meanwhile`, updates, 'updates'),
       ];
     } finally {
-      await tracked.manager.stop();
+      await tracked.manager.dispose();
     }
   } finally {
     await server.stop();

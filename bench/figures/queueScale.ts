@@ -36,7 +36,7 @@ async function enqueueSequentially(stateDir: string, file: string): Promise<{ ms
   const started = benchNow();
   for (let i = 0; i < SEQUENTIAL_JOBS; i += 1) await queue.enqueue({ chartNumber: `SEQ-${i}`, files: [file] });
   const ms = benchNow() - started;
-  await queue.close();
+  await queue.dispose();
   const bytesAfter = bytesWrittenSoFar();
   return { ms, bytes: bytesBefore === null || bytesAfter === null ? null : bytesAfter - bytesBefore };
 }
@@ -49,7 +49,7 @@ async function enqueueAsBatch(stateDir: string, file: string): Promise<{ ms: num
   const started = benchNow();
   const results = await queue.enqueueMany(Array.from({ length: SEQUENTIAL_JOBS }, (_, i) => ({ chartNumber: `BATCH-${i}`, files: [file] })));
   const ms = benchNow() - started;
-  await queue.close();
+  await queue.dispose();
   const bytesAfter = bytesWrittenSoFar();
   if (!results.every((result) => result.ok)) throw new Error('a batch job was refused');
   return { ms, bytes: bytesBefore === null || bytesAfter === null ? null : bytesAfter - bytesBefore };
@@ -71,7 +71,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   for (let i = 0; i < JOBS; i += 1) enqueues.push(queue.enqueue({ chartNumber: `SCALE-${i}`, files: [file] }));
   await Promise.all(enqueues);
   const enqueueMs = benchNow() - started;
-  await queue.close();
+  await queue.dispose();
   const flushedMs = benchNow() - started;
   delay.disable();
   const bytesAfter = bytesWrittenSoFar();

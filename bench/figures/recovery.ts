@@ -75,7 +75,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
         );
       }
     } finally {
-      await tracked.manager.stop();
+      await tracked.manager.dispose();
     }
   } finally {
     await server.stop();

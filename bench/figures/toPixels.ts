@@ -1,6 +1,6 @@
 /**
  * Figure 2 — to pixels: the same status streams as figure 1, through the real
- * core (UploadQueue + ConnectionManager) and the renderer's test bridge into
+ * core (the IntakeEngine) and the renderer's test bridge into
  * the BUILT renderer in headless Chromium (the e2e harness: production CSP).
  * Queue changes reach the page the way main sends them: through main's own
  * ChangeBatcher (one message per 16 ms, last upsert of a job wins); only the
@@ -15,8 +15,7 @@
  */
 import type { Page } from 'playwright-core';
 import { systemClock } from '../../src/core/clock';
-import type { ConnectionManager } from '../../src/core/connection/ConnectionManager';
-import type { UploadQueue } from '../../src/core/queue/UploadQueue';
+import type { EngineConnection, EngineQueue } from '../../src/core/engine/ports';
 import { ChangeBatcher } from '../../src/core/tray/changeBatcher';
 import type { QueueChange } from '../../src/shared/queueJob';
 import type { BridgeHandler, InstalledBridge } from '../../test/support/testBridge';
@@ -55,13 +54,14 @@ interface AppHarness {
 }
 interface CoreBackend {
   handler: BridgeHandler;
-  queue: UploadQueue;
-  connection: ConnectionManager;
+  queue: EngineQueue;
+  connection: EngineConnection;
+  trust(appUrl: string): void;
   close(): Promise<void>;
 }
 async function loadE2eHarness() {
   const url = (file: string) => new URL(`../../test/e2e/support/${file}`, import.meta.url).href;
-  const { openApp } = (await import(url('appHarness.ts'))) as { openApp: (handler: BridgeHandler) => Promise<AppHarness> };
+  const { openApp } = (await import(url('appHarness.ts'))) as { openApp: (handler: BridgeHandler, options: { trust: (appUrl: string) => void }) => Promise<AppHarness> };
   const { startCoreBackend } = (await import(url('coreBackend.ts'))) as { startCoreBackend: (options: { serverUrl: string }) => Promise<CoreBackend> };
   return { openApp, startCoreBackend };
 }
@@ -204,8 +204,8 @@ function connectLikeMain(core: CoreBackend, app: AppHarness, probe: NodeSideProb
   });
   const stopState = core.connection.onState((state) => send(() => bridge.emit('connection', state)));
   return () => {
-    stopChanges();
-    stopState();
+    stopChanges.dispose();
+    stopState.dispose();
     batcher.dispose();
   };
 }
@@ -222,7 +222,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   const { openApp, startCoreBackend } = await loadE2eHarness();
   const server = await startServerProcess({ dataDir: await context.tempDir('pixels-server', { inMemory: true }), phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
   const core = await startCoreBackend({ serverUrl: server.url });
-  const app = await openApp(core.handler);
+  const app = await openApp(core.handler, { trust: core.trust });
   const probe: NodeSideProbe = { recording: false, toQueueChange: [], toPageDelivered: [], bytesSent: 0 };
   const disconnect = connectLikeMain(core, app, probe);
   const entries: FigureEntry[] = [];

@@ -59,7 +59,7 @@ async function intakeLargeRun(context: BenchContext, server: ServerProcess, file
     return { seconds, rssGrowth: rssPeak - rssBefore };
   } finally {
     clearInterval(sampler);
-    await queue.close();
+    await queue.dispose();
   }
 }
 
@@ -72,7 +72,7 @@ async function intakeSmallRun(context: BenchContext, server: ServerProcess, file
     await uploaded;
     return (benchNow() - started) / 1000;
   } finally {
-    await queue.close();
+    await queue.dispose();
   }
 }
 

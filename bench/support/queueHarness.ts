@@ -3,14 +3,15 @@
  * tracker that does nothing: the upload figures measure the uploader and the
  * queue, not live tracking (figures 1, 5 and 6 cover that).
  */
+import { toDisposable } from '../../src/core/base/lifecycle';
 import { UploadQueue, type JobTracker } from '../../src/core/queue/UploadQueue';
 import { createFileQueueStore } from '../../src/core/persistence/fileQueueStore';
-import { silentLogger } from '../../src/core/clock';
+import { silentLogger } from '../../src/core/base/logger';
 
 export const idleTracker: JobTracker = {
   track() {},
   untrack() {},
-  onJob: () => () => {},
+  onJob: () => toDisposable(() => undefined),
 };
 
 export async function startQueue(stateDir: string, baseUrl: string): Promise<UploadQueue> {
@@ -34,7 +35,7 @@ export function waitForUploads(queue: UploadQueue, count: number, timeoutMs: num
     });
     function finish(error: Error | null) {
       clearTimeout(timer);
-      unsubscribe();
+      unsubscribe.dispose();
       if (error) reject(error);
       else resolve();
     }

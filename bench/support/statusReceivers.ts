@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import { ConnectionManager } from '../../src/core/connection/ConnectionManager';
-import { silentLogger } from '../../src/core/clock';
+import { silentLogger } from '../../src/core/base/logger';
 import { benchNow, readStamp, type Stamp } from '../benchClock';
 import type { SeededJob } from './seedJobs';
 import { waitFor } from './waitFor';
@@ -102,6 +102,6 @@ export function intakeReceiver(baseUrl: string): StreamReceiver {
       for (const job of jobs) manager.track(job.jobId, { chartNumber: job.chartNumber });
       await waitFor(() => seen.size === jobs.length, `${jobs.length} jobs caught up (ConnectionManager)`);
     },
-    close: () => manager.stop(),
+    close: () => manager.dispose(),
   };
 }

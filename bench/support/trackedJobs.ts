@@ -4,7 +4,7 @@
  * applied per job.
  */
 import { ConnectionManager } from '../../src/core/connection/ConnectionManager';
-import { silentLogger } from '../../src/core/clock';
+import { silentLogger } from '../../src/core/base/logger';
 import type { ConnectionState } from '../../src/shared/connectionState';
 import type { SeededJob } from './seedJobs';
 import { waitFor } from './waitFor';

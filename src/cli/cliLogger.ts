@@ -4,7 +4,7 @@
  * through the queue's events and the connection state, in plainer words). The core promises to
  * pass no names, paths or chart numbers; we add none.
  */
-import type { Logger } from '../core/clock';
+import type { Logger } from '../core/base/logger';
 import type { TextSink } from './output/reporter';
 
 export function cliLogger(err: TextSink, verbose: boolean): Logger {

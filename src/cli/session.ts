@@ -1,12 +1,14 @@
 /**
- * One CLI run on top of the core: the file-backed queue store, ONE
- * ConnectionManager (one socket for every job) and the UploadQueue, with the
- * queue's events turned into Reporter calls and job results collected.
+ * One CLI run on top of the engine (the file-backed queue store, one socket
+ * for every job), with the queue's events turned into Reporter calls and job
+ * results collected.
  */
-import { ConnectionManager } from '../core/connection/ConnectionManager';
+import { DisposableStore, toDisposable, type Disposable } from '../core/base/lifecycle';
+import { IntakeEngine } from '../core/engine/IntakeEngine';
+import type { EngineQueue } from '../core/engine/ports';
 import { createFileQueueStore } from '../core/persistence/fileQueueStore';
-import { QueueInputError, UploadQueue, type EnqueueResult, type QueueEvent } from '../core/queue/UploadQueue';
-import type { Logger } from '../core/clock';
+import { QueueInputError, type EnqueueResult, type QueueEvent } from '../core/queue/UploadQueue';
+import type { Logger } from '../core/base/logger';
 import type { ConnectionState } from '../shared/connectionState';
 import { isFinishedStage, type QueueJob } from '../shared/queueJob';
 import type { JobResult, Outcome, Reporter } from './output/reporter';
@@ -31,43 +33,42 @@ export class CliSession {
   private readonly results = new Map<string, JobResult>();
   private readonly refused: JobResult[] = [];
   private readonly doneListeners = new Set<(result: JobResult) => void>();
-  private readonly stopListeners = new Set<(reason: StopReason) => void>();
+  private readonly authFailedListeners = new Set<() => void>();
+  private readonly subscriptions = new DisposableStore();
   /** job id → the upload attempt whose failure was last reported */
   private readonly retryReported = new Map<string, number>();
   private authFailed = false;
   private closed = false;
 
   private constructor(
-    readonly queue: UploadQueue,
-    private readonly connection: ConnectionManager,
+    private readonly engine: IntakeEngine,
     private readonly reporter: Reporter,
     private readonly keepRefused: boolean,
   ) {}
 
   static async open(options: SessionOptions): Promise<CliSession> {
-    const connection = new ConnectionManager({
-      baseUrl: options.server,
-      ...(options.wsUrl != null && { wsUrl: options.wsUrl }),
-      token: options.token,
-      logger: options.logger,
-    });
-    const queue = new UploadQueue({
-      server: { baseUrl: options.server, token: options.token },
+    const engine = await IntakeEngine.open({
+      choice: { serverUrl: options.server, webSocketUrl: options.wsUrl ?? null, token: options.token },
       store: createFileQueueStore(options.stateDir),
-      tracker: connection,
       logger: options.logger,
-      ...(options.concurrency != null && { concurrency: options.concurrency }),
+      ...(options.concurrency != null && { queue: { concurrency: options.concurrency } }),
     });
-    const session = new CliSession(queue, connection, options.reporter, options.keepRefused ?? true);
+    const session = new CliSession(engine, options.reporter, options.keepRefused ?? true);
     // Listen before start(): start() itself reports (a corrupt state file, restored jobs finishing).
-    queue.onEvent((event) => session.onQueueEvent(event));
-    queue.onChange((changes) => {
-      for (const change of changes) if (change.type === 'upsert') session.onJobChange(change.job);
-    });
-    connection.onState((state) => session.onConnection(state));
-    await queue.start();
-    connection.start();
+    const { subscriptions } = session;
+    subscriptions.add(engine.queue.onEvent((event) => session.onQueueEvent(event)));
+    subscriptions.add(
+      engine.queue.onChange((changes) => {
+        for (const change of changes) if (change.type === 'upsert') session.onJobChange(change.job);
+      }),
+    );
+    subscriptions.add(engine.connection.onState((state) => session.onConnection(state)));
+    await engine.start();
     return session;
+  }
+
+  get queue(): EngineQueue {
+    return this.engine.queue;
   }
 
   /** Enqueues one job; a job the queue refuses (bad chart, bad files) is recorded as rejected with every reason. */
@@ -110,38 +111,35 @@ export class CliSession {
       .map((job) => job.id);
   }
 
-  onDone(listener: (result: JobResult) => void): () => void {
+  onDone(listener: (result: JobResult) => void): Disposable {
     this.doneListeners.add(listener);
-    return () => this.doneListeners.delete(listener);
+    return toDisposable(() => this.doneListeners.delete(listener));
   }
 
   /** Resolves when every id has a result, or early when interrupted or the server refuses our token. */
   waitFor(ids: readonly string[], interrupt: AbortSignal): Promise<'done' | StopReason> {
     return new Promise((resolve) => {
-      const check = () => {
-        if (this.authFailed) finish('auth_failed');
-        else if (interrupt.aborted) finish('interrupted');
-        else if (ids.every((id) => this.results.has(id))) finish('done');
-      };
-      const offDone = this.onDone(check);
-      const onStop = (): void => check();
-      this.stopListeners.add(onStop);
-      interrupt.addEventListener('abort', check);
-      const finish = (outcome: 'done' | StopReason) => {
-        offDone();
-        this.stopListeners.delete(onStop);
+      const subscriptions = new DisposableStore();
+      const check = (): void => {
+        if (subscriptions.isDisposed) return;
+        const outcome = this.authFailed ? 'auth_failed' : interrupt.aborted ? 'interrupted' : ids.every((id) => this.results.has(id)) ? 'done' : null;
+        if (outcome === null) return;
+        subscriptions.dispose();
         interrupt.removeEventListener('abort', check);
         resolve(outcome);
       };
+      subscriptions.add(this.onDone(check));
+      subscriptions.add(this.onAuthFailed(check)); // may call check at once
+      interrupt.addEventListener('abort', check);
       check();
     });
   }
 
-  /** Called when the server refuses our token (at once if it already has). */
-  onStop(listener: (reason: StopReason) => void): () => void {
-    if (this.authFailed) listener('auth_failed');
-    this.stopListeners.add(listener);
-    return () => this.stopListeners.delete(listener);
+  /** Called when the server refuses our token (at once if it already has): a CLI run cannot fix that. */
+  onAuthFailed(listener: () => void): Disposable {
+    if (this.authFailed) listener();
+    this.authFailedListeners.add(listener);
+    return toDisposable(() => this.authFailedListeners.delete(listener));
   }
 
   /** Drops a finished job's result (long-running watch); refused results are not kept for watch either. */
@@ -155,11 +153,11 @@ export class CliSession {
   }
 
   /** Saves the queue (running uploads are left for the next start) and closes the socket. */
-  async close(): Promise<void> {
+  async dispose(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue.close();
-    await this.connection.stop();
+    await this.engine.dispose();
+    this.subscriptions.dispose();
   }
 
   private onQueueEvent(event: QueueEvent): void {
@@ -189,20 +187,20 @@ export class CliSession {
       this.reporter.retrying(job);
     }
     // The queue keeps a job whose upload the server refused for our token waiting; a CLI run cannot fix that.
-    if (job.stage === 'queued' && job.error?.code === 'auth') this.stop();
+    if (job.stage === 'queued' && job.error?.code === 'auth') this.markAuthFailed();
   }
 
   private onConnection(state: ConnectionState): void {
     // Our own close() stops the connection; that is not news for the user.
     if (this.closed) return;
     this.reporter.connection(state);
-    if (state.state === 'auth_failed') this.stop();
+    if (state.state === 'auth_failed') this.markAuthFailed();
   }
 
-  private stop(): void {
+  private markAuthFailed(): void {
     if (this.authFailed) return;
     this.authFailed = true;
-    for (const listener of [...this.stopListeners]) listener('auth_failed');
+    for (const listener of [...this.authFailedListeners]) listener();
   }
 
   private finished(job: QueueJob): void {

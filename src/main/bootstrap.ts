@@ -1,21 +1,20 @@
 /**
- * Starts Intake once Electron is ready: stores, backend, core, window, tray,
- * notifications, IPC and OS events, in that order. Everything here is wiring;
+ * Starts Intake once Electron is ready: stores, window, tray, notifications,
+ * the engine, IPC and OS events, in that order. Everything here is wiring;
  * the pieces are tested on their own and together over a fake electron.
  */
 import { join } from 'node:path';
-import { app, dialog, ipcMain, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
-import type { Clock, Logger, TimerHandle } from '../core/clock';
+import { app, dialog, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/base/logger';
+import { TimerGroup } from '../core/base/timerGroup';
 import { pathsFromArgv } from '../core/desktop/launchArgs';
-import { webSocketUrlOverride, type Settings } from '../shared/settings';
-import { BackendSelector, type StartDemoServer } from './backend/backendSelector';
+import type { StartDemoServer } from '../core/engine/backendSelector';
+import { IntakeEngine, type IntakeEngineOptions } from '../core/engine/IntakeEngine';
 import type { CallLog } from './callLog';
-import { createDesktopHotFolder, type HotFolderPort } from './hotFolder/desktopHotFolder';
-import type { ConnectionPort, NotificationDecision, QueuePort } from './corePorts';
 import { registerHandlers } from './ipc/registerHandlers';
 import { createSenderGuard } from './ipc/senderGuard';
 import { DesktopNotifier } from './notifications/desktopNotifier';
-import type { QueueStore } from '../core/queue/UploadQueue';
 import { createElectronQueueStore } from './persistence/electronQueueStore';
 import type { KeyValueStore } from './persistence/keyValueStore';
 import { SettingsRepository } from './persistence/settingsRepository';
@@ -31,29 +30,9 @@ import { MainWindowController } from './window/mainWindow';
 /** How long Quit waits for the core to close before quitting anyway. */
 export const SHUTDOWN_LIMIT_MS = 5_000;
 
-export interface CoreParts {
-  queue: QueuePort;
-  connection: ConnectionPort;
-  /** The core's notification policy, fed by the queue: decisions to show. */
-  onNotification: (listener: (decision: NotificationDecision) => void) => () => void;
-}
-
-export interface CreateCoreOptions {
-  baseUrl: string;
-  /** True for the bundled demo server (its port changes at every start; its jobs stay). */
-  demo: boolean;
-  /** The WebSocket URL override; undefined = derived from baseUrl. */
-  wsUrl?: string;
-  token: string | null;
-  store: QueueStore;
-  settings: () => Settings;
-  clock: Clock;
-  logger: Logger;
-}
-export type CreateCore = (options: CreateCoreOptions) => CoreParts;
-
 export interface BootstrapOptions {
-  createCore: CreateCore;
+  /** Stand-ins for the engine's queue and connection (the shell's wiring tests); default the real ones. */
+  engineParts?: IntakeEngineOptions['parts'];
   startDemoServer: StartDemoServer;
   /** Opens a store; `warn` hears what was wrong with the file on disk (a damaged one is kept aside). */
   openStore: (name: 'settings' | 'queue', directory: string, warn: (message: string) => void) => KeyValueStore;
@@ -74,8 +53,7 @@ export interface BootstrapOptions {
 export interface RunningIntake {
   shell: IntakeShell;
   window: MainWindowController;
-  core: CoreParts;
-  hotFolder: HotFolderPort;
+  engine: IntakeEngine;
 }
 
 export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
@@ -99,19 +77,6 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const storeWarnings: string[] = [];
   const openStore = (name: 'settings' | 'queue') => o.openStore(name, userData, (message) => storeWarnings.push(message));
   const settings = new SettingsRepository(openStore('settings'), safeStorage, logger);
-  const backend = new BackendSelector(o.startDemoServer, join(userData, 'demo-server'), logger);
-  const firstBackend = await backend.select(settings.settings.serverUrl);
-  const core = o.createCore({
-    baseUrl: firstBackend.baseUrl,
-    demo: firstBackend.demo,
-    wsUrl: webSocketUrlOverride(settings.settings, firstBackend.demo),
-    token: settings.token(),
-    store: createElectronQueueStore(openStore('queue')),
-    settings: () => settings.settings,
-    clock,
-    logger,
-  });
-
   let intake: IntakeShell | null = null;
   const window = new MainWindowController({
     preloadPath: o.paths.preload,
@@ -137,19 +102,26 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     ...(o.callLog ? { observe: (decision) => o.callLog?.('notification', { type: decision.kind, jobs: decision.jobIds.length }) } : {}),
   });
 
-  const hotFolder = createDesktopHotFolder({ queue: core.queue, clock, logger, notifier });
+  const engine = await IntakeEngine.open({
+    choice: { serverUrl: settings.settings.serverUrl, webSocketUrl: settings.settings.webSocketUrl, token: settings.token() },
+    store: createElectronQueueStore(openStore('queue')),
+    clock,
+    logger,
+    demo: { start: o.startDemoServer, dataDir: join(userData, 'demo-server') },
+    queue: { concurrency: settings.settings.uploadConcurrency, historySize: settings.settings.historySize },
+    notifications: { chartNumbers: () => settings.settings.chartNumbersInNotifications },
+    // Shown even with job notifications off: a folder that cannot be read, or files sent to failed/, need the user.
+    hotFolder: { onNotice: (notice) => notifier.inform(notice.title, notice.body) },
+    ...(o.engineParts && { parts: o.engineParts }),
+  });
 
   intake = new IntakeShell({
     app,
-    queue: core.queue,
-    connection: core.connection,
+    engine,
     settings,
-    backend,
-    backendAtStart: firstBackend,
     window,
     tray,
     notifier,
-    hotFolder,
     clock,
     logger,
     pickFiles: async () => {
@@ -166,7 +138,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   });
   const running = intake;
 
-  registerHandlers(ipcMain, {
+  // Kept for the app's lifetime: the handlers answer until the process exits.
+  registerHandlers({
     handlers: running.handlers,
     isTrustedSender: createSenderGuard(() => window.window, { devServerUrl: o.devServerUrl }),
     logger,
@@ -175,13 +148,11 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   // Listen before start(): loading the saved queue reports damaged jobs as warning events.
   running.attach();
   for (const message of storeWarnings) running.warn(message);
-  await core.queue.start();
-  core.connection.start();
+  await engine.start();
   // After the queue has started: the watcher reads the saved jobs to know which files it already sent.
   // Not awaited: a slow network share must not hold up the window.
-  void hotFolder.apply(settings.settings);
-  const stopNotifications = core.onNotification((decision) => running.notify(decision));
-  const stopWatch = watchNetwork({ powerMonitor, net, clock, nudge: () => core.connection.nudge() });
+  void engine.hotFolder?.apply(settings.settings);
+  const networkWatch = watchNetwork({ powerMonitor, net, clock, nudge: () => engine.connection.nudge() });
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
     running.openFiles(pathsFromArgv(argv, { workingDirectory, ignore: o.argvIgnore }));
@@ -198,20 +169,19 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     if (shutDown) return;
     // Electron does not wait for promises here: hold the quit, finish writing, then quit again.
     event.preventDefault();
-    stopWatch();
-    stopNotifications();
+    networkWatch.dispose();
     // A hung close (a stalled disk or network share) must not make Quit do nothing: every job
     // is already durable, so after the limit we quit with what is on disk.
-    let limit: TimerHandle | null = null;
+    const limit = new TimerGroup(clock);
     const overdue = new Promise<void>((resolve) => {
-      limit = clock.setTimeout(() => {
+      limit.set('shutdown', SHUTDOWN_LIMIT_MS, () => {
         logger.warn(`Shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; quitting anyway`);
         resolve();
-      }, SHUTDOWN_LIMIT_MS);
+      });
     });
     const closed = running.shutdown().catch((error: unknown) => logger.error('Shutdown did not finish cleanly', { error: (error as Error)?.name }));
     void Promise.race([closed, overdue]).then(() => {
-      if (limit !== null) clock.clearTimeout(limit);
+      limit.dispose();
       shutDown = true;
       app.quit();
     });
@@ -224,5 +194,5 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const openedAtLogin = loginItem.wasOpenedAtLogin === true;
   if (launchFiles.length > 0) running.openFiles(launchFiles);
   else if (!openedAtLogin) window.show();
-  return { shell: running, window, core, hotFolder };
+  return { shell: running, window, engine };
 }

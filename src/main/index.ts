@@ -10,7 +10,6 @@ import { systemClock } from '../core/clock';
 import { startReferenceServer } from '../server/index';
 import { bootstrap } from './bootstrap';
 import { openCallLog } from './callLog';
-import { createCore } from './coreFactory';
 import { createConsoleLogger } from './consoleLogger';
 import { EarlyLaunches } from './earlyLaunches';
 import { openElectronKeyValueStore } from './persistence/electronKeyValueStore';
@@ -36,7 +35,6 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       const resources = app.isPackaged ? process.resourcesPath : resolve(app.getAppPath(), 'resources');
       return bootstrap({
-        createCore,
         startDemoServer: (options) => startReferenceServer({ ...options, log: () => undefined }),
         openStore: openElectronKeyValueStore,
         paths: {

@@ -210,3 +210,10 @@ export function deriveWebSocketUrl(restBase: string): string {
   url.hash = '';
   return url.toString();
 }
+
+/** A server URL however written (scheme/host case, default port, trailing slash) as one name; unparseable text stays as it is. */
+export function canonicalServerUrl(baseUrl: string): string {
+  if (!URL.canParse(baseUrl)) return baseUrl;
+  const url = new URL(baseUrl);
+  return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
+}

@@ -24,7 +24,7 @@ beforeAll(async () => {
   proxy = await startThrottledProxy(server.url, 8_000_000);
   files = await makeTempDir('intake-e2e-files-');
   core = await startCoreBackend({ serverUrl: proxy.url });
-  app = await openApp(core.handler);
+  app = await openApp(core.handler, { trust: core.trust });
   core.attach(app.bridge);
 });
 

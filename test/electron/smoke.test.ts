@@ -5,41 +5,28 @@
  * "completed"; tray renders and notifications observed through the app's
  * INTAKE_TEST_CALL_LOG hook (unpackaged builds only).
  *
- * It needs the Electron binary, which cannot be downloaded on our CI
- * machines: there it reports itself SKIPPED with the reason (the one allowed
- * skip; a skip is not a pass). Run it on a machine where
- * `node_modules/electron/dist` exists, after `npm run build`; on Linux
- * without a display, under `xvfb-run`.
+ * It finds Electron the way `npm start` does (scripts/electron-binary.mjs:
+ * Electron's own `require('electron')`, which downloads the binary on first
+ * use and honours ELECTRON_OVERRIDE_DIST_PATH). Our CI machines cannot
+ * download it and set ELECTRON_SKIP_BINARY_DOWNLOAD: there it reports itself
+ * SKIPPED with the reason (the one allowed skip; a skip is not a pass). Run it
+ * after `npm run build` on a machine that has or can download Electron; on
+ * Linux without a display, under `xvfb-run`.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, type ElectronApplication } from 'playwright-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resolveElectronBinary } from '../../scripts/electron-binary.mjs';
 import type { IntakeBridge, QueueSnapshot } from '../../src/shared/ipc';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const mainEntry = join(root, 'out/main/index.js');
 
-/** The Electron executable if installed — found without loading the `electron` package (which would try to download it). */
-function findElectronBinary(): { path: string | null; reason: string } {
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  let packageDir: string;
-  try {
-    packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  } catch {
-    return { path: null, reason: 'the electron package is not installed' };
-  }
-  const pathFile = join(packageDir, 'path.txt');
-  if (!existsSync(pathFile)) return { path: null, reason: `the Electron binary was never downloaded (${pathFile} is missing; ELECTRON_SKIP_BINARY_DOWNLOAD=1 on this machine)` };
-  const executable = join(override ?? join(packageDir, 'dist'), readFileSync(pathFile, 'utf8').trim());
-  return existsSync(executable) ? { path: executable, reason: '' } : { path: null, reason: `the Electron binary is missing at ${executable}` };
-}
-
-const electronBinary = findElectronBinary();
-if (!electronBinary.path) console.log(`SKIPPED test/electron/smoke.test.ts: ${electronBinary.reason}. The real-Electron smoke test did not run.`);
+const electronBinary = await resolveElectronBinary();
+if (!electronBinary.ok) console.log(`SKIPPED test/electron/smoke.test.ts, the real-Electron smoke test did not run. ${electronBinary.message}`);
 
 function pdf(pages: number): string {
   const objects = Array.from({ length: pages }, (_, i) => `${i + 3} 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n`).join('');
@@ -59,7 +46,7 @@ afterEach(async () => {
 });
 
 describe('Intake in real Electron', () => {
-  it.skipIf(!electronBinary.path)(
+  it.skipIf(!electronBinary.ok)(
     'starts on its demo server, uploads a dropped file to completion, shows tray and notification',
     async () => {
       expect(existsSync(mainEntry), 'build the app first (npm run build)').toBe(true);
@@ -70,7 +57,7 @@ describe('Intake in real Electron', () => {
       writeFileSync(file, pdf(2));
 
       const app: ElectronApplication = await electron.launch({
-        executablePath: electronBinary.path!,
+        executablePath: electronBinary.ok ? electronBinary.path : '',
         args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), mainEntry],
         env: { ...process.env, INTAKE_USER_DATA: join(dir, 'profile'), INTAKE_TEST_CALL_LOG: callLog },
         timeout: 60_000,

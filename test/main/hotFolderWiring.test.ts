@@ -53,10 +53,10 @@ async function boot(settings?: Record<string, unknown>) {
   const update = async (patch: Record<string, unknown>) => {
     const reply = (await shell.invoke('updateSettings', [patch])) as { ok: boolean };
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
-    await shell.running.hotFolder.idle();
+    await shell.running.engine.hotFolder!.idle();
   };
   let checked = 0;
-  shell.running.hotFolder.onEvent((event) => {
+  shell.running.engine.hotFolder!.onEvent((event) => {
     if (event.type === 'checked') checked++;
   });
   /**
@@ -87,22 +87,22 @@ const noticeTitles = () => FakeNotification.instances.map((n) => n.options.title
 describe('hot folder in the shell', () => {
   it('turning the setting on starts the watcher; turning it off stops it', async () => {
     const app = await boot();
-    expect(app.running.hotFolder.watching).toBeNull();
+    expect(app.running.engine.hotFolder!.watching).toBeNull();
 
     await app.update({ hotFolder: { path: dir, enabled: true } });
-    expect(app.running.hotFolder.watching).toBe(dir);
+    expect(app.running.engine.hotFolder!.watching).toBe(dir);
     drop('A-1/scan.pdf');
     await app.checkUntil(() => app.enqueued.length === 1, 'the dropped file to be queued');
     expect(app.enqueued).toEqual([{ chartNumber: 'A-1', files: [join(dir, 'A-1', 'scan.pdf')] }]);
 
     await app.update({ hotFolder: { path: dir, enabled: false } });
-    expect(app.running.hotFolder.watching).toBeNull();
+    expect(app.running.engine.hotFolder!.watching).toBeNull();
     drop('B-2/scan.pdf');
     expect(app.enqueued).toHaveLength(1);
 
     // On again: picks up what was dropped meanwhile, and not the file it already queued.
     await app.update({ hotFolder: { path: dir, enabled: true } });
-    expect(app.running.hotFolder.watching).toBe(dir);
+    expect(app.running.engine.hotFolder!.watching).toBe(dir);
     await app.checkUntil(() => app.enqueued.length === 2, 'the file dropped while off to be queued');
     await app.checks(3);
     expect(app.enqueued.map((e) => e.chartNumber)).toEqual(['A-1', 'B-2']);
@@ -123,13 +123,13 @@ describe('hot folder in the shell', () => {
     const other = join(dir, 'other');
     mkdirSync(other);
     await app.update({ hotFolder: { path: other, enabled: true } });
-    expect(app.running.hotFolder.watching).toBe(other);
+    expect(app.running.engine.hotFolder!.watching).toBe(other);
   });
 
   it('starts at launch when the saved settings have it on', async () => {
     const app = await boot({ hotFolder: { path: dir, enabled: true } });
-    await app.running.hotFolder.idle();
-    expect(app.running.hotFolder.watching).toBe(dir);
+    await app.running.engine.hotFolder!.idle();
+    expect(app.running.engine.hotFolder!.watching).toBe(dir);
     drop('C-3/scan.pdf');
     await app.checkUntil(() => app.enqueued.length === 1, 'the file to be queued');
   });
@@ -162,17 +162,17 @@ describe('hot folder in the shell', () => {
 
   it('quitting stops the watcher before the queue closes', async () => {
     const app = await boot({ hotFolder: { path: dir, enabled: true } });
-    await app.running.hotFolder.idle();
-    expect(app.running.hotFolder.watching).toBe(dir);
+    await app.running.engine.hotFolder!.idle();
+    expect(app.running.engine.hotFolder!.watching).toBe(dir);
     let watchingAtClose: string | null | undefined;
-    const close = app.core.queue.close.bind(app.core.queue);
-    app.core.queue.close = () => {
-      watchingAtClose = app.running.hotFolder.watching;
+    const close = app.core.queue.dispose.bind(app.core.queue);
+    app.core.queue.dispose = () => {
+      watchingAtClose = app.running.engine.hotFolder!.watching;
       return close();
     };
     app.tray().clickMenuItem('Quit Intake');
     await vi.waitFor(() => expect(fake.app.quitCount).toBe(1), { timeout: 10_000 });
     expect(watchingAtClose).toBeNull();
-    expect(app.running.hotFolder.watching).toBeNull();
+    expect(app.running.engine.hotFolder!.watching).toBeNull();
   });
 });

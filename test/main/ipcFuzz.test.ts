@@ -145,7 +145,7 @@ describe('IPC fuzz', () => {
     expect(JSON.stringify(await boot.invoke('getSettings', [undefined]))).toBe(settingsBefore);
     expect(tracker.calls.length).toBe(trackerBefore);
     expect(queue.paused).toBe(false);
-    await queue.close();
+    await queue.dispose();
   }, 60_000);
 
   it('answers with the specific code: invalid_payload with the issue path, not_found, invalid_request', async () => {
@@ -163,7 +163,7 @@ describe('IPC fuzz', () => {
     expect(missing.error.message.length).toBeGreaterThan(10);
     const chart = (await boot.invoke('enqueue', [{ chartNumber: 'has space', files: [realPdf] }])) as { error: { code: string; message: string } };
     expect(chart.error).toMatchObject({ code: 'invalid_request' });
-    await queue.close();
+    await queue.dispose();
   });
 
   it('refuses calls from a child frame, a navigated main frame and another window — before validating', async () => {
@@ -191,7 +191,7 @@ describe('IPC fuzz', () => {
     expect(await fake.ipcMain.invoke(ipcChannel('pauseAll'), { sender: window.webContents, senderFrame: null }, undefined)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     expect(queue.paused).toBe(false);
     expect(JSON.stringify(queue.snapshot())).toBe(before);
-    await queue.close();
+    await queue.dispose();
   });
 
   it('a handler that throws unexpectedly answers internal, without its message (which could hold a path)', async () => {
@@ -203,7 +203,7 @@ describe('IPC fuzz', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(result.error.message).not.toContain('CHART-123');
     expect(boot.logger.lines.join('\n')).not.toContain('CHART-123');
-    await queue.close();
+    await queue.dispose();
   });
 
   it('logs no chart numbers or paths while refusing bad calls', async () => {
@@ -214,6 +214,6 @@ describe('IPC fuzz', () => {
     const log = boot.logger.lines.join('\n');
     expect(log).not.toContain('SECRET');
     expect(log).not.toContain(dir);
-    await queue.close();
+    await queue.dispose();
   });
 });

@@ -2,6 +2,7 @@
  * The running shell over the fake electron and a fake core: tray, badge,
  * notifications, close-to-tray, quit, second launches, resume/online.
  */
+import { DEFAULT_WINDOW_MS } from '../../src/core/notifications/notificationPolicy';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRAY_REFRESH_MS } from '../../src/main/shell/IntakeShell';
 import { SHUTDOWN_LIMIT_MS } from '../../src/main/bootstrap';
 import { FakeNotification, fake, preventable, resetFakeElectron } from '../support/fakeElectron';
-import { bootShell } from './fixtures/bootShell';
+import { bootShell, type FakeCore } from './fixtures/bootShell';
 import { fakeCore } from './fixtures/fakeCore';
 import { makeJob } from './fixtures/jobs';
 
@@ -123,7 +124,7 @@ describe('window close and quit', () => {
 
   it('a core that never finishes closing does not stop Quit: it quits after the limit', async () => {
     const core = fakeCore();
-    core.queue.close = () => new Promise<void>(() => undefined);
+    core.queue.dispose = () => new Promise<void>(() => undefined);
     const boot = await bootShell({ core });
     boot.tray().clickMenuItem('Quit Intake');
     await nextTick();
@@ -156,23 +157,27 @@ describe('window close and quit', () => {
 });
 
 describe('notifications', () => {
-  const decision = { title: 'Job completed', body: '3 documents processed', jobIds: ['j-1', 'j-2'], kind: 'summary' };
+  /** Two jobs end inside one coalescing window: the engine's policy decides one summary. */
+  const finishTwoJobs = (boot: Awaited<ReturnType<typeof bootShell<FakeCore>>>) => {
+    for (const id of ['j-1', 'j-2']) boot.core.queue.emitEvent({ type: 'done', job: makeJob('completed', { id }) });
+    boot.clock.advance(DEFAULT_WINDOW_MS);
+  };
 
   it('shows the policy decisions off the hot path and keeps them until clicked', async () => {
     const boot = await bootShell();
-    boot.core.decide(decision);
+    finishTwoJobs(boot);
     expect(FakeNotification.instances).toHaveLength(1);
     expect(FakeNotification.instances[0]!.shown).toBe(false); // deferred
     await nextTick();
     expect(FakeNotification.instances[0]!.shown).toBe(true);
-    expect(FakeNotification.instances[0]!.options).toMatchObject({ title: 'Job completed', body: '3 documents processed' });
+    expect(FakeNotification.instances[0]!.options).toMatchObject({ title: '2 jobs finished', body: expect.stringContaining('2 completed') });
     expect(FakeNotification.instances[0]!.listenerCount('click')).toBe(1);
   });
 
   it('a click shows the window and focuses the job', async () => {
     const boot = await bootShell();
     boot.window().hide();
-    boot.core.decide(decision);
+    finishTwoJobs(boot);
     await nextTick();
     FakeNotification.instances[0]!.click();
     expect(boot.window().visible).toBe(true);
@@ -181,7 +186,7 @@ describe('notifications', () => {
 
   it('nothing is shown when notifications are off', async () => {
     const boot = await bootShell({ settings: { notifications: false } });
-    boot.core.decide(decision);
+    finishTwoJobs(boot);
     await nextTick();
     expect(FakeNotification.instances).toHaveLength(0);
   });
@@ -314,7 +319,8 @@ describe('smoke-test call log (INTAKE_TEST_CALL_LOG)', () => {
     const boot = await bootShell({ callLog: (kind, detail) => entries.push({ kind, ...detail }) });
     boot.core.queue.put(makeJob('tracking', { chartNumber: 'SECRET-1' }));
     boot.clock.advance(TRAY_REFRESH_MS);
-    boot.core.decide({ title: 'Done', body: 'SECRET-1 completed', jobIds: ['x'], kind: 'completed' });
+    boot.core.queue.emitEvent({ type: 'done', job: makeJob('completed', { id: 'x', chartNumber: 'SECRET-1' }) });
+    boot.clock.advance(DEFAULT_WINDOW_MS);
     expect(entries.filter((e) => e.kind === 'tray').map((e) => e.icon)).toEqual(['idle', 'working']);
     expect(entries.filter((e) => e.kind === 'notification')).toEqual([{ kind: 'notification', type: 'completed', jobs: 1 }]);
     expect(JSON.stringify(entries)).not.toContain('SECRET');

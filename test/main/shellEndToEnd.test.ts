@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock';
-import { createCore } from '../../src/main/coreFactory';
 import { startReferenceServer } from '../../src/server/index';
 import type { IntakeBridge } from '../../src/shared/ipc';
 import type { QueueChange, QueueJob } from '../../src/shared/queueJob';
@@ -43,7 +42,7 @@ describe('shell end to end (real core, reference server as the demo server)', ()
   it('a file sent through the bridge is uploaded, followed through every phase, notified, and its results read', async () => {
     const boot = await bootShell({
       clock: systemClock,
-      createCore,
+      realCore: true,
       startDemoServer: async (options) => {
         const server = await startReferenceServer({ ...options, phaseMs: 40 });
         servers.push(server);
@@ -112,7 +111,7 @@ describe('shell end to end (real core, reference server as the demo server)', ()
   it('switching to another server mid-job: the job ends saying why, and Retry completes it on the new server', async () => {
     const boot = await bootShell({
       clock: systemClock,
-      createCore,
+      realCore: true,
       startDemoServer: async (options) => {
         const server = await startReferenceServer({ ...options, phaseMs: 60_000 }); // the job stays in its first phase
         servers.push(server);

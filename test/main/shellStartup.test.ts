@@ -58,19 +58,19 @@ describe('shell start', () => {
   });
 
   it('first run: starts the demo server in <userData>/demo-server and labels it', async () => {
-    const { demo, coreOptions, invoke } = await bootShell();
+    const { demo, serverAtStart, invoke } = await bootShell();
     expect(demo.starts).toBe(1);
     expect(demo.dataDirs[0]).toMatch(/nonexistent-user-data[/\\]demo-server$/);
-    expect(coreOptions[0]!.baseUrl).toBe('http://127.0.0.1:4999/api');
+    expect(serverAtStart.baseUrl).toBe('http://127.0.0.1:4999/api');
     expect(await invoke('getSnapshot', [undefined])).toMatchObject({ ok: true, value: { demoServer: true } });
   });
 
   it('configuring a real server switches over without restart and stops the demo server', async () => {
-    const { demo, core, invoke, sent, coreOptions } = await bootShell();
+    const { demo, core, invoke, sent, serverAtStart } = await bootShell();
     const result = await invoke('updateSettings', [{ serverUrl: 'https://ai.example.org/api/' }]);
     expect(result).toMatchObject({ ok: true, value: { serverUrl: 'https://ai.example.org/api' } });
-    expect(core.queue.servers.at(-1)).toEqual({ baseUrl: 'https://ai.example.org/api', token: null });
-    expect(coreOptions[0]).toMatchObject({ demo: true }); // the core names the demo server's jobs 'demo' (coreFactory)
+    expect(core.queue.servers.at(-1)).toMatchObject({ baseUrl: 'https://ai.example.org/api', token: null, demo: false });
+    expect(serverAtStart).toMatchObject({ demo: true, identity: 'demo' }); // the engine names the demo server's jobs 'demo'
     expect(core.connection.servers.at(-1)).toBe('https://ai.example.org/api');
     expect(demo.closes).toBe(1);
     expect(await invoke('getSnapshot', [undefined])).toMatchObject({ ok: true, value: { demoServer: false } });
@@ -159,9 +159,9 @@ describe('shell start', () => {
   });
 
   it('a configured server is used at start; no demo server runs', async () => {
-    const { demo, coreOptions } = await bootShell({ settings: { serverUrl: 'https://ai.example.org/api' } });
+    const { demo, serverAtStart } = await bootShell({ settings: { serverUrl: 'https://ai.example.org/api' } });
     expect(demo.starts).toBe(0);
-    expect(coreOptions[0]!.baseUrl).toBe('https://ai.example.org/api');
+    expect(serverAtStart.baseUrl).toBe('https://ai.example.org/api');
   });
 
   it('refuses an insecure remote server with a specific message and changes nothing', async () => {

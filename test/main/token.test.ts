@@ -26,12 +26,12 @@ describe('server token', () => {
     expect(JSON.stringify(boot.stores.settings.data)).not.toContain(TOKEN);
     expect(boot.core.connection.tokens).toEqual([TOKEN]);
     // Still the demo server's jobs: a new token does not make it another backend.
-    expect(boot.core.queue.servers.at(-1)).toEqual({ baseUrl: 'http://127.0.0.1:4999/api', token: TOKEN, identity: 'demo' });
+    expect(boot.core.queue.servers.at(-1)).toMatchObject({ baseUrl: 'http://127.0.0.1:4999/api', token: TOKEN, identity: 'demo' });
 
     // A restart decrypts it for the core.
     resetFakeElectron();
     const again = await bootShell({ settingsData: boot.stores.settings.data });
-    expect(again.coreOptions[0]!.token).toBe(TOKEN);
+    expect(again.serverAtStart.token).toBe(TOKEN);
   });
 
   it('never appears in anything sent to the renderer or answered over IPC', async () => {
@@ -79,7 +79,7 @@ describe('server token', () => {
   it('an unencrypted token is deleted when keeping it so is no longer allowed, and the core stops using it', async () => {
     fake.encryptionAvailable = false;
     const boot = await bootShell({ settings: { allowPlaintextToken: true }, settingsData: { token: { kind: 'plaintext', data: TOKEN } } });
-    expect(boot.coreOptions[0]!.token).toBe(TOKEN);
+    expect(boot.serverAtStart.token).toBe(TOKEN);
     await boot.invoke('updateSettings', [{ allowPlaintextToken: false }]);
     expect(boot.stores.settings.get('token')).toBeUndefined();
     expect(boot.core.connection.tokens).toEqual([null]);
@@ -90,7 +90,7 @@ describe('server token', () => {
     const boot = await bootShell({ settings: { allowPlaintextToken: true }, settingsData: { token: { kind: 'plaintext', data: TOKEN } } });
     expect((boot.stores.settings.get('token') as { kind: string }).kind).toBe('safeStorage');
     expect(JSON.stringify(boot.stores.settings.data)).not.toContain(TOKEN);
-    expect(boot.coreOptions[0]!.token).toBe(TOKEN);
+    expect(boot.serverAtStart.token).toBe(TOKEN);
   });
 
   it('surrounding spaces of a pasted token are trimmed; inner spaces are refused with the reason', async () => {
@@ -110,7 +110,7 @@ describe('server token', () => {
 
   it('a token that no longer decrypts is dropped with a warning, not a crash', async () => {
     const boot = await bootShell({ settingsData: { token: { kind: 'safeStorage', data: Buffer.from('garbage').toString('base64') } } });
-    expect(boot.coreOptions[0]!.token).toBeNull();
+    expect(boot.serverAtStart.token).toBeNull();
     expect(boot.logger.lines.some((l) => l.includes('could not be decrypted'))).toBe(true);
   });
 });

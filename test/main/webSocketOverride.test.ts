@@ -6,7 +6,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock';
-import { createCore } from '../../src/main/coreFactory';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index';
 import { resetFakeElectron } from '../support/fakeElectron';
 import { startWsRelay, type WsRelay } from '../support/wsRelay';
@@ -21,14 +20,14 @@ beforeEach(() => resetFakeElectron());
 
 describe('WebSocket URL override (fake core)', () => {
   it('a configured server starts the core with the saved override', async () => {
-    const { coreOptions } = await bootShell({ settings: { serverUrl: SERVER, webSocketUrl: PUSH } });
-    expect(coreOptions[0]).toMatchObject({ baseUrl: SERVER, wsUrl: PUSH });
+    const { serverAtStart } = await bootShell({ settings: { serverUrl: SERVER, webSocketUrl: PUSH } });
+    expect(serverAtStart).toMatchObject({ baseUrl: SERVER, wsUrl: PUSH });
   });
 
   it('the demo server ignores a saved override (derived from its own URL)', async () => {
-    const { coreOptions, demo } = await bootShell({ settings: { serverUrl: null, webSocketUrl: PUSH } });
+    const { serverAtStart, demo } = await bootShell({ settings: { serverUrl: null, webSocketUrl: PUSH } });
     expect(demo.starts).toBe(1);
-    expect(coreOptions[0]!.wsUrl).toBeUndefined();
+    expect(serverAtStart.wsUrl).toBe('ws://127.0.0.1:4999/api/ws');
   });
 
   it('changing only the WebSocket URL moves the connection, not the uploads or the backend', async () => {
@@ -41,7 +40,7 @@ describe('WebSocket URL override (fake core)', () => {
     expect(demo.starts).toBe(0);
     // Emptying it goes back to the derived URL.
     await invoke('updateSettings', [{ webSocketUrl: '' }]);
-    expect(core.connection.wsUrls).toEqual([PUSH, undefined]);
+    expect(core.connection.wsUrls).toEqual([PUSH, 'wss://ai.example.org/api/ws']);
   });
 
   it('with the demo server a new override is saved but changes nothing until a server is configured', async () => {
@@ -60,7 +59,7 @@ describe('WebSocket URL override (fake core)', () => {
     expect(core.connection.wsUrls).toEqual([PUSH]);
     // Back to the demo server: the override stays saved but is not used.
     await invoke('updateSettings', [{ serverUrl: null }]);
-    expect(core.connection.wsUrls.at(-1)).toBeUndefined();
+    expect(core.connection.wsUrls.at(-1)).toBe('ws://127.0.0.1:4999/api/ws');
   });
 
   it('a refused override is reported with its reason and changes nothing', async () => {
@@ -83,8 +82,8 @@ describe('WebSocket URL override (real core, reference server behind a relay)', 
   it('the core connects to the override, and straight to the server once the override is removed', async () => {
     server = await startReferenceServer({ port: 0, phaseMs: 40 });
     relay = await startWsRelay({ target: () => server.wsUrl });
-    const boot = await bootShell({ clock: systemClock, createCore, settings: { serverUrl: server.url, webSocketUrl: relay.url } });
-    const connection = boot.running.core.connection;
+    const boot = await bootShell({ clock: systemClock, realCore: true, settings: { serverUrl: server.url, webSocketUrl: relay.url } });
+    const connection = boot.running.engine.connection;
     try {
       await vi.waitFor(() => expect(connection.state.state).toBe('connected'), { timeout: 20_000, interval: 20 });
       expect(relay.stats.connections).toBe(1);

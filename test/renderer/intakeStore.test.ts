@@ -2,7 +2,7 @@
 /** The store mirrors main: snapshot, then deltas — none lost in between, endings announced once. */
 import { describe, expect, it } from 'vitest';
 import { IPC_EVENT_NAMES } from '../../src/shared/ipc';
-import { IntakeStore } from '../../src/renderer/store/intakeStore';
+import { IntakeStore, type MainCommand } from '../../src/renderer/store/intakeStore';
 import { fakeBridge, snapshotOf } from './fakeBridge';
 import { T0, job } from './jobFixtures';
 
@@ -69,16 +69,27 @@ describe('IntakeStore', () => {
     expect(store.getState().announcement?.text).toBe('6 jobs finished. Chart C0 completed. Chart C1 completed. …');
   });
 
-  it('passes on focus, open-files and open-settings requests from main, and unsubscribes on stop', async () => {
+  it('passes on focus, open-files and open-settings requests from main as commands, each once, and unsubscribes on stop', async () => {
     const bridge = fakeBridge();
     const store = new IntakeStore(bridge);
     await store.start();
-    bridge.emit('focusJob', 'a');
+    const before = store.getState();
+    // Files handed over at launch come before the window listens: they are held for the first listener.
     bridge.emit('openFiles', ['/x/a.pdf']);
+    bridge.emit('openFiles', []); // nothing to open: no command
+    const heard: MainCommand[] = [];
+    const off = store.onCommand((command) => heard.push(command));
+    bridge.emit('focusJob', 'a');
     bridge.emit('openSettings', null);
-    expect(store.getState().focus?.jobId).toBe('a');
-    expect(store.getState().openRequest?.paths).toEqual(['/x/a.pdf']);
-    expect(store.getState().settingsRequest).toBeGreaterThan(0);
+    expect(heard).toEqual([{ type: 'openFiles', paths: ['/x/a.pdf'] }, { type: 'focusJob', jobId: 'a' }, { type: 'openSettings' }]);
+    // Commands are not state: nothing a component reads back changed.
+    expect(store.getState()).toBe(before);
+    off();
+    bridge.emit('openSettings', null);
+    const late: MainCommand[] = [];
+    store.onCommand((command) => late.push(command));
+    expect(late).toEqual([{ type: 'openSettings' }]); // held again while nobody listened, handed over once
+    expect(heard).toHaveLength(3);
     store.stop();
     expect(IPC_EVENT_NAMES.map((e) => bridge.listenerCount(e))).toEqual(IPC_EVENT_NAMES.map(() => 0));
   });

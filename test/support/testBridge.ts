@@ -14,7 +14,13 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { IPC_CALL_NAMES, type IpcCallName, type IpcEventName, type IpcEvents, type IpcResult } from '../../src/shared/ipc';
 
-export type BridgeHandler = (name: IpcCallName, input: unknown) => Promise<IpcResult<unknown>>;
+/** Which frame made a call: main checks the same (our window's main frame, showing our UI). */
+export interface BridgeSender {
+  url: string;
+  mainFrame: boolean;
+}
+
+export type BridgeHandler = (name: IpcCallName, input: unknown, sender: BridgeSender) => Promise<IpcResult<unknown>>;
 
 /** Runs in the page before any of its scripts. Keep it self-contained: it is serialized. */
 function defineBridge(callNames: string[]): void {
@@ -48,13 +54,13 @@ export interface InstalledBridge {
 
 export async function installBridge(context: BrowserContext, handler: BridgeHandler, pages: () => Page[]): Promise<InstalledBridge> {
   const calls: IpcCallName[] = [];
-  await context.exposeBinding('__intakeCall', async (_source, name: string, input: unknown) => {
+  await context.exposeBinding('__intakeCall', async (source, name: string, input: unknown) => {
     if (!(IPC_CALL_NAMES as string[]).includes(name)) {
       return { ok: false, error: { code: 'invalid_request', message: `Unknown call ${name}` } };
     }
     calls.push(name as IpcCallName);
     try {
-      return await handler(name as IpcCallName, input);
+      return await handler(name as IpcCallName, input, { url: source.frame.url(), mainFrame: source.frame.parentFrame() === null });
     } catch (error) {
       // Like main: a failing handler answers a typed error, it never rejects the renderer's promise.
       return { ok: false, error: { code: 'internal', message: (error as Error).message } };

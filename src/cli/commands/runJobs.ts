@@ -50,7 +50,7 @@ export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<numbe
   if (ids.length === 0 && options.specs.length === 0 && options.nothingToDo !== null) reporter.info(options.nothingToDo);
 
   const ended = await session.waitFor(ids, io.interrupt);
-  await session.close();
+  await session.dispose();
   const results = session.resultsFor(ids);
   reporter.close(results);
 

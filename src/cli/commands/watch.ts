@@ -6,6 +6,7 @@
  * With --state-dir, a restarted watcher knows which files it already queued
  * (they are in the saved queue), so no file is uploaded twice.
  */
+import { DisposableStore } from '../../core/base/lifecycle';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from '../args';
@@ -52,11 +53,14 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
     intervalMs: command.intervalMs,
     logger,
   });
-  watcher.onEvent((event) => report(event, root, reporter));
+  const subscriptions = new DisposableStore();
+  subscriptions.add(watcher.onEvent((event) => report(event, root, reporter)));
   // A watcher runs for months: keep no per-file result once its job has ended.
-  session.onDone((result) => {
-    if (result.id !== null) session.forget(result.id);
-  });
+  subscriptions.add(
+    session.onDone((result) => {
+      if (result.id !== null) session.forget(result.id);
+    }),
+  );
   await watcher.start();
   reporter.info(`Watching ${root} (checking every ${command.intervalMs} ms); Ctrl-C to stop.`);
 
@@ -65,15 +69,17 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
   const onInterrupt = () => stopped.abort();
   io.interrupt.addEventListener('abort', onInterrupt);
   if (io.interrupt.aborted) stopped.abort();
-  const offStop = session.onStop(() => {
-    authFailed = true;
-    stopped.abort();
-  });
+  subscriptions.add(
+    session.onAuthFailed(() => {
+      authFailed = true;
+      stopped.abort();
+    }),
+  );
   if (!stopped.signal.aborted) await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
-  offStop();
   io.interrupt.removeEventListener('abort', onInterrupt);
-  await watcher.stop();
-  await session.close();
+  await watcher.dispose();
+  subscriptions.dispose();
+  await session.dispose();
   reporter.close([]);
   reporter.info(`Stopped watching: ${watcher.moved.done} file(s) moved to ${DONE_FOLDER}/, ${watcher.moved.failed} to ${FAILED_FOLDER}/.`);
   if (authFailed) {

@@ -4,22 +4,24 @@
  * fallback, every status through the shared state machine (PROTOCOL.md,
  * DESIGN.md "Reliability rules").
  */
+import type { Disposable } from '../base/lifecycle';
 import { deriveWebSocketUrl } from '../../shared/protocol';
 import type { ServerJobState, StatusUpdate } from '../../shared/jobState';
 import type { ConnectionState } from '../../shared/connectionState';
-import { silentLogger, systemClock, type Clock, type Logger } from '../clock';
+import { systemClock, type Clock } from '../clock';
+import { silentLogger, type Logger } from '../base/logger';
 import { backoffDelay } from './backoff';
 import { FrameRouter } from './frameRouter';
-import { ListenerSet } from './listenerSet';
+import { ListenerSet } from '../base/listenerSet';
 import { RestFallback } from './restFallback';
 import { SocketGeneration, type DownReason, type GenerationEvents } from './socketGeneration';
 import { SubscriptionChannel } from './subscriptionChannel';
-import { TimerGroup } from './timerGroup';
+import { TimerGroup } from '../base/timerGroup';
 import { DEFAULT_CONNECTION_TIMINGS, type ConnectionTimings } from './timings';
-import type { ConnectionManagerOptions, ConnectionStats } from './connectionOptions';
+import type { ConnectionManagerOptions, ConnectionStats, ConnectionTarget } from './connectionOptions';
 import { TrackedJobs, type JobRecord, type UpdateSource } from './trackedJobs';
 
-export type { ConnectionManagerOptions, ConnectionStats } from './connectionOptions';
+export type { ConnectionManagerOptions, ConnectionStats, ConnectionTarget } from './connectionOptions';
 
 export class ConnectionManager {
   readonly stats: ConnectionStats = {
@@ -33,9 +35,8 @@ export class ConnectionManager {
   };
   readonly timings: Readonly<ConnectionTimings>;
 
-  private baseUrl: string;
-  private wsUrl: string;
-  private token: string | null;
+  /** Handed in whole by the engine (its server of record); never edited field by field. */
+  private server: Required<ConnectionTarget>;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly logger: Logger;
@@ -58,9 +59,7 @@ export class ConnectionManager {
   private nextTryAt = 0;
 
   constructor(options: ConnectionManagerOptions) {
-    this.baseUrl = options.baseUrl;
-    this.wsUrl = options.wsUrl ?? deriveWebSocketUrl(options.baseUrl);
-    this.token = options.token ?? null;
+    this.server = resolveTarget(options);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? silentLogger;
@@ -83,7 +82,7 @@ export class ConnectionManager {
       timings: this.timings,
       logger: this.logger,
       fetchImpl: options.fetchImpl,
-      server: () => ({ baseUrl: this.baseUrl, token: this.token }),
+      server: () => this.server,
       openCharts: () => this.jobs.openCharts(),
       jobsOfChart: (chart) => this.jobs.ofChart(chart),
       apply: (record, update) => this.applyUpdate(record, update, 'state'),
@@ -103,12 +102,12 @@ export class ConnectionManager {
     return this.jobs.get(jobId)?.state;
   }
 
-  onState(listener: (state: ConnectionState) => void): () => void {
+  onState(listener: (state: ConnectionState) => void): Disposable {
     return this.stateListeners.add(listener);
   }
 
   /** Every applied change of a tracked job (after the shared state machine). */
-  onJob(listener: (job: ServerJobState) => void): () => void {
+  onJob(listener: (job: ServerJobState) => void): Disposable {
     return this.jobListeners.add(listener);
   }
 
@@ -120,7 +119,8 @@ export class ConnectionManager {
     this.connect('starting');
   }
 
-  async stop(): Promise<void> {
+  /** Ends tracking: the socket closes, timers and polling stop. start() may begin again. */
+  async dispose(): Promise<void> {
     if (!this.running && !this.generation) return;
     this.running = false;
     this.resetSession();
@@ -148,19 +148,17 @@ export class ConnectionManager {
     else if (!this.generation) this.connect('nudged while waiting to reconnect');
   }
 
-  setToken(token: string | null): void {
-    if (token === this.token && !this.authFailed) return;
-    this.token = token;
-    this.restart('token changed');
-  }
-
-  /** Switch backend without a restart: every wanted job is subscribed on the new socket. */
-  setServer(baseUrl: string, wsUrl?: string): void {
-    // Derived first: a URL that cannot be parsed throws here and changes nothing.
-    const nextWsUrl = wsUrl ?? deriveWebSocketUrl(baseUrl);
-    this.baseUrl = baseUrl;
-    this.wsUrl = nextWsUrl;
-    this.restart('server changed');
+  /**
+   * Another server or token, without a restart of the app: every wanted job is subscribed on the new
+   * socket. The same target again changes nothing, unless the token was refused (then it is tried again).
+   */
+  setServer(target: ConnectionTarget): void {
+    // Resolved first: a URL that cannot be parsed throws here and changes nothing.
+    const next = resolveTarget(target);
+    const previous = this.server;
+    if (next.baseUrl === previous.baseUrl && next.wsUrl === previous.wsUrl && next.token === previous.token && !this.authFailed) return;
+    this.server = next;
+    this.restart(next.token === previous.token ? 'server changed' : 'token changed');
   }
 
   /** For tests and diagnostics: timers this engine holds right now (manager, poller, socket generation). */
@@ -207,8 +205,8 @@ export class ConnectionManager {
     try {
       this.generation = new SocketGeneration({
         id: this.generationCount,
-        url: this.wsUrl,
-        token: this.token,
+        url: this.server.wsUrl,
+        token: this.server.token,
         clock: this.clock,
         timings: this.timings,
         events: this.generationEvents,
@@ -339,6 +337,10 @@ export class ConnectionManager {
     this.stats.badFrames += 1;
     this.logger.warn('dropped a bad frame', { reason });
   }
+}
+
+function resolveTarget(target: ConnectionTarget): Required<ConnectionTarget> {
+  return { baseUrl: target.baseUrl, wsUrl: target.wsUrl ?? deriveWebSocketUrl(target.baseUrl), token: target.token ?? null };
 }
 
 function sameState(a: ConnectionState, b: ConnectionState): boolean {

@@ -2,15 +2,12 @@
  * What a ConnectionManager is built with and what it counts. Re-exported from
  * ConnectionManager.ts, the path everyone imports.
  */
-import type { Clock, Logger } from '../clock';
+import type { Clock } from '../clock';
+import type { Logger } from '../base/logger';
 import type { ConnectionTimings } from './timings';
 
-export interface ConnectionManagerOptions {
-  /** REST base, e.g. http://127.0.0.1:1234/api */
-  baseUrl: string;
-  /** Default deriveWebSocketUrl(baseUrl). */
-  wsUrl?: string;
-  token?: string | null;
+export interface ConnectionManagerOptions extends ConnectionTarget {
+  /** REST base, e.g. http://127.0.0.1:1234/api (ConnectionTarget.baseUrl). */
   clock?: Clock;
   /** For jitter; [0, 1) like Math.random. */
   random?: () => number;
@@ -18,6 +15,14 @@ export interface ConnectionManagerOptions {
   fetchImpl?: typeof fetch;
   /** Overrides of the required durations and rates; tests shrink them. */
   timings?: Partial<ConnectionTimings>;
+}
+
+/** Where the connection goes: the engine's server of record satisfies it. */
+export interface ConnectionTarget {
+  readonly baseUrl: string;
+  /** Default deriveWebSocketUrl(baseUrl). */
+  readonly wsUrl?: string;
+  readonly token?: string | null;
 }
 
 export interface ConnectionStats {

@@ -7,7 +7,7 @@
 import type { RawData } from 'ws';
 import type { StatusUpdate } from '../../shared/jobState';
 import type { ServerMessage } from '../../shared/protocol';
-import type { Logger } from '../clock';
+import type { Logger } from '../base/logger';
 import { readFrame, snapshotFromAck, updateFromStatusFrame } from './frameReader';
 import type { SubscriptionChannel } from './subscriptionChannel';
 import type { JobRecord, TrackedJobs, UpdateSource } from './trackedJobs';

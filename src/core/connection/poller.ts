@@ -6,7 +6,7 @@
  * Stopping aborts what is in flight: zero HTTP while the socket is healthy.
  */
 import type { Clock } from '../clock';
-import { TimerGroup } from './timerGroup';
+import { TimerGroup } from '../base/timerGroup';
 
 export interface PollerOptions {
   clock: Clock;

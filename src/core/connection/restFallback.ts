@@ -4,7 +4,8 @@
  * the socket is down. One place owns these requests so that a server or
  * token change (reset) cancels all of them and ignores their late answers.
  */
-import type { Clock, Logger } from '../clock';
+import type { Clock } from '../clock';
+import type { Logger } from '../base/logger';
 import type { StatusUpdate } from '../../shared/jobState';
 import { CatchUpQueue } from './catchUpQueue';
 import { readChartStatus } from './chartStatusReader';

@@ -7,7 +7,7 @@
 import { WebSocket, type RawData } from 'ws';
 import type { IncomingMessage, ClientRequest } from 'node:http';
 import type { Clock } from '../clock';
-import { TimerGroup } from './timerGroup';
+import { TimerGroup } from '../base/timerGroup';
 import { WS_MAX_PAYLOAD_BYTES, type ConnectionTimings } from './timings';
 
 export interface DownReason {

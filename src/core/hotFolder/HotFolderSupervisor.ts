@@ -5,8 +5,11 @@
  * lines (no file names, no chart numbers, no paths) and a few notices for the
  * user (a folder that cannot be read, files that could not be queued).
  */
-import type { Clock, Logger, TimerHandle } from '../clock';
-import { ListenerSet } from '../connection/listenerSet';
+import type { Disposable } from '../base/lifecycle';
+import type { Clock } from '../clock';
+import { TimerGroup } from '../base/timerGroup';
+import type { Logger } from '../base/logger';
+import { ListenerSet } from '../base/listenerSet';
 import type { Settings } from '../../shared/settings';
 import { hotFolderPlan, samePlan, settingsChartPattern, type HotFolderPlan } from './hotFolderPlan';
 import { HotFolderWatcher, type HotFolderEvent, type HotFolderQueue } from './HotFolderWatcher';
@@ -31,21 +34,22 @@ export interface HotFolderSupervisorOptions {
 export class HotFolderSupervisor {
   private plan: HotFolderPlan = { watch: false, problem: null };
   private watcher: HotFolderWatcher | null = null;
-  private offWatcher: (() => void) | null = null;
+  private offWatcher: Disposable | null = null;
   /** Changes run one after another, so the last settings applied are the ones in force. */
   private applying: Promise<void> = Promise.resolve();
   private refused = 0;
-  private refusedTimer: TimerHandle | null = null;
+  private readonly timers: TimerGroup;
   private readonly moveProblemsSaid = new Set<string>();
   private closed = false;
   private readonly events: ListenerSet<HotFolderEvent>;
 
   constructor(private readonly o: HotFolderSupervisorOptions) {
+    this.timers = new TimerGroup(o.clock);
     this.events = new ListenerSet((error) => o.logger.error('A hot-folder listener failed', { error: (error as Error)?.name }));
   }
 
   /** Every event of whichever watcher is running (tests count checks with it). */
-  onEvent(listener: (event: HotFolderEvent) => void): () => void {
+  onEvent(listener: (event: HotFolderEvent) => void): Disposable {
     return this.events.add(listener);
   }
 
@@ -65,13 +69,12 @@ export class HotFolderSupervisor {
   }
 
   /** On quit: stops watching (before the queue closes, so no file is refused by a closing queue). */
-  stop(): Promise<void> {
+  dispose(): Promise<void> {
     this.closed = true;
     return this.enqueueChange(async () => {
       await this.switchTo({ watch: false, problem: null });
       // No notice while the app quits; the files are in failed/ with their reasons.
-      if (this.refusedTimer !== null) this.o.clock.clearTimeout(this.refusedTimer);
-      this.refusedTimer = null;
+      this.timers.dispose();
       this.refused = 0;
     });
   }
@@ -94,8 +97,8 @@ export class HotFolderSupervisor {
     if (samePlan(plan, previous)) return;
     const wasWatching = this.watcher !== null;
     if (this.watcher !== null) {
-      this.offWatcher?.();
-      await this.watcher.stop();
+      this.offWatcher?.dispose();
+      await this.watcher.dispose();
       this.watcher = null;
     }
     this.moveProblemsSaid.clear();
@@ -127,7 +130,7 @@ export class HotFolderSupervisor {
       case 'refused':
         logger.info('Hot-folder file not queued; moved to failed/', { cause: event.cause });
         this.refused += 1;
-        this.refusedTimer ??= this.o.clock.setTimeout(() => this.flushRefused(), REFUSED_NOTICE_WINDOW_MS);
+        this.timers.ensure('refused', REFUSED_NOTICE_WINDOW_MS, () => this.flushRefused());
         return;
       case 'moved':
         logger.debug('Hot-folder file moved', { to: event.to });
@@ -162,8 +165,7 @@ export class HotFolderSupervisor {
   }
 
   private flushRefused(): void {
-    if (this.refusedTimer !== null) this.o.clock.clearTimeout(this.refusedTimer);
-    this.refusedTimer = null;
+    this.timers.clear('refused');
     const count = this.refused;
     this.refused = 0;
     if (count === 0) return;

@@ -8,9 +8,12 @@
  * it ends); a finished one whose very file is still here (killed between "done"
  * and the move) is only moved.
  */
+import type { Disposable } from '../base/lifecycle';
 import { stat } from 'node:fs/promises';
-import type { Clock, Logger, TimerHandle } from '../clock';
-import { ListenerSet } from '../connection/listenerSet';
+import type { Clock } from '../clock';
+import { TimerGroup } from '../base/timerGroup';
+import type { Logger } from '../base/logger';
+import { ListenerSet } from '../base/listenerSet';
 import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
 import { chartForFile, type ChartPattern } from './chartForFile';
 import { describeFolderError } from './folderProblem';
@@ -18,12 +21,12 @@ import { moveToDone, moveToFailed } from './handledFileMover';
 import { isDropInside } from './hotFolderLayout';
 import { HotFolderScanner } from './HotFolderScanner';
 
-/** What the watcher needs from the queue; UploadQueue (and main's QueuePort) have it. */
+/** What the watcher needs from the queue; UploadQueue (the engine's queue) has it. */
 export interface HotFolderQueue {
   /** Throws when the job is refused (QueueInputError: the reason goes into the .error.txt). */
   enqueue(input: { chartNumber: string; files: string[] }): Promise<QueueJob>;
   snapshot(): QueueJob[];
-  onEvent(listener: (event: { type: string; job?: QueueJob }) => void): () => void;
+  onEvent(listener: (event: { type: string; job?: QueueJob }) => void): Disposable;
 }
 
 export type HotFolderEvent =
@@ -55,8 +58,8 @@ export class HotFolderWatcher {
   /** queue job id → its files inside this folder */
   private readonly filesOfJob = new Map<string, string[]>();
   private readonly pending = new Set<Promise<void>>();
-  private offQueue: (() => void) | null = null;
-  private timer: TimerHandle | null = null;
+  private offQueue: Disposable | null = null;
+  private readonly timers: TimerGroup;
   private starting: Promise<void> | null = null;
   private checking: Promise<void> | null = null;
   private outage: string | null = null;
@@ -65,10 +68,11 @@ export class HotFolderWatcher {
 
   constructor(private readonly o: HotFolderWatcherOptions) {
     this.scanner = new HotFolderScanner(o.root);
+    this.timers = new TimerGroup(o.clock);
     this.events = new ListenerSet((error) => o.logger.error('A hot-folder listener failed', { error: (error as Error)?.name }));
   }
 
-  onEvent(listener: (event: HotFolderEvent) => void): () => void {
+  onEvent(listener: (event: HotFolderEvent) => void): Disposable {
     return this.events.add(listener);
   }
 
@@ -94,12 +98,11 @@ export class HotFolderWatcher {
   }
 
   /** Stops checking and waits for the check and the moves under way; jobs still open are claimed again by the next start(). */
-  async stop(): Promise<void> {
+  async dispose(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
-    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
-    this.timer = null;
-    this.offQueue?.();
+    this.timers.dispose();
+    this.offQueue?.dispose();
     this.offQueue = null;
     await this.starting;
     await this.checking;
@@ -107,14 +110,13 @@ export class HotFolderWatcher {
   }
 
   private schedule(ms: number): void {
-    this.timer = this.o.clock.setTimeout(() => {
-      this.timer = null;
+    this.timers.set('check', ms, () => {
       this.checking = this.check().finally(() => {
         this.checking = null;
         if (this.state === 'running') this.schedule(this.o.intervalMs);
         this.events.emit({ type: 'checked' });
       });
-    }, ms);
+    });
   }
 
   private async check(): Promise<void> {

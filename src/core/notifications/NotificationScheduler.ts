@@ -2,7 +2,9 @@
  * The thin, clock-driven shell around the pure policy: feeds it queue events,
  * and wakes it when a coalescing window closes.
  */
-import { silentLogger, type Clock, type Logger, type TimerHandle } from '../clock';
+import type { Clock } from '../clock';
+import { TimerGroup } from '../base/timerGroup';
+import { silentLogger, type Logger } from '../base/logger';
 import type { QueueEvent } from '../queue/types';
 import {
   coalesceNotifications,
@@ -15,7 +17,7 @@ import {
 
 export class NotificationScheduler {
   private state: NotificationState = initialNotificationState;
-  private timer: TimerHandle | null = null;
+  private readonly timers: TimerGroup;
 
   constructor(
     private readonly clock: Clock,
@@ -23,7 +25,9 @@ export class NotificationScheduler {
     private readonly options: NotificationOptions | (() => NotificationOptions),
     private readonly deliver: (decision: NotificationDecision) => void,
     private readonly logger: Logger = silentLogger,
-  ) {}
+  ) {
+    this.timers = new TimerGroup(clock);
+  }
 
   /** Pass every QueueEvent; the policy picks what matters. */
   handle(event: QueueEvent): void {
@@ -32,8 +36,7 @@ export class NotificationScheduler {
 
   /** Drops whatever waits and stops the timer. */
   dispose(): void {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.timers.dispose();
     this.state = initialNotificationState;
   }
 
@@ -53,13 +56,8 @@ export class NotificationScheduler {
   }
 
   private arm(): void {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
     const { flushAt } = this.state;
-    if (flushAt === null) return;
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null;
-      this.step({ type: 'tick', at: this.clock.now() });
-    }, Math.max(0, flushAt - this.clock.now()));
+    if (flushAt === null) return this.timers.clear('flush');
+    this.timers.set('flush', flushAt - this.clock.now(), () => this.step({ type: 'tick', at: this.clock.now() }));
   }
 }

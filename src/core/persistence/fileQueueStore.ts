@@ -6,7 +6,7 @@
  */
 import { copyFile, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { silentLogger, type Logger } from '../clock';
+import { silentLogger, type Logger } from '../base/logger';
 import type { PersistedQueue, QueueStore } from '../queue/types';
 import { parsePersistedQueue } from './persistedQueue';
 import { QueueJsonChunks } from './queueJsonChunks';

@@ -4,11 +4,14 @@
  * Front ends (CLI, Electron main, test bridge) see it only through this API
  * and its change stream. Contract: notes/queue-api.md.
  */
+import type { Disposable } from '../base/lifecycle';
 import type { FileInspection } from '../../shared/ipc';
-import { withoutTrailingSlashes } from '../../shared/protocol';
+import { canonicalServerUrl } from '../../shared/protocol';
+import { canCancel } from '../../shared/jobRules';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
-import type { Clock, Logger } from '../clock';
-import { ListenerSet } from '../connection/listenerSet';
+import type { Clock } from '../clock';
+import type { Logger } from '../base/logger';
+import { ListenerSet } from '../base/listenerSet';
 import { inspectFiles } from '../files/fileInspector';
 import type { UploadVerdict } from '../upload/uploadRunner';
 import { ChangeStream } from './changeStream';
@@ -37,7 +40,7 @@ export class UploadQueue {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly settings: QueueSettings;
-  private readonly stopTracking: () => void;
+  private readonly stopTracking: Disposable;
   private server: ServerTarget;
   /** Which backend `server` is (ServerTarget.identity, else its canonical URL); set with it, read per job. */
   private serverIdentity: string;
@@ -138,7 +141,7 @@ export class UploadQueue {
 
   cancel(id: string): void {
     const job = this.require(id);
-    if (isFinishedStage(job.stage)) throw new QueueInputError('invalid_state', `This job has already ended (${job.stage}).`);
+    if (!canCancel(job)) throw new QueueInputError('invalid_state', `This job has already ended (${job.stage}).`);
     this.abortUpload(id);
     this.following.unfollow(job);
     const cancelled = this.update(job, { stage: 'cancelled', upload: null, nextUploadAt: null, error: null });
@@ -227,11 +230,11 @@ export class UploadQueue {
     return this.book.get(id);
   }
 
-  onChange(listener: (changes: QueueChange[]) => void): () => void {
+  onChange(listener: (changes: QueueChange[]) => void): Disposable {
     return this.changes.subscribe(listener);
   }
 
-  onEvent(listener: (event: QueueEvent) => void): () => void {
+  onEvent(listener: (event: QueueEvent) => void): Disposable {
     return this.eventListeners.add(listener);
   }
 
@@ -240,13 +243,14 @@ export class UploadQueue {
     return fetchJobResults(this.server, this.require(id));
   }
 
-  async close(): Promise<void> {
+  /** Saves the queue and stops; running uploads are left for the next start() (same keys). */
+  async dispose(): Promise<void> {
     if (this.closed) return;
     await this.starting?.catch(() => undefined);
     this.closed = true;
     // Aborted transfers keep stage 'uploading' on disk: the next start() sends them again with their keys.
     this.slots.abortAll();
-    this.stopTracking();
+    this.stopTracking.dispose();
     this.admission.intake.flush(); // jobs already accepted but still waiting for their group's write
     // A failing disk was already reported as a warning; closing must still finish.
     await this.persister.flush().catch(() => undefined);
@@ -352,10 +356,7 @@ export class UploadQueue {
 
 /** The server's name for the jobs it accepts: its identity, else its URL however written (case, default port, trailing slash). */
 function identityOf(server: ServerTarget): string {
-  if (server.identity !== undefined) return server.identity;
-  if (!URL.canParse(server.baseUrl)) return server.baseUrl;
-  const url = new URL(server.baseUrl);
-  return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
+  return server.identity ?? canonicalServerUrl(server.baseUrl);
 }
 
 function totalBytes(job: QueueJob): number {

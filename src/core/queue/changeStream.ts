@@ -3,8 +3,9 @@
  * listener as one array, with only the latest upsert per job (a burst of
  * transitions costs front ends one render, not five).
  */
-import type { Logger } from '../clock';
-import { ListenerSet } from '../connection/listenerSet';
+import type { Disposable } from '../base/lifecycle';
+import type { Logger } from '../base/logger';
+import { ListenerSet } from '../base/listenerSet';
 import type { QueueChange, QueueJob } from '../../shared/queueJob';
 
 export class ChangeStream {
@@ -18,7 +19,7 @@ export class ChangeStream {
     this.listeners = new ListenerSet((error) => logger.error('queue change listener threw', { error: String(error) }));
   }
 
-  subscribe(listener: (changes: QueueChange[]) => void): () => void {
+  subscribe(listener: (changes: QueueChange[]) => void): Disposable {
     return this.listeners.add(listener);
   }
 

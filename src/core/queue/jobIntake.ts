@@ -12,7 +12,8 @@
  * making progress (a stuck network share must not hold back a job that is
  * ready), or when it has waited long enough.
  */
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '../clock';
+import { TimerGroup } from '../base/timerGroup';
 
 /** Validations running at once, over every caller. */
 export const PARALLEL_VALIDATIONS = 16;
@@ -67,9 +68,11 @@ export class JobIntake {
   private validating = 0;
   private lastVerdictAt = 0;
   private group: Group | null = null;
-  private timer: TimerHandle | null = null;
+  private readonly timers: TimerGroup;
 
-  constructor(private readonly options: JobIntakeOptions) {}
+  constructor(private readonly options: JobIntakeOptions) {
+    this.timers = new TimerGroup(options.clock);
+  }
 
   /**
    * Validates every input (PARALLEL_VALIDATIONS at a time, shared with other callers); verdicts in input order.
@@ -134,25 +137,23 @@ export class JobIntake {
     if (group === null) return;
     const before = this.options.booked() - group.size;
     if (this.validating === 0 || group.size >= Math.max(MIN_GROUP, before)) this.write();
-    else this.timer ??= this.options.clock.setTimeout(() => this.onStallTimer(), STALL_MS);
+    else this.timers.ensure('stall', STALL_MS, () => this.onStallTimer());
   }
 
   private onStallTimer(): void {
-    this.timer = null;
     if (this.group === null) return;
     const now = this.options.clock.monotonic();
     const quietFor = now - this.lastVerdictAt;
     const waitedFor = now - this.group.openedAt;
     if (quietFor >= STALL_MS || waitedFor >= MAX_GROUP_WAIT_MS) this.write();
-    else this.timer = this.options.clock.setTimeout(() => this.onStallTimer(), Math.min(STALL_MS - quietFor, MAX_GROUP_WAIT_MS - waitedFor));
+    else this.timers.set('stall', Math.min(STALL_MS - quietFor, MAX_GROUP_WAIT_MS - waitedFor), () => this.onStallTimer());
   }
 
   private write(): void {
     const group = this.group;
     if (group === null) return;
     this.group = null;
-    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.timers.clear('stall');
     let saving: Promise<void>;
     try {
       saving = this.options.save();

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { initialServerJob, isFinal, type ServerJobState } from '../../shared/jobState';
-import { isFinishedStage, type JobFile, type QueueJob } from '../../shared/queueJob';
+import { canRetry } from '../../shared/jobRules';
+import type { JobFile, QueueJob } from '../../shared/queueJob';
 import type { UploadVerdict } from '../upload/uploadRunner';
 
 export function newQueueJob(chartNumber: string, files: JobFile[], now: number): QueueJob {
@@ -79,7 +80,7 @@ export type RetryPlan =
  * Returns null when the job is not in a stage that can be retried.
  */
 export function planRetry(job: QueueJob, onThisServer: boolean): RetryPlan | null {
-  if (!isFinishedStage(job.stage) || job.stage === 'completed') return null;
+  if (!canRetry(job)) return null;
   if (onThisServer && job.jobId !== null && job.stage === 'cancelled' && (job.server === null || !isFinal(job.server))) {
     return { kind: 'retrack', patch: { stage: 'tracking', error: null } };
   }

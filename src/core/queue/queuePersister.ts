@@ -3,11 +3,12 @@
  * upload starts) or debounced (progress of state changes), one write at a
  * time, and every request answered by a write that started after it.
  */
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '../clock';
+import { TimerGroup } from '../base/timerGroup';
 import type { PersistedQueue, QueueStore } from './types';
 
 export class QueuePersister {
-  private timer: TimerHandle | null = null;
+  private readonly timers: TimerGroup;
   private inFlight: Promise<void> | null = null;
   /** A save that has not started yet; later requests join it (it will read the state when it starts). */
   private next: Promise<void> | null = null;
@@ -20,21 +21,18 @@ export class QueuePersister {
     private readonly state: () => PersistedQueue,
     /** Called when saving starts failing (not again until a save succeeds). */
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.timers = new TimerGroup(clock);
+  }
 
   requestSave(): void {
-    if (this.timer !== null) return;
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null;
+    this.timers.ensure('save', this.debounceMs, () => {
       this.saveNow().catch(() => undefined); // reported inside saveNow
-    }, this.debounceMs);
+    });
   }
 
   saveNow(): Promise<void> {
-    if (this.timer !== null) {
-      this.clock.clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.timers.clear('save');
     if (this.next !== null) return this.next;
     const previous = this.inFlight ?? Promise.resolve();
     const run: Promise<void> = previous
@@ -61,12 +59,11 @@ export class QueuePersister {
 
   /** Writes anything pending now; resolves when the disk holds the current state. */
   async flush(): Promise<void> {
-    if (this.timer !== null || this.next !== null) await this.saveNow();
+    if (this.timers.has('save') || this.next !== null) await this.saveNow();
     else if (this.inFlight !== null) await this.inFlight.catch(() => undefined);
   }
 
   dispose(): void {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.timers.dispose();
   }
 }

@@ -1,5 +1,6 @@
 /** UploadQueueOptions with every default filled in, checked once at construction. */
-import { silentLogger, systemClock, type Clock, type Logger } from '../clock';
+import { systemClock, type Clock } from '../clock';
+import { silentLogger, type Logger } from '../base/logger';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../files/fileInspector';
 import { DEFAULT_RETRY_TIMINGS, type RetryTimings } from '../upload/retryPolicy';
 import { QueueInputError, type UploadQueueOptions } from './types';

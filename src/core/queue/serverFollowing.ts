@@ -7,7 +7,7 @@
  */
 import type { ServerJobState } from '../../shared/jobState';
 import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
-import type { Logger } from '../clock';
+import type { Logger } from '../base/logger';
 import type { JobBook } from './jobBook';
 import { followsServer, leftOnPreviousServer, withServerState } from './jobTransitions';
 import type { JobTracker, QueueEvent } from './types';

@@ -12,10 +12,12 @@
  *   'invalid_state'); setConcurrency/setHistorySize/setServer/inspect throw
  *   'invalid_argument' on bad values. Nothing changes when they throw.
  */
+import type { Disposable } from '../base/lifecycle';
 import type { RejectedFile } from '../../shared/ipc';
 import type { ServerJobState } from '../../shared/jobState';
 import type { QueueJob } from '../../shared/queueJob';
-import type { Clock, Logger } from '../clock';
+import type { Clock } from '../clock';
+import type { Logger } from '../base/logger';
 
 /** The JSON both stores keep (file for the CLI, electron-store for the app). */
 export interface PersistedQueue {
@@ -38,7 +40,7 @@ export interface QueueStore {
 export interface JobTracker {
   track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void;
   untrack(jobId: string): void;
-  onJob(listener: (job: ServerJobState) => void): () => void;
+  onJob(listener: (job: ServerJobState) => void): Disposable;
 }
 
 export interface ServerTarget {

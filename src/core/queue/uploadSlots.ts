@@ -4,7 +4,8 @@
  * so a late verdict from that transfer is recognised as stale and ignored.
  */
 import type { QueueJob, UploadProgress } from '../../shared/queueJob';
-import type { Clock, Logger } from '../clock';
+import type { Clock } from '../clock';
+import type { Logger } from '../base/logger';
 import type { RetryTimings } from '../upload/retryPolicy';
 import { runUpload, type UploadVerdict } from '../upload/uploadRunner';
 import type { JobBook } from './jobBook';

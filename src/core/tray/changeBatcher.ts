@@ -7,7 +7,8 @@
  * the same job in the batch (ids are never reused, so a removed job cannot
  * legitimately come back).
  */
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '../clock';
+import { TimerGroup } from '../base/timerGroup';
 import type { QueueChange } from '../../shared/queueJob';
 
 export const DEFAULT_BATCH_INTERVAL_MS = 16;
@@ -23,7 +24,7 @@ export class ChangeBatcher {
   private readonly deliver: (changes: QueueChange[]) => void;
   private readonly intervalMs: number;
   private pending = new Map<string, QueueChange>();
-  private timer: TimerHandle | null = null;
+  private readonly timers: TimerGroup;
   private lastDelivery = Number.NEGATIVE_INFINITY;
   private disposed = false;
 
@@ -31,25 +32,23 @@ export class ChangeBatcher {
     this.clock = options.clock;
     this.deliver = options.deliver;
     this.intervalMs = options.intervalMs ?? DEFAULT_BATCH_INTERVAL_MS;
+    this.timers = new TimerGroup(options.clock);
   }
 
   push(changes: readonly QueueChange[]): void {
     if (this.disposed) return;
     for (const change of changes) this.merge(change);
-    if (this.pending.size > 0 && this.timer === null) {
+    if (this.pending.size > 0 && !this.timers.has('flush')) {
       // Even when the interval has long passed we wait for a 0 ms timer, so
       // changes pushed in the same tick still leave as one message.
       const wait = Math.max(0, this.lastDelivery + this.intervalMs - this.clock.monotonic());
-      this.timer = this.clock.setTimeout(() => this.flush(), wait);
+      this.timers.set('flush', wait, () => this.flush());
     }
   }
 
   /** Delivers whatever is pending now (e.g. before a window reload or quit). */
   flush(): void {
-    if (this.timer !== null) {
-      this.clock.clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.timers.clear('flush');
     if (this.pending.size === 0 || this.disposed) return;
     const batch = [...this.pending.values()];
     this.pending = new Map();
@@ -60,8 +59,7 @@ export class ChangeBatcher {
   /** Drops pending changes and the timer; nothing is delivered afterwards. */
   dispose(): void {
     this.disposed = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.timers.dispose();
     this.pending.clear();
   }
 

@@ -4,18 +4,21 @@
  * the time still left. (Clearing and setting a timer on every chunk costs more
  * than the chunk's own bookkeeping at full speed, and the answer is the same.)
  */
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '../clock';
+import { TimerGroup } from '../base/timerGroup';
 
 export class StallWatchdog {
   private lastProgressAt = 0;
-  private timer: TimerHandle | null = null;
+  private readonly timers: TimerGroup;
   private stopped = false;
 
   constructor(
     private readonly clock: Clock,
     private readonly stallMs: number,
     private readonly onStall: () => void,
-  ) {}
+  ) {
+    this.timers = new TimerGroup(clock);
+  }
 
   start(): void {
     this.lastProgressAt = this.clock.monotonic();
@@ -29,16 +32,14 @@ export class StallWatchdog {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.timers.dispose();
   }
 
   private arm(ms: number): void {
-    this.timer = this.clock.setTimeout(this.check, ms);
+    this.timers.set('stall', ms, this.check);
   }
 
   private readonly check = (): void => {
-    this.timer = null;
     if (this.stopped) return;
     const idleMs = this.clock.monotonic() - this.lastProgressAt;
     if (idleMs >= this.stallMs) {

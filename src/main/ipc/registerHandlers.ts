@@ -1,76 +1,21 @@
 /**
- * Registers one ipcMain handler per call of the contract (src/shared/ipc.ts).
- * Every call goes through the same gate: sender check, schema validation,
- * then the handler; every outcome is an IpcResult. Nothing thrown here can
- * cross the bridge or take main down.
+ * Registers one ipcMain handler per call of the contract (src/shared/ipc.ts),
+ * each answered through the gate (ipcGate.ts).
  */
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import type { Logger } from '../../core/clock';
-import { plainDataProblem } from '../../core/desktop/plainData';
-import {
-  IPC_CALL_NAMES,
-  ipcCalls,
-  ipcChannel,
-  type IpcCallInput,
-  type IpcCallName,
-  type IpcCallOutput,
-  type IpcResult,
-} from '../../shared/ipc';
-import { IpcFailure } from './ipcFailure';
+import { ipcMain } from 'electron';
+import { toDisposable, type Disposable } from '../../core/base/lifecycle';
+import { IPC_CALL_NAMES, ipcChannel } from '../../shared/ipc';
+import { handleCall, type GateOptions } from './ipcGate';
 
-export type IpcHandlers = {
-  [N in IpcCallName]: (input: IpcCallInput<N>) => Promise<IpcCallOutput<N>> | IpcCallOutput<N>;
-};
+export type { IpcHandlers } from './ipcGate';
+export type RegisterOptions = GateOptions;
 
-export interface RegisterOptions {
-  handlers: IpcHandlers;
-  /** True only for our window's main frame showing our UI (see senderGuard.ts). */
-  isTrustedSender: (event: IpcMainInvokeEvent) => boolean;
-  logger: Logger;
-}
-
-/** Returns the function that removes every handler again. */
-export function registerHandlers(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, options: RegisterOptions): () => void {
+/** Disposing the result removes every handler again. */
+export function registerHandlers(options: RegisterOptions): Disposable {
   for (const name of IPC_CALL_NAMES) {
     ipcMain.handle(ipcChannel(name), (event, ...args: unknown[]) => handleCall(name, event, args, options));
   }
-  return () => {
+  return toDisposable(() => {
     for (const name of IPC_CALL_NAMES) ipcMain.removeHandler(ipcChannel(name));
-  };
-}
-
-export async function handleCall<N extends IpcCallName>(
-  name: N,
-  event: IpcMainInvokeEvent,
-  args: unknown[],
-  { handlers, isTrustedSender, logger }: RegisterOptions,
-): Promise<IpcResult<IpcCallOutput<N>>> {
-  try {
-    if (!isTrustedSender(event)) {
-      logger.warn('IPC call refused: sender is not our window', { call: name });
-      return fail('forbidden_sender', 'This call is accepted only from the Intake window.');
-    }
-    // The preload always sends exactly one argument (undefined for no input).
-    if (args.length > 1) return fail('invalid_payload', `${name} takes one argument, got ${args.length}.`);
-    const shape = plainDataProblem(args[0]);
-    if (shape) return fail('invalid_payload', `${name}: input must be plain data, got ${shape}.`);
-    const parsed = ipcCalls[name].input.safeParse(args[0]);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(input)';
-      // The issue path and message only: the payload itself may hold paths or chart numbers.
-      return fail('invalid_payload', `${name}: ${where}: ${issue?.message ?? 'invalid input'}`);
-    }
-    const handler = handlers[name] as (input: unknown) => Promise<IpcCallOutput<N>> | IpcCallOutput<N>;
-    const value = await handler(parsed.data);
-    return { ok: true, value };
-  } catch (error) {
-    if (error instanceof IpcFailure) return fail(error.code, error.message);
-    logger.error('IPC handler failed', { call: name, error: (error as Error)?.name ?? typeof error });
-    return fail('internal', `Intake could not complete "${name}". Details are in the log.`);
-  }
-}
-
-function fail(code: IpcFailure['code'], message: string): { ok: false; error: { code: IpcFailure['code']; message: string } } {
-  return { ok: false, error: { code, message } };
+  });
 }

@@ -5,8 +5,11 @@
  * can stall for a while on Linux (so it runs off the hot path).
  */
 import { Notification } from 'electron';
-import type { Logger } from '../../core/clock';
-import type { NotificationDecision } from '../corePorts';
+import type { Logger } from '../../core/base/logger';
+import type { NotificationDecision } from '../../core/notifications/notificationPolicy';
+
+/** What is shown: one of the policy's decisions, or a plain message of ours (kind 'info'). */
+export type DesktopNotice = Omit<NotificationDecision, 'kind'> & { kind: NotificationDecision['kind'] | 'info' };
 
 export interface DesktopNotifierOptions {
   onClick: (jobIds: string[]) => void;
@@ -14,7 +17,7 @@ export interface DesktopNotifierOptions {
   /** Defers show(); default setImmediate. */
   defer?: (fn: () => void) => void;
   /** Sees every notification shown (the smoke test's call log). */
-  observe?: (decision: NotificationDecision) => void;
+  observe?: (decision: DesktopNotice) => void;
 }
 
 export class DesktopNotifier {
@@ -30,7 +33,7 @@ export class DesktopNotifier {
     return this.alive.size;
   }
 
-  show(decision: NotificationDecision): void {
+  show(decision: DesktopNotice): void {
     if (!Notification.isSupported()) return;
     this.options.observe?.(decision);
     const notification = new Notification({ title: decision.title, body: decision.body, silent: false });

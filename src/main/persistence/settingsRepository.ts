@@ -5,7 +5,7 @@
  * towards the renderer (view() carries `hasToken`).
  */
 import type { SafeStorage } from 'electron';
-import type { Logger } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 import { applySettingsPatch, settingsFromStored, type SettingsUpdate } from '../../core/desktop/settingsUpdate';
 import type { SettingsView } from '../../shared/ipc';
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '../../shared/settings';

@@ -1,20 +1,23 @@
 /**
- * The running app: wires the core (queue + connection) to the window, the
- * tray, notifications, the dock badge and the settings. Every decision it
- * makes is delegated to a pure function in core; this class only connects.
+ * The running app's desktop side: the engine's changes to the window, the
+ * tray, notifications and the dock badge; the user's settings and token to
+ * the engine. Every decision is the engine's or a pure function's in core;
+ * this class only connects.
  */
 import type { App } from 'electron';
-import type { Clock, Logger, TimerHandle } from '../../core/clock';
+import { DisposableStore } from '../../core/base/lifecycle';
+import type { Logger } from '../../core/base/logger';
+import { TimerGroup } from '../../core/base/timerGroup';
+import type { Clock } from '../../core/clock';
+import type { IntakeEngine } from '../../core/engine/IntakeEngine';
+import type { NotificationDecision } from '../../core/notifications/notificationPolicy';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
-import { webSocketUrlOverride, type SettingsPatch } from '../../shared/settings';
-import type { BackendSelector } from '../backend/backendSelector';
-import { queueServer, type ConnectionPort, type NotificationDecision, type QueuePort } from '../corePorts';
-import type { HotFolderPort } from '../hotFolder/desktopHotFolder';
+import type { SettingsPatch } from '../../shared/settings';
 import type { DesktopNotifier } from '../notifications/desktopNotifier';
 import { IpcFailure } from '../ipc/ipcFailure';
-import type { IpcHandlers } from '../ipc/registerHandlers';
+import type { IpcHandlers } from '../ipc/ipcGate';
 import { TokenStorageError, type SettingsRepository } from '../persistence/settingsRepository';
 import type { TrayController } from '../tray/trayController';
 import type { MainWindowController } from '../window/mainWindow';
@@ -26,17 +29,11 @@ export const WARNING_REPEAT_MS = 10 * 60_000;
 
 export interface IntakeShellOptions {
   app: Pick<App, 'setBadgeCount' | 'setLoginItemSettings' | 'quit'>;
-  queue: QueuePort;
-  connection: ConnectionPort;
+  engine: IntakeEngine;
   settings: SettingsRepository;
-  backend: BackendSelector;
-  /** The backend in use at start (from BackendSelector.select). */
-  backendAtStart: { baseUrl: string; demo: boolean };
   window: MainWindowController;
   tray: TrayController;
   notifier: DesktopNotifier;
-  /** Follows the hot-folder settings; absent in tests that do not care. */
-  hotFolder?: HotFolderPort;
   clock: Clock;
   logger: Logger;
   pickFiles: () => Promise<string[]>;
@@ -46,25 +43,20 @@ export interface IntakeShellOptions {
 export class IntakeShell {
   readonly handlers: IpcHandlers;
   private readonly batcher: ChangeBatcher;
-  private readonly unsubscribe: Array<() => void> = [];
-  private demoServer: boolean;
-  private baseUrl: string;
+  private readonly disposables = new DisposableStore();
+  private readonly timers: TimerGroup;
   private seenUntil: number;
-  private trayTimer: TimerHandle | null = null;
   private badge = -1;
   /** When each warning text was last shown. */
   private readonly warnedAt = new Map<string, number>();
   private quitting = false;
-  /** Server switches run one after another, so the last one saved is the one in use. */
-  private switching: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: IntakeShellOptions) {
-    this.demoServer = o.backendAtStart.demo;
-    this.baseUrl = o.backendAtStart.baseUrl;
     this.seenUntil = o.clock.now();
-    this.batcher = new ChangeBatcher({ clock: o.clock, deliver: (changes) => o.window.send('jobs', changes) });
+    this.timers = this.disposables.add(new TimerGroup(o.clock));
+    this.batcher = this.disposables.add(new ChangeBatcher({ clock: o.clock, deliver: (changes) => o.window.send('jobs', changes) }));
     this.handlers = createIntakeHandlers({
-      queue: () => o.queue,
+      queue: () => o.engine.queue,
       snapshot: () => this.snapshot(),
       settingsView: () => o.settings.view(),
       updateSettings: (patch) => this.updateSettings(patch),
@@ -75,22 +67,29 @@ export class IntakeShell {
     });
   }
 
-  /** Subscribes to the core; call once, before the queue starts (loading it may report damaged jobs). */
+  /** Subscribes to the engine; call once, before it starts (loading the queue may report damaged jobs). */
   attach(): void {
     const { o } = this;
-    this.unsubscribe.push(
-      o.queue.onChange((changes) => {
+    const { queue, connection } = o.engine;
+    this.disposables.add(
+      queue.onChange((changes) => {
         this.batcher.push(changes);
         this.scheduleTray();
       }),
-      o.queue.onEvent((event) => {
-        if (event.type === 'warning' && event.message) this.warn(event.message);
+    );
+    this.disposables.add(
+      queue.onEvent((event) => {
+        if (event.type === 'warning') this.warn(event.message);
       }),
-      o.connection.onState((state) => {
+    );
+    this.disposables.add(
+      connection.onState((state) => {
         o.window.send('connection', state);
         this.scheduleTray();
       }),
     );
+    this.disposables.add(o.engine.onServer((server) => o.window.send('demoServer', server.demo)));
+    this.disposables.add(o.engine.onNotification((decision) => this.notify(decision)));
     this.refreshTray();
   }
 
@@ -99,7 +98,8 @@ export class IntakeShell {
   }
 
   snapshot(): QueueSnapshot {
-    return { jobs: this.o.queue.snapshot(), connection: this.o.connection.state, paused: this.o.queue.paused, demoServer: this.demoServer };
+    const { queue, connection, server } = this.o.engine;
+    return { jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: server.demo };
   }
 
   /** The user looked at the window: failures so far are no longer "unseen" in the tray. */
@@ -108,7 +108,7 @@ export class IntakeShell {
     this.scheduleTray();
   }
 
-  notify(decision: NotificationDecision): void {
+  private notify(decision: NotificationDecision): void {
     if (!this.o.settings.settings.notifications) return;
     this.o.notifier.show(decision);
   }
@@ -174,26 +174,22 @@ export class IntakeShell {
     this.o.app.quit();
   }
 
-  /** Called from before-quit: flush what the renderer and the disk must see, stop the core. */
+  /** Called from before-quit: flush what the renderer and the disk must see, then end the engine. */
   async shutdown(): Promise<void> {
     this.quitting = true;
     this.batcher.flush();
-    this.batcher.dispose();
-    for (const off of this.unsubscribe.splice(0)) off();
-    if (this.trayTimer !== null) this.o.clock.clearTimeout(this.trayTimer);
+    this.disposables.dispose();
     this.o.window.saveBounds();
-    // Before the queue closes: a closing queue would refuse the files the watcher is handing it.
-    await this.o.hotFolder?.stop();
     this.o.notifier.dispose();
-    await Promise.allSettled([this.o.queue.close(), this.o.connection.stop()]);
-    await this.o.backend.close().catch(() => undefined);
-    this.o.tray.destroy();
+    await this.o.engine.dispose();
+    this.o.tray.dispose();
   }
 
   private setPaused(paused: boolean): void {
-    if (paused) this.o.queue.pauseAll();
-    else this.o.queue.resumeAll();
-    this.o.window.send('paused', this.o.queue.paused);
+    const { queue } = this.o.engine;
+    if (paused) queue.pauseAll();
+    else queue.resumeAll();
+    this.o.window.send('paused', queue.paused);
     this.scheduleTray();
   }
 
@@ -204,54 +200,20 @@ export class IntakeShell {
     const result = o.settings.update(patch);
     if (!result.ok) throw new IpcFailure('invalid_request', result.message);
     const changed = new Set(result.changed);
-    // Everything else is applied before the server switch, which may fail: a saved setting is always in effect.
-    if (changed.has('uploadConcurrency')) o.queue.setConcurrency(result.settings.uploadConcurrency);
-    if (changed.has('historySize')) o.queue.setHistorySize(result.settings.historySize);
     if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
     if (changed.has('chartNumbersInNotifications')) this.scheduleTray();
     // Withdrawing the permission to keep the token unencrypted deletes such a token.
     const token = o.settings.token();
-    if (token !== tokenBefore) this.useToken(token);
-    // Not awaited: stopping a watcher waits for its check, which a stalled network share can hold up.
-    if (changed.has('hotFolder') || changed.has('chartNumberPattern')) void o.hotFolder?.apply(result.settings);
-    if (changed.has('serverUrl')) {
-      const next = this.switching.then(() => this.switchServer(result.settings.serverUrl, before.serverUrl));
-      this.switching = next.catch(() => undefined);
-      await next;
-    } else if (changed.has('webSocketUrl')) {
-      // Queued behind any server switch, so it applies to the server in use once that one is done.
-      const next = this.switching.then(() => this.switchWebSocket());
-      this.switching = next.catch(() => undefined);
-      await next;
-    }
-    return o.settings.view();
-  }
-
-  private async switchServer(serverUrl: string | null, previous: string | null): Promise<void> {
-    const { o } = this;
-    let backend;
+    if (token !== tokenBefore) o.engine.setToken(token);
     try {
-      backend = await o.backend.select(serverUrl);
+      // Everything but the server switch is in effect before it, which may fail: a saved setting is always in force.
+      await o.engine.configure(result.settings, changed);
     } catch {
       // Roll back only our own change: a newer switch queued behind this one has saved its URL since.
-      if (o.settings.settings.serverUrl === serverUrl) o.settings.update({ serverUrl: previous });
+      if (o.settings.settings.serverUrl === result.settings.serverUrl) o.settings.update({ serverUrl: before.serverUrl });
       throw new IpcFailure('unavailable', 'The demo server could not be started; the previous server stays in use.');
     }
-    const token = o.settings.token();
-    o.queue.setServer(queueServer(backend.baseUrl, backend.demo, token));
-    // The override saved last (a later patch may have changed it while the demo server started).
-    o.connection.setServer(backend.baseUrl, webSocketUrlOverride(o.settings.settings, backend.demo));
-    this.demoServer = backend.demo;
-    this.baseUrl = backend.baseUrl;
-    o.window.send('demoServer', backend.demo);
-    o.logger.info(backend.demo ? 'Switched to the demo server' : 'Switched to the configured server');
-  }
-
-  /** Only the WebSocket URL changed: the connection moves, uploads and the backend stay. The demo server ignores it. */
-  private switchWebSocket(): void {
-    if (this.demoServer) return;
-    this.o.connection.setServer(this.baseUrl, webSocketUrlOverride(this.o.settings.settings, false));
-    this.o.logger.info('Switched the WebSocket URL of the configured server');
+    return o.settings.view();
   }
 
   private async setToken(token: string | null): Promise<SettingsView> {
@@ -262,31 +224,24 @@ export class IntakeShell {
       if (error instanceof TokenStorageError) throw new IpcFailure('invalid_request', error.message);
       throw error;
     }
-    this.useToken(token);
+    o.engine.setToken(token);
     return o.settings.view();
   }
 
-  private useToken(token: string | null): void {
-    this.o.connection.setToken(token);
-    this.o.queue.setServer(queueServer(this.baseUrl, this.demoServer, token));
-  }
-
   private scheduleTray(): void {
-    if (this.trayTimer !== null || this.quitting) return;
-    this.trayTimer = this.o.clock.setTimeout(() => {
-      this.trayTimer = null;
-      this.refreshTray();
-    }, TRAY_REFRESH_MS);
+    if (this.quitting) return;
+    this.timers.ensure('tray', TRAY_REFRESH_MS, () => this.refreshTray());
   }
 
   private refreshTray(): void {
     const { o } = this;
-    const jobs = o.queue.snapshot();
+    const { queue, connection } = o.engine;
+    const jobs = queue.snapshot();
     o.tray.render(
       trayModel({
         jobs,
-        connection: o.connection.state,
-        paused: o.queue.paused,
+        connection: connection.state,
+        paused: queue.paused,
         seenUntil: this.seenUntil,
         showChartNumbers: o.settings.settings.chartNumbersInNotifications,
       }),

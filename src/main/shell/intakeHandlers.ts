@@ -8,15 +8,16 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { QueueInputError } from '../../core/queue/UploadQueue';
 import { chartNumberProblem } from '../../shared/protocol';
-import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
+import { CANCEL_REFUSAL, RETRY_REFUSAL, canCancel, canRetry, hasResults } from '../../shared/jobRules';
+import type { QueueJob } from '../../shared/queueJob';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
-import type { QueuePort } from '../corePorts';
+import type { EngineQueue } from '../../core/engine/ports';
 import { IpcFailure } from '../ipc/ipcFailure';
-import type { IpcHandlers } from '../ipc/registerHandlers';
+import type { IpcHandlers } from '../ipc/ipcGate';
 
 export interface HandlerServices {
-  queue: () => QueuePort;
+  queue: () => EngineQueue;
   snapshot: () => QueueSnapshot;
   settingsView: () => SettingsView;
   updateSettings: (patch: SettingsPatch) => Promise<SettingsView>;
@@ -46,14 +47,11 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     },
     pickFiles: () => services.pickFiles(),
     cancel: (id) => {
-      if (isFinishedStage(job(id).stage)) throw new IpcFailure('invalid_request', 'That job has already finished; there is nothing to cancel.');
+      if (!canCancel(job(id))) throw new IpcFailure('invalid_request', CANCEL_REFUSAL);
       queueCall(() => services.queue().cancel(id));
     },
     retry: (id) => {
-      const stage = job(id).stage;
-      if (stage !== 'failed' && stage !== 'rejected' && stage !== 'cancelled') {
-        throw new IpcFailure('invalid_request', 'Only a failed, rejected or cancelled job can be retried.');
-      }
+      if (!canRetry(job(id))) throw new IpcFailure('invalid_request', RETRY_REFUSAL);
       queueCall(() => services.queue().retry(id));
     },
     remove: (id) => {
@@ -65,7 +63,7 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     resumeAll: () => services.setPaused(false),
     getSnapshot: () => services.snapshot(),
     getResults: async (id) => {
-      if (job(id).stage !== 'completed') throw new IpcFailure('invalid_request', 'Results exist only for a completed job.');
+      if (!hasResults(job(id))) throw new IpcFailure('invalid_request', 'Results exist only for a completed job.');
       try {
         return await services.queue().getResults(id);
       } catch (error) {

@@ -5,7 +5,9 @@
  * and only a false → true change nudges.
  */
 import type { Net, PowerMonitor } from 'electron';
-import type { Clock, TimerHandle } from '../../core/clock';
+import type { Clock } from '../../core/clock';
+import { toDisposable, type Disposable } from '../../core/base/lifecycle';
+import { TimerGroup } from '../../core/base/timerGroup';
 
 export const ONLINE_POLL_MS = 3_000;
 
@@ -17,26 +19,23 @@ export interface NetworkWatchOptions {
   pollMs?: number;
 }
 
-export function watchNetwork(options: NetworkWatchOptions): () => void {
+export function watchNetwork(options: NetworkWatchOptions): Disposable {
   const pollMs = options.pollMs ?? ONLINE_POLL_MS;
   let online = options.net.isOnline();
-  let timer: TimerHandle | null = null;
-  let stopped = false;
+  const timers = new TimerGroup(options.clock);
   const onResume = () => options.nudge();
   const poll = () => {
-    if (stopped) return;
     const now = options.net.isOnline();
     if (now && !online) options.nudge();
     online = now;
-    timer = options.clock.setTimeout(poll, pollMs);
+    timers.set('poll', pollMs, poll);
   };
   options.powerMonitor.on('resume', onResume);
   options.powerMonitor.on('unlock-screen', onResume);
-  timer = options.clock.setTimeout(poll, pollMs);
-  return () => {
-    stopped = true;
-    if (timer !== null) options.clock.clearTimeout(timer);
+  timers.set('poll', pollMs, poll);
+  return toDisposable(() => {
+    timers.dispose();
     options.powerMonitor.removeListener('resume', onResume);
     options.powerMonitor.removeListener('unlock-screen', onResume);
-  };
+  });
 }

@@ -51,7 +51,7 @@ export class TrayController {
     }
   }
 
-  destroy(): void {
+  dispose(): void {
     this.tray?.destroy();
     this.tray = null;
   }

@@ -4,7 +4,7 @@
  * ever granted (the UI needs none).
  */
 import type { Session, WebContents } from 'electron';
-import type { Logger } from '../../core/clock';
+import type { Logger } from '../../core/base/logger';
 
 export function hardenWebContents(contents: WebContents, logger: Logger): void {
   // The UI is a single page: any navigation (a dropped file, a link, a

@@ -3,11 +3,12 @@
  * its last place when that place still exists, hidden (not closed) by the
  * close button so uploads and notifications go on from the tray.
  */
-import { BrowserWindow, screen } from 'electron';
-import type { Logger } from '../../core/clock';
+import { sendToRenderer } from '../ipc/sendToRenderer';
+import { BrowserWindow, screen, type WebContents } from 'electron';
+import type { Logger } from '../../core/base/logger';
 import { APP_ORIGIN } from '../../core/desktop/senderPolicy';
 import { MIN_WINDOW_SIZE, restorableBounds } from '../../core/desktop/windowBounds';
-import { ipcChannel, type IpcEventName, type IpcEvents } from '../../shared/ipc';
+import { type IpcEventName, type IpcEvents } from '../../shared/ipc';
 
 export interface MainWindowOptions {
   preloadPath: string;
@@ -33,7 +34,8 @@ const HELD_UNTIL_LOADED: ReadonlySet<IpcEventName> = new Set(['openFiles', 'focu
 export class MainWindowController {
   private current: BrowserWindow | null = null;
   private loaded = false;
-  private held: Array<{ event: IpcEventName; payload: unknown }> = [];
+  /** Events waiting for the page to load, each sent as it was given (typed when held). */
+  private held: Array<(contents: WebContents) => void> = [];
 
   constructor(private readonly options: MainWindowOptions) {}
 
@@ -56,8 +58,8 @@ export class MainWindowController {
     // State events go out even while the page loads: its script subscribes and asks for a
     // snapshot before 'did-finish-load', and keeps deltas that arrive around that answer.
     // Holding them back until the load event would lose a change made in between.
-    if (window && (this.loaded || !held)) window.webContents.send(ipcChannel(event), payload);
-    else if (held) this.held.push({ event, payload });
+    if (window && (this.loaded || !held)) sendToRenderer(window.webContents, event, payload);
+    else if (held) this.held.push((contents) => sendToRenderer(contents, event, payload));
   }
 
   saveBounds(): void {
@@ -105,7 +107,7 @@ export class MainWindowController {
       this.loaded = true;
       const held = this.held;
       this.held = [];
-      for (const { event, payload } of held) window.webContents.send(ipcChannel(event), payload);
+      for (const send of held) send(window.webContents);
     });
     window.webContents.on('did-start-loading', () => {
       this.loaded = false;

@@ -2,14 +2,14 @@
  * The window: header, filters, the queue, and the dialogs. State lives in the
  * store (a mirror of main); this component only holds which dialog is open.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { IpcResult, SettingsView } from '../../shared/ipc';
 import type { QueueJob } from '../../shared/queueJob';
 import { useAddFlow } from '../hooks/useAddFlow';
 import { useFileDrop } from '../hooks/useFileDrop';
 import { rememberChartNumber } from '../store/chartSuggestion';
 import type { JobFilter } from '../store/jobList';
-import { useBridge, useIntake, useJobIds } from '../store/useIntake';
+import { useBridge, useIntake, useJobIds, useMainCommands } from '../store/useIntake';
 import { AddDialog } from './AddDialog';
 import { BatchProgress } from './BatchProgress';
 import { DropOverlay } from './DropOverlay';
@@ -35,31 +35,18 @@ export function App() {
   const paused = useIntake((s) => s.paused);
   const demoServer = useIntake((s) => s.demoServer);
   const announcement = useIntake((s) => s.announcement);
-  const focus = useIntake((s) => s.focus);
-  const openRequest = useIntake((s) => s.openRequest);
-  const settingsRequest = useIntake((s) => s.settingsRequest);
 
   const [filter, setFilter] = useState<JobFilter>('all');
   const [notice, setNotice] = useState<string | null>(null);
   const [results, setResults] = useState<{ job: QueueJob; state: ResultsState } | null>(null);
   const [settings, setSettings] = useState<SettingsView | null>(null);
+  /** The job main asked to bring into view: a new object per request. */
+  const [focus, setFocus] = useState<{ jobId: string } | null>(null);
   const add = useAddFlow(bridge);
   const dialogOpen = add.state.status !== 'closed' || results !== null || settings !== null;
   const dragging = useFileDrop(add.openFiles, !dialogOpen);
 
   const visibleIds = useJobIds(filter);
-
-  useEffect(() => {
-    if (openRequest) void add.open(openRequest.paths);
-    // A new request (its serial) opens the dialog; nothing else should.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [openRequest?.serial]);
-  // A focus request shows every job, or the job may be filtered out of view.
-  const [focusSerial, setFocusSerial] = useState(focus?.serial ?? 0);
-  if (focus && focus.serial !== focusSerial) {
-    setFocusSerial(focus.serial);
-    setFilter('all');
-  }
 
   const report = useCallback(<T,>(result: IpcResult<T>): T | null => {
     if (result.ok) return result.value;
@@ -96,12 +83,18 @@ export function App() {
     if (view) setSettings(view);
   }, [bridge, report]);
 
-  useEffect(() => {
-    // Only a new request from main opens settings; the state is set after the IPC answer, not synchronously.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    if (settingsRequest > 0) void openSettings();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [settingsRequest]);
+  useMainCommands((command) => {
+    switch (command.type) {
+      case 'openFiles':
+        return void add.open(command.paths);
+      case 'openSettings':
+        return void openSettings();
+      case 'focusJob':
+        // Every job is shown, or the job may be filtered out of view.
+        setFilter('all');
+        return setFocus({ jobId: command.jobId });
+    }
+  });
 
   const submitJob = async (chartNumber: string, paths: string[]): Promise<string | null> => {
     const result = await bridge.enqueue({ chartNumber, files: paths });

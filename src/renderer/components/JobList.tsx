@@ -13,7 +13,7 @@
  * to the row, else to the row that took its place, else to the main action.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { QueueJob } from '../../shared/queueJob';
 import { useNow } from '../hooks/useNow';
 import { useJob } from '../store/useIntake';
@@ -29,8 +29,8 @@ export interface JobListProps {
   /** Some job waits out an upload backoff: rows show a countdown, so the clock ticks. */
   countingDown: boolean;
   onAction: (action: JobAction, job: QueueJob) => void;
-  /** Bring this job into view and mark it (from a notification click). */
-  focus: { jobId: string; serial: number } | null;
+  /** Bring this job into view and mark it (from a notification click); a new object per request. */
+  focus: { jobId: string } | null;
 }
 
 export const JobList = memo(function JobList({ ids, countingDown, onAction, focus }: JobListProps) {
@@ -74,15 +74,16 @@ export const JobList = memo(function JobList({ ids, countingDown, onAction, focu
     [ids, virtualizer],
   );
 
-  useEffect(() => {
-    if (focus === null) return;
-    const index = ids.indexOf(focus.jobId);
+  // Only a new focus request moves the view, not every job update: the ids are read, not watched.
+  const showRequested = useEffectEvent((jobId: string) => {
+    const index = ids.indexOf(jobId);
     if (index < 0) return;
-    setHighlightId(focus.jobId);
+    setHighlightId(jobId);
     focusIndex(index);
-    // Only a new focus request moves the view, not every job update.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [focus?.serial]);
+  });
+  useEffect(() => {
+    if (focus !== null) showRequested(focus.jobId);
+  }, [focus]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1);

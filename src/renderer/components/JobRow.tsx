@@ -3,6 +3,7 @@
  * when a row's content changes). Dumb: everything comes in as props.
  */
 import { memo } from 'react';
+import { canCancel, canRemove, canRetry, canReveal, hasResults } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
 import { formatBytes, plural } from '../displayFormat';
 import { jobStatusLine } from './jobStatusLine';
@@ -12,15 +13,14 @@ import { UploadBar } from './UploadBar';
 
 export type JobAction = 'cancel' | 'retry' | 'remove' | 'results' | 'reveal';
 
-const ACTIONS: Record<QueueJob['stage'], JobAction[]> = {
-  queued: ['cancel'],
-  uploading: ['cancel'],
-  tracking: ['reveal', 'cancel'],
-  completed: ['results', 'reveal', 'remove'],
-  failed: ['retry', 'reveal', 'remove'],
-  rejected: ['retry', 'reveal', 'remove'],
-  cancelled: ['retry', 'remove'],
-};
+/** In the order the row shows them; whether each applies is the shared rule's call. */
+const ACTION_RULES: Array<[JobAction, (job: QueueJob) => boolean]> = [
+  ['results', hasResults],
+  ['retry', canRetry],
+  ['reveal', canReveal],
+  ['cancel', canCancel],
+  ['remove', canRemove],
+];
 const ACTION_LABELS: Record<JobAction, string> = {
   cancel: 'Cancel',
   retry: 'Retry',
@@ -30,7 +30,7 @@ const ACTION_LABELS: Record<JobAction, string> = {
 };
 
 export function actionsFor(job: QueueJob): JobAction[] {
-  return ACTIONS[job.stage];
+  return ACTION_RULES.filter(([, applies]) => applies(job)).map(([action]) => action);
 }
 
 export interface JobRowProps {

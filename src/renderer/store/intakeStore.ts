@@ -1,8 +1,9 @@
 /**
  * The renderer's one store: a mirror of what main holds, fed by the bridge.
  * It owns nothing of its own except what is on screen (the mirror, plus the
- * pending announcement and the job main asked us to show).
- * Components read it through useSyncExternalStore (see useIntake.ts).
+ * pending announcement). Components read it through useSyncExternalStore
+ * (see useIntake.ts). What main asks the page to do (show a job, open files,
+ * open settings) is not state: it arrives as a command, handled once.
  */
 import type { ConnectionState } from '../../shared/connectionState';
 import type { IntakeBridge, QueueSnapshot } from '../../shared/ipc';
@@ -27,13 +28,10 @@ export interface IntakeState {
   demoServer: boolean;
   /** Latest polite announcement for the live region; `serial` lets equal texts be re-read. */
   announcement: { text: string; serial: number } | null;
-  /** A job main asked us to bring into view (notification or tray click). */
-  focus: { jobId: string; serial: number } | null;
-  /** Paths main asked us to open the add dialog with (files dropped on the dock icon, …). */
-  openRequest: { paths: string[]; serial: number } | null;
-  /** Serial of the latest "show settings" request from main (tray menu); 0 = none. */
-  settingsRequest: number;
 }
+
+/** What main asks of the page: bring a job into view (a notification or tray click), add files (dock icon, Open with), show settings (tray). */
+export type MainCommand = { type: 'focusJob'; jobId: string } | { type: 'openFiles'; paths: string[] } | { type: 'openSettings' };
 
 const INITIAL: IntakeState = {
   status: 'loading',
@@ -44,9 +42,6 @@ const INITIAL: IntakeState = {
   paused: false,
   demoServer: false,
   announcement: null,
-  focus: null,
-  openRequest: null,
-  settingsRequest: 0,
 };
 
 export class IntakeStore {
@@ -55,6 +50,9 @@ export class IntakeStore {
   private index = new JobIndex();
   private serial = 0;
   private unsubscribers: (() => void)[] = [];
+  private readonly commandListeners = new Set<(command: MainCommand) => void>();
+  /** Commands that came before anyone listened (files handed over at launch): given to the first listener. */
+  private unheard: MainCommand[] = [];
 
   constructor(private readonly bridge: IntakeBridge) {}
 
@@ -64,6 +62,15 @@ export class IntakeStore {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  /** Each command from main, once; commands that arrived before the first listener are handed to it at once. */
+  onCommand(listener: (command: MainCommand) => void): () => void {
+    this.commandListeners.add(listener);
+    const waiting = this.unheard;
+    this.unheard = [];
+    for (const command of waiting) listener(command);
+    return () => this.commandListeners.delete(listener);
+  }
 
   /**
    * Subscribe to events BEFORE asking for the snapshot, or a delta sent between
@@ -78,9 +85,9 @@ export class IntakeStore {
       on('connection', (connection) => this.set({ connection })),
       on('paused', (paused) => this.set({ paused })),
       on('demoServer', (demoServer) => this.set({ demoServer })),
-      on('focusJob', (jobId) => this.set({ focus: { jobId, serial: ++this.serial } })),
-      on('openFiles', (paths) => paths.length > 0 && this.set({ openRequest: { paths, serial: ++this.serial } })),
-      on('openSettings', () => this.set({ settingsRequest: ++this.serial })),
+      on('focusJob', (jobId) => this.command({ type: 'focusJob', jobId })),
+      on('openFiles', (paths) => paths.length > 0 && this.command({ type: 'openFiles', paths })),
+      on('openSettings', () => this.command({ type: 'openSettings' })),
     );
     const result = await this.bridge.getSnapshot();
     if (!result.ok) {
@@ -126,6 +133,11 @@ export class IntakeStore {
   /** The ids a filter shows, newest first; the same array while that filter's members stay the same. */
   idsMatching(filter: JobFilter): readonly string[] {
     return this.index.idsMatching(filter);
+  }
+
+  private command(command: MainCommand): void {
+    if (this.commandListeners.size === 0) this.unheard.push(command);
+    for (const listener of [...this.commandListeners]) listener(command);
   }
 
   private set(patch: Partial<IntakeState>): void {

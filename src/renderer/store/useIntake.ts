@@ -1,8 +1,8 @@
 /** React access to the one store. Selectors keep re-renders to what changed. */
-import { createContext, useContext, useSyncExternalStore } from 'react';
+import { createContext, useContext, useEffect, useEffectEvent, useSyncExternalStore } from 'react';
 import type { IntakeBridge } from '../../shared/ipc';
 import type { QueueJob } from '../../shared/queueJob';
-import type { IntakeState, IntakeStore } from './intakeStore';
+import type { IntakeState, IntakeStore, MainCommand } from './intakeStore';
 import type { JobFilter } from './jobList';
 
 export interface IntakeContextValue {
@@ -36,4 +36,11 @@ export function useJob(id: string): QueueJob | undefined {
 export function useJobIds(filter: JobFilter): readonly string[] {
   const { store } = useIntakeContext();
   return useSyncExternalStore(store.subscribe, () => store.idsMatching(filter));
+}
+
+/** Handles each command from main once (the handler always sees the latest props and state). */
+export function useMainCommands(handle: (command: MainCommand) => void): void {
+  const { store } = useIntakeContext();
+  const onCommand = useEffectEvent(handle);
+  useEffect(() => store.onCommand((command) => onCommand(command)), [store]);
 }

@@ -47,7 +47,7 @@ describe('200 jobs through drops, restarts, silence, missing snapshots, no WebSo
         httpTimeoutMs: 5_000,
       },
     });
-    onTestFinished(() => m.stop());
+    onTestFinished(() => m.dispose());
 
     const emissions = new Map<string, ServerJobState[]>();
     const applications = new Map<string, number>();

@@ -16,7 +16,7 @@ const fast = { backoffBaseMs: 50, backoffCapMs: 300, pollIntervalMs: 200, pollMa
 
 function manager(options: ConnectionManagerOptions): ConnectionManager {
   const m = new ConnectionManager({ random: seededRandom(11), timings: fast, ...options });
-  onTestFinished(() => m.stop());
+  onTestFinished(() => m.dispose());
   return m;
 }
 
@@ -106,7 +106,7 @@ describe('setServer', () => {
     m.start();
     m.track(job.jobId, { chartNumber: job.chartNumber });
     await waitUntil(() => m.state.state === 'connected', 'connected to the first server');
-    m.setServer(second.url);
+    m.setServer({ baseUrl: second.url });
     await waitUntil(() => m.job(job.jobId)?.status === 'completed', 'completed on the second server');
     expect(second.stats.wsConnections).toBe(1);
     // The first server did not know the job (error frame → one REST look, a 404 there);
@@ -122,8 +122,8 @@ describe('setServer', () => {
     m.track(job.jobId, { chartNumber: job.chartNumber });
     expect(() => m.start()).not.toThrow();
     expect(['reconnecting', 'polling']).toContain(m.state.state);
-    expect(() => m.setServer('not a url')).toThrow();
-    m.setServer(server.url);
+    expect(() => m.setServer({ baseUrl: 'not a url' })).toThrow();
+    m.setServer({ baseUrl: server.url });
     await waitUntil(() => m.job(job.jobId)?.status === 'completed', 'completed after the fix');
     expect(m.state.state).toBe('connected');
   });

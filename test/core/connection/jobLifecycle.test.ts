@@ -17,7 +17,7 @@ async function setup(serverOptions: Parameters<typeof startServer>[0]) {
   const relay = await startWsRelay({ target: () => server.wsUrl });
   onTestFinished(() => relay.close());
   const m = new ConnectionManager({ baseUrl: server.url, wsUrl: relay.url, timings: { backoffBaseMs: 20, backoffCapMs: 100 } });
-  onTestFinished(() => m.stop());
+  onTestFinished(() => m.dispose());
   const updates: ServerJobState[] = [];
   m.onJob((job) => updates.push(job));
   return { server, relay, m, updates };

@@ -21,7 +21,7 @@ async function setup(options: { token?: string; random?: () => number; phaseMs?:
   const clock = new FakeClock();
   const make = (extra: Partial<ConnectionManagerOptions> = {}) => {
     const m = new ConnectionManager({ baseUrl: server.url, wsUrl: relay.url, clock, random: options.random ?? (() => 0.5), ...extra });
-    onTestFinished(() => m.stop());
+    onTestFinished(() => m.dispose());
     const states: ConnectionState[] = [];
     m.onState((s) => states.push(s));
     return { m, states };
@@ -194,7 +194,7 @@ describe('timing rules (fake clock, real sockets)', () => {
     expect(m.state.reason).toMatch(/timed out/);
   });
 
-  it('auth failure stops retries over a long fake interval and recovers after setToken', async () => {
+  it('auth failure stops retries over a long fake interval and recovers after the token is replaced', async () => {
     const { server, relay, clock, make } = await setup({ token: 'right-token', phaseMs: 20 });
     const job = await uploadJob(server.url, 'AUTH-1', 'right-token');
     const { m, states } = make({ token: 'wrong-token' });
@@ -214,7 +214,7 @@ describe('timing rules (fake clock, real sockets)', () => {
     expect(m.state.state).toBe('auth_failed');
     expect(states.filter((s) => s.state === 'auth_failed')).toHaveLength(1);
 
-    m.setToken('right-token');
+    m.setServer({ baseUrl: server.url, wsUrl: relay.url, token: 'right-token' });
     await connected(m, relay, 1);
     await waitUntil(() => m.job(job.jobId)?.status === 'completed', 'job completed after the token was fixed');
   });
@@ -255,7 +255,7 @@ describe('timing rules (fake clock, real sockets)', () => {
     }
     await connected(m, relay, 101);
     generations.push(m.currentGeneration!);
-    await m.stop();
+    await m.dispose();
     expect(m.state.state).toBe('stopped');
     expect(clock.pending).toBe(0);
     expect(m.pendingTimers).toBe(0);

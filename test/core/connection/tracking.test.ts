@@ -15,7 +15,7 @@ import { seededRandom } from './seededRandom';
 
 function manager(options: ConnectionManagerOptions): ConnectionManager {
   const m = new ConnectionManager(options);
-  onTestFinished(() => m.stop());
+  onTestFinished(() => m.dispose());
   return m;
 }
 
@@ -42,7 +42,7 @@ describe('ConnectionManager against the reference server', () => {
     expect(m.stats.httpRequests).toBe(0);
     expect(server.stats.wsConnections).toBe(1);
     expect(states.map((s) => s.state)).toEqual(['connecting', 'connected']);
-    await m.stop();
+    await m.dispose();
     expect(states.map((s) => s.state)).toEqual(['connecting', 'connected', 'stopped']);
     expect(states.every((s) => s.reason.length > 0)).toBe(true);
     for (const job of jobs) {

@@ -4,6 +4,7 @@
  * said once, logs without names or paths). A small in-memory queue stands in
  * for UploadQueue; the real one is in hotFolderWatcher.test.ts.
  */
+import { toDisposable, type Disposable } from '../../../src/core/base/lifecycle';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -80,9 +81,9 @@ class MemoryQueue implements HotFolderQueue {
   snapshot(): QueueJob[] {
     return [...this.jobs];
   }
-  onEvent(listener: (event: { type: string; job?: QueueJob }) => void): () => void {
+  onEvent(listener: (event: { type: string; job?: QueueJob }) => void): Disposable {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return toDisposable(() => this.listeners.delete(listener));
   }
   finish(job: QueueJob, stage: 'completed' | 'failed'): void {
     const ended = { ...job, stage };
@@ -134,7 +135,7 @@ describe('HotFolderSupervisor', () => {
   it('after stop() (quit), later settings start nothing', async () => {
     const s = await supervised();
     await s.supervisor.apply(settings(s.root, true));
-    await s.supervisor.stop();
+    await s.supervisor.dispose();
     await s.supervisor.apply(settings(s.root, true, 'x'));
     expect(s.supervisor.watching).toBeNull();
     expect(s.clock.pending).toBe(0);

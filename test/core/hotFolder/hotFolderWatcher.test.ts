@@ -54,9 +54,9 @@ async function run(r: Rig, pattern: RegExp | null = null) {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await watcher.stop();
-    await queue.close();
-    await connection.stop();
+    await watcher.dispose();
+    await queue.dispose();
+    await connection.dispose();
   };
   cleanups.push(stop);
   await watcher.start();
@@ -212,7 +212,7 @@ describe('HotFolderWatcher (real queue, reference server)', () => {
     const r = await rig();
     const app = await run(r);
     await app.check();
-    await app.watcher.stop();
+    await app.watcher.dispose();
     expect(app.clock.pending).toBe(0);
     await drop(r.root, 'E-5/scan.pdf');
     app.clock.advance(INTERVAL * 5);

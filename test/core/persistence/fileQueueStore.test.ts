@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
 import { migrations, parsePersistedQueue } from '../../../src/core/persistence/persistedQueue';
-import type { Logger } from '../../../src/core/clock';
+import type { Logger } from '../../../src/core/base/logger';
 import type { PersistedQueue } from '../../../src/core/queue/UploadQueue';
 import type { QueueJob } from '../../../src/shared/queueJob';
 import { makeTempDir, type TempDir } from '../../support/files';

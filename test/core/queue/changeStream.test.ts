@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/core/clock';
+import { silentLogger } from '../../../src/core/base/logger';
 import { ChangeStream } from '../../../src/core/queue/changeStream';
 import type { QueueChange, QueueJob } from '../../../src/shared/queueJob';
 import { sampleJob } from '../../support/sampleJob';
@@ -39,7 +39,7 @@ describe('ChangeStream', () => {
     const off = stream.subscribe((changes) => got.push(changes.length));
     stream.upsert(job('a', 'queued'));
     await Promise.resolve();
-    off();
+    off.dispose();
     stream.upsert(job('b', 'queued'));
     await Promise.resolve();
     expect(got).toEqual([1]);

@@ -2,6 +2,7 @@
  * A JobTracker the test drives by hand: records track/untrack calls and
  * pushes server states into the queue as the ConnectionManager would.
  */
+import { toDisposable, type Disposable } from '../../../src/core/base/lifecycle';
 import type { ServerJobState } from '../../../src/shared/jobState';
 import type { JobTracker } from '../../../src/core/queue/UploadQueue';
 
@@ -20,9 +21,9 @@ export class FakeTracker implements JobTracker {
     this.tracked.delete(jobId);
   }
 
-  onJob(listener: (job: ServerJobState) => void): () => void {
+  onJob(listener: (job: ServerJobState) => void): Disposable {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return toDisposable(() => this.listeners.delete(listener));
   }
 
   get listenerCount(): number {

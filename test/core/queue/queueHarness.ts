@@ -67,7 +67,7 @@ export async function makeHarness(serverOptions: ReferenceServerOptions = {}): P
         timings: { saveDebounceMs: 5 },
         ...overrides,
       });
-      onCleanup(() => queue.close());
+      onCleanup(() => queue.dispose());
       const recorded: Recorded = {
         queue,
         events: [],

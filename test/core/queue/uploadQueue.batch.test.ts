@@ -159,7 +159,7 @@ describe('UploadQueue.enqueueMany', () => {
     expect(await queue.enqueueMany([])).toEqual([]);
     const sparse = new Array<{ chartNumber: string; files: string[] }>(2);
     expect((await queue.enqueueMany(sparse)).map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['invalid_chart_number', 'invalid_chart_number']);
-    await queue.close();
+    await queue.dispose();
     await expect(queue.enqueueMany([{ chartNumber: 'A', files: [await h.files.pdf('a.pdf')] }])).rejects.toMatchObject({ code: 'closed' });
   });
 });

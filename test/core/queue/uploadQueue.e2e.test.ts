@@ -16,7 +16,7 @@ import { waitFor } from './waitFor';
 function connectionFor(h: Harness): ConnectionManager {
   const connection = new ConnectionManager({ baseUrl: h.server.url });
   connection.start();
-  onCleanup(() => connection.stop());
+  onCleanup(() => connection.dispose());
   return connection;
 }
 
@@ -71,8 +71,8 @@ describe('UploadQueue + ConnectionManager + reference server', () => {
     const first = await h.makeQueue({ tracker: firstConnection });
     const job = await first.queue.enqueue({ chartNumber: 'RESTART', files: [await h.files.pdf('a.pdf')] });
     await waitFor(() => (first.queue.get(job.id)?.server?.phase ?? 'queued') === 'ocr_started', 'job in the pipeline');
-    await first.queue.close();
-    await firstConnection.stop();
+    await first.queue.dispose();
+    await firstConnection.dispose();
 
     const connection = connectionFor(h);
     const second = await h.makeQueue({ tracker: connection });

@@ -43,7 +43,7 @@ async function makeQueue(overrides: Partial<UploadQueueOptions> = {}): Promise<{
     timings: { saveDebounceMs: 5 },
     ...overrides,
   });
-  cleanups.push(() => state.remove(), () => queue.close());
+  cleanups.push(() => state.remove(), () => queue.dispose());
   const events: QueueEvent[] = [];
   const seen: QueueJob[] = [];
   queue.onEvent((event) => events.push(event));
@@ -139,7 +139,7 @@ describe('upload faults (real reference server)', () => {
     expect(uploads()).toBe(1);
     expect(server.jobs()).toHaveLength(0);
     expect(events.filter((e) => e.type === 'done').map((e) => (e as { job: QueueJob }).job.stage)).toEqual(['rejected']);
-    await queue.close(); // flushes the debounced write
+    await queue.dispose(); // flushes the debounced write
     expect(await store.load()).toMatchObject({ jobs: [{ id: job.id, stage: 'rejected' }] });
   });
 

@@ -82,7 +82,7 @@ describe('UploadQueue persistence', () => {
     expect(relay.dropped).toBe(1);
     expect(first.queue.get(cut.id)).toMatchObject({ stage: 'uploading', jobId: null });
     expect(h.server.stats.uploadsAccepted).toBe(1 + 1); // the server did accept it
-    await first.queue.close();
+    await first.queue.dispose();
 
     const saved = await h.store.load();
     expect(saved?.jobs.find((j) => j.id === cut.id)?.stage).toBe('uploading');

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../../src/core/clock';
+import type { Logger } from '../../../src/core/base/logger';
 import { QueueInputError } from '../../../src/core/queue/UploadQueue';
 import { MAGIC } from '../../support/files';
 import { makeHarness } from './queueHarness';
@@ -89,7 +89,7 @@ describe('UploadQueue (real reference server)', () => {
     const job = await queue.enqueue({ chartNumber: 'PATIENT-4711', files: [await h.files.pdf('Smith_John_history.pdf')] });
     await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded');
     h.tracker.emit(queue.get(job.id)!.jobId!, { status: 'failed', phase: 'failed', message: 'OCR failed for PATIENT-4711', seq: 9 });
-    await queue.close();
+    await queue.dispose();
     expect(text()).toMatch(/upload started/);
     expect(text()).toMatch(/retrying/);
     expect(text()).not.toMatch(/PATIENT-4711|Smith_John|intake-test-/);
@@ -111,7 +111,7 @@ describe('UploadQueue (real reference server)', () => {
     other.server.injectUploadFaults({ kind: 'stall' });
     const pending = await queue.enqueue({ chartNumber: 'LATER', files: [await other.files.pdf('b.pdf', { bytes: 200_000 })] });
     await waitFor(() => queue.get(pending.id)?.stage === 'uploading' && other.uploads() === 2, 'second upload stalled');
-    await queue.close();
+    await queue.dispose();
     expect((await h.store.load())?.jobs.find((j) => j.id === pending.id)?.stage).toBe('uploading');
     await expect(queue.enqueue({ chartNumber: 'X', files: [await other.files.pdf('c.pdf')] })).rejects.toMatchObject({ code: 'closed' });
   });
@@ -170,7 +170,7 @@ describe('UploadQueue (real reference server)', () => {
     await first.queue.start();
     const old = await first.queue.enqueue({ chartNumber: 'OLD', files: [await h.files.pdf('a.pdf')] });
     const legacy = await first.queue.enqueue({ chartNumber: 'LEGACY', files: [await h.files.pdf('b.pdf')] });
-    await first.queue.close();
+    await first.queue.dispose();
     const saved = (await h.store.load())!;
     const asTracking = (id: string, jobId: string, acceptedBy?: string) => {
       const job = saved.jobs.find((j) => j.id === id)!;
@@ -186,7 +186,7 @@ describe('UploadQueue (real reference server)', () => {
     expect(queue.get(legacy.id)?.stage).toBe('tracking');
     expect([...h.tracker.tracked.keys()]).toEqual(['job-legacy']);
     expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
-    await queue.close();
+    await queue.dispose();
     expect((await h.store.load())?.jobs.find((j) => j.id === old.id)?.stage).toBe('failed');
   });
 });

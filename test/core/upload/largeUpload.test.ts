@@ -29,7 +29,7 @@ describe('large upload', () => {
       onCleanup(() => files.remove());
       onCleanup(() => state.remove());
       const queue = new UploadQueue({ server: { baseUrl: server.url }, store: createFileQueueStore(state.path), tracker: new FakeTracker() });
-      onCleanup(() => queue.close());
+      onCleanup(() => queue.dispose());
       const seen: QueueJob[] = [];
       queue.onChange((changes) => changes.forEach((c) => c.type === 'upsert' && seen.push(c.job)));
 

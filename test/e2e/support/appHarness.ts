@@ -48,7 +48,14 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-export async function openApp(handler: BridgeHandler, options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<AppHarness> {
+export interface OpenAppOptions {
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+  /** Told the app's URL before the page loads (its first call comes at once): main's sender check trusts only it. */
+  trust?: (appUrl: string) => void;
+}
+
+export async function openApp(handler: BridgeHandler, options: OpenAppOptions = {}): Promise<AppHarness> {
   const root = await buildRenderer();
   const { server, url } = await serveStatic(root);
   const profile = mkdtempSync(join(tmpdir(), 'intake-e2e-profile-'));
@@ -68,6 +75,7 @@ export async function openApp(handler: BridgeHandler, options: { colorScheme?: '
   const page = context.pages()[0] ?? (await context.newPage());
   watch(page);
   context.on('page', watch);
+  options.trust?.(url);
   await page.goto(url);
   mkdirSync(RESULTS_DIR, { recursive: true });
   return {

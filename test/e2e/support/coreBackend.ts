@@ -1,27 +1,38 @@
 /**
- * What main does for the window, minus Electron: the REAL UploadQueue and
- * ConnectionManager (file store in a temp dir) answering the bridge's calls,
- * and their changes pushed to the page as events, batched per 16 ms like
- * main batches them. Tests point it at a real reference server.
+ * What main does for the window, minus Electron: the REAL IntakeEngine (file
+ * store in a temp dir) behind main's own IPC handlers (createIntakeHandlers)
+ * and main's gate (handleCall: sender check, plain-data and schema
+ * validation), with the engine's changes pushed to the page as events,
+ * batched per 16 ms like main batches them. Tests point it at a real
+ * reference server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IpcMainInvokeEvent } from 'electron';
+import { DisposableStore } from '../../../src/core/base/lifecycle';
+import { silentLogger } from '../../../src/core/base/logger';
 import { systemClock } from '../../../src/core/clock';
-import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
+import { isTrustedUiUrl } from '../../../src/core/desktop/senderPolicy';
+import { IntakeEngine } from '../../../src/core/engine/IntakeEngine';
+import type { EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
 import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
-import { QueueInputError, UploadQueue } from '../../../src/core/queue/UploadQueue';
 import { ChangeBatcher } from '../../../src/core/tray/changeBatcher';
-import { ipcCalls, type IpcCallName, type IpcResult, type SettingsView } from '../../../src/shared/ipc';
+import { handleCall } from '../../../src/main/ipc/ipcGate';
+import { createIntakeHandlers } from '../../../src/main/shell/intakeHandlers';
+import type { SettingsView } from '../../../src/shared/ipc';
 import { DEFAULT_SETTINGS, type SettingsPatch } from '../../../src/shared/settings';
-import type { BridgeHandler, InstalledBridge } from '../../support/testBridge';
+import type { BridgeHandler, BridgeSender, InstalledBridge } from '../../support/testBridge';
 
 export interface CoreBackend {
   handler: BridgeHandler;
-  queue: UploadQueue;
-  connection: ConnectionManager;
+  engine: IntakeEngine;
+  queue: EngineQueue;
+  connection: EngineConnection;
   /** Starts pushing events into the page(s) behind this bridge. */
   attach(bridge: InstalledBridge): void;
+  /** Calls are accepted only from the main frame of a page at `appUrl`'s origin (none before this); give it to openApp. */
+  trust(appUrl: string): void;
   /** What `pickFiles()` answers next (the native dialog's choice). */
   pickNext(paths: string[]): void;
   close(): Promise<void>;
@@ -34,28 +45,21 @@ export interface CoreBackendOptions {
   fastReconnect?: boolean;
 }
 
-const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
-const fail = (code: 'invalid_payload' | 'invalid_request' | 'not_found', message: string): IpcResult<never> => ({ ok: false, error: { code, message } });
-
 export async function startCoreBackend(options: CoreBackendOptions): Promise<CoreBackend> {
   const dir = mkdtempSync(join(tmpdir(), 'intake-e2e-core-'));
-  const connection = new ConnectionManager({
-    baseUrl: options.serverUrl,
-    timings: options.fastReconnect ? { backoffBaseMs: 200, backoffCapMs: 1_000, pollIntervalMs: 500 } : {},
-  });
-  const queue = new UploadQueue({
-    server: { baseUrl: options.serverUrl },
+  const engine = await IntakeEngine.open({
+    choice: { serverUrl: options.serverUrl, webSocketUrl: null, token: null },
     store: createFileQueueStore(dir),
-    tracker: connection,
-    concurrency: options.concurrency ?? 2,
-    timings: { retryBaseMs: 200, retryMaxMs: 1_000 },
+    queue: { concurrency: options.concurrency ?? 2, timings: { retryBaseMs: 200, retryMaxMs: 1_000 } },
+    connection: { timings: options.fastReconnect ? { backoffBaseMs: 200, backoffCapMs: 1_000, pollIntervalMs: 500 } : {} },
   });
-  connection.start();
-  await queue.start();
+  const { queue, connection } = engine;
+  const subscriptions = new DisposableStore();
 
   let settings: SettingsView = { ...DEFAULT_SETTINGS, serverUrl: options.serverUrl, hasToken: false, tokenEncryptionAvailable: true };
   let picked: string[] = [];
   let bridge: InstalledBridge | null = null;
+  let appUrl: string | null = null;
   // Events go out one after another, in order, like webContents.send.
   let sending: Promise<void> = Promise.resolve();
   const send = (job: () => Promise<void>) => {
@@ -63,64 +67,57 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   };
 
   // Batched as main batches them: one message per frame, the last upsert of a job wins.
-  const batcher = new ChangeBatcher({ clock: systemClock, deliver: (batch) => bridge && send(() => bridge!.emit('jobs', batch)) });
-  const stopChanges = queue.onChange((changes) => batcher.push(changes));
-  const stopState = connection.onState((state) => bridge && send(() => bridge!.emit('connection', state)));
+  const batcher = subscriptions.add(new ChangeBatcher({ clock: systemClock, deliver: (batch) => bridge && send(() => bridge!.emit('jobs', batch)) }));
+  subscriptions.add(queue.onChange((changes) => batcher.push(changes)));
+  subscriptions.add(connection.onState((state) => bridge && send(() => bridge!.emit('connection', state))));
 
-  const calls: { [N in IpcCallName]: (input: never) => unknown } = {
-    inspectFiles: (paths: string[]) => queue.inspect(paths),
-    enqueue: (input: { chartNumber: string; files: string[] }) => queue.enqueue(input),
-    pickFiles: () => picked,
-    cancel: (id: string) => queue.cancel(id),
-    retry: (id: string) => queue.retry(id),
-    remove: (id: string) => queue.remove(id),
-    clearFinished: () => queue.clearFinished(),
-    pauseAll: () => {
-      queue.pauseAll();
-      if (bridge) send(() => bridge!.emit('paused', true));
-    },
-    resumeAll: () => {
-      queue.resumeAll();
-      if (bridge) send(() => bridge!.emit('paused', false));
-    },
-    getSnapshot: () => ({ jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: false }),
-    getResults: (id: string) => queue.getResults(id),
-    getSettings: () => settings,
-    updateSettings: (patch: SettingsPatch) => {
+  // Main's handlers; only the desktop services (settings store, dialogs, file manager) are stand-ins.
+  const handlers = createIntakeHandlers({
+    queue: () => queue,
+    snapshot: () => ({ jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: false }),
+    settingsView: () => settings,
+    updateSettings: async (patch: SettingsPatch) => {
       settings = { ...settings, ...patch };
       if (patch.uploadConcurrency) queue.setConcurrency(patch.uploadConcurrency);
       return settings;
     },
-    setToken: (token: string | null) => (settings = { ...settings, hasToken: token !== null }),
-    revealFiles: () => undefined,
-  };
+    setToken: async (token) => (settings = { ...settings, hasToken: token !== null }),
+    pickFiles: async () => picked,
+    showItemInFolder: () => undefined,
+    setPaused: (paused) => {
+      if (paused) queue.pauseAll();
+      else queue.resumeAll();
+      if (bridge) send(() => bridge!.emit('paused', queue.paused));
+    },
+  });
 
-  const handler: BridgeHandler = async (name, input) => {
-    // Validate like main does: the renderer's payload is untrusted.
-    const parsed = ipcCalls[name].input.safeParse(input);
-    if (!parsed.success) return fail('invalid_payload', parsed.error.issues.map((issue) => issue.message).join('; '));
-    try {
-      return ok(await (calls[name] as (input: unknown) => unknown)(parsed.data));
-    } catch (error) {
-      if (error instanceof QueueInputError) return fail(error.code === 'not_found' ? 'not_found' : 'invalid_request', error.message);
-      throw error;
-    }
-  };
+  // Main's gate, with main's sender rule: the page's main frame showing our UI (served from the test's origin).
+  const handler: BridgeHandler = (name, input, sender) =>
+    handleCall(name, senderEvent(sender), [input], {
+      handlers,
+      isTrustedSender: () => sender.mainFrame && appUrl !== null && isTrustedUiUrl(sender.url, { devServerUrl: appUrl }),
+      logger: silentLogger,
+    });
 
+  await engine.start();
   return {
     handler,
+    engine,
     queue,
     connection,
     attach: (installed) => void (bridge = installed),
+    trust: (url) => void (appUrl = url),
     pickNext: (paths) => void (picked = paths),
     close: async () => {
-      stopChanges();
-      stopState();
-      batcher.dispose();
-      await queue.close();
-      await connection.stop();
+      subscriptions.dispose();
+      await engine.dispose();
       await sending;
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What handleCall reads of an invoke event, from the page that called. */
+function senderEvent(sender: BridgeSender): IpcMainInvokeEvent {
+  return { senderFrame: { url: sender.url } } as unknown as IpcMainInvokeEvent;
 }

@@ -1,11 +1,11 @@
 /**
  * Which backend the core talks to. With no server configured (first run),
  * the bundled reference server runs in-process on a loopback port and is
- * labelled "demo"; configuring a real server stops it. Switching never
- * restarts the app: the caller hands the new URL to the queue and the
- * connection manager.
+ * labelled "demo"; configuring a real server stops it. Only the engine asks
+ * it (IntakeEngine.setServer). Without a way to start a demo server (the
+ * CLI), a missing server URL is refused.
  */
-import type { Logger } from '../../core/clock';
+import type { Logger } from '../base/logger';
 
 export interface DemoServer {
   readonly url: string;
@@ -24,7 +24,7 @@ export class BackendSelector {
   private starting: Promise<DemoServer> | null = null;
 
   constructor(
-    private readonly startDemoServer: StartDemoServer,
+    private readonly startDemoServer: StartDemoServer | null,
     private readonly demoDataDir: string,
     private readonly logger: Logger,
   ) {}
@@ -39,14 +39,16 @@ export class BackendSelector {
     return { baseUrl: serverUrl, demo: false };
   }
 
-  async close(): Promise<void> {
+  async dispose(): Promise<void> {
     await this.stopDemo();
   }
 
   private async ensureDemo(): Promise<DemoServer> {
     if (this.demo) return this.demo;
+    const start = this.startDemoServer;
+    if (start === null) throw new Error('No server URL was given.');
     // Two quick selects must not start two servers.
-    this.starting ??= this.startDemoServer({ port: 0, dataDir: this.demoDataDir }).finally(() => {
+    this.starting ??= start({ port: 0, dataDir: this.demoDataDir }).finally(() => {
       this.starting = null;
     });
     this.demo = await this.starting;

@@ -1,0 +1,45 @@
+/**
+ * The server of record: the one immutable value that says where Intake sends
+ * documents and follows jobs. Only IntakeEngine makes and holds it; the queue
+ * and the connection receive it whole from the engine, never field by field,
+ * so a URL, a WebSocket override and a token can never belong to two servers.
+ * (Later: proxy and certificate authority join it here.)
+ */
+import { canonicalServerUrl, deriveWebSocketUrl } from '../../shared/protocol';
+
+/** The wire contract spoken with the server; only Intake's own today (PROTOCOL.md). */
+export type Dialect = 'intake';
+
+/** What the user configured: a server URL (null = the bundled demo server), a WebSocket override, a token. */
+export interface ServerChoice {
+  serverUrl: string | null;
+  /** null = derived from the server URL. Ignored for the demo server, which serves its own socket. */
+  webSocketUrl: string | null;
+  token: string | null;
+}
+
+export interface ServerOfRecord {
+  /** REST base, e.g. https://host/api. */
+  readonly baseUrl: string;
+  /** The WebSocket URL in use: the override, else derived from baseUrl. */
+  readonly wsUrl: string;
+  readonly dialect: Dialect;
+  readonly token: string | null;
+  /** The bundled demo server (its port changes at every start; its jobs stay its own). */
+  readonly demo: boolean;
+  /** Which backend this is, for the jobs it accepts: 'demo', else the canonical URL. */
+  readonly identity: string;
+}
+
+/** Throws (changing nothing) when a URL cannot be used. */
+export function serverOfRecord(backend: { baseUrl: string; demo: boolean }, choice: Pick<ServerChoice, 'webSocketUrl' | 'token'>): ServerOfRecord {
+  const override = backend.demo ? null : choice.webSocketUrl;
+  return Object.freeze({
+    baseUrl: backend.baseUrl,
+    wsUrl: override ?? deriveWebSocketUrl(backend.baseUrl),
+    dialect: 'intake' as const,
+    token: choice.token,
+    demo: backend.demo,
+    identity: backend.demo ? 'demo' : canonicalServerUrl(backend.baseUrl),
+  });
+}

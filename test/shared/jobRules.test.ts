@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { canCancel, canRemove, canRetry, canReveal, hasResults } from '../../src/shared/jobRules';
+import { STAGES, type Stage } from '../../src/shared/queueJob';
+
+// The one table the renderer's buttons, main's refusals and the queue's checks all follow.
+const EXPECTED: Record<Stage, { retry: boolean; cancel: boolean; results: boolean; reveal: boolean; remove: boolean }> = {
+  queued: { retry: false, cancel: true, results: false, reveal: false, remove: false },
+  uploading: { retry: false, cancel: true, results: false, reveal: false, remove: false },
+  tracking: { retry: false, cancel: true, results: false, reveal: true, remove: false },
+  completed: { retry: false, cancel: false, results: true, reveal: true, remove: true },
+  failed: { retry: true, cancel: false, results: false, reveal: true, remove: true },
+  rejected: { retry: true, cancel: false, results: false, reveal: true, remove: true },
+  cancelled: { retry: true, cancel: false, results: false, reveal: false, remove: true },
+};
+
+describe('job rules', () => {
+  it.each(STAGES)('%s', (stage) => {
+    const job = { stage };
+    expect({ retry: canRetry(job), cancel: canCancel(job), results: hasResults(job), reveal: canReveal(job), remove: canRemove(job) }).toEqual(EXPECTED[stage]);
+  });
+
+  it('a job can always be either cancelled or retried, unless it completed', () => {
+    for (const stage of STAGES) expect(canCancel({ stage }) || canRetry({ stage }) || stage === 'completed').toBe(true);
+  });
+});
