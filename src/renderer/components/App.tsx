@@ -15,6 +15,7 @@ import { BatchProgress } from './BatchProgress';
 import { DropOverlay } from './DropOverlay';
 import { EmptyState } from './EmptyState';
 import { FilterBar } from './FilterBar';
+import { focusFallback } from './focusFallback';
 import { Header } from './Header';
 import { JobList } from './JobList';
 import type { JobAction } from './JobRow';
@@ -128,7 +129,15 @@ export function App() {
         {notice && (
           <div className="banner banner-error" role="alert">
             {notice}
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => setNotice(null)}>
+            {/* The button takes itself away: hand focus to the main action first, not to the page. */}
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => {
+                focusFallback();
+                setNotice(null);
+              }}
+            >
               Dismiss
             </button>
           </div>

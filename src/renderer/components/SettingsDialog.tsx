@@ -60,7 +60,8 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    if (Object.keys(problems).length > 0) return;
+    // Saving… keeps the button enabled (disabling it would drop its focus); a second press waits here.
+    if (saving || Object.keys(problems).length > 0) return;
     const patch = patchFrom(view, draft);
     if (Object.keys(patch).length === 0) return onClose();
     setSaving(true);
@@ -170,7 +171,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
           <Toggle id="start-at-login" label="Start Intake when I log in" checked={draft.startAtLogin} onChange={(v) => change('startAtLogin', v)} />
         </fieldset>
 
-        <FormFooter error={saveError} onCancel={onClose} submitLabel={saving ? 'Saving…' : 'Save'} submitDisabled={saving || Object.keys(problems).length > 0} />
+        <FormFooter error={saveError} onCancel={onClose} submitLabel={saving ? 'Saving…' : 'Save'} submitDisabled={Object.keys(problems).length > 0} />
       </form>
     </Modal>
   );
