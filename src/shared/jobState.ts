@@ -2,7 +2,7 @@
  * The pure job state machine: `applyStatusUpdate(job, update) → result`.
  * No clock, no I/O. Every ordering rule of PROTOCOL.md lives here and only here.
  */
-import { phaseRank } from './phases';
+import { isPipelinePhase, phaseRank } from './phases';
 
 /** One status observation of a server job, from any source. */
 export interface StatusUpdate {
@@ -31,6 +31,13 @@ export interface ServerJobState {
   willRetry: boolean;
   /** Server timestamp at which each phase was first seen, for per-phase timings. */
   phaseSeenAt: Record<string, string>;
+  /**
+   * The latest pipeline phase of the current attempt: where a failure happened. Not the
+   * furthest phase in phaseSeenAt, which spans every attempt (a retry that fails earlier
+   * than the first attempt got would be shown failing where it never was). Absent until
+   * a pipeline phase was applied (and in jobs saved before it existed).
+   */
+  attemptPhase?: string;
 }
 
 export type ApplyOutcome =
@@ -87,6 +94,8 @@ export function applyStatusUpdate(job: ServerJobState, update: StatusUpdate): Ap
         ? { ...job.phaseSeenAt, [update.phase]: update.timestamp }
         : job.phaseSeenAt,
   };
+  const attemptPhase = isPipelinePhase(update.phase) ? update.phase : job.attemptPhase;
+  if (attemptPhase !== undefined) next.attemptPhase = attemptPhase;
   return { job: next, outcome: 'applied', gap };
 }
 

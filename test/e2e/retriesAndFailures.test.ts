@@ -56,6 +56,10 @@ it('shows a server retry with its attempt count, then the completion; a final fa
   const doomed = rowOf(page, 'DOOMED-9');
   await doomed.locator('.pill', { hasText: 'Failed' }).waitFor({ timeout: 60_000 });
   await expect(doomed.locator('.row-status').textContent()).resolves.toMatch(/attempt 3 of 3/);
+  // The stepper marks the phase the last attempt failed in — the one the server names — not the furthest any attempt got to.
+  const failedStep = await doomed.locator('.step-failed .step-label').textContent();
+  await expect(doomed.locator('.row-status').textContent()).resolves.toContain(`during "${failedStep}"`);
+  await expect(doomed.locator('.step-failed').count()).resolves.toBe(1);
   await expect(doomed.getByRole('button', { name: /^Retry/ }).count()).resolves.toBe(1);
   await expect(page.locator('#filter-failed .count').textContent()).resolves.toBe('1');
   await expect(page.getByTestId('live-region').textContent()).resolves.toMatch(/^Chart DOOMED-9 failed: .+\.$/);

@@ -75,6 +75,10 @@ describe('App', () => {
     act(() => bridge.emit('jobs', [{ type: 'upsert', job: job({ stage: 'completed' }) }]));
     await userEvent.click(screen.getByRole('button', { name: 'Clear finished' }));
     expect((await screen.findByRole('alert')).textContent).toContain('The queue is shutting down.');
+    screen.getByRole('button', { name: 'Dismiss' }).focus();
+    await userEvent.keyboard('{Enter}');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add documents' }));
   });
 
   it('announces endings in the polite live region', async () => {

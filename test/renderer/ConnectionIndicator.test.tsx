@@ -1,5 +1,8 @@
 // @vitest-environment happy-dom
-/** The header's connection indicator in every state, with the reconnect countdown on fake time. */
+/**
+ * The header's connection indicator in every state, with the reconnect countdown on fake time;
+ * screen readers hear the news (offline, back, refused), never the countdown.
+ */
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionIndicator } from '../../src/renderer/components/ConnectionIndicator';
@@ -13,8 +16,9 @@ afterEach(() => {
 function renderIndicator(connection: ConnectionState, demoServer = false) {
   const onOpenSettings = vi.fn();
   const view = render(<ConnectionIndicator connection={connection} demoServer={demoServer} onOpenSettings={onOpenSettings} />);
-  const status = () => screen.getByRole('status');
-  return { ...view, status, onOpenSettings, root: view.container.querySelector('[data-testid=connection]')! };
+  const status = () => view.container.querySelector<HTMLElement>('.connection-status')!;
+  const news = () => screen.getByRole('status').textContent;
+  return { ...view, status, news, onOpenSettings, root: view.container.querySelector('[data-testid=connection]')! };
 }
 
 describe('ConnectionIndicator', () => {
@@ -48,6 +52,28 @@ describe('ConnectionIndicator', () => {
     await act(async () => vi.advanceTimersByTime(10));
     expect(status().textContent).toBe('Offline — polling for updates · reconnecting in 2 s');
     expect(status().className).toContain('tone-warning');
+  });
+
+  it('announces going offline, coming back and a refused sign-in once each — not the start, not the countdown', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const offline: ConnectionState = { state: 'reconnecting', reason: 'socket closed', nextTryAt: 1_000_000 + 9_000, attempt: 1 };
+    const view = renderIndicator({ state: 'connecting', reason: 'starting' });
+    const show = (connection: ConnectionState) => view.rerender(<ConnectionIndicator connection={connection} demoServer={false} onOpenSettings={view.onOpenSettings} />);
+    show({ state: 'connected', reason: 'socket open' });
+    expect(view.news()).toBe('');
+    expect(view.status().getAttribute('role')).toBeNull(); // the pill, with its countdown, is not a live region
+    show(offline);
+    const lost = view.news();
+    expect(lost).toMatch(/^Connection to the server lost\./);
+    await act(async () => vi.advanceTimersByTime(5_000));
+    show({ ...offline, state: 'polling' });
+    show({ state: 'connecting', reason: 'retrying' });
+    expect(view.status().textContent).toBe('Connecting…');
+    expect(view.news()).toBe(lost);
+    show({ state: 'connected', reason: 'socket open' });
+    expect(view.news()).toBe('Connected to the server again.');
+    show({ state: 'auth_failed', reason: '401' });
+    expect(view.news()).toBe('The server refused the sign-in. Check the token in settings.');
   });
 
   it('auth failure offers the way to settings', () => {

@@ -61,11 +61,12 @@ describe('JobRow', () => {
     expect(r.buttons()).toEqual(['Show files', 'Cancel']);
   });
 
-  it('tracking while the server retries: "Retrying" pill, attempt n of m, the failed phase marked', () => {
+  it('tracking while the server retries: "Retrying" pill, attempt n of m, the phase it stopped in marked as retrying, not failed', () => {
     const r = renderRow(job({ stage: 'tracking', jobId: 'srv-1', server: server({ status: 'failed', phase: 'failed', message: 'OCR engine timed out', attempt: 1, willRetry: true }) }));
     expect(r.pill()).toBe('Retrying');
     expect(r.status()).toBe('Server is retrying, attempt 2 of 3 — OCR engine timed out');
-    expect(r.row.querySelector('.step-failed .step-label')?.textContent).toBe('OCR done');
+    expect(r.row.querySelector('.step-failed')).toBeNull();
+    expect(r.row.querySelector('.step-retrying .step-label')?.textContent).toBe('OCR done');
   });
 
   it('completed: every phase ticked, results / show files / remove', async () => {

@@ -49,6 +49,25 @@ describe('ResultsDialog', () => {
     expect(within(screen.getByRole('dialog')).getByRole('heading', { level: 3 }).textContent).toBe('Details');
   });
 
+  it('tabs: one tab stop, arrows switch the view, the panel is labelled by its tab, the raw JSON can take focus to scroll', async () => {
+    render(<ResultsDialog job={completed} state={{ status: 'ok', value: REFERENCE }} onClose={vi.fn()} />);
+    const tables = screen.getByRole('tab', { name: 'Tables' });
+    const raw = screen.getByRole('tab', { name: 'Raw JSON' });
+    expect([tables.tabIndex, raw.tabIndex]).toEqual([0, -1]);
+    const panel = screen.getByRole('tabpanel');
+    expect(panel.getAttribute('aria-labelledby')).toBe(tables.id);
+    expect(tables.getAttribute('aria-controls')).toBe(panel.id);
+    tables.focus();
+    await userEvent.keyboard('{ArrowRight}');
+    expect(document.activeElement).toBe(raw);
+    expect(raw.getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(raw.id);
+    expect(screen.getByRole('region', { name: 'Raw JSON of the results' }).tabIndex).toBe(0);
+    await userEvent.keyboard('{Home}');
+    expect(document.activeElement).toBe(tables);
+    expect(screen.getByRole('table', { name: 'Documents' })).toBeTruthy();
+  });
+
   it('says so when there are no results, and shows a load error', () => {
     render(<ResultsDialog job={completed} state={{ status: 'ok', value: null }} onClose={vi.fn()} />);
     expect(screen.getByText('The server sent no results for this job.')).toBeTruthy();

@@ -56,6 +56,9 @@ describe('IntakeStore', () => {
     expect(store.getState().announcement).toBe(first); // same stage again: silent
     bridge.emit('jobs', [{ type: 'upsert', job: job({ id: 'b', chartNumber: 'CH-2', stage: 'failed', error: { code: 'x', message: 'Disk full on the server' } }) }]);
     expect(store.getState().announcement?.text).toBe('Chart CH-2 failed: Disk full on the server.');
+    // A reason that ends with its own full stop gets no second one.
+    bridge.emit('jobs', [{ type: 'upsert', job: job({ id: 'c', chartNumber: 'CH-3', stage: 'failed', error: { code: 'x', message: 'Failed during "OCR" (attempt 3 of 3); no retries left.' } }) }]);
+    expect(store.getState().announcement?.text).toBe('Chart CH-3 failed: Failed during "OCR" (attempt 3 of 3); no retries left.');
   });
 
   it('turns a burst of endings into one sentence', async () => {

@@ -18,6 +18,25 @@ function renderSettings(view: SettingsView = SETTINGS_VIEW) {
 }
 
 describe('SettingsDialog', () => {
+  it('points aria-describedby only at notes that exist', async () => {
+    renderSettings();
+    const dangling = () => [...document.querySelectorAll('[aria-describedby]')].map((el) => el.getAttribute('aria-describedby')!).filter((id) => document.getElementById(id) === null);
+    expect(document.querySelectorAll('[aria-describedby]').length).toBeGreaterThan(3);
+    expect(dangling()).toEqual([]);
+    await userEvent.clear(screen.getByLabelText('Uploads at once'));
+    expect(screen.getByLabelText('Uploads at once').getAttribute('aria-describedby')).toBe('concurrency-note');
+    expect(dangling()).toEqual([]);
+  });
+
+  it('announces the token note and keeps focus in the token field after Set disables itself', async () => {
+    const { onSetToken } = renderSettings();
+    await userEvent.type(screen.getByLabelText('Access token'), 's3cret');
+    await userEvent.click(screen.getByRole('button', { name: 'Set' }));
+    expect(onSetToken).toHaveBeenCalledExactlyOnceWith('s3cret');
+    expect(screen.getByRole('status').textContent).toBe('Token saved.');
+    expect(document.activeElement).toBe(screen.getByLabelText('Access token'));
+  });
+
   it('refuses plain http to another computer inline, until insecure HTTP is allowed', async () => {
     const { save, onSave } = renderSettings();
     await userEvent.type(screen.getByLabelText('Server URL'), 'http://ai.example.org/api');

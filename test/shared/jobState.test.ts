@@ -235,6 +235,28 @@ describe('retry fields and finality', () => {
     expect(job.phaseSeenAt).toEqual({ processing: T(1), failed: T(2) });
   });
 
+  it('keeps the phase the current attempt failed in, not the furthest phase any attempt reached', () => {
+    const attempts = [
+      ...['processing', 'ocr_started', 'ocr_completed', 'ai_started', 'ai_completed'].map((phase, i) => u(phase, { seq: i + 1, timestamp: T(i + 1) })),
+      u('failed', { seq: 6, timestamp: T(6), attempt: 1, maxAttempts: 2, willRetry: true }),
+      u('processing', { seq: 7, timestamp: T(7) }),
+      u('ocr_started', { seq: 8, timestamp: T(8) }),
+    ];
+    const retrying = run(attempts.slice(0, 6)).job;
+    expect(retrying.attemptPhase).toBe('ai_completed');
+    const secondTry = run(attempts).job;
+    expect(secondTry.attemptPhase).toBe('ocr_started');
+    const failedAgain = applyStatusUpdate(secondTry, u('failed', { seq: 9, timestamp: T(9), attempt: 2, maxAttempts: 2 })).job;
+    expect(failedAgain).toMatchObject({ phase: 'failed', attemptPhase: 'ocr_started' });
+    // phaseSeenAt still spans the attempts: it says how far the job ever got, which is not where it failed.
+    expect(Object.keys(failedAgain.phaseSeenAt)).toContain('ai_completed');
+  });
+
+  it('has no attempt phase until a pipeline phase was applied; an unknown phase keeps the last one', () => {
+    expect(run([u('failed', { seq: 1, timestamp: T(1) })]).job.attemptPhase).toBeUndefined();
+    expect(run([u('ocr_started', { seq: 1, timestamp: T(1) }), u('deskewing', { seq: 2, timestamp: T(2) })]).job.attemptPhase).toBe('ocr_started');
+  });
+
   it('records an unknown phase named like an Object.prototype member', () => {
     const { job } = run([u('toString', { seq: 1, timestamp: T(1) })]);
     expect(Object.hasOwn(job.phaseSeenAt, 'toString')).toBe(true);

@@ -26,6 +26,8 @@ const serverJobSchema = z.object({
   maxAttempts: z.number().nullable(),
   willRetry: z.boolean(),
   phaseSeenAt: z.record(z.string(), z.string()),
+  // Where the current attempt is (the stepper marks a failure there); absent in queues saved before it existed.
+  attemptPhase: z.string().optional().catch(undefined),
 });
 
 export const queueJobSchema = z.object({

@@ -82,7 +82,6 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
           <input
             id="chart-number"
             name="chartNumber"
-            autoFocus
             autoComplete="off"
             spellCheck={false}
             value={chartNumber}
@@ -126,7 +125,8 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
           error={submitError}
           onCancel={onClose}
           submitLabel={submitting ? 'Adding…' : accepted.length > 0 ? `Upload ${plural(accepted.length, 'file')}` : 'Upload'}
-          submitDisabled={ready === null || accepted.length === 0 || submitting}
+          // Not disabled while submitting: a focused button that disables itself drops focus out of the dialog.
+          submitDisabled={ready === null || accepted.length === 0}
         />
       </form>
     </Modal>

@@ -15,6 +15,7 @@ import { BatchProgress } from './BatchProgress';
 import { DropOverlay } from './DropOverlay';
 import { EmptyState } from './EmptyState';
 import { FilterBar } from './FilterBar';
+import { focusFallback } from './focusFallback';
 import { Header } from './Header';
 import { JobList } from './JobList';
 import type { JobAction } from './JobRow';
@@ -117,28 +118,40 @@ export function App() {
         onClearFinished={async () => report(await bridge.clearFinished())}
         onOpenSettings={() => void openSettings()}
       />
-      <div className="toolbar">
-        <FilterBar filter={filter} counts={counts} onChange={setFilter} />
-        <BatchProgress figures={batch} />
-      </div>
-      {paused && <div className="banner banner-warning">Uploads are paused. Jobs already on the server keep going.</div>}
-      {notice && (
-        <div className="banner banner-error" role="alert">
-          {notice}
-          <button type="button" className="btn btn-small btn-ghost" onClick={() => setNotice(null)}>
-            Dismiss
-          </button>
+      {/* One landmark for everything under the header, so no content sits outside a region. */}
+      <main className="main">
+        <div className="toolbar">
+          <FilterBar filter={filter} counts={counts} onChange={setFilter} />
+          <BatchProgress figures={batch} />
         </div>
-      )}
-      <main className="content">
-        {status === 'loading' && <p className="loading">Loading the queue…</p>}
-        {status === 'error' && <p className="form-error">The queue could not be loaded: {loadError}</p>}
-        {status === 'ready' &&
-          (visibleIds.length === 0 ? (
-            <EmptyState onAdd={() => void add.pick()} filtered={counts.all > 0} />
-          ) : (
-            <JobList ids={visibleIds} countingDown={countingDown} onAction={onAction} focus={focus} />
-          ))}
+        {/* Always in the page: a live region announces what changes inside it, not what is there from the start. */}
+        <div role="status">{paused && <p className="banner banner-warning">Uploads are paused. Jobs already on the server keep going.</p>}</div>
+        {notice && (
+          <div className="banner banner-error" role="alert">
+            {notice}
+            {/* The button takes itself away: hand focus to the main action first, not to the page. */}
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => {
+                focusFallback();
+                setNotice(null);
+              }}
+            >
+              Dismiss
+            </button>
+          </div>
+        )}
+        <div className="content">
+          {status === 'loading' && <p className="loading">Loading the queue…</p>}
+          {status === 'error' && <p className="form-error">The queue could not be loaded: {loadError}</p>}
+          {status === 'ready' &&
+            (visibleIds.length === 0 ? (
+              <EmptyState onAdd={() => void add.pick()} filtered={counts.all > 0} />
+            ) : (
+              <JobList ids={visibleIds} countingDown={countingDown} onAction={onAction} focus={focus} />
+            ))}
+        </div>
       </main>
       <DropOverlay visible={dragging} />
       {add.state.status !== 'closed' && <AddDialog state={add.state} onClose={add.close} onSubmit={submitJob} />}

@@ -1,7 +1,10 @@
 /**
  * The live link to the backend, in the header: a coloured dot and a few words.
  * The reason from the connection manager goes in the tooltip, for support calls.
+ * The pill itself is not a live region — its countdown changes every second;
+ * screen readers hear only the news: offline, back online, sign-in refused.
  */
+import { useState } from 'react';
 import type { ConnectionState } from '../../shared/connectionState';
 import { useNow } from '../hooks/useNow';
 
@@ -36,15 +39,59 @@ export function connectionLabel(connection: ConnectionState, now: number): { tex
   }
 }
 
+/** What a change of connection means to the user; `connecting` is a step on the way, not news. */
+type Link = 'starting' | 'online' | 'offline' | 'refused' | 'stopped';
+
+function linkOf(connection: ConnectionState, previous: Link): Link {
+  switch (connection.state) {
+    case 'connecting':
+      return previous;
+    case 'connected':
+      return 'online';
+    case 'reconnecting':
+    case 'polling':
+      return 'offline';
+    case 'auth_failed':
+      return 'refused';
+    case 'stopped':
+      return 'stopped';
+  }
+}
+
+/** The sentence for going from `from` to `to`; the first connection of a start is not news. */
+export function connectionNews(from: Link, to: Link): string {
+  switch (to) {
+    case 'online':
+      return from === 'starting' ? '' : 'Connected to the server again.';
+    case 'offline':
+      return 'Connection to the server lost. Intake keeps trying and follows your jobs meanwhile.';
+    case 'refused':
+      return 'The server refused the sign-in. Check the token in settings.';
+    default:
+      return '';
+  }
+}
+
+function useConnectionNews(connection: ConnectionState): string {
+  const [seen, setSeen] = useState<{ link: Link; news: string }>(() => ({ link: linkOf(connection, 'starting'), news: '' }));
+  const link = linkOf(connection, seen.link);
+  if (link !== seen.link) setSeen({ link, news: connectionNews(seen.link, link) });
+  return seen.news;
+}
+
 export function ConnectionIndicator({ connection, demoServer, onOpenSettings }: ConnectionIndicatorProps) {
   const counting = connection.state === 'reconnecting' || connection.state === 'polling';
   const now = useNow(500, counting);
   const label = connectionLabel(connection, now);
+  const news = useConnectionNews(connection);
   return (
     <div className="connection" data-testid="connection" data-state={connection.state}>
-      <span className={`connection-status tone-${label.tone}`} role="status" title={connection.reason}>
+      <span className={`connection-status tone-${label.tone}`} title={connection.reason}>
         <span className="dot" aria-hidden="true" />
         {label.text}
+      </span>
+      <span className="visually-hidden" role="status" data-testid="connection-news">
+        {news}
       </span>
       {connection.state === 'auth_failed' && (
         <button type="button" className="btn btn-small btn-danger" onClick={onOpenSettings}>

@@ -1,4 +1,4 @@
-/** All / Active / Completed / Failed, with counts; a tablist so arrows move between them. */
+/** All / Active / Completed / Failed, with counts; a tablist so arrows (and Home/End) move between them. */
 import type { KeyboardEvent } from 'react';
 import { JOB_FILTERS, type JobFilter } from '../store/jobList';
 
@@ -12,10 +12,13 @@ export interface FilterBarProps {
 
 export function FilterBar({ filter, counts, onChange }: FilterBarProps) {
   const onKeyDown = (event: KeyboardEvent) => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
+    const last = JOB_FILTERS.length - 1;
+    const here = JOB_FILTERS.indexOf(filter);
+    const to: Record<string, number> = { ArrowRight: here === last ? 0 : here + 1, ArrowLeft: here === 0 ? last : here - 1, Home: 0, End: last };
+    const index = to[event.key];
+    if (index === undefined) return;
     event.preventDefault();
-    const next = JOB_FILTERS[(JOB_FILTERS.indexOf(filter) + step + JOB_FILTERS.length) % JOB_FILTERS.length] as JobFilter;
+    const next = JOB_FILTERS[index] as JobFilter;
     onChange(next);
     document.getElementById(`filter-${next}`)?.focus();
   };

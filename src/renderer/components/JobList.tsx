@@ -7,12 +7,17 @@
  * The list holds ids, not jobs: each row subscribes to its own job, so an
  * update of one job re-renders that row and nothing else (at 10,000 updates/s
  * a list re-rendered per update could not keep up with the frame rate).
+ *
+ * Focus is never dropped: when an action removes what had focus (Retry turns
+ * into Cancel, Remove takes the row away, a job leaves the filter), focus goes
+ * to the row, else to the row that took its place, else to the main action.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useEffectEvent, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { QueueJob } from '../../shared/queueJob';
 import { useNow } from '../hooks/useNow';
 import { useJob } from '../store/useIntake';
+import { focusFallback, focusIsLost } from './focusFallback';
 import { JobRow, type JobAction, type JobRowProps } from './JobRow';
 
 export const ROW_HEIGHT = 136;
@@ -97,10 +102,46 @@ export const JobList = memo(function JobList({ ids, countingDown, onAction, focu
   };
 
   const onFocusRow = useCallback((id: string) => setActiveId(id), []);
+
+  // What had focus in the list, kept until focus moves elsewhere on purpose.
+  const lastFocus = useRef<{ id: string; index: number; element: Element } | null>(null);
+  const latest = useRef({ ids, focusIndex });
+  useLayoutEffect(() => {
+    latest.current = { ids, focusIndex };
+  });
+  const onFocusIn = (event: FocusEvent) => {
+    const id = event.target.closest<HTMLElement>('[data-job-id]')?.dataset.jobId;
+    if (id !== undefined) lastFocus.current = { id, index: ids.indexOf(id), element: event.target };
+  };
+  const onFocusOut = (event: FocusEvent) => {
+    if (event.relatedTarget !== null && !scrollRef.current?.contains(event.relatedTarget)) lastFocus.current = null;
+  };
+  useEffect(() => {
+    const list = scrollRef.current;
+    if (list === null) return;
+    const rescue = () => {
+      const lost = lastFocus.current;
+      if (lost === null || !focusIsLost()) return;
+      const { ids: now, focusIndex: focusAt } = latest.current;
+      const row = list.querySelector<HTMLElement>(`[data-job-id="${CSS.escape(lost.id)}"]`);
+      if (lost.element.isConnected || (row === null && now.includes(lost.id))) {
+        // Still there (the user clicked away) or only scrolled out of the virtual window: not ours to move.
+        lastFocus.current = null;
+      } else if (row !== null) row.focus();
+      else focusAt(Math.min(lost.index, now.length - 1));
+    };
+    const observer = new MutationObserver(rescue);
+    observer.observe(list, { childList: true, subtree: true });
+    return () => {
+      observer.disconnect();
+      // The list itself went away (its last job removed, or filtered out): the empty view has no row to take focus.
+      if (lastFocus.current !== null && focusIsLost()) focusFallback();
+    };
+  }, []);
   const activeJobId = ids[activeIndex];
 
   return (
-    <div className="list-scroll" ref={scrollRef} onKeyDown={onKeyDown} data-testid="job-list">
+    <div className="list-scroll" ref={scrollRef} onKeyDown={onKeyDown} onFocus={onFocusIn} onBlur={onFocusOut} data-testid="job-list">
       <div className="list-inner" role="list" aria-label="Jobs, newest first" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const id = ids[item.index];

@@ -3,7 +3,8 @@
  * field on open and back to where it was on close (keyboard users must not
  * lose their place in the list).
  */
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { focusFallback } from './focusFallback';
 
 export interface ModalProps {
   title: string;
@@ -18,14 +19,16 @@ const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([di
 export function Modal({ title, onClose, children, wide = false, testId }: ModalProps) {
   const panelRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  // Where focus was when the dialog was first rendered: read during render, because by the time
+  // an effect runs a field inside may already have taken focus (autoFocus runs before effects).
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
 
   useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const panel = panelRef.current;
-    const first = panel?.querySelector<HTMLElement>('[autofocus], input, select, textarea') ?? panel?.querySelector<HTMLElement>(FOCUSABLE);
+    const first = panel?.querySelector<HTMLElement>('input, select, textarea') ?? panel?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? panel)?.focus();
-    return () => previous?.focus();
-  }, []);
+    return () => returnFocus(opener);
+  }, [opener]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
@@ -69,6 +72,15 @@ export function Modal({ title, onClose, children, wide = false, testId }: ModalP
       </div>
     </div>
   );
+}
+
+/**
+ * Back to what opened the dialog; if that is gone (the empty state's button once a job exists)
+ * or was nothing (a drop, a tray command), to the page's main action.
+ */
+function returnFocus(opener: HTMLElement | null): void {
+  if (opener !== null && opener !== document.body && opener.isConnected && !opener.matches(':disabled')) opener.focus();
+  else focusFallback();
 }
 
 export interface FormFooterProps {

@@ -1,5 +1,5 @@
 /** A completed job's results as readable tables, the raw JSON one click away. */
-import { useState } from 'react';
+import { useId, useState, type KeyboardEvent } from 'react';
 import type { QueueJob } from '../../shared/queueJob';
 import { phaseLabel } from '../../shared/phases';
 import { formatBytes, formatDuration } from '../displayFormat';
@@ -100,19 +100,45 @@ function ReadableView({ value, jobId }: { value: unknown; jobId: string | null }
   );
 }
 
+const VIEWS = [
+  { raw: false, label: 'Tables' },
+  { raw: true, label: 'Raw JSON' },
+] as const;
+
 export function ResultsDialog({ job, state, onClose }: { job: QueueJob; state: ResultsState; onClose: () => void }) {
   const [raw, setRaw] = useState(false);
+  const ids = useId();
+  const tabId = (isRaw: boolean) => `${ids}-tab-${isRaw ? 'raw' : 'tables'}`;
+  // Tabs pattern: one tab stop, arrows (and Home/End) move between the two views.
+  const onTabKey = (event: KeyboardEvent) => {
+    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
+    event.preventDefault();
+    const next = event.key === 'Home' ? false : event.key === 'End' ? true : !raw;
+    setRaw(next);
+    document.getElementById(tabId(next))?.focus();
+  };
+  const json = state.status === 'ok' && raw;
   return (
     <Modal title={`Results — chart ${job.chartNumber}`} onClose={onClose} wide testId="results-dialog">
-      <div className="results-toolbar" role="tablist" aria-label="Results view">
-        <button type="button" role="tab" aria-selected={!raw} className={`filter${raw ? '' : ' filter-selected'}`} onClick={() => setRaw(false)}>
-          Tables
-        </button>
-        <button type="button" role="tab" aria-selected={raw} className={`filter${raw ? ' filter-selected' : ''}`} onClick={() => setRaw(true)}>
-          Raw JSON
-        </button>
+      <div className="results-toolbar" role="tablist" aria-label="Results view" onKeyDown={onTabKey}>
+        {VIEWS.map((view) => (
+          <button
+            key={view.label}
+            id={tabId(view.raw)}
+            type="button"
+            role="tab"
+            aria-selected={raw === view.raw}
+            aria-controls={`${ids}-panel`}
+            tabIndex={raw === view.raw ? 0 : -1}
+            className={`filter${raw === view.raw ? ' filter-selected' : ''}`}
+            onClick={() => setRaw(view.raw)}
+          >
+            {view.label}
+          </button>
+        ))}
       </div>
-      <div className="results-body">
+      {/* The panel is a tab stop of its own unless the raw JSON (itself focusable, to scroll it) is in it. */}
+      <div className="results-body" role="tabpanel" id={`${ids}-panel`} aria-labelledby={tabId(raw)} tabIndex={json ? undefined : 0}>
         {state.status === 'loading' && <p className="checking">Loading results…</p>}
         {state.status === 'error' && (
           <p className="form-error" role="alert">
@@ -120,7 +146,13 @@ export function ResultsDialog({ job, state, onClose }: { job: QueueJob; state: R
           </p>
         )}
         {state.status === 'ok' &&
-          (raw ? <pre className="raw">{JSON.stringify(state.value, null, 2)}</pre> : <ReadableView value={state.value} jobId={job.jobId} />)}
+          (raw ? (
+            <pre className="raw" tabIndex={0} role="region" aria-label="Raw JSON of the results">
+              {JSON.stringify(state.value, null, 2)}
+            </pre>
+          ) : (
+            <ReadableView value={state.value} jobId={job.jobId} />
+          ))}
       </div>
     </Modal>
   );

@@ -2,7 +2,7 @@
  * Settings, validated as the user types with the same rules main applies.
  * The token is write-only: the renderer only ever learns whether one is set.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { IpcResult, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
 import { FormFooter, Modal } from './Modal';
@@ -51,11 +51,17 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
   const [saving, setSaving] = useState(false);
   const problems = draftProblems(draft);
   const change = <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const describe = (id: string, key: keyof SettingsDraft) => ({ 'aria-invalid': problems[key] !== undefined, 'aria-describedby': `${id}-note` });
+  // Field renders its note only when it has a hint or a problem: point at it only then.
+  const describe = (id: string, key: keyof SettingsDraft, hint = false) => ({
+    'aria-invalid': problems[key] !== undefined,
+    'aria-describedby': hint || problems[key] !== undefined ? `${id}-note` : undefined,
+  });
+  const tokenRef = useRef<HTMLInputElement>(null);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    if (Object.keys(problems).length > 0) return;
+    // Saving… keeps the button enabled (disabling it would drop its focus); a second press waits here.
+    if (saving || Object.keys(problems).length > 0) return;
     const patch = patchFrom(view, draft);
     if (Object.keys(patch).length === 0) return onClose();
     setSaving(true);
@@ -72,6 +78,8 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
     setView(result.value);
     setToken('');
     setTokenNote({ text: value === null ? 'Token removed.' : 'Token saved.', error: false });
+    // The button pressed now disables itself (nothing typed / no token left): keep focus in the field.
+    tokenRef.current?.focus();
   };
 
   return (
@@ -86,7 +94,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
               placeholder="https://ai.example.org/api"
               value={draft.serverUrl}
               onChange={(e) => change('serverUrl', e.target.value)}
-              {...describe('server-url', 'serverUrl')}
+              {...describe('server-url', 'serverUrl', true)}
             />
           </Field>
           <Field
@@ -105,7 +113,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
               placeholder={derivedWebSocketUrl(draft.serverUrl)}
               value={draft.webSocketUrl}
               onChange={(e) => change('webSocketUrl', e.target.value)}
-              {...describe('ws-url', 'webSocketUrl')}
+              {...describe('ws-url', 'webSocketUrl', true)}
             />
           </Field>
           <Toggle id="allow-http" label="Allow plain http:// to other computers (not recommended)" checked={draft.allowInsecureHttp} onChange={(v) => change('allowInsecureHttp', v)} />
@@ -113,8 +121,10 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
             <label htmlFor="token">Access token</label>
             <div className="inline">
               <input
+                ref={tokenRef}
                 id="token"
                 type="password"
+                aria-describedby="token-note"
                 autoComplete="off"
                 placeholder={view.hasToken ? 'A token is set — type to replace it' : 'No token set'}
                 value={token}
@@ -127,7 +137,10 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
                 Remove
               </button>
             </div>
-            {tokenNote && <p className={tokenNote.error ? 'field-error' : 'field-hint'}>{tokenNote.text}</p>}
+            {/* Always present, so "Token saved." is announced when it appears. */}
+            <p id="token-note" role="status" className={tokenNote?.error ? 'field-error' : 'field-hint'}>
+              {tokenNote?.text}
+            </p>
             {!view.tokenEncryptionAvailable && <p className="field-hint">This system cannot encrypt the token; it is stored only if plaintext storage is allowed.</p>}
           </div>
         </fieldset>
@@ -143,10 +156,10 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
             </Field>
           </div>
           <Field id="pattern" label="Chart number from file names (regular expression)" hint="Example: ^(\d{6})_ — the first group pre-fills the chart number." problem={problems.chartNumberPattern}>
-            <input id="pattern" spellCheck={false} className="mono" value={draft.chartNumberPattern} onChange={(e) => change('chartNumberPattern', e.target.value)} {...describe('pattern', 'chartNumberPattern')} />
+            <input id="pattern" spellCheck={false} className="mono" value={draft.chartNumberPattern} onChange={(e) => change('chartNumberPattern', e.target.value)} {...describe('pattern', 'chartNumberPattern', true)} />
           </Field>
           <Field id="hot-folder" label="Hot folder" hint="Files saved into this folder are uploaded automatically." problem={problems.hotFolderPath}>
-            <input id="hot-folder" spellCheck={false} value={draft.hotFolderPath} onChange={(e) => change('hotFolderPath', e.target.value)} {...describe('hot-folder', 'hotFolderPath')} />
+            <input id="hot-folder" spellCheck={false} value={draft.hotFolderPath} onChange={(e) => change('hotFolderPath', e.target.value)} {...describe('hot-folder', 'hotFolderPath', true)} />
           </Field>
           <Toggle id="hot-folder-on" label="Watch the hot folder" checked={draft.hotFolderEnabled} onChange={(v) => change('hotFolderEnabled', v)} />
         </fieldset>
@@ -158,7 +171,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
           <Toggle id="start-at-login" label="Start Intake when I log in" checked={draft.startAtLogin} onChange={(v) => change('startAtLogin', v)} />
         </fieldset>
 
-        <FormFooter error={saveError} onCancel={onClose} submitLabel={saving ? 'Saving…' : 'Save'} submitDisabled={saving || Object.keys(problems).length > 0} />
+        <FormFooter error={saveError} onCancel={onClose} submitLabel={saving ? 'Saving…' : 'Save'} submitDisabled={Object.keys(problems).length > 0} />
       </form>
     </Modal>
   );

@@ -19,8 +19,9 @@ export function announcementsFor(before: { get(id: string): QueueJob | undefined
     const verb = ANNOUNCED[change.job.stage];
     if (verb === undefined) continue;
     if (before.get(change.job.id)?.stage === change.job.stage) continue;
-    const reason = change.job.stage === 'completed' ? '' : `: ${change.job.error?.message ?? change.job.server?.message ?? ''}`;
-    messages.push(`Chart ${change.job.chartNumber} ${verb}${reason.length > 2 ? reason : ''}.`);
+    // Server messages end with their own full stop; one sentence gets one ("…no retries left.", not "left..").
+    const why = change.job.stage === 'completed' ? '' : (change.job.error?.message ?? change.job.server?.message ?? '').trim().replace(/[.\s]+$/, '');
+    messages.push(`Chart ${change.job.chartNumber} ${verb}${why ? `: ${why}` : ''}.`);
   }
   return messages;
 }
