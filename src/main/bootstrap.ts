@@ -142,6 +142,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   registerHandlers({
     handlers: running.handlers,
     isTrustedSender: createSenderGuard(() => window.window, { devServerUrl: o.devServerUrl }),
+    onDroppedPath: (path) => running.grants.grant([path], 'drop'),
     logger,
   });
 

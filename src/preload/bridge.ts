@@ -4,9 +4,9 @@
  * The page never sees ipcRenderer, an IpcRendererEvent or `process`.
  */
 import type { IpcRenderer, IpcRendererEvent, WebUtils } from 'electron';
-import { IPC_CALL_NAMES, IPC_EVENT_NAMES, ipcChannel, type IntakeBridge, type IpcEventName, type IpcEvents } from '../shared/ipc';
+import { DROPPED_PATH_CHANNEL, IPC_CALL_NAMES, IPC_EVENT_NAMES, ipcChannel, type IntakeBridge, type IpcEventName, type IpcEvents } from '../shared/ipc';
 
-export function createIntakeBridge(ipcRenderer: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>, webUtils: Pick<WebUtils, 'getPathForFile'>): IntakeBridge {
+export function createIntakeBridge(ipcRenderer: Pick<IpcRenderer, 'invoke' | 'send' | 'on' | 'removeListener'>, webUtils: Pick<WebUtils, 'getPathForFile'>): IntakeBridge {
   const calls: Record<string, (input?: unknown) => Promise<unknown>> = {};
   for (const name of IPC_CALL_NAMES) {
     // Exactly one argument always: main refuses anything else.
@@ -23,11 +23,16 @@ export function createIntakeBridge(ipcRenderer: Pick<IpcRenderer, 'invoke' | 'on
     };
   };
   const pathForFile = (file: File): string => {
+    let path: string;
     try {
-      return webUtils.getPathForFile(file);
+      path = webUtils.getPathForFile(file);
     } catch {
       return ''; // not a File from a drop or a picker: it has no path
     }
+    // Only a real File the user dropped has a path: main learns it from here, never from page code.
+    // Sent on the same pipe before the page's next call, so main has it when asked to read it.
+    if (path) ipcRenderer.send(DROPPED_PATH_CHANNEL, path);
+    return path;
   };
   return { ...calls, pathForFile, on } as IntakeBridge;
 }

@@ -103,6 +103,11 @@ export const IPC_EVENT_NAMES = ['jobs', 'connection', 'paused', 'demoServer', 'f
 export type IpcEventName = (typeof IPC_EVENT_NAMES)[number];
 
 export const IPC_CALL_NAMES = Object.keys(ipcCalls) as IpcCallName[];
+/**
+ * Preload → main only, never on `window.intake`: the real path of a File the user dropped or pasted,
+ * recorded as handed over before the page asks to read it (main reads only such paths).
+ */
+export const DROPPED_PATH_CHANNEL = 'intake:dropped-path';
 export const ipcChannel = (name: IpcCallName | IpcEventName): string => `intake:${name}`;
 
 /** `window.intake`, as the preload exposes it. */

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const server = await startServer({ phaseMs: 500, allowedHosts: [proxy.host] });
   files = await makeTempDir('intake-e2e-files-');
   core = await startCoreBackend({ serverUrl: proxy.relayTo(server.url) });
-  app = await openApp(core.handler, { trust: core.trust });
+  app = await openApp(core.handler, { trust: core.trust, onDropped: core.dropped });
   core.attach(app.bridge);
 });
 

@@ -6,6 +6,7 @@
  * queue in either case.
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { makeTempDir } from '../support/files';
 import { startServer } from '../support/referenceServer';
 import { startSession, type IntakeSession } from './support/intakeSession';
 
@@ -31,6 +32,30 @@ it('a malformed payload from the page gets main’s invalid_payload answer, nami
   const relative = await page.evaluate(() => (window as unknown as { intake: Record<string, (input: unknown) => Promise<unknown>> }).intake.inspectFiles!(['scan.pdf']));
   expect(relative).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('full path') } });
   expect(session.core.queue.snapshot()).toHaveLength(0);
+});
+
+it('a file the page names on its own (never dropped, picked or opened by the user) is refused: nothing read or listed', async () => {
+  const { page } = session.app;
+  const elsewhere = await makeTempDir('intake-e2e-elsewhere-');
+  try {
+    const secret = await elsewhere.pdf('other-patient.pdf');
+    const intake = (name: string, input: unknown) =>
+      page.evaluate(([n, i]) => (window as unknown as { intake: Record<string, (input: unknown) => Promise<unknown>> }).intake[n as string]!(i), [name, input] as const);
+    const refused = { ok: false, error: { code: 'invalid_request', message: expect.stringContaining('not chosen by you') } };
+    expect(await intake('inspectFiles', [elsewhere.path])).toEqual(refused);
+    expect(await intake('inspectFiles', [secret])).toEqual(refused);
+    expect(await intake('enqueue', { chartNumber: 'C-1', files: [secret] })).toEqual(refused);
+    expect(session.core.queue.snapshot()).toHaveLength(0);
+    // The same file dropped by the user is read.
+    await session.app.bridge.setDropPaths({ 'other-patient.pdf': secret });
+    const dropped = await page.evaluate(() => {
+      const bridge = (window as unknown as { intake: { pathForFile(file: File): string; inspectFiles(paths: string[]): Promise<unknown> } }).intake;
+      return bridge.inspectFiles([bridge.pathForFile(new File(['x'], 'other-patient.pdf'))]);
+    });
+    expect(dropped).toMatchObject({ ok: true, value: { accepted: [{ name: 'other-patient.pdf' }] } });
+  } finally {
+    await elsewhere.remove();
+  }
 });
 
 it('a call from a child frame is refused as main refuses it (forbidden_sender)', async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ipcChannel, type QueueSnapshot } from '../../src/shared/ipc';
+import { DROPPED_PATH_CHANNEL, ipcChannel, type QueueSnapshot } from '../../src/shared/ipc';
 import { FakeBrowserWindow, FakeTray, fake, ipcEventFrom, resetFakeElectron } from '../support/fakeElectron';
 
 vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
@@ -77,6 +77,8 @@ describe('built main process', () => {
 
     const file = join(dir, 'scan.pdf');
     writeFileSync(file, '%PDF-1.4\n1 0 obj\n<< /Type /Page >>\nendobj\n%%EOF\n');
+    // As the preload does for a file dropped on the window: main reads only what the user handed over.
+    fake.ipcMain.emit(DROPPED_PATH_CHANNEL, ipcEventFrom(FakeBrowserWindow.instances[0]!), file);
     const enqueued = await invoke<{ id: string }>('enqueue', { chartNumber: 'BUILT-1', files: [file] });
     expect(enqueued.ok, enqueued.error?.message).toBe(true);
     await vi.waitFor(

@@ -48,6 +48,7 @@ describe('IPC calls, good paths', () => {
 
   it('enqueue, cancel, retry, remove, results and clearFinished reach the queue', async () => {
     const boot = await bootShell();
+    boot.grant('/x.pdf');
     const enqueued = (await boot.invoke('enqueue', [{ chartNumber: 'A-1', files: ['/x.pdf'] }])) as { ok: true; value: { id: string } };
     expect(enqueued.ok).toBe(true);
     const id = enqueued.value.id;

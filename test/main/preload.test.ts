@@ -4,7 +4,7 @@
  * an unsubscribe function. Calls reach main's real IPC gate.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { IPC_CALL_NAMES, ipcChannel, type IntakeBridge } from '../../src/shared/ipc';
+import { DROPPED_PATH_CHANNEL, IPC_CALL_NAMES, ipcChannel, type IntakeBridge } from '../../src/shared/ipc';
 import { fake, ipcEventFrom, resetFakeElectron } from '../support/fakeElectron';
 import { bootShell } from './fixtures/bootShell';
 
@@ -60,9 +60,12 @@ describe('preload bridge', () => {
     expect(() => bridge.on('nope' as 'paused', () => undefined)).toThrow(/Unknown Intake event/);
   });
 
-  it('pathForFile gives the real path, or empty for something that is not a dropped file', async () => {
+  it('pathForFile gives the real path and reports it to main as handed over, or empty (and nothing) for something that is not a dropped file', async () => {
     const bridge = await loadPreload();
+    const reported: unknown[] = [];
+    fake.ipcMain.on(DROPPED_PATH_CHANNEL, (_event: unknown, path: unknown) => reported.push(path));
     expect(bridge.pathForFile({ path: '/tmp/scan.pdf' } as unknown as File)).toBe('/tmp/scan.pdf');
     expect(bridge.pathForFile({} as File)).toBe('');
+    expect(reported).toEqual(['/tmp/scan.pdf']);
   });
 });

@@ -409,6 +409,7 @@ export const electronModule = {
   },
   ipcRenderer: {
     invoke: (channel: string, ...args: unknown[]) => fake.ipcMain.invoke(channel, fake.rendererInvokeEvent, ...args),
+    send: (channel: string, ...args: unknown[]) => void fake.ipcMain.emit(channel, fake.rendererInvokeEvent, ...args),
     on: (channel: string, listener: (event: unknown, payload: unknown) => void) => {
       const set = fake.rendererListeners.get(channel) ?? new Set();
       set.add(listener);

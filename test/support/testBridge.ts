@@ -31,7 +31,12 @@ function defineBridge(callNames: string[]): void {
   };
   const bridge: Record<string, unknown> = {};
   for (const name of callNames) bridge[name] = (input?: unknown) => w.__intakeCall(name, input);
-  bridge.pathForFile = (file: { name: string }) => ((w.__intakeDropPaths as Record<string, string> | undefined) ?? {})[file.name] ?? '';
+  // Like the preload: a dropped File's path is reported to main before the page can ask to read it.
+  bridge.pathForFile = (file: { name: string }) => {
+    const path = ((w.__intakeDropPaths as Record<string, string> | undefined) ?? {})[file.name] ?? '';
+    if (path && typeof w.__intakeDropped === 'function') void (w.__intakeDropped as (path: string) => Promise<void>)(path);
+    return path;
+  };
   bridge.on = (event: string, listener: Listener) => {
     const set = listeners.get(event) ?? new Set<Listener>();
     listeners.set(event, set);
@@ -52,8 +57,16 @@ export interface InstalledBridge {
   readonly calls: IpcCallName[];
 }
 
-export async function installBridge(context: BrowserContext, handler: BridgeHandler, pages: () => Page[]): Promise<InstalledBridge> {
+/** What main does with the preload's dropped-file report (DROPPED_PATH_CHANNEL). */
+export type DroppedPathHandler = (path: string, sender: BridgeSender) => void;
+
+export async function installBridge(context: BrowserContext, handler: BridgeHandler, pages: () => Page[], onDropped?: DroppedPathHandler): Promise<InstalledBridge> {
   const calls: IpcCallName[] = [];
+  if (onDropped) {
+    await context.exposeBinding('__intakeDropped', (source, path: unknown) => {
+      if (typeof path === 'string') onDropped(path, { url: source.frame.url(), mainFrame: source.frame.parentFrame() === null });
+    });
+  }
   await context.exposeBinding('__intakeCall', async (source, name: string, input: unknown) => {
     if (!(IPC_CALL_NAMES as string[]).includes(name)) {
       return { ok: false, error: { code: 'invalid_request', message: `Unknown call ${name}` } };

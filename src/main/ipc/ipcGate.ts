@@ -5,7 +5,7 @@
  * Electron-free at run time, so the renderer's end-to-end bridge uses this
  * very gate.
  */
-import type { IpcMainInvokeEvent } from 'electron';
+import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import type { Logger } from '../../core/base/logger';
 import { plainDataProblem } from '../../core/desktop/plainData';
 import { ipcCalls, type IpcCallInput, type IpcCallName, type IpcCallOutput, type IpcResult } from '../../shared/ipc';
@@ -18,7 +18,7 @@ export type IpcHandlers = {
 export interface GateOptions {
   handlers: IpcHandlers;
   /** True only for our window's main frame showing our UI (see senderGuard.ts). */
-  isTrustedSender: (event: IpcMainInvokeEvent) => boolean;
+  isTrustedSender: (event: IpcMainInvokeEvent | IpcMainEvent) => boolean;
   logger: Logger;
 }
 

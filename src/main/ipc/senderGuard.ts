@@ -3,11 +3,11 @@
  * frame of our own window, and that frame must show our UI. A child frame or
  * a page the window was somehow navigated to is refused.
  */
-import type { BrowserWindow, IpcMainInvokeEvent, WebFrameMain } from 'electron';
+import type { BrowserWindow, IpcMainEvent, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { isTrustedUiUrl, type TrustedOrigins } from '../../core/desktop/senderPolicy';
 
 export function createSenderGuard(getWindow: () => BrowserWindow | null, origins: TrustedOrigins) {
-  return (event: IpcMainInvokeEvent): boolean => {
+  return (event: IpcMainInvokeEvent | IpcMainEvent): boolean => {
     const window = getWindow();
     if (!window || window.isDestroyed()) return false;
     const frame = event.senderFrame;

@@ -11,6 +11,7 @@ import { TimerGroup } from '../../core/base/timerGroup';
 import type { Clock } from '../../core/clock';
 import type { IntakeEngine } from '../../core/engine/IntakeEngine';
 import type { NotificationDecision } from '../../core/notifications/notificationPolicy';
+import { PathGrants } from '../../core/desktop/pathGrants';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
@@ -50,6 +51,8 @@ export class IntakeShell {
   /** When each warning text was last shown. */
   private readonly warnedAt = new Map<string, number>();
   private quitting = false;
+  /** What the user handed over: picked, dropped, or given by the OS. */
+  readonly grants = new PathGrants();
 
   constructor(private readonly o: IntakeShellOptions) {
     this.seenUntil = o.clock.now();
@@ -62,6 +65,7 @@ export class IntakeShell {
       updateSettings: (patch) => this.updateSettings(patch),
       setToken: (token) => this.setToken(token),
       pickFiles: o.pickFiles,
+      grants: this.grants,
       showItemInFolder: o.showItemInFolder,
       setPaused: (paused) => this.setPaused(paused),
     });
@@ -120,7 +124,8 @@ export class IntakeShell {
   }
 
   /** Files handed over by the OS (second launch, open-file): the renderer asks for the chart number. */
-  openFiles(paths: string[]): void {
+  openFiles(given: string[]): void {
+    const paths = this.grants.grant(given, 'launch');
     if (paths.length === 0) {
       this.o.window.show();
       return;

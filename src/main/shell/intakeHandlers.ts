@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import type { PathGrants } from '../../core/desktop/pathGrants';
 import { QueueInputError } from '../../core/queue/UploadQueue';
 import { chartNumberProblem } from '../../shared/protocol';
 import { CANCEL_REFUSAL, RETRY_REFUSAL, canCancel, canRetry, hasResults } from '../../shared/jobRules';
@@ -22,7 +23,10 @@ export interface HandlerServices {
   settingsView: () => SettingsView;
   updateSettings: (patch: SettingsPatch) => Promise<SettingsView>;
   setToken: (token: string | null) => Promise<SettingsView>;
+  /** The native picker; what the user chose there is granted. */
   pickFiles: () => Promise<string[]>;
+  /** What the user handed over (picker, drop, launch): the only paths read for the renderer. */
+  grants: PathGrants;
   /** Shows a file in the OS file manager (shell.showItemInFolder). */
   showItemInFolder: (path: string) => void;
   setPaused: (paused: boolean) => void;
@@ -35,17 +39,21 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     return found;
   };
   return {
-    inspectFiles: async (paths) => services.queue().inspect(absolutePaths(paths)),
+    inspectFiles: async (paths) => services.queue().inspect(grantedPaths(paths, services.grants)),
     enqueue: async ({ chartNumber, files }) => {
       const problem = chartNumberProblem(chartNumber);
       if (problem) throw new IpcFailure('invalid_request', problem);
       try {
-        return await services.queue().enqueue({ chartNumber, files: absolutePaths(files) });
+        return await services.queue().enqueue({ chartNumber, files: grantedPaths(files, services.grants) });
       } catch (error) {
         throw asQueueFailure(error);
       }
     },
-    pickFiles: () => services.pickFiles(),
+    pickFiles: async () => {
+      const chosen = await services.pickFiles();
+      services.grants.grant(chosen, 'picker');
+      return chosen;
+    },
     cancel: (id) => {
       if (!canCancel(job(id))) throw new IpcFailure('invalid_request', CANCEL_REFUSAL);
       queueCall(() => services.queue().cancel(id));
@@ -91,10 +99,13 @@ function queueCall(action: () => void): void {
   }
 }
 
-function absolutePaths(paths: string[]): string[] {
+/** Nothing is read for the renderer unless the user handed it over: a page cannot name files of its own. */
+function grantedPaths(paths: string[], grants: PathGrants): string[] {
   if (paths.some((path) => !isAbsolute(path) || path.includes('\0'))) {
     throw new IpcFailure('invalid_request', 'Files must be given with their full path (drop them or use "Add documents").');
   }
+  const problem = grants.problem(paths);
+  if (problem !== null) throw new IpcFailure('invalid_request', problem);
   return paths;
 }
 

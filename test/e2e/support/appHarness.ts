@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PRODUCTION_CSP } from '../../../src/core/desktop/appAssetPath';
-import { installBridge, type BridgeHandler, type InstalledBridge } from '../../support/testBridge';
+import { installBridge, type BridgeHandler, type DroppedPathHandler, type InstalledBridge } from '../../support/testBridge';
 import { buildRenderer } from './rendererBuild';
 
 
@@ -53,6 +53,8 @@ export interface OpenAppOptions {
   viewport?: { width: number; height: number };
   /** Told the app's URL before the page loads (its first call comes at once): main's sender check trusts only it. */
   trust?: (appUrl: string) => void;
+  /** Main's side of the preload's dropped-file report. */
+  onDropped?: DroppedPathHandler;
 }
 
 export async function openApp(handler: BridgeHandler, options: OpenAppOptions = {}): Promise<AppHarness> {
@@ -71,7 +73,7 @@ export async function openApp(handler: BridgeHandler, options: OpenAppOptions = 
     page.on('console', (message) => message.type() === 'error' && errors.push(`console: ${message.text()}`));
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   };
-  const bridge = await installBridge(context, handler, () => context.pages());
+  const bridge = await installBridge(context, handler, () => context.pages(), options.onDropped);
   const page = context.pages()[0] ?? (await context.newPage());
   watch(page);
   context.on('page', watch);

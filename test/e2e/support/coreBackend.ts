@@ -13,6 +13,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { DisposableStore } from '../../../src/core/base/lifecycle';
 import { silentLogger } from '../../../src/core/base/logger';
 import { systemClock } from '../../../src/core/clock';
+import { PathGrants } from '../../../src/core/desktop/pathGrants';
 import { isTrustedUiUrl } from '../../../src/core/desktop/senderPolicy';
 import { IntakeEngine } from '../../../src/core/engine/IntakeEngine';
 import type { EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
@@ -22,7 +23,7 @@ import { handleCall } from '../../../src/main/ipc/ipcGate';
 import { createIntakeHandlers } from '../../../src/main/shell/intakeHandlers';
 import type { SettingsView } from '../../../src/shared/ipc';
 import { DEFAULT_SETTINGS, type SettingsPatch } from '../../../src/shared/settings';
-import type { BridgeHandler, BridgeSender, InstalledBridge } from '../../support/testBridge';
+import type { BridgeHandler, BridgeSender, DroppedPathHandler, InstalledBridge } from '../../support/testBridge';
 
 export interface CoreBackend {
   handler: BridgeHandler;
@@ -33,6 +34,8 @@ export interface CoreBackend {
   attach(bridge: InstalledBridge): void;
   /** Calls are accepted only from the main frame of a page at `appUrl`'s origin (none before this); give it to openApp. */
   trust(appUrl: string): void;
+  /** Main's side of the preload's dropped-file report; give it to openApp. */
+  dropped: DroppedPathHandler;
   /** What `pickFiles()` answers next (the native dialog's choice). */
   pickNext(paths: string[]): void;
   close(): Promise<void>;
@@ -71,8 +74,11 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   subscriptions.add(queue.onChange((changes) => batcher.push(changes)));
   subscriptions.add(connection.onState((state) => bridge && send(() => bridge!.emit('connection', state))));
 
+  const grants = new PathGrants();
+  const trusted = (sender: BridgeSender) => sender.mainFrame && appUrl !== null && isTrustedUiUrl(sender.url, { devServerUrl: appUrl });
   // Main's handlers; only the desktop services (settings store, dialogs, file manager) are stand-ins.
   const handlers = createIntakeHandlers({
+    grants,
     queue: () => queue,
     snapshot: () => ({ jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: false }),
     settingsView: () => settings,
@@ -95,7 +101,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   const handler: BridgeHandler = (name, input, sender) =>
     handleCall(name, senderEvent(sender), [input], {
       handlers,
-      isTrustedSender: () => sender.mainFrame && appUrl !== null && isTrustedUiUrl(sender.url, { devServerUrl: appUrl }),
+      isTrustedSender: () => trusted(sender),
       logger: silentLogger,
     });
 
@@ -107,6 +113,10 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     connection,
     attach: (installed) => void (bridge = installed),
     trust: (url) => void (appUrl = url),
+    // As main's DROPPED_PATH_CHANNEL listener: from our window only.
+    dropped: (path, sender) => {
+      if (trusted(sender)) grants.grant([path], 'drop');
+    },
     pickNext: (paths) => void (picked = paths),
     close: async () => {
       subscriptions.dispose();

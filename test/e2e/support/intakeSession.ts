@@ -10,7 +10,7 @@ export interface IntakeSession {
 
 export async function startSession(options: CoreBackendOptions, view: Parameters<typeof openApp>[1] = {}): Promise<IntakeSession> {
   const core = await startCoreBackend(options);
-  const app = await openApp(core.handler, { ...view, trust: core.trust });
+  const app = await openApp(core.handler, { ...view, trust: core.trust, onDropped: core.dropped });
   core.attach(app.bridge);
   return {
     core,
