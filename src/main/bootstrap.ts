@@ -135,6 +135,21 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
       return result.canceled ? [] : result.filePaths;
     },
     showItemInFolder: (path) => shell.showItemInFolder(path),
+    confirm: async (question) => {
+      const options = {
+        type: 'warning' as const,
+        title: question.title,
+        message: question.message,
+        detail: question.detail,
+        buttons: ['Cancel', question.confirmLabel],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      };
+      const parent = window.window;
+      const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+      return response === 1;
+    },
   });
   const running = intake;
 

@@ -41,6 +41,8 @@ export interface SettingsView extends Settings {
   hasToken: boolean;
   /** False where the OS cannot encrypt the token (see allowPlaintextToken). */
   tokenEncryptionAvailable: boolean;
+  /** Why the saved token was removed (it belonged to another server's origin); null otherwise. */
+  tokenNotice: string | null;
 }
 
 /** `call<Output>()(inputSchema)`: the input is validated at runtime, the output is typed. */

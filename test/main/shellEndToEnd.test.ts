@@ -58,6 +58,8 @@ describe('shell end to end (real core, reference server as the demo server)', ()
 
     const file = join(userData, 'scan.pdf');
     writeFileSync(file, pdf(3));
+    // Dropped on the window: the preload reports the File's path to main, which reads nothing else.
+    expect(intake.pathForFile({ path: file } as unknown as File)).toBe(file);
     const inspection = await intake.inspectFiles([file]);
     expect(inspection).toMatchObject({ ok: true, value: { accepted: [{ path: file, type: 'pdf' }], rejected: [] } });
     const enqueued = await intake.enqueue({ chartNumber: 'E2E-0001', files: [file] });
@@ -133,6 +135,7 @@ describe('shell end to end (real core, reference server as the demo server)', ()
 
     const file = join(userData, 'scan.pdf');
     writeFileSync(file, pdf(1));
+    intake.pathForFile({ path: file } as unknown as File);
     const enqueued = await intake.enqueue({ chartNumber: 'SWITCH-1', files: [file] });
     if (!enqueued.ok) throw new Error(`enqueue refused: ${enqueued.error.message}`);
     const id = enqueued.value.id;

@@ -69,7 +69,7 @@ describe('server token', () => {
 
     await boot.invoke('updateSettings', [{ allowPlaintextToken: true }]);
     expect(await boot.invoke('setToken', [TOKEN])).toMatchObject({ ok: true, value: { hasToken: true } });
-    expect(boot.stores.settings.get('token')).toEqual({ kind: 'plaintext', data: TOKEN });
+    expect(boot.stores.settings.get('token')).toEqual({ kind: 'plaintext', data: TOKEN, origin: 'https://ai.example.org' });
   });
 
   it('counts as unencrypted where Linux has no keyring (safeStorage backend basic_text)', async () => {

@@ -300,6 +300,7 @@ function createFakeState() {
     /** What safeStorage.getSelectedStorageBackend() answers (Linux). */
     storageBackend: 'gnome_libsecret',
     dialogResult: { canceled: true, filePaths: [] as string[] },
+    messageBoxResponse: 1,
     displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
     protocolHandlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
     privilegedSchemes: [] as unknown[],
@@ -356,6 +357,11 @@ export const electronModule = {
     showOpenDialog: async (...args: unknown[]) => {
       record('dialog', 'showOpenDialog', args);
       return fake.dialogResult;
+    },
+    /** Confirms (the second button) unless a test sets fake.messageBoxResponse. */
+    showMessageBox: async (...args: unknown[]) => {
+      record('dialog', 'showMessageBox', args);
+      return { response: fake.messageBoxResponse, checkboxChecked: false };
     },
   },
   shell: {

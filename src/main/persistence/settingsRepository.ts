@@ -2,16 +2,22 @@
  * Settings, the server token and small UI memory (window bounds, hints shown),
  * kept in the settings store. The token is encrypted with safeStorage and kept
  * as base64 ciphertext; it leaves this class only towards the core, never
- * towards the renderer (view() carries `hasToken`).
+ * towards the renderer (view() carries `hasToken`). The token is bound to the
+ * origin it was entered for: a server URL with another origin starts with no
+ * token, so a typo or a compromised page cannot send it to another host.
  */
 import type { SafeStorage } from 'electron';
 import type { Logger } from '../../core/base/logger';
+import { serverOrigin } from '../../core/desktop/serverChangeConfirmation';
 import { applySettingsPatch, settingsFromStored, type SettingsUpdate } from '../../core/desktop/settingsUpdate';
 import type { SettingsView } from '../../shared/ipc';
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '../../shared/settings';
 import type { KeyValueStore } from './keyValueStore';
 
-type StoredToken = { kind: 'safeStorage'; data: string } | { kind: 'plaintext'; data: string };
+type StoredToken = ({ kind: 'safeStorage'; data: string } | { kind: 'plaintext'; data: string }) & {
+  /** The server origin it was entered for; null = entered before any server was set (goes to the first one set). */
+  origin?: string | null;
+};
 
 /** safeStorage as used here; the backend name exists on Linux only. */
 export type TokenCipher = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & {
@@ -24,6 +30,8 @@ export class TokenStorageError extends Error {
 
 export class SettingsRepository {
   private current: Settings;
+  /** Why the token was dropped (another origin), for the Settings dialog; cleared when a token is set. */
+  private tokenNotice: string | null = null;
 
   constructor(
     private readonly store: KeyValueStore,
@@ -32,6 +40,7 @@ export class SettingsRepository {
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.current = settingsFromStored(store.get('settings'), DEFAULT_SETTINGS);
+    this.bindLegacyToken();
     this.secureStoredToken();
   }
 
@@ -42,19 +51,29 @@ export class SettingsRepository {
   update(patch: SettingsPatch): SettingsUpdate {
     const result = applySettingsPatch(this.current, patch);
     if (!result.ok) return result;
+    const previousOrigin = serverOrigin(this.current.serverUrl);
     this.current = result.settings;
     this.store.set('settings', this.current);
+    if (result.changed.includes('serverUrl')) this.followServer(previousOrigin);
     if (result.changed.includes('allowPlaintextToken')) this.secureStoredToken();
     return result;
   }
 
   view(): SettingsView {
-    return { ...this.current, hasToken: this.store.get('token') !== undefined, tokenEncryptionAvailable: this.encryptionAvailable() };
+    return {
+      ...this.current,
+      hasToken: this.store.get('token') !== undefined,
+      tokenEncryptionAvailable: this.encryptionAvailable(),
+      tokenNotice: this.tokenNotice,
+    };
   }
 
   token(): string | null {
     const stored = this.store.get('token') as StoredToken | undefined;
     if (!stored || typeof stored !== 'object') return null;
+    // Never towards another origin, whatever the file says.
+    const origin = serverOrigin(this.current.serverUrl);
+    if (stored.origin != null && stored.origin !== origin) return null;
     if (stored.kind === 'plaintext') return typeof stored.data === 'string' ? stored.data : null;
     try {
       return this.safeStorage.decryptString(Buffer.from(stored.data, 'base64'));
@@ -66,14 +85,15 @@ export class SettingsRepository {
   }
 
   /** Throws TokenStorageError with a message for the user when the token cannot be stored safely. */
-  setToken(token: string | null): void {
+  setToken(token: string | null, origin = serverOrigin(this.current.serverUrl)): void {
+    this.tokenNotice = null;
     if (token === null) {
       this.store.delete('token');
       return;
     }
     if (this.encryptionAvailable()) {
       const data = this.safeStorage.encryptString(token).toString('base64');
-      this.store.set('token', { kind: 'safeStorage', data } satisfies StoredToken);
+      this.store.set('token', { kind: 'safeStorage', data, origin } satisfies StoredToken);
       return;
     }
     if (!this.current.allowPlaintextToken) {
@@ -81,7 +101,7 @@ export class SettingsRepository {
         'This computer offers no secure storage for the token (no keyring). Turn on "Store the token unencrypted" in Settings to keep it anyway.',
       );
     }
-    this.store.set('token', { kind: 'plaintext', data: token } satisfies StoredToken);
+    this.store.set('token', { kind: 'plaintext', data: token, origin } satisfies StoredToken);
   }
 
   windowBounds(): unknown {
@@ -115,6 +135,32 @@ export class SettingsRepository {
       this.store.delete('token');
       this.logger.warn('Deleted the unencrypted server token: keeping it unencrypted is no longer allowed');
     }
+  }
+
+  /** The server's origin changed: a token entered before any server goes with it; one for another origin is dropped. */
+  private followServer(previousOrigin: string | null): void {
+    const stored = this.store.get('token') as StoredToken | undefined;
+    const origin = serverOrigin(this.current.serverUrl);
+    if (!stored || typeof stored !== 'object' || origin === previousOrigin) return;
+    const bound = stored.origin ?? null;
+    if (bound === null && origin !== null) {
+      this.store.set('token', { ...stored, origin });
+      return;
+    }
+    if (bound === origin) return;
+    this.store.delete('token');
+    this.tokenNotice =
+      origin === null
+        ? null
+        : `The saved token was for ${bound}; it is not sent to ${origin}. Enter the token for this server.`;
+    this.logger.info('Server token removed: it belongs to another server');
+  }
+
+  /** A token saved before tokens recorded their origin belongs to the server set then. */
+  private bindLegacyToken(): void {
+    const stored = this.store.get('token') as StoredToken | undefined;
+    if (!stored || typeof stored !== 'object' || stored.origin !== undefined) return;
+    this.store.set('token', { ...stored, origin: serverOrigin(this.current.serverUrl) });
   }
 
   private encryptionAvailable(): boolean {

@@ -12,6 +12,8 @@ import type { Clock } from '../../core/clock';
 import type { IntakeEngine } from '../../core/engine/IntakeEngine';
 import type { NotificationDecision } from '../../core/notifications/notificationPolicy';
 import { PathGrants } from '../../core/desktop/pathGrants';
+import { serverChangeConfirmation, type Confirmation } from '../../core/desktop/serverChangeConfirmation';
+import { applySettingsPatch } from '../../core/desktop/settingsUpdate';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
@@ -39,6 +41,8 @@ export interface IntakeShellOptions {
   logger: Logger;
   pickFiles: () => Promise<string[]>;
   showItemInFolder: (path: string) => void;
+  /** A question in a native dialog of main's own (the page cannot answer it); true = confirmed. */
+  confirm: (question: Confirmation) => Promise<boolean>;
 }
 
 export class IntakeShell {
@@ -202,6 +206,12 @@ export class IntakeShell {
     const { o } = this;
     const before = o.settings.settings;
     const tokenBefore = o.settings.token();
+    // Another origin or plain HTTP to another host is the user's call, asked by main, never the page's.
+    const preview = applySettingsPatch(before, patch);
+    const question = preview.ok ? serverChangeConfirmation(before, preview.settings) : null;
+    if (question !== null && !(await o.confirm(question))) {
+      throw new IpcFailure('invalid_request', 'Nothing was changed: the new server was not confirmed.');
+    }
     const result = o.settings.update(patch);
     if (!result.ok) throw new IpcFailure('invalid_request', result.message);
     const changed = new Set(result.changed);

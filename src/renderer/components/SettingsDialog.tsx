@@ -47,7 +47,8 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFrom(initial));
   const [token, setToken] = useState('');
   const [saveError, setSaveError] = useState<string | null>(null);
-  const [tokenNote, setTokenNote] = useState<{ text: string; error: boolean } | null>(null);
+  // A token dropped because it belonged to another server is said where the new one goes.
+  const [tokenNote, setTokenNote] = useState<{ text: string; error: boolean } | null>(initial.tokenNotice ? { text: initial.tokenNotice, error: true } : null);
   const [saving, setSaving] = useState(false);
   const problems = draftProblems(draft);
   const change = <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
@@ -69,6 +70,12 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
     setSaving(false);
     if (!result.ok) return setSaveError(result.error.message);
     setView(result.value);
+    if (result.value.tokenNotice) {
+      // The new server needs its own token: stay open, say why, and put the cursor where it goes.
+      setTokenNote({ text: result.value.tokenNotice, error: true });
+      tokenRef.current?.focus();
+      return;
+    }
     onClose();
   };
 

@@ -59,7 +59,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   const { queue, connection } = engine;
   const subscriptions = new DisposableStore();
 
-  let settings: SettingsView = { ...DEFAULT_SETTINGS, serverUrl: options.serverUrl, hasToken: false, tokenEncryptionAvailable: true };
+  let settings: SettingsView = { ...DEFAULT_SETTINGS, serverUrl: options.serverUrl, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null };
   let picked: string[] = [];
   let bridge: InstalledBridge | null = null;
   let appUrl: string | null = null;
