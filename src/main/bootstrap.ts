@@ -11,6 +11,7 @@ import { TimerGroup } from '../core/base/timerGroup';
 import { pathsFromArgv } from '../core/desktop/launchArgs';
 import type { StartDemoServer } from '../core/engine/backendSelector';
 import { IntakeEngine, type IntakeEngineOptions } from '../core/engine/IntakeEngine';
+import { hotFolderLocationProblem, type ProtectedPlaces } from '../core/hotFolder/hotFolderLocation';
 import type { CallLog } from './callLog';
 import { registerHandlers } from './ipc/registerHandlers';
 import { createSenderGuard } from './ipc/senderGuard';
@@ -73,6 +74,14 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   if (process.platform === 'win32') app.setAppUserModelId('org.intake.desktop');
 
   const userData = app.getPath('userData');
+  const protectedPlaces: ProtectedPlaces = {
+    home: app.getPath('home'),
+    desktop: app.getPath('desktop'),
+    documents: app.getPath('documents'),
+    downloads: app.getPath('downloads'),
+    userData,
+    appData: app.getPath('appData'),
+  };
   // Told to the user once the shell can notify (below).
   const storeWarnings: string[] = [];
   const openStore = (name: 'settings' | 'queue') => o.openStore(name, userData, (message) => storeWarnings.push(message));
@@ -135,6 +144,13 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
       return result.canceled ? [] : result.filePaths;
     },
     showItemInFolder: (path) => shell.showItemInFolder(path),
+    pickFolder: async () => {
+      const options = { title: 'Choose the hot folder', properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
+      const parent = window.window;
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    protectedPlaces,
     confirm: async (question) => {
       const options = {
         type: 'warning' as const,
@@ -166,8 +182,12 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   for (const message of storeWarnings) running.warn(message);
   await engine.start();
   // After the queue has started: the watcher reads the saved jobs to know which files it already sent.
-  // Not awaited: a slow network share must not hold up the window.
-  void engine.hotFolder?.apply(settings.settings);
+  // Not awaited: a slow network share must not hold up the window. A saved folder Intake must not
+  // walk (a hand-edited settings file) is not watched, and the user is told why.
+  const savedFolder = settings.settings.hotFolder.path;
+  const placeProblem = savedFolder === null ? null : hotFolderLocationProblem(savedFolder, protectedPlaces);
+  if (placeProblem !== null) running.warn(`The hot folder is not watched. ${placeProblem}`);
+  else void engine.hotFolder?.apply(settings.settings);
   const networkWatch = watchNetwork({ powerMonitor, net, clock, nudge: () => engine.connection.nudge() });
 
   app.on('second-instance', (_event, argv, workingDirectory) => {

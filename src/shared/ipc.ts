@@ -81,6 +81,12 @@ export const ipcCalls = {
       .nullable(),
   ),
   revealFiles: call<void>()(id),
+  /**
+   * The hot folder is chosen in main's own folder dialog, never typed by the page; a folder Intake
+   * would walk whole (home, Documents, a drive root…) is refused, and files already in it are asked about.
+   * Answers the settings (unchanged when the dialog was cancelled).
+   */
+  pickHotFolder: call<SettingsView>()(none),
 } as const;
 
 export type IpcCallName = keyof typeof ipcCalls;

@@ -58,6 +58,13 @@ async function boot(settings?: Record<string, unknown>) {
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
     await shell.running.engine.hotFolder!.idle();
   };
+  /** The user picks `folder` in main's folder dialog. */
+  const choose = async (folder: string) => {
+    fake.dialogResult = { canceled: false, filePaths: [folder] };
+    const reply = (await shell.invoke('pickHotFolder', [undefined])) as { ok: boolean };
+    expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    await shell.running.engine.hotFolder!.idle();
+  };
   let checked = 0;
   shell.running.engine.hotFolder!.onEvent((event) => {
     if (event.type === 'checked') checked++;
@@ -82,17 +89,68 @@ async function boot(settings?: Record<string, unknown>) {
     const target = checked + count;
     await checkUntil(() => checked >= target, `${count} more checks`);
   };
-  return { ...shell, enqueued, update, checkUntil, checks };
+  return { ...shell, enqueued, update, choose, checkUntil, checks };
 }
 
 const noticeTitles = () => FakeNotification.instances.map((n) => n.options.title);
+
+describe('hot folder location (chosen in main, never typed by the page)', () => {
+  const refusedPlaces = [
+    ['the home folder', '/home/nurse'],
+    ['Desktop', '/home/nurse/Desktop'],
+    ['Documents', '/home/nurse/Documents'],
+    ['Downloads', '/home/nurse/Downloads'],
+    ['a folder holding the home folder', '/home'],
+    ['a drive root', '/'],
+    ["Intake's own data", '/nonexistent-user-data/demo-server'],
+  ];
+  it.each(refusedPlaces)('%s is refused with the reason; nothing is watched or scanned', async (_label, folder) => {
+    const app = await boot();
+    fake.dialogResult = { canceled: false, filePaths: [folder] };
+    const reply = (await app.invoke('pickHotFolder', [undefined])) as { ok: boolean; error: { code: string; message: string } };
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/cannot be the hot folder/) } });
+    await app.running.engine.hotFolder!.idle();
+    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(await app.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { hotFolder: { path: null, enabled: false } } });
+  });
+
+  it('the page cannot name a folder through updateSettings; it can turn a chosen one off and on', async () => {
+    const app = await boot();
+    const typed = (await app.invoke('updateSettings', [{ hotFolder: { path: '/home/nurse', enabled: true } }])) as { ok: boolean; error: { message: string } };
+    expect(typed).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('Choose folder') } });
+    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    await app.choose(dir);
+    await app.update({ hotFolder: { path: dir, enabled: false } });
+    expect(app.running.engine.hotFolder!.watching).toBeNull();
+  });
+
+  it('a folder that already holds files asks once in main’s dialog; declining changes nothing', async () => {
+    for (const name of ['A-1/one.pdf', 'two.pdf']) drop(name);
+    const app = await boot();
+    fake.messageBoxResponse = 0;
+    fake.dialogResult = { canceled: false, filePaths: [dir] };
+    expect(await app.invoke('pickHotFolder', [undefined])).toMatchObject({ ok: false, error: { message: 'Nothing was changed: the hot folder was not set.' } });
+    const question = fake.calls.filter((c) => c.api === 'dialog' && c.method === 'showMessageBox').at(-1)!.args.at(-1);
+    expect(question).toMatchObject({ message: '2 files are already in this folder: upload them?', buttons: ['Cancel', 'Upload them'] });
+    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    fake.messageBoxResponse = 1;
+    await app.choose(dir);
+    await app.checkUntil(() => app.enqueued.length === 1, 'the file already there to be queued');
+  });
+
+  it('a refused folder saved by hand in the settings file is not watched, and the user is told', async () => {
+    const app = await boot({ hotFolder: { path: '/home/nurse/Documents', enabled: true } });
+    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(FakeNotification.instances.map((n) => n.options.body)).toContainEqual(expect.stringContaining('The hot folder is not watched.'));
+  });
+});
 
 describe('hot folder in the shell', () => {
   it('turning the setting on starts the watcher; turning it off stops it', async () => {
     const app = await boot();
     expect(app.running.engine.hotFolder!.watching).toBeNull();
 
-    await app.update({ hotFolder: { path: dir, enabled: true } });
+    await app.choose(dir);
     expect(app.running.engine.hotFolder!.watching).toBe(dir);
     drop('A-1/scan.pdf');
     await app.checkUntil(() => app.enqueued.length === 1, 'the dropped file to be queued');
@@ -114,7 +172,8 @@ describe('hot folder in the shell', () => {
 
   it('a changed chart pattern or folder restarts the watcher with the new one', async () => {
     const app = await boot();
-    await app.update({ hotFolder: { path: dir, enabled: true }, chartNumberPattern: '^(\\d+)_' });
+    await app.update({ chartNumberPattern: '^(\\d+)_' });
+    await app.choose(dir);
     drop('4711_scan.pdf');
     await app.checkUntil(() => app.enqueued.length === 1, 'a file named by the pattern to be queued');
     expect(app.enqueued[0]?.chartNumber).toBe('4711');
@@ -126,7 +185,7 @@ describe('hot folder in the shell', () => {
 
     const other = join(dir, 'other');
     mkdirSync(other);
-    await app.update({ hotFolder: { path: other, enabled: true } });
+    await app.choose(other);
     expect(app.running.engine.hotFolder!.watching).toBe(other);
   });
 
@@ -141,7 +200,7 @@ describe('hot folder in the shell', () => {
   it('a folder that does not exist is shown to the user once and logged without its path', async () => {
     const missing = join(dir, 'not-there');
     const app = await boot();
-    await app.update({ hotFolder: { path: missing, enabled: true } });
+    await app.choose(missing);
     await app.checkUntil(() => noticeTitles().includes('Hot folder unavailable'), 'the folder problem to be shown');
     await app.checks(3);
     expect(noticeTitles().filter((t) => t === 'Hot folder unavailable')).toHaveLength(1);
@@ -153,7 +212,7 @@ describe('hot folder in the shell', () => {
 
   it('files with no chart number give one notice for the lot, and no file name in the log', async () => {
     const app = await boot();
-    await app.update({ hotFolder: { path: dir, enabled: true } });
+    await app.choose(dir);
     drop('loose-one.pdf');
     drop('loose-two.pdf');
     await app.checkUntil(() => noticeTitles().includes('Hot folder'), 'the refused files to be announced');

@@ -75,6 +75,7 @@ const perCall: Record<IpcCallName, unknown[][]> = {
   getSnapshot: [[{}], [null]],
   getResults: [[undefined], ['no-such-job'], ['failed-1'], [HUGE]],
   getSettings: [[{}], [null]],
+  pickHotFolder: [[{}], ['/home/nurse'], [{ path: '/' }]],
   updateSettings: [
     [undefined],
     [null],

@@ -13,11 +13,35 @@ function renderSettings(view: SettingsView = SETTINGS_VIEW) {
   const onSave = vi.fn(async (): Promise<IpcResult<SettingsView>> => ({ ok: true, value: view }));
   const onSetToken = vi.fn(async (token: string | null): Promise<IpcResult<SettingsView>> => ({ ok: true, value: { ...view, hasToken: token !== null } }));
   const onClose = vi.fn();
-  render(<SettingsDialog initial={view} onClose={onClose} onSave={onSave} onSetToken={onSetToken} />);
-  return { onSave, onSetToken, onClose, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
+  const picked = { current: null as IpcResult<SettingsView> | null };
+  const onPickHotFolder = vi.fn(async (): Promise<IpcResult<SettingsView>> => picked.current ?? { ok: true, value: view });
+  render(<SettingsDialog initial={view} onClose={onClose} onSave={onSave} onSetToken={onSetToken} onPickHotFolder={onPickHotFolder} />);
+  return { onSave, onSetToken, onClose, onPickHotFolder, picked, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
 }
 
 describe('SettingsDialog', () => {
+  it('the hot folder is chosen in main\'s dialog, not typed: the field is read-only, a refusal is shown, a choice is not sent again', async () => {
+    const { onPickHotFolder, picked, onSave, save } = renderSettings();
+    const field = screen.getByLabelText('Hot folder') as HTMLInputElement;
+    expect(field.readOnly).toBe(true);
+    picked.current = { ok: false, error: { code: 'invalid_request', message: 'Documents (or a folder holding it) cannot be the hot folder.' } };
+    await userEvent.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    expect(onPickHotFolder).toHaveBeenCalledTimes(1);
+    expect(screen.getByText('Documents (or a folder holding it) cannot be the hot folder.')).toBeTruthy();
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    picked.current = { ok: true, value: { ...SETTINGS_VIEW, hotFolder: { path: '/scans/in', enabled: true } } };
+    await userEvent.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    expect(field.value).toBe('/scans/in');
+    expect((screen.getByLabelText('Watch the hot folder') as HTMLInputElement).checked).toBe(true);
+    await userEvent.click(save());
+    expect(onSave).not.toHaveBeenCalled(); // main saved it when it was chosen
+  });
+
+  it('a token dropped for another server is said at the token field when the dialog opens', () => {
+    renderSettings({ ...SETTINGS_VIEW, tokenNotice: 'The saved token was for https://a.example; it is not sent to https://b.example. Enter the token for this server.' });
+    expect(screen.getByText(/not sent to https:\/\/b.example/).id).toBe('token-note');
+  });
+
   it('points aria-describedby only at notes that exist', async () => {
     renderSettings();
     const dangling = () => [...document.querySelectorAll('[aria-describedby]')].map((el) => el.getAttribute('aria-describedby')!).filter((id) => document.getElementById(id) === null);

@@ -238,7 +238,14 @@ class FakeApp extends EventEmitter {
   exited = false;
   badgeCount: number | null = null;
   loginItem = { openAtLogin: false, wasOpenedAtLogin: false };
-  paths: Record<string, string> = { userData: '/nonexistent-user-data' };
+  paths: Record<string, string> = {
+    userData: '/nonexistent-user-data',
+    appData: '/nonexistent-app-data',
+    home: '/home/nurse',
+    desktop: '/home/nurse/Desktop',
+    documents: '/home/nurse/Documents',
+    downloads: '/home/nurse/Downloads',
+  };
   requestSingleInstanceLock(): boolean {
     return this.singleInstanceLock;
   }

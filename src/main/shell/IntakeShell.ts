@@ -14,6 +14,7 @@ import type { NotificationDecision } from '../../core/notifications/notification
 import { PathGrants } from '../../core/desktop/pathGrants';
 import { serverChangeConfirmation, type Confirmation } from '../../core/desktop/serverChangeConfirmation';
 import { applySettingsPatch } from '../../core/desktop/settingsUpdate';
+import { filesAlreadyThere, hotFolderLocationProblem, type ProtectedPlaces } from '../../core/hotFolder/hotFolderLocation';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
@@ -43,6 +44,10 @@ export interface IntakeShellOptions {
   showItemInFolder: (path: string) => void;
   /** A question in a native dialog of main's own (the page cannot answer it); true = confirmed. */
   confirm: (question: Confirmation) => Promise<boolean>;
+  /** The native folder dialog; null when cancelled. */
+  pickFolder: () => Promise<string | null>;
+  /** Folders a hot folder may not be (home, Documents, …, Intake's own data). */
+  protectedPlaces: ProtectedPlaces;
 }
 
 export class IntakeShell {
@@ -68,6 +73,7 @@ export class IntakeShell {
       settingsView: () => o.settings.view(),
       updateSettings: (patch) => this.updateSettings(patch),
       setToken: (token) => this.setToken(token),
+      pickHotFolder: () => this.pickHotFolder(),
       pickFiles: o.pickFiles,
       grants: this.grants,
       showItemInFolder: o.showItemInFolder,
@@ -203,6 +209,35 @@ export class IntakeShell {
   }
 
   private async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
+    const path = patch.hotFolder?.path;
+    if (path !== undefined && path !== null && path !== this.o.settings.settings.hotFolder.path) {
+      throw new IpcFailure('invalid_request', 'Choose the hot folder with "Choose folder…": Intake watches only a folder picked in its own dialog.');
+    }
+    return this.applySettings(patch);
+  }
+
+  /** The hot folder, chosen in main's dialog: refused where Intake would walk a whole tree; files already there are asked about. */
+  private async pickHotFolder(): Promise<SettingsView> {
+    const { o } = this;
+    const folder = await o.pickFolder();
+    if (folder === null) return o.settings.view();
+    const problem = hotFolderLocationProblem(folder, o.protectedPlaces);
+    if (problem !== null) throw new IpcFailure('invalid_request', problem);
+    const waiting = await filesAlreadyThere(folder).catch(() => 0);
+    if (waiting > 0) {
+      const files = waiting === 1 ? '1 file is' : `${waiting >= 1000 ? 'More than 1,000' : waiting} files are`;
+      const confirmed = await o.confirm({
+        title: 'Upload the files already there?',
+        message: `${files} already in this folder: upload ${waiting === 1 ? 'it' : 'them'}?`,
+        detail: 'Intake uploads every document in the hot folder, under the chart number from its sub-folder or file name, then moves it to done/ or failed/.',
+        confirmLabel: waiting === 1 ? 'Upload it' : 'Upload them',
+      });
+      if (!confirmed) throw new IpcFailure('invalid_request', 'Nothing was changed: the hot folder was not set.');
+    }
+    return this.applySettings({ hotFolder: { path: folder, enabled: true } });
+  }
+
+  private async applySettings(patch: SettingsPatch): Promise<SettingsView> {
     const { o } = this;
     const before = o.settings.settings;
     const tokenBefore = o.settings.token();

@@ -23,6 +23,7 @@ export interface HandlerServices {
   settingsView: () => SettingsView;
   updateSettings: (patch: SettingsPatch) => Promise<SettingsView>;
   setToken: (token: string | null) => Promise<SettingsView>;
+  pickHotFolder: () => Promise<SettingsView>;
   /** The native picker; what the user chose there is granted. */
   pickFiles: () => Promise<string[]>;
   /** What the user handed over (picker, drop, launch): the only paths read for the renderer. */
@@ -82,6 +83,7 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     getSettings: () => services.settingsView(),
     updateSettings: (patch) => services.updateSettings(patch),
     setToken: (token) => services.setToken(token),
+    pickHotFolder: () => services.pickHotFolder(),
     revealFiles: (id) => {
       // The path comes from the queue, never from the renderer.
       const first = job(id).files.find((file) => existsSync(file.path));

@@ -157,7 +157,7 @@ export function App() {
       {add.state.status !== 'closed' && <AddDialog state={add.state} onClose={add.close} onSubmit={submitJob} />}
       {results && <ResultsDialog job={results.job} state={results.state} onClose={() => setResults(null)} />}
       {settings && (
-        <SettingsDialog initial={settings} onClose={() => setSettings(null)} onSave={(patch) => bridge.updateSettings(patch)} onSetToken={(token) => bridge.setToken(token)} />
+        <SettingsDialog initial={settings} onClose={() => setSettings(null)} onSave={(patch) => bridge.updateSettings(patch)} onSetToken={(token) => bridge.setToken(token)} onPickHotFolder={() => bridge.pickHotFolder()} />
       )}
       <LiveRegion announcement={announcement} />
     </div>

@@ -13,6 +13,8 @@ export interface SettingsDialogProps {
   onClose: () => void;
   onSave: (patch: SettingsPatch) => Promise<IpcResult<SettingsView>>;
   onSetToken: (token: string | null) => Promise<IpcResult<SettingsView>>;
+  /** Main's folder dialog (the page never names the hot folder itself). */
+  onPickHotFolder: () => Promise<IpcResult<SettingsView>>;
 }
 
 function Field({ id, label, hint, problem, children }: { id: string; label: string; hint?: string; problem?: string; children: ReactNode }) {
@@ -42,7 +44,7 @@ function Toggle({ id, label, checked, onChange }: { id: string; label: string; c
   );
 }
 
-export function SettingsDialog({ initial, onClose, onSave, onSetToken }: SettingsDialogProps) {
+export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder }: SettingsDialogProps) {
   const [view, setView] = useState(initial);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFrom(initial));
   const [token, setToken] = useState('');
@@ -58,6 +60,16 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
     'aria-describedby': hint || problems[key] !== undefined ? `${id}-note` : undefined,
   });
   const tokenRef = useRef<HTMLInputElement>(null);
+  const [folderNote, setFolderNote] = useState<string | null>(null);
+
+  const pickHotFolder = async () => {
+    const result = await onPickHotFolder();
+    if (!result.ok) return setFolderNote(result.error.message);
+    setFolderNote(null);
+    setView(result.value);
+    // Saved by main already: the draft follows, so Save does not send it again.
+    setDraft((d) => ({ ...d, hotFolderPath: result.value.hotFolder.path ?? '', hotFolderEnabled: result.value.hotFolder.enabled }));
+  };
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -165,8 +177,13 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken }: Setting
           <Field id="pattern" label="Chart number from file names (regular expression)" hint="Example: ^(\d{6})_ — the first group pre-fills the chart number." problem={problems.chartNumberPattern}>
             <input id="pattern" spellCheck={false} className="mono" value={draft.chartNumberPattern} onChange={(e) => change('chartNumberPattern', e.target.value)} {...describe('pattern', 'chartNumberPattern', true)} />
           </Field>
-          <Field id="hot-folder" label="Hot folder" hint="Files saved into this folder are uploaded automatically." problem={problems.hotFolderPath}>
-            <input id="hot-folder" spellCheck={false} value={draft.hotFolderPath} onChange={(e) => change('hotFolderPath', e.target.value)} {...describe('hot-folder', 'hotFolderPath', true)} />
+          <Field id="hot-folder" label="Hot folder" hint="Files saved into this folder are uploaded automatically." problem={folderNote ?? problems.hotFolderPath}>
+            <div className="inline">
+              <input id="hot-folder" readOnly className="mono" value={draft.hotFolderPath} placeholder="No folder chosen" aria-invalid={folderNote !== null || problems.hotFolderPath !== undefined} aria-describedby="hot-folder-note" />
+              <button type="button" className="btn" onClick={() => void pickHotFolder()}>
+                Choose folder…
+              </button>
+            </div>
           </Field>
           <Toggle id="hot-folder-on" label="Watch the hot folder" checked={draft.hotFolderEnabled} onChange={(v) => change('hotFolderEnabled', v)} />
         </fieldset>

@@ -88,6 +88,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
       return settings;
     },
     setToken: async (token) => (settings = { ...settings, hasToken: token !== null }),
+    pickHotFolder: async () => settings,
     pickFiles: async () => picked,
     showItemInFolder: () => undefined,
     setPaused: (paused) => {
