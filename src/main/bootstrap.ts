@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { app, dialog, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/base/logger';
+import { DisposableStore } from '../core/base/lifecycle';
 import { TimerGroup } from '../core/base/timerGroup';
 import { pathsFromArgv } from '../core/desktop/launchArgs';
 import type { StartDemoServer } from '../core/engine/backendSelector';
@@ -169,13 +170,14 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   });
   const running = intake;
 
-  // Kept for the app's lifetime: the handlers answer until the process exits.
-  registerHandlers({
+  // What lives as long as the app: ended once, when the shutdown is done (or overdue).
+  const lifetime = new DisposableStore();
+  lifetime.add(registerHandlers({
     handlers: running.handlers,
     isTrustedSender: createSenderGuard(() => window.window, { devServerUrl: o.devServerUrl }),
     onDroppedPath: (path) => running.grants.grant([path], 'drop'),
     logger,
-  });
+  }));
 
   // Listen before start(): loading the saved queue reports damaged jobs as warning events.
   running.attach();
@@ -188,7 +190,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const placeProblem = savedFolder === null ? null : hotFolderLocationProblem(savedFolder, protectedPlaces);
   if (placeProblem !== null) running.warn(`The hot folder is not watched. ${placeProblem}`);
   else void engine.hotFolder?.apply(settings.settings);
-  const networkWatch = watchNetwork({ powerMonitor, net, clock, nudge: () => engine.connection.nudge() });
+  const networkWatch = lifetime.add(watchNetwork({ powerMonitor, net, clock, nudge: () => engine.connection.nudge() }));
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
     running.openFiles(pathsFromArgv(argv, { workingDirectory, ignore: o.argvIgnore }));
@@ -208,7 +210,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     networkWatch.dispose();
     // A hung close (a stalled disk or network share) must not make Quit do nothing: every job
     // is already durable, so after the limit we quit with what is on disk.
-    const limit = new TimerGroup(clock);
+    const limit = lifetime.add(new TimerGroup(clock));
     const overdue = new Promise<void>((resolve) => {
       limit.set('shutdown', SHUTDOWN_LIMIT_MS, () => {
         logger.warn(`Shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; quitting anyway`);
@@ -217,7 +219,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     });
     const closed = running.shutdown().catch((error: unknown) => logger.error('Shutdown did not finish cleanly', { error: (error as Error)?.name }));
     void Promise.race([closed, overdue]).then(() => {
-      limit.dispose();
+      lifetime.dispose();
       shutDown = true;
       app.quit();
     });
