@@ -72,6 +72,31 @@ describe('SocketGeneration', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it.each([
+    ['only server pings (a long OCR phase)', (peer: WebSocket) => peer.ping()],
+    ['frames', (peer: WebSocket) => peer.send('{"type":"unsubscribed","jobId":"a","timestamp":"t"}')],
+  ])('a socket that keeps hearing %s stays up past many watchdog periods; silence then ends it', async (_what, speak) => {
+    const { url, peers } = await server();
+    const { seen, clock } = generation(url);
+    await waitUntil(() => seen.open === 1 && peers.length === 1, 'open');
+    const peer = peers[0]!;
+    let heard = 0;
+    peer.on('pong', () => void (heard += 1));
+    const watchdogMs = DEFAULT_CONNECTION_TIMINGS.watchdogMs;
+    for (let i = 1; i <= 8; i += 1) {
+      speak(peer);
+      // A pong from the client (ws answers pings itself) or the delivered frame proves it arrived.
+      await waitUntil(() => heard + seen.messages.length === i, `sign of life ${i}`);
+      clock.advance(watchdogMs / 3);
+    }
+    expect(clock.monotonic()).toBeGreaterThan(2 * watchdogMs);
+    expect(seen.downs).toEqual([]);
+
+    clock.advance(watchdogMs);
+    expect(seen.downs).toHaveLength(1);
+    expect(seen.downs[0]).toMatchObject({ auth: false, immediate: false, reason: `no frame or ping for ${watchdogMs} ms` });
+  });
+
   it('reports a server close exactly once', async () => {
     const { url, peers } = await server();
     const { seen } = generation(url);

@@ -66,6 +66,17 @@ describe('decideAfterUpload', () => {
     expect(decideAfterUpload(http(403), 1, ctx())).toMatchObject({ action: 'auth', message: expect.stringMatching(/refused the token/) });
   });
 
+  it('a server answering 503 or 429 with Retry-After forever is given up on after the last attempt', () => {
+    const { maxAttempts } = DEFAULT_RETRY_TIMINGS;
+    for (const outcome of [http(503, '5'), http(429, '5'), http(503, new Date(NOW + 5000).toUTCString())]) {
+      for (let attempt = 1; attempt < maxAttempts; attempt += 1) {
+        expect(decideAfterUpload(outcome, attempt, ctx())).toMatchObject({ action: 'retry', delayMs: expect.any(Number) });
+      }
+      const last = decideAfterUpload(outcome, maxAttempts, ctx());
+      expect(last).toMatchObject({ action: 'fail', message: expect.stringMatching(/Gave up after 8 tries/) });
+    }
+  });
+
   it('gives up after the last attempt with a specific message, and never retries a changed file', () => {
     const last = decideAfterUpload({ kind: 'network', message: 'The connection was reset during the upload.' }, 8, ctx());
     expect(last).toEqual({ action: 'fail', code: 'network', message: 'The connection was reset during the upload. Gave up after 8 tries; use Retry to try again.' });
