@@ -49,8 +49,9 @@ const folders = new Map();
 const survivors = [];
 for (const [file, mutants] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
   const folder = folderOf(file);
-  const tally = folders.get(folder) ?? { detected: 0, undetected: 0, other: 0 };
+  const tally = folders.get(folder) ?? { detected: 0, undetected: 0, other: 0, files: 0 };
   folders.set(folder, tally);
+  tally.files += 1;
   for (const mutant of mutants) {
     if (DETECTED.has(mutant.status)) tally.detected += 1;
     else if (UNDETECTED.has(mutant.status)) {
@@ -73,6 +74,16 @@ function oneLine(text) {
   return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
 }
 
+/** How many .ts files the folder has on disk (files directly in src/core count for "src/core"). */
+function filesOnDisk(folder) {
+  if (!existsSync(folder)) return 0;
+  const walk = (dir, deep) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? (deep ? walk(join(dir, d.name), deep) : []) : d.name.endsWith('.ts') ? [d.name] : [],
+    );
+  return walk(folder, folder !== 'src/core').length;
+}
+
 const score = (t) => (t.detected + t.undetected === 0 ? 100 : (100 * t.detected) / (t.detected + t.undetected));
 const cpus = os.cpus();
 const lines = [
@@ -85,12 +96,14 @@ const lines = [
   '',
   `score = (killed + timeout) / (killed + timeout + survived + no coverage); target ${TARGET} % per core folder`,
   '',
-  'folder                         score   killed  survived  other',
+  'A folder with fewer files measured than it has was only partly run: its score is for those files alone.',
+  '',
+  'folder                         score   killed  survived  other  files measured',
 ];
 for (const [folder, t] of [...folders.entries()].sort(([a], [b]) => a.localeCompare(b))) {
   const s = score(t);
   lines.push(
-    `${folder.padEnd(30)} ${s.toFixed(1).padStart(5)} %  ${String(t.detected).padStart(6)}  ${String(t.undetected).padStart(8)}  ${String(t.other).padStart(5)}${s < TARGET ? '   BELOW TARGET' : ''}`,
+    `${folder.padEnd(30)} ${s.toFixed(1).padStart(5)} %  ${String(t.detected).padStart(6)}  ${String(t.undetected).padStart(8)}  ${String(t.other).padStart(5)}  ${String(t.files).padStart(4)} of ${filesOnDisk(folder)}${s < TARGET ? '   BELOW TARGET' : ''}`,
   );
 }
 const all = [...folders.values()].reduce((a, t) => ({ detected: a.detected + t.detected, undetected: a.undetected + t.undetected }), { detected: 0, undetected: 0 });
