@@ -1,5 +1,8 @@
 // Mutation testing of the core (`npm run mutate`; see README "Mutation testing").
 // One folder at a time: `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
+// scripts/mutate.mjs gives each scope its own report folder and sandbox, so two scopes may run side by side.
+const reportDir = process.env.MUTATION_REPORT_DIR ?? 'reports/mutation/last';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -14,10 +17,12 @@ export default {
   timeoutFactor: 2,
   ignoreStatic: true,
   reporters: ['html', 'json', 'clear-text', 'progress'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${reportDir}/index.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
-  tempDirName: '.stryker-tmp',
+  tempDirName: process.env.MUTATION_TEMP_DIR ?? '.stryker-tmp',
+  // Not copied into a sandbox: other runs' sandboxes and reports, build output.
+  ignorePatterns: ['/.stryker-tmp', '/reports', '/out', '/dist', '/test-results'],
   cleanTempDir: true,
   thresholds: { high: 90, low: 80, break: null },
 };

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// `npm run mutate [-- stryker options]`: one Stryker run (stryker.config.mjs), its JSON report kept under
-// reports/mutation/runs/ by scope, then mutation/summary.txt rebuilt from every kept run. Scope one folder at a time
+// `npm run mutate [-- stryker options]`: one Stryker run (stryker.config.mjs), its reports kept under
+// reports/mutation/<scope>/, then mutation/summary.txt rebuilt from every kept run. Scope one folder at a time
 // on a shared machine: `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -13,10 +12,10 @@ const slug = scope.replace(/\*+|\.ts$/g, '').replace(/[^A-Za-z0-9]+/g, '-').repl
 
 const run = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
 
+// Each scope keeps its own reports (reports/mutation/<scope>/) and sandbox folder.
+process.env.MUTATION_REPORT_DIR = `reports/mutation/${slug}`;
+process.env.MUTATION_TEMP_DIR = `.stryker-tmp/${slug}`;
 const status = run(join('node_modules', '.bin', 'stryker'), ['run', ...args]);
 if (status !== 0) process.exit(status);
 if (args.includes('--dryRunOnly')) process.exit(0);
-
-mkdirSync('reports/mutation/runs', { recursive: true });
-copyFileSync('reports/mutation/mutation.json', join('reports/mutation/runs', `${slug}.json`));
 process.exit(run(process.execPath, ['scripts/mutation-summary.mjs']));

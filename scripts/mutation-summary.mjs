@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Turns Stryker's JSON reports (reports/mutation/runs/*.json, one per `npm run mutate` scope) into the committed
+// Turns Stryker's JSON reports (reports/mutation/*/mutation.json, one per `npm run mutate` scope) into the committed
 // text summary mutation/summary.txt: when and where it ran, the score per folder, and every surviving mutant with
 // its reason from mutation/reasons.json (or "NO REASON YET", which a reviewer should treat as a missing test).
 //
@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 
-const RUNS_DIR = 'reports/mutation/runs';
+const RUNS_DIR = 'reports/mutation';
 const REASONS_FILE = 'mutation/reasons.json';
 /** The score each core folder must reach (issue 20). */
 const TARGET = 80;
@@ -16,7 +16,7 @@ const TARGET = 80;
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const out = outIndex >= 0 ? args.splice(outIndex, 2)[1] : 'mutation/summary.txt';
-const reportFiles = args.length > 0 ? args : existsSync(RUNS_DIR) ? readdirSync(RUNS_DIR).filter((n) => n.endsWith('.json')).map((n) => join(RUNS_DIR, n)) : [];
+const reportFiles = args.length > 0 ? args : existsSync(RUNS_DIR) ? readdirSync(RUNS_DIR).map((n) => join(RUNS_DIR, n, 'mutation.json')).filter((p) => existsSync(p)) : [];
 if (reportFiles.length === 0) {
   console.error(`No Stryker JSON report found (looked in ${RUNS_DIR}). Run \`npm run mutate\` first.`);
   process.exit(1);
