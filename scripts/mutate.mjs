@@ -8,7 +8,8 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const scopeIndex = args.indexOf('--mutate');
 const scope = scopeIndex >= 0 ? args[scopeIndex + 1] ?? 'all' : 'all';
-const slug = scope.replace(/\*+|\.ts$/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'all';
+// A folder name per scope; a long list of files is cut short (file names have a length limit).
+const slug = (scope.replace(/\*+|\.ts\b/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'all').slice(0, 80);
 
 const run = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
 
