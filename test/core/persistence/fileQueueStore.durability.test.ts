@@ -146,7 +146,8 @@ describe('fileQueueStore: a queue file that exists but cannot be read', () => {
     await store.save(queueOf(2));
     const before = await readFile(store.path, 'utf8');
     faults.push({ op: 'readFile', after: 0, code });
-    await expect(store.load()).rejects.toThrow(`Cannot read the saved queue (${code}).`);
+    // The system's error stays attached for the log.
+    await expect(store.load()).rejects.toMatchObject({ message: `Cannot read the saved queue (${code}).`, cause: { code } });
     expect(await readdir(dir.path)).toEqual(['queue.json']); // not moved aside, not replaced
     expect(await readFile(store.path, 'utf8')).toBe(before);
     expect(store.drainWarnings()).toEqual([]);

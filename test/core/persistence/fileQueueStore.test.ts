@@ -118,6 +118,8 @@ describe('createFileQueueStore', () => {
     const copies = (await readdir(dir.path)).filter((name) => name.includes('.corrupt-'));
     expect(copies).toHaveLength(1);
     expect(await readFile(join(dir.path, copies[0]!), 'utf8')).toBe(content);
+    // Until the next save replaces it, the file itself stays too: a crash now must not lose the readable jobs.
+    expect(await readFile(store.path, 'utf8')).toBe(content);
   });
 
   it('removes temp files left by a crash between write and rename', async () => {

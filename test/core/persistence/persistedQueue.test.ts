@@ -22,6 +22,7 @@ describe('parsePersistedQueue: whole documents', () => {
     ['a fractional version', { version: 0.5, jobs: [good] }, 'Saved queue has no valid version; starting with an empty queue.'],
     ['a negative version', { version: -1, jobs: [good] }, 'Saved queue has no valid version; starting with an empty queue.'],
     ['a newer version', { version: 2, jobs: [good] }, 'Saved queue was written by a newer Intake (format 2); starting with an empty queue.'],
+    ['an older version with no migration', { version: 0, jobs: [good] }, 'No migration from saved-queue format 0.'],
   ])('%s: an empty queue, marked damaged, with the reason', (_what, raw, warning) => {
     expect(parsePersistedQueue(raw)).toEqual({ queue: null, warnings: [warning], damaged: true });
   });
