@@ -86,6 +86,23 @@ describe('CatchUpQueue', () => {
     expect(queue.pending).toBe(0);
   });
 
+  it('an aborted read finishing late does not free the slot of the new read of the same chart', async () => {
+    const reads = controlledReads();
+    const queue = new CatchUpQueue(4, reads.read);
+    queue.request('A');
+    const old = reads.open[0]!;
+    queue.cancelAll(); // e.g. the token changed
+    queue.request('A'); // the new connection asks again
+    expect(reads.open).toHaveLength(2);
+    old.finish(); // the aborted read settles only now
+    await settle();
+    queue.request('A'); // asked while the new read runs: it waits behind it, never beside it
+    expect(reads.open.map((r) => r.chart)).toEqual(['A']);
+    expect(queue.pending).toBe(1);
+    await finishAll(reads);
+    expect(reads.started).toEqual(['A', 'A', 'A']);
+  });
+
   it('cancelAll aborts the running reads and drops the waiting ones', async () => {
     const reads = controlledReads();
     const queue = new CatchUpQueue(2, reads.read);

@@ -76,6 +76,8 @@ describe('UploadQueue persistence', () => {
     await expect(first.queue.enqueue({ chartNumber: 'REFUSED', files: [await h.files.pdf('a.pdf')] })).rejects.toMatchObject({ code: 'storage' });
     const kept = await first.queue.enqueue({ chartNumber: 'KEPT', files: [await h.files.pdf('b.pdf')] });
     expect(first.queue.snapshot().map((j) => j.chartNumber)).toEqual(['KEPT']);
+    // The refused job was never shown, so the window is not told to remove it either.
+    expect(first.batches.flat().filter((change) => change.type === 'remove')).toEqual([]);
     expect((await h.store.load())?.jobs.map((j) => j.chartNumber)).toEqual(['KEPT']);
     await first.queue.dispose();
 
@@ -86,6 +88,17 @@ describe('UploadQueue persistence', () => {
     await second.until(kept.id, (job) => job.stage === 'tracking', 'the kept job uploaded');
     expect(second.queue.snapshot().map((j) => j.chartNumber)).toEqual(['KEPT']);
     expect(h.uploads()).toBe(1);
+  });
+
+  it('a job still being checked when the queue shuts down is refused as closed, never saved or sent', async () => {
+    const h = await makeHarness();
+    const { queue } = await h.makeQueue();
+    await queue.start();
+    const pending = queue.enqueue({ chartNumber: 'LATE', files: [await h.files.pdf('late.pdf')] });
+    await queue.dispose(); // while the file check runs
+    await expect(pending).rejects.toMatchObject({ code: 'closed', message: 'The queue is shut down.' });
+    expect((await h.store.load())?.jobs ?? []).toEqual([]);
+    expect(h.uploads()).toBe(0);
   });
 
   it('a corrupt state file: warning event, corrupt copy kept, queue starts empty and works', async () => {
