@@ -20,7 +20,7 @@ export default {
   htmlReporter: { fileName: `${reportDir}/index.html` },
   jsonReporter: { fileName: `${reportDir}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
-  tempDirName: process.env.MUTATION_TEMP_DIR ?? '.stryker-tmp',
+  tempDirName: process.env.MUTATION_TEMP_DIR ?? '.stryker-tmp/last',
   // Not copied into a sandbox: other runs' sandboxes and reports, build output.
   ignorePatterns: ['/.stryker-tmp', '/reports', '/out', '/dist', '/test-results'],
   cleanTempDir: true,
