@@ -3,6 +3,7 @@
 // reports/mutation/<scope>/, then mutation/summary.txt rebuilt from every kept run. Scope one folder at a time
 // on a shared machine: `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -19,4 +20,6 @@ process.env.MUTATION_TEMP_DIR = `.stryker-tmp/${slug}`;
 const status = run(join('node_modules', '.bin', 'stryker'), ['run', ...args]);
 if (status !== 0) process.exit(status);
 if (args.includes('--dryRunOnly')) process.exit(0);
+// What was mutated (a folder, files, or line ranges), for the summary.
+writeFileSync(`reports/mutation/${slug}/scope.txt`, `${scope}\n`);
 process.exit(run(process.execPath, ['scripts/mutation-summary.mjs']));

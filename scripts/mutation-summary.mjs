@@ -32,7 +32,9 @@ const runs = [];
 for (const path of reportFiles.sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)) {
   const report = JSON.parse(readFileSync(path, 'utf8'));
   if (typeof report.files !== 'object' || report.files === null) throw new Error(`${path} is not a Stryker JSON report (no "files").`);
-  runs.push({ path, at: statSync(path).mtime.toISOString(), files: Object.keys(report.files).length });
+  const scopeFile = join(dirname(path), 'scope.txt');
+  const scope = existsSync(scopeFile) ? readFileSync(scopeFile, 'utf8').trim() : 'scope not recorded';
+  runs.push({ path, at: statSync(path).mtime.toISOString(), files: Object.keys(report.files).length, scope });
   for (const [file, entry] of Object.entries(report.files)) files.set(file.replace(/\\/g, '/'), entry.mutants ?? []);
 }
 
@@ -90,9 +92,9 @@ const lines = [
   'Mutation testing of the core (StrykerJS, `npm run mutate`; see README "Mutation testing")',
   '',
   `summary written: ${new Date().toISOString()}`,
-  `machine: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`,
+  `machine: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}, load ${os.loadavg()[0]?.toFixed(1)} when the summary was written (the machine is shared)`,
   'runs (Stryker JSON reports merged; the newest wins per file):',
-  ...runs.map((r) => `  ${r.at}  ${r.path}  (${r.files} files)`),
+  ...runs.map((r) => `  ${r.at}  ${r.path}  (${r.files} files; mutated: ${r.scope})`),
   '',
   `score = (killed + timeout) / (killed + timeout + survived + no coverage); target ${TARGET} % per core folder`,
   '',
@@ -108,6 +110,9 @@ for (const [folder, t] of [...folders.entries()].sort(([a], [b]) => a.localeComp
 }
 const all = [...folders.values()].reduce((a, t) => ({ detected: a.detected + t.detected, undetected: a.undetected + t.undetected }), { detected: 0, undetected: 0 });
 lines.push(`${'all measured'.padEnd(30)} ${score(all).toFixed(1).padStart(5)} %  ${String(all.detected).padStart(6)}  ${String(all.undetected).padStart(8)}`);
+const coreFolders = ['src/shared', 'src/core', ...readdirSync('src/core', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/core/${d.name}`)];
+const notMeasured = coreFolders.filter((folder) => !folders.has(folder)).sort();
+if (notMeasured.length > 0) lines.push(`not measured by these runs: ${notMeasured.join(', ')}`);
 lines.push('', `surviving mutants (${survivors.length}): file:line:column  status  mutator  replacement  — why it is left`);
 for (const s of survivors) lines.push(`  ${s.where}  ${s.status}  ${s.mutator}  \`${s.replacement}\`  — ${s.reason}`);
 
