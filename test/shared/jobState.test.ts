@@ -222,6 +222,15 @@ describe('retry fields and finality', () => {
     expect(reopened.attempt).toBe(3);
   });
 
+  it('a failure that says nothing about retrying is final: the user is told it ended', () => {
+    // Servers that send no willRetry (REST bodies of older servers) must not leave the job open forever.
+    for (const update of [u('failed', { seq: 4, timestamp: T(4) }), u('failed'), { jobId: 'j', status: 'failed', phase: 'ocr' }]) {
+      const { job } = run([update]);
+      expect(job.willRetry).toBe(false);
+      expect(isFinal(job)).toBe(true);
+    }
+  });
+
   it('completed is final', () => {
     expect(isFinal(run([u('completed', { seq: 7, timestamp: T(7) })]).job)).toBe(true);
   });

@@ -2,7 +2,10 @@
  * The queue on disk for Node front ends (CLI, tests): `<dir>/queue.json`.
  * Writes go to a temp file, are fsync'ed, then renamed over the old file, so
  * a crash leaves either the old or the new queue, never half of one. A file
- * that cannot be read is moved aside (kept for a human), never fatal.
+ * whose content is damaged is moved aside (kept for a human), never fatal; one
+ * that exists but cannot be read (EACCES, EIO, EISDIR…) stops the load with a
+ * clear error and is left as it is: taken for an empty queue, the next save
+ * would overwrite every job in it.
  */
 import { copyFile, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -16,9 +16,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function server(refuseWith?: number): Promise<{ url: string; peers: WebSocket[] }> {
+async function server(refuseWith?: number, options: { autoPong?: boolean } = {}): Promise<{ url: string; peers: WebSocket[] }> {
   const peers: WebSocket[] = [];
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, ...options });
   const httpServer = http.createServer();
   httpServer.on('upgrade', (req, socket, head) => {
     if (refuseWith !== undefined) {
@@ -70,6 +70,51 @@ describe('SocketGeneration', () => {
     expect(seen.messages).toHaveLength(1);
     expect(seen.downs).toEqual([]);
     expect(clock.pending).toBe(0);
+  });
+
+  it.each([
+    ['only server pings (a long OCR phase)', (peer: WebSocket) => peer.ping()],
+    ['frames', (peer: WebSocket) => peer.send('{"type":"unsubscribed","jobId":"a","timestamp":"t"}')],
+  ])('a socket that keeps hearing %s stays up past many watchdog periods; silence then ends it', async (_what, speak) => {
+    const { url, peers } = await server();
+    const { seen, clock } = generation(url);
+    await waitUntil(() => seen.open === 1 && peers.length === 1, 'open');
+    const peer = peers[0]!;
+    let heard = 0;
+    peer.on('pong', () => void (heard += 1));
+    const watchdogMs = DEFAULT_CONNECTION_TIMINGS.watchdogMs;
+    for (let i = 1; i <= 8; i += 1) {
+      speak(peer);
+      // A pong from the client (ws answers pings itself) or the delivered frame proves it arrived.
+      await waitUntil(() => heard + seen.messages.length === i, `sign of life ${i}`);
+      clock.advance(watchdogMs / 3);
+    }
+    expect(clock.monotonic()).toBeGreaterThan(2 * watchdogMs);
+    expect(seen.downs).toEqual([]);
+
+    // Silence is counted from the last sign of life (a third of a period ago): it ends the socket exactly then.
+    clock.advance(watchdogMs - watchdogMs / 3 - 1);
+    expect(seen.downs).toEqual([]);
+    clock.advance(1);
+    expect(seen.downs).toHaveLength(1);
+    expect(seen.downs[0]).toMatchObject({ auth: false, immediate: false, reason: `no frame or ping for ${watchdogMs} ms` });
+  });
+
+  it('after a nudge, any frame counts as a sign of life; with none the socket is ended at once for a reconnect', async () => {
+    // A server that answers pings late (autoPong off): only its frames show it is alive.
+    const { url, peers } = await server(undefined, { autoPong: false });
+    const { g, seen, clock } = generation(url);
+    await waitUntil(() => seen.open === 1 && peers.length === 1, 'open');
+    const { nudgePongMs } = DEFAULT_CONNECTION_TIMINGS;
+    g.probe();
+    peers[0]!.send('{"type":"unsubscribed","jobId":"a","timestamp":"t"}');
+    await waitUntil(() => seen.messages.length === 1, 'frame');
+    clock.advance(nudgePongMs);
+    expect(seen.downs).toEqual([]);
+
+    g.probe();
+    clock.advance(nudgePongMs);
+    expect(seen.downs).toEqual([expect.objectContaining({ immediate: true, reason: `no pong within ${nudgePongMs} ms after nudge` })]);
   });
 
   it('reports a server close exactly once', async () => {

@@ -82,6 +82,18 @@ describe('createFileQueueStore', () => {
     expect((await store.load())?.jobs).toHaveLength(1);
   });
 
+  it('a second damaged file set aside in the same millisecond does not overwrite the first copy', async () => {
+    const store = createFileQueueStore(dir.path, { now: () => Date.UTC(2026, 10, 22, 3, 0, 0) });
+    for (const content of ['first {', 'second {', 'third {']) {
+      await writeFile(store.path, content);
+      expect(await store.load()).toBeNull();
+    }
+    const stamp = 'queue.json.corrupt-2026-11-22T03-00-00-000Z';
+    expect((await readdir(dir.path)).sort()).toEqual([stamp, `${stamp}-1`, `${stamp}-2`]);
+    expect(await readFile(join(dir.path, stamp), 'utf8')).toBe('first {');
+    expect(await readFile(join(dir.path, `${stamp}-2`), 'utf8')).toBe('third {');
+  });
+
   it('a big queue written in slices reads back whole; the same file cut short is moved aside', async () => {
     const store = createFileQueueStore(dir.path, { now: () => Date.UTC(2026, 10, 22, 3, 0, 0) });
     const state: PersistedQueue = { version: 1, jobs: Array.from({ length: 5000 }, (_, i) => Object.freeze(job(i))), paused: false };
@@ -106,6 +118,8 @@ describe('createFileQueueStore', () => {
     const copies = (await readdir(dir.path)).filter((name) => name.includes('.corrupt-'));
     expect(copies).toHaveLength(1);
     expect(await readFile(join(dir.path, copies[0]!), 'utf8')).toBe(content);
+    // Until the next save replaces it, the file itself stays too: a crash now must not lose the readable jobs.
+    expect(await readFile(store.path, 'utf8')).toBe(content);
   });
 
   it('removes temp files left by a crash between write and rename', async () => {

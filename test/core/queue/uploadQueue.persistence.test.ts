@@ -53,6 +53,54 @@ describe('UploadQueue persistence', () => {
     expect(h.uploads()).toBe(0);
   });
 
+  it('a job refused because the disk failed once is not written by the next save, nor uploaded after a restart', async () => {
+    const h = await makeHarness();
+    let failNext = false;
+    let saves = 0;
+    const flakyStore: QueueStore = {
+      load: () => h.store.load(),
+      async save(state) {
+        saves += 1;
+        if (failNext) {
+          failNext = false;
+          throw new Error('disk full');
+        }
+        await h.store.save(state);
+      },
+    };
+    const first = await h.makeQueue({ store: flakyStore });
+    await first.queue.start();
+    first.queue.pauseAll(); // nothing uploads in this run: what matters is what is on disk
+    await waitFor(() => saves > 0, 'the pause is saved'); // so the one failing write below is the job's
+    failNext = true;
+    await expect(first.queue.enqueue({ chartNumber: 'REFUSED', files: [await h.files.pdf('a.pdf')] })).rejects.toMatchObject({ code: 'storage' });
+    const kept = await first.queue.enqueue({ chartNumber: 'KEPT', files: [await h.files.pdf('b.pdf')] });
+    expect(first.queue.snapshot().map((j) => j.chartNumber)).toEqual(['KEPT']);
+    // The refused job was never shown, so the window is not told to remove it either.
+    expect(first.batches.flat().filter((change) => change.type === 'remove')).toEqual([]);
+    expect((await h.store.load())?.jobs.map((j) => j.chartNumber)).toEqual(['KEPT']);
+    await first.queue.dispose();
+
+    // Next start: only the job the user was told about is there, and only it is sent.
+    const second = await h.makeQueue({ store: createFileQueueStore(h.stateDir.path) });
+    await second.queue.start();
+    second.queue.resumeAll();
+    await second.until(kept.id, (job) => job.stage === 'tracking', 'the kept job uploaded');
+    expect(second.queue.snapshot().map((j) => j.chartNumber)).toEqual(['KEPT']);
+    expect(h.uploads()).toBe(1);
+  });
+
+  it('a job still being checked when the queue shuts down is refused as closed, never saved or sent', async () => {
+    const h = await makeHarness();
+    const { queue } = await h.makeQueue();
+    await queue.start();
+    const pending = queue.enqueue({ chartNumber: 'LATE', files: [await h.files.pdf('late.pdf')] });
+    await queue.dispose(); // while the file check runs
+    await expect(pending).rejects.toMatchObject({ code: 'closed', message: 'The queue is shut down.' });
+    expect((await h.store.load())?.jobs ?? []).toEqual([]);
+    expect(h.uploads()).toBe(0);
+  });
+
   it('a corrupt state file: warning event, corrupt copy kept, queue starts empty and works', async () => {
     const h = await makeHarness();
     await writeFile(join(h.stateDir.path, 'queue.json'), '{"version":1,"jobs":[{"id":"x","chartNum');

@@ -20,6 +20,10 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Date(NOW - 5000).toUTCString(), NOW)).toBe(0);
     expect(parseRetryAfter('soon', NOW)).toBeNull();
     expect(parseRetryAfter('-3', NOW)).toBeNull();
+    // Not delta-seconds and not an HTTP date: ignored, never a NaN or a guessed date.
+    expect(parseRetryAfter('12abc', NOW)).toBeNull();
+    expect(parseRetryAfter('2026-11-22', NOW)).toBeNull();
+    expect(parseRetryAfter('2026-11-22T12:00:10Z', NOW)).toBeNull();
     expect(parseRetryAfter(null, NOW)).toBeNull();
   });
 });
@@ -64,6 +68,41 @@ describe('decideAfterUpload', () => {
   it('401/403 are auth problems, not the job’s fault', () => {
     expect(decideAfterUpload(http(401), 1, ctx())).toMatchObject({ action: 'auth', message: expect.stringMatching(/needs a token/) });
     expect(decideAfterUpload(http(403), 1, ctx())).toMatchObject({ action: 'auth', message: expect.stringMatching(/refused the token/) });
+  });
+
+  it('a 5xx with Retry-After waits what the server asked (clamped), and says what happened', () => {
+    expect(decideAfterUpload(http(503, '6'), 1, ctx(() => 0))).toEqual({
+      action: 'retry',
+      delayMs: 6000,
+      code: 'code_503',
+      message: 'The server had a problem (HTTP 503): server says 503',
+    });
+    expect(decideAfterUpload(http(503, '999999'), 1, ctx(() => 0))).toMatchObject({ delayMs: DEFAULT_RETRY_TIMINGS.maxRetryAfterMs });
+    // Without it (or unreadable), the jittered backoff alone: 0.5 of the first 1 s ceiling.
+    expect(decideAfterUpload(http(503), 1, ctx())).toMatchObject({ action: 'retry', delayMs: 500 });
+    expect(decideAfterUpload(http(503, 'soon'), 1, ctx())).toMatchObject({ action: 'retry', delayMs: 500 });
+    // A shorter Retry-After than the backoff does not shorten the backoff.
+    expect(decideAfterUpload(http(503, '0'), 1, ctx())).toMatchObject({ delayMs: 500 });
+  });
+
+  it('the messages say why: busy server, stalled upload', () => {
+    expect(decideAfterUpload(http(429), 1, ctx())).toMatchObject({ message: 'The server is busy (HTTP 429): server says 429' });
+    expect(decideAfterUpload({ kind: 'stalled' }, 1, ctx())).toMatchObject({
+      action: 'retry',
+      code: 'stalled',
+      message: 'The upload made no progress and was restarted.',
+    });
+  });
+
+  it('a server answering 503 or 429 with Retry-After forever is given up on after the last attempt', () => {
+    const { maxAttempts } = DEFAULT_RETRY_TIMINGS;
+    for (const outcome of [http(503, '5'), http(429, '5'), http(503, new Date(NOW + 5000).toUTCString())]) {
+      for (let attempt = 1; attempt < maxAttempts; attempt += 1) {
+        expect(decideAfterUpload(outcome, attempt, ctx())).toMatchObject({ action: 'retry', delayMs: expect.any(Number) });
+      }
+      const last = decideAfterUpload(outcome, maxAttempts, ctx());
+      expect(last).toMatchObject({ action: 'fail', message: expect.stringMatching(/Gave up after 8 tries/) });
+    }
   });
 
   it('gives up after the last attempt with a specific message, and never retries a changed file', () => {

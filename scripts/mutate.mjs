@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// `npm run mutate [-- stryker options]`: one Stryker run (stryker.config.mjs), its reports kept under
+// reports/mutation/<scope>/, then mutation/summary.txt rebuilt from every kept run. Scope one folder at a time
+// on a shared machine: `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const scopeIndex = args.indexOf('--mutate');
+const scope = scopeIndex >= 0 ? args[scopeIndex + 1] ?? 'all' : 'all';
+// A folder name per scope; a long list of files is cut short (file names have a length limit).
+const slug = (scope.replace(/\*+|\.ts\b/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'all').slice(0, 80);
+
+const run = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
+
+// Each scope keeps its own reports (reports/mutation/<scope>/) and sandbox folder.
+process.env.MUTATION_REPORT_DIR = `reports/mutation/${slug}`;
+process.env.MUTATION_TEMP_DIR = `.stryker-tmp/${slug}`;
+const status = run(join('node_modules', '.bin', 'stryker'), ['run', ...args]);
+if (status !== 0) process.exit(status);
+if (args.includes('--dryRunOnly')) process.exit(0);
+// What was mutated (a folder, files, or line ranges), for the summary.
+writeFileSync(`reports/mutation/${slug}/scope.txt`, `${scope}\n`);
+process.exit(run(process.execPath, ['scripts/mutation-summary.mjs']));
