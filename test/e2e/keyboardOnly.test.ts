@@ -29,7 +29,7 @@ it('does everything from the keyboard, and focus is always somewhere sensible', 
   await tabTo(page, 'button "Add documents"');
   await app.screenshot('focus-01-add-documents');
   await page.keyboard.press('Enter');
-  await page.getByTestId('add-dialog').getByText('Upload 2 files').waitFor();
+  await page.getByTestId('add-dialog').getByText('Send 2 files').waitFor();
   await expectFocus('input #chart-number');
   await page.keyboard.type('A-1001');
   await app.screenshot('focus-02-chart-number');

@@ -32,7 +32,7 @@ async function addJob(chartNumber: string, fileName: string): Promise<void> {
   const { app } = session;
   await app.bridge.setDropPaths({ [fileName]: await files.pdf(fileName, { pages: 2 }) });
   await dropFiles(app.page, [fileName]);
-  await app.page.getByTestId('add-dialog').getByText('Upload 1 file').waitFor();
+  await app.page.getByTestId('add-dialog').getByText('Send 1 file').waitFor();
   await app.page.locator('#chart-number').fill(chartNumber);
   await app.page.locator('#chart-number').press('Enter');
   await app.page.getByTestId('add-dialog').waitFor({ state: 'detached' });

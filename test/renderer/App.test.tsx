@@ -43,12 +43,16 @@ describe('App', () => {
     await renderApp(bridge);
     const file = new File(['%PDF-'], 'scan.pdf');
     fireEvent.paste(window, { clipboardData: { files: [file] } });
-    await screen.findByRole('button', { name: 'Upload 1 file' });
+    await screen.findByRole('button', { name: 'Send 1 file' });
     expect(bridge.inspectFiles).toHaveBeenCalledWith(['/drop/scan.pdf']);
     await userEvent.type(screen.getByLabelText('Chart number'), 'CH-9{Enter}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(bridge.enqueue).toHaveBeenCalledWith({ chartNumber: 'CH-9', files: ['/drop/scan.pdf'] });
     expect(window.localStorage.getItem('intake.lastChartNumber')).toBe('CH-9');
+    // The next drop starts empty: the last number is offered, never filled in.
+    fireEvent.paste(window, { clipboardData: { files: [new File(['%PDF-'], 'other.pdf')] } });
+    await screen.findByRole('button', { name: 'Same chart as before: CH-9' });
+    expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('');
   });
 
   it('"Add documents" asks main for the native picker; cancelling it opens nothing', async () => {
@@ -62,7 +66,7 @@ describe('App', () => {
   it('files opened from outside (openFiles) open the dialog; openSettings opens settings', async () => {
     await renderApp(bridge);
     act(() => bridge.emit('openFiles', ['/elsewhere/letter.pdf']));
-    await screen.findByRole('button', { name: 'Upload 1 file' });
+    await screen.findByRole('button', { name: 'Send 1 file' });
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     act(() => bridge.emit('openSettings', null));

@@ -34,7 +34,7 @@ export function useAddFlow(bridge: IntakeBridge) {
       const inspection = { accepted: inspected.value.accepted, rejected: [...unreadable, ...inspected.value.rejected] };
       const pattern = settings.ok ? settings.value.chartNumberPattern : null;
       const suggestion = suggestChartNumber(
-        inspection.accepted.map((file) => file.name),
+        inspection.accepted.map((file) => file.path),
         pattern,
         readLastChartNumber(),
       );
