@@ -10,9 +10,14 @@ export function canRetry(job: Pick<QueueJob, 'stage'>): boolean {
   return isFinishedStage(job.stage) && job.stage !== 'completed';
 }
 
-/** Anything still on its way (queued, uploading, followed on the server) can be cancelled. */
-export function canCancel(job: Pick<QueueJob, 'stage'>): boolean {
-  return !isFinishedStage(job.stage);
+/** Anything still on its way (queued, uploading, followed on the server) can be cancelled, once. */
+export function canCancel(job: Pick<QueueJob, 'stage' | 'cancelRequested'>): boolean {
+  return !isFinishedStage(job.stage) && job.cancelRequested !== true;
+}
+
+/** A cancel of a job the server holds ends only when the server says `cancelled` (PROTOCOL.md §4). */
+export function isCancelling(job: Pick<QueueJob, 'stage' | 'cancelRequested'>): boolean {
+  return job.stage === 'tracking' && job.cancelRequested === true;
 }
 
 /** Results exist only for a completed job. */
@@ -31,4 +36,6 @@ export function canRemove(job: Pick<QueueJob, 'stage'>): boolean {
 }
 
 export const RETRY_REFUSAL = 'Only a failed, rejected or cancelled job can be retried.';
-export const CANCEL_REFUSAL = 'That job has already finished; there is nothing to cancel.';
+export const CANCEL_REFUSAL = 'That job has already finished, or is being cancelled; there is nothing more to cancel.';
+/** PROTOCOL.md §4: a server answering 501 (or 404 without the route) goes on with the job. */
+export const CANCEL_UNSUPPORTED = 'The server does not support cancelling: it will finish this job. Intake no longer follows it.';

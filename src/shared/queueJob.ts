@@ -72,6 +72,11 @@ export interface QueueJob {
    * on that backend. Absent in jobs saved before it existed: taken as the backend in use.
    */
   acceptedBy?: string;
+  /**
+   * The user cancelled a job the server holds and the server was asked to stop it (PROTOCOL.md §4):
+   * shown as "Cancelling…" until the final `cancelled` update. Absent or false otherwise.
+   */
+  cancelRequested?: boolean;
   error: JobError | null;
 }
 

@@ -106,7 +106,30 @@ describe('JobRow', () => {
   it('cancelled: retry / remove', () => {
     const r = renderRow(job({ stage: 'cancelled' }));
     expect(r.pill()).toBe('Cancelled');
+    expect(r.status()).toBe('Cancelled');
     expect(r.buttons()).toEqual(['Retry', 'Remove']);
+  });
+
+  it('cancel asked of the server: "Cancelling…" until the final update, no second Cancel', () => {
+    const r = renderRow(job({ stage: 'tracking', jobId: 'srv-1', cancelRequested: true, server: server({ status: 'processing', phase: 'ocr_started' }) }));
+    expect(r.pill()).toBe('Cancelling…');
+    expect(r.status()).toBe('Cancelling… (waiting for the server to stop the job)');
+    expect(r.buttons()).not.toContain('Cancel');
+  });
+
+  it('cancelled at the server: what was done stays done, nothing is marked failed or current', () => {
+    const r = renderRow(job({ stage: 'cancelled', jobId: 'srv-1', server: server({ status: 'cancelled', phase: 'cancelled', attemptPhase: 'ocr_started' }) }));
+    expect(r.pill()).toBe('Cancelled');
+    expect(r.status()).toBe('Cancelled at the server');
+    expect(r.row.querySelectorAll('.step-done')).toHaveLength(1);
+    expect(r.row.querySelector('.step-failed, .step-current')).toBeNull();
+  });
+
+  it('a server without cancelling: the row says honestly that the server will finish the job', () => {
+    const message = 'The server does not support cancelling: it will finish this job. Intake no longer follows it.';
+    const r = renderRow(job({ stage: 'cancelled', jobId: 'srv-1', error: { code: 'cancel_unsupported', message } }));
+    expect(r.status()).toBe(message);
+    expect(r.row.querySelector('.row-status')?.className).toContain('warning');
   });
 
   it('an unknown server phase is shown as it is and breaks nothing', () => {

@@ -16,7 +16,8 @@ export interface EngineQueue {
   inspect(paths: string[]): Promise<FileInspection>;
   enqueue(input: JobInput): Promise<QueueJob>;
   enqueueMany(inputs: readonly JobInput[]): Promise<EnqueueResult[]>;
-  cancel(id: string): void;
+  /** Settles once a server asked to cancel (PROTOCOL.md §4) has answered; the job's changes tell the outcome. */
+  cancel(id: string): Promise<void> | void;
   retry(id: string): void;
   remove(id: string): void;
   clearFinished(): number;

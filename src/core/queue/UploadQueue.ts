@@ -23,6 +23,7 @@ import type { JobInput } from './jobInput';
 import { fetchJobResults } from './jobResults';
 import { checkedCount, resolveQueueSettings, type QueueSettings } from './queueSettings';
 import { QueuePersister } from './queuePersister';
+import { ServerCancel } from './serverCancel';
 import { ServerFollowing } from './serverFollowing';
 import { UploadSlots } from './uploadSlots';
 import { QueueInputError, type EnqueueResult, type QueueEvent, type ServerTarget, type UploadQueueOptions } from './types';
@@ -33,6 +34,7 @@ export class UploadQueue {
   private readonly book: JobBook;
   private readonly slots: UploadSlots;
   private readonly following: ServerFollowing;
+  private readonly serverCancel: ServerCancel;
   private readonly eventListeners: ListenerSet<QueueEvent>;
   private readonly changes: ChangeStream;
   private readonly persister: QueuePersister;
@@ -96,6 +98,12 @@ export class UploadQueue {
       identity: () => this.serverIdentity,
       ended: () => this.afterFinish(),
     });
+    this.serverCancel = new ServerCancel({
+      book: this.book,
+      server: () => this.server,
+      emit: (event) => this.emit(event),
+      endLocally: (job, error) => this.endCancelled(job, error),
+    });
     this.stopTracking = options.tracker.onJob((state) => !this.closed && this.following.apply(state));
   }
 
@@ -139,14 +147,19 @@ export class UploadQueue {
     return published;
   }
 
-  cancel(id: string): void {
+  /**
+   * A job the server in use holds is cancelled there (PROTOCOL.md §4): it shows "Cancelling…" until
+   * the server's final `cancelled` (the returned promise settles once the server answered the
+   * request). Any other job just ends here.
+   */
+  cancel(id: string): Promise<void> {
     const job = this.require(id);
-    if (!canCancel(job)) throw new QueueInputError('invalid_state', `This job has already ended (${job.stage}).`);
-    this.abortUpload(id);
-    this.following.unfollow(job);
-    const cancelled = this.update(job, { stage: 'cancelled', upload: null, nextUploadAt: null, error: null });
-    this.emit({ type: 'done', job: cancelled });
-    this.afterFinish();
+    if (!canCancel(job)) {
+      throw new QueueInputError('invalid_state', job.cancelRequested === true ? 'This job is already being cancelled.' : `This job has already ended (${job.stage}).`);
+    }
+    if (job.stage === 'tracking' && job.jobId !== null && this.following.acceptedHere(job)) return this.serverCancel.ask(job);
+    this.endCancelled(job, null);
+    return Promise.resolve();
   }
 
   retry(id: string): void {
@@ -320,6 +333,14 @@ export class UploadQueue {
     // A try stopped by the user (pause, server switch) did not fail: it must not use up the retry budget.
     const uploadAttempts = job.nextUploadAt === null ? Math.max(0, job.uploadAttempts - 1) : job.uploadAttempts;
     this.update(job, { stage: 'queued', upload: null, nextUploadAt: null, uploadAttempts });
+  }
+
+  private endCancelled(job: QueueJob, error: QueueJob['error']): void {
+    this.abortUpload(job.id);
+    this.following.unfollow(job);
+    const cancelled = this.update(job, { stage: 'cancelled', upload: null, nextUploadAt: null, cancelRequested: false, error });
+    this.emit({ type: 'done', job: cancelled });
+    this.afterFinish();
   }
 
   private abortUpload(id: string): void {

@@ -48,7 +48,8 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     pickFiles: () => services.pickFiles(),
     cancel: (id) => {
       if (!canCancel(job(id))) throw new IpcFailure('invalid_request', CANCEL_REFUSAL);
-      queueCall(() => services.queue().cancel(id));
+      // Not awaited: the job shows "Cancelling…" meanwhile, and the outcome arrives as job changes.
+      queueCall(() => void services.queue().cancel(id));
     },
     retry: (id) => {
       if (!canRetry(job(id))) throw new IpcFailure('invalid_request', RETRY_REFUSAL);
