@@ -56,6 +56,8 @@ export const ipcCalls = {
   /** Native open dialog; resolves to the chosen paths (empty when cancelled). */
   pickFiles: call<string[]>()(none),
   cancel: call<void>()(id),
+  /** The "Sent — Undo" toast: removes a job the server has not accepted yet, else cancels it there (jobRules.undoKind). */
+  undo: call<'removed' | 'cancelling'>()(id),
   retry: call<void>()(id),
   remove: call<void>()(id),
   /** Removes every finished job; answers how many. */

@@ -35,6 +35,16 @@ export function canRemove(job: Pick<QueueJob, 'stage'>): boolean {
   return isFinishedStage(job.stage);
 }
 
+/**
+ * Undo right after sending: a job the server has not accepted yet is taken back (removed, its
+ * upload stopped); one the server holds is cancelled there (PROTOCOL.md §4). null: nothing to undo.
+ */
+export function undoKind(job: Pick<QueueJob, 'stage' | 'cancelRequested'>): 'remove' | 'cancel' | null {
+  if (job.stage === 'queued' || job.stage === 'uploading') return 'remove';
+  return canCancel(job) ? 'cancel' : null;
+}
+
+export const UNDO_REFUSAL = 'This job has already ended or is being cancelled; there is nothing to undo.';
 export const RETRY_REFUSAL = 'Only a failed, rejected or cancelled job can be retried.';
 export const CANCEL_REFUSAL = 'That job has already finished, or is being cancelled; there is nothing more to cancel.';
 /** PROTOCOL.md §4: a server answering 501 (or 404 without the route) goes on with the job. */

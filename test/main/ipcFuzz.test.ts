@@ -67,6 +67,7 @@ const perCall: Record<IpcCallName, unknown[][]> = {
   ],
   pickFiles: [['unexpected'], [{}], [null]],
   cancel: [[undefined], [''], [HUGE], ['no-such-job'], [{ id: 'done-1' }], ['done-1']],
+  undo: [[undefined], [''], [HUGE], ['no-such-job'], [{ id: 'done-1' }], ['done-1']],
   retry: [[undefined], [''], ['no-such-job'], [['done-1']], ['done-1']],
   remove: [[undefined], [''], ['no-such-job'], [null]],
   clearFinished: [[0], [{}], ['all']],

@@ -28,7 +28,7 @@ beforeEach(() => {
     ok: true,
     value: { accepted: (paths as string[]).map((path) => ({ path, name: path.split('/').pop()!, size: 1_000, type: 'pdf' })), rejected: [] },
   }));
-  bridge.answer('enqueue', (input) => ({ ok: true, value: input }));
+  bridge.answer('enqueue', (input) => ({ ok: true, value: { id: 'new-job', ...(input as object) } }));
 });
 afterEach(cleanup);
 
@@ -53,6 +53,18 @@ describe('App', () => {
     fireEvent.paste(window, { clipboardData: { files: [new File(['%PDF-'], 'other.pdf')] } });
     await screen.findByRole('button', { name: 'Same chart as before: CH-9' });
     expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('');
+  });
+
+  it('after sending: the toast "Sent to <chart>" with Undo, which asks main to undo that job', async () => {
+    bridge.answer('undo', { ok: true, value: 'cancelling' });
+    await renderApp(bridge);
+    fireEvent.paste(window, { clipboardData: { files: [new File(['%PDF-'], 'scan.pdf')] } });
+    await userEvent.type(await screen.findByLabelText('Chart number'), 'CH-7{Enter}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getByTestId('undo-toast').textContent).toBe('Sent to CH-7Undo');
+    await userEvent.click(screen.getByRole('button', { name: 'Undo sending to CH-7' }));
+    expect(bridge.undo).toHaveBeenCalledExactlyOnceWith('new-job');
+    expect(screen.getByTestId('undo-toast').textContent).toBe('Undone: the server is asked to cancel the job for CH-7.');
   });
 
   it('"Add documents" asks main for the native picker; cancelling it opens nothing', async () => {

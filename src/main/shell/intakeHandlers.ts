@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { QueueInputError } from '../../core/queue/UploadQueue';
 import { chartNumberProblem } from '../../shared/protocol';
-import { CANCEL_REFUSAL, RETRY_REFUSAL, canCancel, canRetry, hasResults } from '../../shared/jobRules';
+import { CANCEL_REFUSAL, RETRY_REFUSAL, UNDO_REFUSAL, canCancel, canRetry, hasResults, undoKind } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
@@ -50,6 +50,12 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
       if (!canCancel(job(id))) throw new IpcFailure('invalid_request', CANCEL_REFUSAL);
       // Not awaited: the job shows "Cancelling…" meanwhile, and the outcome arrives as job changes.
       queueCall(() => void services.queue().cancel(id));
+    },
+    undo: (id) => {
+      const kind = undoKind(job(id));
+      if (kind === null) throw new IpcFailure('invalid_request', UNDO_REFUSAL);
+      queueCall(() => (kind === 'remove' ? services.queue().remove(id) : void services.queue().cancel(id)));
+      return kind === 'remove' ? 'removed' : 'cancelling';
     },
     retry: (id) => {
       if (!canRetry(job(id))) throw new IpcFailure('invalid_request', RETRY_REFUSAL);

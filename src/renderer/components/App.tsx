@@ -22,6 +22,7 @@ import type { JobAction } from './JobRow';
 import { LiveRegion } from './LiveRegion';
 import { ResultsDialog, type ResultsState } from './ResultsDialog';
 import { SettingsDialog } from './SettingsDialog';
+import { UndoToast, type SentJob } from './UndoToast';
 
 export function App() {
   const bridge = useBridge();
@@ -43,6 +44,13 @@ export function App() {
   const [settings, setSettings] = useState<SettingsView | null>(null);
   /** The job main asked to bring into view: a new object per request. */
   const [focus, setFocus] = useState<{ jobId: string } | null>(null);
+  /** The job just sent, for the "Sent — Undo" toast. */
+  const [sent, setSent] = useState<SentJob | null>(null);
+  const closeToast = useCallback(() => setSent(null), []);
+  const undo = useCallback(async (id: string) => {
+    const answer = await bridge.undo(id);
+    return answer.ok ? answer : { ok: false as const, message: answer.error.message };
+  }, [bridge]);
   const add = useAddFlow(bridge);
   const dialogOpen = add.state.status !== 'closed' || results !== null || settings !== null;
   const dragging = useFileDrop(add.openFiles, !dialogOpen);
@@ -101,6 +109,7 @@ export function App() {
     const result = await bridge.enqueue({ chartNumber, files: paths });
     if (!result.ok) return result.error.message;
     rememberChartNumber(chartNumber);
+    setSent({ id: result.value.id, chartNumber: result.value.chartNumber });
     add.close();
     setFilter((current) => (current === 'all' || current === 'active' ? current : 'all'));
     return null;
@@ -118,6 +127,7 @@ export function App() {
         onClearFinished={async () => report(await bridge.clearFinished())}
         onOpenSettings={() => void openSettings()}
       />
+      <UndoToast sent={sent} onUndo={undo} onClose={closeToast} />
       {/* One landmark for everything under the header, so no content sits outside a region. */}
       <main className="main">
         <div className="toolbar">
