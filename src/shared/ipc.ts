@@ -25,9 +25,19 @@ export interface RejectedFile {
   name: string;
   reason: string;
 }
+/** A checked file whose content was sent before (queue or history), or that is in the drop twice: a warning, not a block. */
+export interface SeenBefore {
+  path: string;
+  /** When the newest job with this content was queued (ms since the epoch); null when only the drop holds it twice. */
+  sentAt: number | null;
+  chartNumber: string | null;
+  twiceInDrop: boolean;
+}
 export interface FileInspection {
   accepted: JobFile[];
   rejected: RejectedFile[];
+  /** Filled by the queue's inspect (content hashed there, streamed); absent elsewhere. */
+  seenBefore?: SeenBefore[];
 }
 export interface QueueSnapshot {
   jobs: QueueJob[];

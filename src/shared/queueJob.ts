@@ -25,6 +25,8 @@ export interface JobFile {
    * any other file found under this path later. Absent in jobs saved before it existed.
    */
   identity?: FileIdentity;
+  /** SHA-256 of the content, when it was hashed while the files were checked ("Already sent?"). */
+  sha256?: string;
 }
 
 export interface FileIdentity {

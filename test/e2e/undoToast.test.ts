@@ -58,3 +58,16 @@ it('Undo after the server accepted cancels the job there: the server holds one j
   expect(server.jobs()).toEqual([expect.objectContaining({ chartNumber: 'UNDO-2', status: 'cancelled' })]);
   expect(session.app.errors).toEqual([]);
 });
+
+it('a file sent before shows "Already sent on … to chart …" the second time, and can still be sent', async () => {
+  const { page } = session.app;
+  await dropFiles(page, ['second.pdf']); // the very file sent (then undone) under UNDO-2
+  const dialog = page.getByTestId('add-dialog');
+  await expect(dialog.locator('.file-warning').textContent({ timeout: 10_000 })).resolves.toMatch(/^Already sent on \d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2} to chart UNDO-2$/);
+  await dialog.locator('.seen-before-note').waitFor();
+  await page.locator('#chart-number').fill('UNDO-3');
+  await session.app.screenshot('18-already-sent-warning');
+  await page.getByRole('button', { name: 'Send 1 file to UNDO-3' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await expect.poll(() => server.jobs().length, { timeout: 10_000 }).toBe(2);
+});

@@ -101,6 +101,33 @@ describe('AddDialog', () => {
     expect(within(dialog).queryByRole('button', { name: /Same chart as before/ })).toBeNull();
   });
 
+  it('warns about a file already sent (when, which chart) and one in the drop twice, and still sends', async () => {
+    const sentAt = new Date(2026, 11, 2, 9, 14).getTime(); // local time: shown as the user's clock reads it
+    const onSubmit = vi.fn(async () => null as string | null);
+    const { dialog, input } = renderDialog(
+      {
+        ...READY,
+        inspection: {
+          ...READY.inspection,
+          seenBefore: [
+            { path: '/in/scan-1.pdf', sentAt, chartNumber: 'CH-2026.117', twiceInDrop: false },
+            { path: '/in/scan-2.tiff', sentAt: null, chartNumber: null, twiceInDrop: true },
+          ],
+        },
+      },
+      onSubmit,
+    );
+    expect([...dialog.querySelectorAll('.file-warning')].map((el) => el.textContent)).toEqual(['Already sent on 2 Dec, 09:14 to chart CH-2026.117', 'In this drop twice']);
+    expect(dialog.querySelector('.seen-before-note')?.textContent).toBe('2 files may have been sent already: check before sending (it is a warning, not a block).');
+    await userEvent.type(input, 'CH-9{Enter}');
+    expect(onSubmit).toHaveBeenCalledOnce();
+  });
+
+  it('no warning when nothing was sent before', () => {
+    const { dialog } = renderDialog({ ...READY, inspection: { ...READY.inspection, seenBefore: [] } });
+    expect(dialog.querySelector('.file-warning, .seen-before-note')).toBeNull();
+  });
+
   it('the submit button names the chart once it is valid', async () => {
     const { input, dialog } = renderDialog();
     expect(within(dialog).getByRole('button', { name: 'Send 2 files' })).toBeTruthy();

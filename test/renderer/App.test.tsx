@@ -67,6 +67,20 @@ describe('App', () => {
     expect(screen.getByTestId('undo-toast').textContent).toBe('Undone: the server is asked to cancel the job for CH-7.');
   });
 
+  it('the "Already sent?" warnings main found while checking the files reach the dialog', async () => {
+    bridge.answer('inspectFiles', (paths) => ({
+      ok: true,
+      value: {
+        accepted: (paths as string[]).map((path) => ({ path, name: 'scan.pdf', size: 1_000, type: 'pdf' })),
+        rejected: [],
+        seenBefore: [{ path: (paths as string[])[0], sentAt: null, chartNumber: null, twiceInDrop: true }],
+      },
+    }));
+    await renderApp(bridge);
+    fireEvent.paste(window, { clipboardData: { files: [new File(['%PDF-'], 'scan.pdf')] } });
+    expect((await screen.findByText('In this drop twice')).className).toBe('file-warning');
+  });
+
   it('"Add documents" asks main for the native picker; cancelling it opens nothing', async () => {
     bridge.answer('pickFiles', { ok: true, value: [] });
     await renderApp(bridge);

@@ -41,6 +41,7 @@ export const queueJobSchema = z.object({
         size: z.number().int().nonnegative(),
         type: z.string(),
         identity: z.object({ dev: z.number(), ino: z.number() }).optional(),
+        sha256: z.string().optional().catch(undefined),
       }),
     )
     .min(1),

@@ -14,6 +14,7 @@ import type { Logger } from '../base/logger';
 import { ListenerSet } from '../base/listenerSet';
 import { inspectFiles } from '../files/fileInspector';
 import type { UploadVerdict } from '../upload/uploadRunner';
+import { ContentHashes, findSeenBefore } from './alreadySent';
 import { ChangeStream } from './changeStream';
 import { planRetry, withUploadVerdict } from './jobTransitions';
 import { JobBook } from './jobBook';
@@ -35,6 +36,7 @@ export class UploadQueue {
   private readonly slots: UploadSlots;
   private readonly following: ServerFollowing;
   private readonly serverCancel: ServerCancel;
+  private readonly hashes = new ContentHashes();
   private readonly eventListeners: ListenerSet<QueueEvent>;
   private readonly changes: ChangeStream;
   private readonly persister: QueuePersister;
@@ -78,6 +80,7 @@ export class UploadQueue {
       loaded: () => this.start(),
       now: () => this.clock.now(),
       isClosed: () => this.closed,
+      hashOf: (file) => this.hashes.hashOf(file),
     };
     this.slots = new UploadSlots({
       book: this.book,
@@ -123,7 +126,10 @@ export class UploadQueue {
     if (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string' && path.length > 0)) {
       throw new QueueInputError('invalid_argument', 'Files must be given as a list of non-empty paths.');
     }
-    return inspectFiles(paths, this.settings.limits);
+    const inspection = await inspectFiles(paths, this.settings.limits);
+    // "Already sent?": each accepted file hashed (streamed) and compared with the queue and its history.
+    const hashed = await this.hashes.hashAll(inspection.accepted);
+    return { ...inspection, seenBefore: findSeenBefore(hashed, this.book.all()) };
   }
 
   /** Refuses (QueueInputError, nothing changed) a bad chart number or any bad file; else the job is on disk before it returns. */

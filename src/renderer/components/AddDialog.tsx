@@ -9,7 +9,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { RejectedFile } from '../../shared/ipc';
 import { chartNumberProblem } from '../../shared/protocol';
-import { formatBytes, plural } from '../displayFormat';
+import { formatBytes, plural, seenBeforeText } from '../displayFormat';
 import type { AddFlowState } from '../hooks/useAddFlow';
 import { FormFooter, Modal } from './Modal';
 
@@ -64,6 +64,7 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
   }
 
   const accepted = ready?.inspection.accepted ?? [];
+  const seenBefore = new Map((ready?.inspection.seenBefore ?? []).map((seen) => [seen.path, seen]));
   const rejected = state.status === 'ready' ? state.inspection.rejected : state.status === 'error' ? state.rejected : [];
   const chart = chartNumber.trim();
   const problem = chartNumberProblem(chart);
@@ -137,14 +138,23 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
         {accepted.length > 0 && (
           <section className="accepted" aria-label="Files to send">
             <ul className="file-list">
-              {accepted.map((file) => (
-                <li key={file.path}>
-                  <span className="file-type">{file.type.toUpperCase()}</span>
-                  <span className="file-name">{file.name}</span>
-                  <span className="file-size">{formatBytes(file.size)}</span>
-                </li>
-              ))}
+              {accepted.map((file) => {
+                const seen = seenBefore.get(file.path);
+                return (
+                  <li key={file.path}>
+                    <span className="file-type">{file.type.toUpperCase()}</span>
+                    <span className="file-name">{file.name}</span>
+                    <span className="file-size">{formatBytes(file.size)}</span>
+                    {seen && <span className="file-warning">{seenBeforeText(seen)}</span>}
+                  </li>
+                );
+              })}
             </ul>
+            {seenBefore.size > 0 && (
+              <p className="seen-before-note">
+                {plural(seenBefore.size, 'file')} may have been sent already: check before sending (it is a warning, not a block).
+              </p>
+            )}
             <p className="file-total">
               {plural(accepted.length, 'file')} · {formatBytes(totalBytes)}
             </p>
