@@ -69,6 +69,8 @@ export const ipcCalls = {
   /** The "Sent — Undo" toast: removes a job the server has not accepted yet, else cancels it there (jobRules.undoKind). */
   undo: call<'removed' | 'cancelling'>()(id),
   retry: call<void>()(id),
+  /** Another chart number for a job (jobRules.refileKind); answers the job now carrying the documents. */
+  refile: call<QueueJob>()(z.object({ id, chartNumber: z.string().max(200) }).strict()),
   remove: call<void>()(id),
   /** Removes every finished job; answers how many. */
   clearFinished: call<number>()(none),

@@ -44,6 +44,17 @@ export function undoKind(job: Pick<QueueJob, 'stage' | 'cancelRequested'>): 'rem
   return canCancel(job) ? 'cancel' : null;
 }
 
+/**
+ * Re-file under another chart number: a job the server has not accepted yet just changes its
+ * chart (sent afresh, under a new key); one the server holds is cancelled there and its files sent
+ * again under the new chart, in one step. null: an ended job (Retry sends it again).
+ */
+export function refileKind(job: Pick<QueueJob, 'stage' | 'cancelRequested'>): 'rename' | 'cancelAndResend' | null {
+  if (job.stage === 'queued' || job.stage === 'uploading') return 'rename';
+  return canCancel(job) ? 'cancelAndResend' : null;
+}
+
+export const REFILE_REFUSAL = 'This job has already ended or is being cancelled; it cannot be re-filed.';
 export const UNDO_REFUSAL = 'This job has already ended or is being cancelled; there is nothing to undo.';
 export const RETRY_REFUSAL = 'Only a failed, rejected or cancelled job can be retried.';
 export const CANCEL_REFUSAL = 'That job has already finished, or is being cancelled; there is nothing more to cancel.';

@@ -54,3 +54,21 @@ it('cancel of a processing job ends cancelled at the server and in the window', 
   expect(core).toMatchObject({ stage: 'cancelled', cancelRequested: false, server: { status: 'cancelled' } });
   expect(session.app.errors).toEqual([]);
 });
+
+it('re-file of a queued job: the row and the server carry the new chart number only', async () => {
+  const { page } = session.app;
+  session.core.queue.pauseAll(); // keeps the job queued (not yet at the server)
+  await session.app.bridge.setDropPaths({ 'refile.pdf': await files.pdf('refile.pdf', { pages: 1 }) });
+  await dropFiles(page, ['refile.pdf']);
+  await page.locator('#chart-number').fill('REF-1');
+  await page.getByRole('button', { name: 'Send 1 file to REF-1' }).click();
+  await rowOf(page, 'REF-1').getByRole('button', { name: 'Re-file… (chart REF-1)' }).click();
+  const dialog = page.getByTestId('refile-dialog');
+  await page.locator('#refile-chart').fill('REF-2');
+  await dialog.getByRole('button', { name: 'Move to REF-2' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await rowOf(page, 'REF-2').waitFor();
+  session.core.queue.resumeAll();
+  await expect.poll(() => server.jobs().map((job) => job.chartNumber), { timeout: 30_000 }).toEqual(['CAN-1', 'REF-2']);
+  expect(session.app.errors).toEqual([]);
+});

@@ -69,6 +69,7 @@ const perCall: Record<IpcCallName, unknown[][]> = {
   cancel: [[undefined], [''], [HUGE], ['no-such-job'], [{ id: 'done-1' }], ['done-1']],
   undo: [[undefined], [''], [HUGE], ['no-such-job'], [{ id: 'done-1' }], ['done-1']],
   retry: [[undefined], [''], ['no-such-job'], [['done-1']], ['done-1']],
+  refile: [[undefined], [{}], [{ id: 'done-1' }], [{ id: 'done-1', chartNumber: 42 }], [{ id: 'done-1', chartNumber: 'A 1' }], [{ id: 'done-1', chartNumber: 'OK-1', extra: true }], [{ id: 'done-1', chartNumber: 'OK-1' }]],
   remove: [[undefined], [''], ['no-such-job'], [null]],
   clearFinished: [[0], [{}], ['all']],
   pauseAll: [[{}], [null], ['yes']],

@@ -18,13 +18,13 @@ function renderRow(subject: QueueJob, now = T0) {
 }
 
 describe('JobRow', () => {
-  it('queued: waiting, file count and total size, cancel only', () => {
+  it('queued: waiting, file count and total size, cancel or re-file', () => {
     const r = renderRow(job());
     expect(within(r.row).getByText('CH-100')).toBeTruthy();
     expect(r.row.querySelector('.row-meta')?.textContent).toBe('2 files · 101 MB');
     expect(r.pill()).toBe('Queued');
     expect(r.status()).toBe('Waiting to upload');
-    expect(r.buttons()).toEqual(['Cancel']);
+    expect(r.buttons()).toEqual(['Cancel', 'Re-file…']);
     expect(r.row.querySelectorAll('.step-pending')).toHaveLength(7);
   });
 
@@ -40,7 +40,7 @@ describe('JobRow', () => {
     expect(r.row.querySelector('.upload-text')?.textContent).toBe('43 MB of 101 MB · 2.1 MB/s · 8 s left');
     expect((r.row.querySelector('progress') as HTMLProgressElement).value).toBeCloseTo(43 / 101, 3);
     expect(r.row.querySelector('.stepper')).toBeNull();
-    expect(r.buttons()).toEqual(['Cancel']);
+    expect(r.buttons()).toEqual(['Cancel', 'Re-file…']);
   });
 
   it('tracking: finished phases ticked with their durations, the current one lit, the rest pending', () => {
@@ -58,7 +58,7 @@ describe('JobRow', () => {
     ]);
     expect(r.row.querySelector('[aria-current=step]')?.textContent).toContain('OCR done');
     expect(r.status()).toBe('OCR finished');
-    expect(r.buttons()).toEqual(['Show files', 'Cancel']);
+    expect(r.buttons()).toEqual(['Show files', 'Cancel', 'Re-file…']);
   });
 
   it('tracking while the server retries: "Retrying" pill, attempt n of m, the phase it stopped in marked as retrying, not failed', () => {

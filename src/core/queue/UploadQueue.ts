@@ -7,7 +7,9 @@
 import type { Disposable } from '../base/lifecycle';
 import type { FileInspection } from '../../shared/ipc';
 import { canonicalServerUrl } from '../../shared/protocol';
-import { canCancel } from '../../shared/jobRules';
+import { randomUUID } from 'node:crypto';
+import { chartNumberProblem } from '../../shared/protocol';
+import { REFILE_REFUSAL, canCancel, refileKind } from '../../shared/jobRules';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { Clock } from '../clock';
 import type { Logger } from '../base/logger';
@@ -166,6 +168,30 @@ export class UploadQueue {
     if (job.stage === 'tracking' && job.jobId !== null && this.following.acceptedHere(job)) return this.serverCancel.ask(job);
     this.endCancelled(job, null);
     return Promise.resolve();
+  }
+
+  /**
+   * Re-files a job under another chart number (jobRules.refileKind). Not yet accepted: the job
+   * changes its chart and is sent afresh under a new key (the old key could return a server job
+   * filed under the old chart). Held by the server: its files are queued as a new job under the
+   * new chart first (so nothing is cancelled when they can no longer be sent), then it is cancelled.
+   */
+  async refile(id: string, chartNumber: string): Promise<QueueJob> {
+    const job = this.require(id);
+    const problem = chartNumberProblem(chartNumber);
+    if (problem !== null) throw new QueueInputError('invalid_chart_number', problem);
+    const kind = refileKind(job);
+    if (kind === null) throw new QueueInputError('invalid_state', REFILE_REFUSAL);
+    if (kind === 'rename') {
+      this.abortUpload(id);
+      const renamed = this.update(job, { ...freshUpload(), chartNumber, idempotencyKey: randomUUID() });
+      this.pump();
+      return renamed;
+    }
+    const resent = await this.enqueue({ chartNumber, files: job.files.map((file) => file.path) });
+    const still = this.get(id);
+    if (still !== undefined && canCancel(still)) await this.cancel(id);
+    return resent;
   }
 
   retry(id: string): void {
@@ -384,6 +410,11 @@ export class UploadQueue {
 /** The server's name for the jobs it accepts: its identity, else its URL however written (case, default port, trailing slash). */
 function identityOf(server: ServerTarget): string {
   return server.identity ?? canonicalServerUrl(server.baseUrl);
+}
+
+/** A job back in line as if never tried. */
+function freshUpload(): Partial<QueueJob> {
+  return { stage: 'queued', upload: null, uploadAttempts: 0, nextUploadAt: null, error: null };
 }
 
 function totalBytes(job: QueueJob): number {

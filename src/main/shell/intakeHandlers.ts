@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { QueueInputError } from '../../core/queue/UploadQueue';
 import { chartNumberProblem } from '../../shared/protocol';
-import { CANCEL_REFUSAL, RETRY_REFUSAL, UNDO_REFUSAL, canCancel, canRetry, hasResults, undoKind } from '../../shared/jobRules';
+import { CANCEL_REFUSAL, REFILE_REFUSAL, RETRY_REFUSAL, UNDO_REFUSAL, canCancel, canRetry, hasResults, refileKind, undoKind } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
@@ -56,6 +56,16 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
       if (kind === null) throw new IpcFailure('invalid_request', UNDO_REFUSAL);
       queueCall(() => (kind === 'remove' ? services.queue().remove(id) : void services.queue().cancel(id)));
       return kind === 'remove' ? 'removed' : 'cancelling';
+    },
+    refile: async ({ id, chartNumber }) => {
+      const problem = chartNumberProblem(chartNumber);
+      if (problem) throw new IpcFailure('invalid_request', problem);
+      if (refileKind(job(id)) === null) throw new IpcFailure('invalid_request', REFILE_REFUSAL);
+      try {
+        return await services.queue().refile(id, chartNumber);
+      } catch (error) {
+        throw asQueueFailure(error);
+      }
     },
     retry: (id) => {
       if (!canRetry(job(id))) throw new IpcFailure('invalid_request', RETRY_REFUSAL);
