@@ -27,3 +27,15 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function formatClock(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
+
+/** "2 Dec, 09:14": when a document was sent, in the user's time zone. */
+export function formatSentAt(ms: number): string {
+  return new Date(ms).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
+}
+
+/** The "Already sent?" warning of one checked file (a warning: it can still be sent). */
+export function seenBeforeText(seen: { sentAt: number | null; chartNumber: string | null; twiceInDrop: boolean }): string {
+  if (seen.sentAt === null) return 'In this drop twice';
+  const sent = `Already sent on ${formatSentAt(seen.sentAt)} to chart ${seen.chartNumber ?? '?'}`;
+  return seen.twiceInDrop ? `${sent}, and in this drop twice` : sent;
+}

@@ -20,8 +20,12 @@ interface Route {
   methods: Record<string, (req: IncomingMessage, res: ServerResponse, params: string[]) => void>;
 }
 
+/** PROTOCOL.md §4: what became of a cancel request; `unsupported` when the extension is switched off (tests of clients). */
+export type CancelAnswer = 'cancelling' | 'final' | 'unknown' | 'unsupported';
+
 export interface RouterContext {
   token: () => string | null;
+  cancel: (jobId: string) => CancelAnswer;
   store: JobStore;
   visible: (jobId: string) => JobView | undefined;
   upload: UploadContext;
@@ -43,6 +47,14 @@ export function createRequestHandler(ctx: RouterContext): (req: IncomingMessage,
         return found === null ? null : [found[1] ?? ''];
       },
       methods: { GET: (_req, res, [raw]) => answerStatus(res, ctx, raw ?? '') },
+    },
+    {
+      pattern: '/api/documents/jobs/:jobId/cancel',
+      match: (path) => {
+        const found = /^\/api\/documents\/jobs\/([^/]+)\/cancel$/.exec(path);
+        return found === null ? null : [found[1] ?? ''];
+      },
+      methods: { POST: (req, res, [raw]) => answerEarly(req, res, () => answerCancel(res, ctx, raw ?? '')) },
     },
     {
       pattern: '/api/health',
@@ -104,6 +116,25 @@ function answerStatus(res: ServerResponse, ctx: RouterContext, raw: string): voi
   const body = statusBodyOf(chartNumber, ctx.store.byChart(chartNumber), ctx.visible);
   if (body.jobs.length === 0) return sendError(res, 404, 'not_found', 'This server has no jobs for that chart number.');
   sendJson(res, 200, body);
+}
+
+function answerCancel(res: ServerResponse, ctx: RouterContext, raw: string): void {
+  let jobId: string;
+  try {
+    jobId = decodeURIComponent(raw);
+  } catch {
+    return sendError(res, 400, 'invalid_job_id', 'The job id in the path is not valid percent-encoding.');
+  }
+  switch (ctx.cancel(jobId)) {
+    case 'cancelling':
+      return sendJson(res, 202, { jobId, status: 'cancelling' });
+    case 'final':
+      return sendError(res, 409, 'job_final', 'This job has already ended; there is nothing to cancel.');
+    case 'unknown':
+      return sendError(res, 404, 'not_found', 'This server has no job with that id.');
+    case 'unsupported':
+      return sendError(res, 501, 'not_implemented', 'This server does not support cancelling jobs.');
+  }
 }
 
 export function pathOf(url: string | undefined): string {

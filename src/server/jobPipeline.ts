@@ -31,7 +31,7 @@ export class JobPipeline {
   /** Starts a new job, or picks an unfinished one up again after a restart. */
   schedule(job: JobRecord): void {
     if (this.stopped || isJobFinished(job)) return;
-    this.cancel(job.jobId);
+    this.clearTimer(job.jobId);
     const timer = setTimeout(() => {
       this.timers.delete(job.jobId);
       this.advance(job);
@@ -39,17 +39,29 @@ export class JobPipeline {
     this.timers.set(job.jobId, timer);
   }
 
-  cancel(jobId: string): void {
-    const timer = this.timers.get(jobId);
-    if (timer !== undefined) clearTimeout(timer);
-    this.timers.delete(jobId);
+  /**
+   * PROTOCOL.md §4: stops a job for good with one last `cancelled` update. False when the
+   * job had already ended (the caller answers 409); a job waiting to be retried is not ended.
+   */
+  cancelJob(job: JobRecord): boolean {
+    if (isJobFinished(job)) return false;
+    this.clearTimer(job.jobId);
+    transition(job, { status: 'cancelled', phase: 'cancelled', message: "Cancelled at the client's request." });
+    this.publisher.publish(job);
+    return true;
   }
 
   /** A status pushed from outside (benchmarks). A final one ends the job's pipeline. */
   emit(job: JobRecord, status: string, phase: string, message: string): void {
     transition(job, { status, phase, message });
     this.publisher.publish(job);
-    if (status === 'completed' || status === 'failed') this.cancel(job.jobId);
+    if (isJobFinished({ status, willRetry: false })) this.clearTimer(job.jobId);
+  }
+
+  private clearTimer(jobId: string): void {
+    const timer = this.timers.get(jobId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(jobId);
   }
 
   stop(): void {
@@ -143,7 +155,7 @@ export function transition(
   const timestamp = new Date(ms).toISOString();
   const open = job.phaseTimes.at(-1);
   if (open !== undefined && open.endedAt === null) open.endedAt = timestamp;
-  const final = change.status === 'completed' || change.status === 'failed';
+  const final = isJobFinished({ status: change.status, willRetry: false });
   job.phaseTimes.push({
     phase: change.phase,
     attempt: Math.max(job.attempt, 1),

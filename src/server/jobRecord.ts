@@ -58,9 +58,9 @@ export const storeFileSchema = z.object({
 });
 export type StoreFile = z.infer<typeof storeFileSchema>;
 
-/** Completed, or failed with no retry left: the pipeline has nothing more to do. */
+/** Completed, cancelled (PROTOCOL.md §4), or failed with no retry left: the pipeline has nothing more to do. */
 export function isJobFinished(job: Pick<JobRecord, 'status' | 'willRetry'>): boolean {
-  return job.status === 'completed' || (job.status === 'failed' && !job.willRetry);
+  return job.status === 'completed' || job.status === 'cancelled' || (job.status === 'failed' && !job.willRetry);
 }
 
 /** A freshly accepted job: queued, seq 0, no attempt started; `uploadResponse` is the 201 body. */

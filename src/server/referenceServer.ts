@@ -66,6 +66,12 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
 
   const routes = createRequestHandler({
     token: () => settings.token,
+    cancel: (jobId) => {
+      if (options.cancelling === false) return 'unsupported';
+      const job = store.get(jobId);
+      if (job === undefined || publisher.visible(jobId) === undefined) return 'unknown';
+      return pipeline.cancelJob(job) ? 'cancelling' : 'final';
+    },
     store,
     visible: (jobId) => publisher.visible(jobId),
     stats,

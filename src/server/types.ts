@@ -47,6 +47,8 @@ export interface ReferenceServerOptions {
   keepAliveTimeoutMs?: number;
   /** Most open connections (WebSockets included); more are closed at once. Default 1024. */
   maxConnections?: number;
+  /** PROTOCOL.md §4 cancel route; false answers it with 501 like a server without the extension (tests of clients). Default true. */
+  cancelling?: boolean;
 }
 
 export type UploadFault =

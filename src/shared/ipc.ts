@@ -25,9 +25,19 @@ export interface RejectedFile {
   name: string;
   reason: string;
 }
+/** A checked file whose content was sent before (queue or history), or that is in the drop twice: a warning, not a block. */
+export interface SeenBefore {
+  path: string;
+  /** When the newest job with this content was queued (ms since the epoch); null when only the drop holds it twice. */
+  sentAt: number | null;
+  chartNumber: string | null;
+  twiceInDrop: boolean;
+}
 export interface FileInspection {
   accepted: JobFile[];
   rejected: RejectedFile[];
+  /** Filled by the queue's inspect (content hashed there, streamed); absent elsewhere. */
+  seenBefore?: SeenBefore[];
 }
 export interface QueueSnapshot {
   jobs: QueueJob[];
@@ -58,7 +68,11 @@ export const ipcCalls = {
   /** Native open dialog; resolves to the chosen paths (empty when cancelled). */
   pickFiles: call<string[]>()(none),
   cancel: call<void>()(id),
+  /** The "Sent — Undo" toast: removes a job the server has not accepted yet, else cancels it there (jobRules.undoKind). */
+  undo: call<'removed' | 'cancelling'>()(id),
   retry: call<void>()(id),
+  /** Another chart number for a job (jobRules.refileKind); answers the job now carrying the documents. */
+  refile: call<QueueJob>()(z.object({ id, chartNumber: z.string().max(200) }).strict()),
   remove: call<void>()(id),
   /** Removes every finished job; answers how many. */
   clearFinished: call<number>()(none),

@@ -46,7 +46,7 @@ export type ApplyOutcome =
   | 'duplicate'
   /** Older than what is already applied: dropped. */
   | 'stale'
-  /** The job is completed; nothing moves it any more. */
+  /** The job is completed or cancelled; nothing moves it any more. */
   | 'final';
 
 export interface ApplyResult {
@@ -72,7 +72,7 @@ export function initialServerJob(jobId: string): ServerJobState {
 }
 
 export function applyStatusUpdate(job: ServerJobState, update: StatusUpdate): ApplyResult {
-  if (job.status === 'completed') return { job, outcome: 'final', gap: false };
+  if (job.status === 'completed' || job.status === 'cancelled') return { job, outcome: 'final', gap: false };
 
   const order = compare(job, update);
   if (order !== 'newer') return { job, outcome: order, gap: false };
@@ -133,7 +133,7 @@ function timeOf(timestamp: string): number {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }
 
-/** Completed, or failed with no retry coming: the user can be told it ended. */
+/** Completed, cancelled (PROTOCOL.md §4), or failed with no retry coming: the user can be told it ended. */
 export function isFinal(job: Pick<ServerJobState, 'status' | 'willRetry'>): boolean {
-  return job.status === 'completed' || (job.status === 'failed' && !job.willRetry);
+  return job.status === 'completed' || job.status === 'cancelled' || (job.status === 'failed' && !job.willRetry);
 }

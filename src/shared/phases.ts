@@ -33,7 +33,8 @@ export const PHASE_LABELS: Record<KnownPhase, string> = {
  * Unknown phases rank 0: shown as they are, never allowed to move a job back.
  */
 export function phaseRank(phase: string | null | undefined): number {
-  if (phase === 'failed') return 7.5;
+  // A cancel (PROTOCOL.md §4) also ends whatever phase the job was in.
+  if (phase === 'failed' || phase === 'cancelled') return 7.5;
   const index = PIPELINE_PHASES.indexOf(phase as PipelinePhase);
   return index + 1; // -1 + 1 = 0 for unknown phases
 }

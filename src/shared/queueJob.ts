@@ -25,6 +25,8 @@ export interface JobFile {
    * any other file found under this path later. Absent in jobs saved before it existed.
    */
   identity?: FileIdentity;
+  /** SHA-256 of the content, when it was hashed while the files were checked ("Already sent?"). */
+  sha256?: string;
 }
 
 export interface FileIdentity {
@@ -72,6 +74,11 @@ export interface QueueJob {
    * on that backend. Absent in jobs saved before it existed: taken as the backend in use.
    */
   acceptedBy?: string;
+  /**
+   * The user cancelled a job the server holds and the server was asked to stop it (PROTOCOL.md §4):
+   * shown as "Cancelling…" until the final `cancelled` update. Absent or false otherwise.
+   */
+  cancelRequested?: boolean;
   error: JobError | null;
 }
 

@@ -41,7 +41,7 @@ it('lists each rejected file with its reason and enqueues only the good ones', a
   await dropFiles(page, ['photo.png', 'scans', 'empty.pdf', 'notes.docx', 'moved-away.pdf', 'clipboard-image.png']);
 
   const dialog = page.getByTestId('add-dialog');
-  await dialog.getByText('Upload 3 files').waitFor();
+  await dialog.getByText('Send 3 files').waitFor();
   await expect(dialog.locator('.accepted .file-name').allTextContents()).resolves.toEqual(expect.arrayContaining(['photo.png', 'page-1.pdf', 'page-2.jpg']));
   const reasons = Object.fromEntries(
     await dialog.locator('.rejected li').evaluateAll((items) => items.map((li) => [li.querySelector('.file-name')?.textContent, li.querySelector('.reason')?.textContent])),
@@ -72,8 +72,9 @@ it('lists each rejected file with its reason and enqueues only the good ones', a
   // Only bad files: nothing to send, the button stays disabled, Escape closes, still one job.
   await dropFiles(page, ['empty.pdf', 'notes.docx']);
   await dialog.getByText('Nothing to send').waitFor();
-  await expect(page.locator('#chart-number').inputValue()).resolves.toBe('AB-12'); // remembered from last time
-  await expect(dialog.getByRole('button', { name: 'Upload', exact: true }).isDisabled()).resolves.toBe(true);
+  await expect(page.locator('#chart-number').inputValue()).resolves.toBe(''); // never reused silently…
+  await dialog.getByRole('button', { name: 'Same chart as before: AB-12' }).waitFor(); // …only offered
+  await expect(dialog.getByRole('button', { name: 'Send', exact: true }).isDisabled()).resolves.toBe(true);
   await session.app.screenshot('10-nothing-to-send');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });

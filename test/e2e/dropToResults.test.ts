@@ -50,7 +50,7 @@ it('drop three files, choose the chart, watch upload and every phase, then read 
   await dropFiles(page, Object.keys(paths), { onOverlay: () => app.screenshot('02-drop-overlay').then(() => undefined) });
 
   const dialog = page.getByTestId('add-dialog');
-  await dialog.getByText('Upload 3 files').waitFor();
+  await dialog.getByText('Send 3 files').waitFor();
   for (const name of Object.keys(paths)) await expect(dialog.locator('.file-name', { hasText: name }).count()).resolves.toBe(1);
   await expect(dialog.locator('.file-total').textContent()).resolves.toMatch(/^3 files · 24 MB$/);
   await page.locator('#chart-number').fill('CH-2026.117');

@@ -29,7 +29,7 @@ it('does everything from the keyboard, and focus is always somewhere sensible', 
   await tabTo(page, 'button "Add documents"');
   await app.screenshot('focus-01-add-documents');
   await page.keyboard.press('Enter');
-  await page.getByTestId('add-dialog').getByText('Upload 2 files').waitFor();
+  await page.getByTestId('add-dialog').getByText('Send 2 files').waitFor();
   await expectFocus('input #chart-number');
   await page.keyboard.type('A-1001');
   await app.screenshot('focus-02-chart-number');
@@ -124,6 +124,8 @@ it('does everything from the keyboard, and focus is always somewhere sensible', 
   await expectFocus('button "Add documents"');
   await tabTo(page, 'tab "All 6" selected');
   await page.keyboard.press('End');
+  await expectFocus('tab "Cancelled 0" selected');
+  await page.keyboard.press('ArrowLeft');
   await expectFocus('tab "Failed 1" selected');
   await page.keyboard.press('Tab');
   await expectFocus('row id-FAIL-8');

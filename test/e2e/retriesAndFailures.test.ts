@@ -32,7 +32,7 @@ async function addJob(chartNumber: string, fileName: string): Promise<void> {
   const { app } = session;
   await app.bridge.setDropPaths({ [fileName]: await files.pdf(fileName, { pages: 2 }) });
   await dropFiles(app.page, [fileName]);
-  await app.page.getByTestId('add-dialog').getByText('Upload 1 file').waitFor();
+  await app.page.getByTestId('add-dialog').getByText('Send 1 file').waitFor();
   await app.page.locator('#chart-number').fill(chartNumber);
   await app.page.locator('#chart-number').press('Enter');
   await app.page.getByTestId('add-dialog').waitFor({ state: 'detached' });
@@ -82,7 +82,7 @@ it('a reloaded window shows exactly what main holds', async () => {
   await session.app.reload();
   await page.locator('.row').first().waitFor();
   await expect(visible()).resolves.toEqual(before);
-  await expect(page.locator('[role=tab]').allTextContents()).resolves.toEqual(['All 2', 'Active 0', 'Completed 1', 'Failed 1']);
+  await expect(page.locator('[role=tab]').allTextContents()).resolves.toEqual(['All 2', 'Active 0', 'Completed 1', 'Failed 1', 'Cancelled 0']);
   expect(session.app.errors).toEqual([]);
 });
 

@@ -41,7 +41,7 @@ it('shows the outage and the recovery in the header, and the job completes', asy
   session.core.pickNext([await files.pdf('discharge-summary.pdf', { pages: 4 })]);
   await page.getByRole('button', { name: 'Add documents' }).click();
   // Enter submits only once the dialog has checked the files (the button is disabled until then).
-  await page.getByTestId('add-dialog').getByText('Upload 1 file').waitFor();
+  await page.getByTestId('add-dialog').getByText('Send 1 file').waitFor();
   await page.locator('#chart-number').fill('R-500');
   await page.keyboard.press('Enter');
   await page.getByTestId('add-dialog').waitFor({ state: 'detached' });

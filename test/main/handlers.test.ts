@@ -63,6 +63,28 @@ describe('IPC calls, good paths', () => {
     expect(boot.core.queue.get(id)).toBeUndefined();
   });
 
+  it('undo (the "Sent — Undo" toast) removes a job the server has not accepted, cancels one it holds, refuses an ended one', async () => {
+    const boot = await bootShell();
+    const queued = boot.core.queue.put(makeJob('queued'));
+    expect(await boot.invoke('undo', [queued.id])).toEqual({ ok: true, value: 'removed' });
+    expect(boot.core.queue.get(queued.id)).toBeUndefined();
+    const held = boot.core.queue.put(makeJob('tracking'));
+    expect(await boot.invoke('undo', [held.id])).toEqual({ ok: true, value: 'cancelling' });
+    expect(boot.core.queue.get(held.id)?.stage).toBe('cancelled'); // this stand-in queue cancels at once
+    const done = boot.core.queue.put(makeJob('completed'));
+    expect(await boot.invoke('undo', [done.id])).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/nothing to undo/) } });
+    expect(boot.core.queue.get(done.id)?.stage).toBe('completed');
+  });
+
+  it('refile validates the chart number as everywhere and refuses an ended job', async () => {
+    const boot = await bootShell();
+    const queued = boot.core.queue.put(makeJob('queued'));
+    expect(await boot.invoke('refile', [{ id: queued.id, chartNumber: 'A B' }])).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/contains " "/) } });
+    expect(await boot.invoke('refile', [{ id: queued.id, chartNumber: 'NEW-1' }])).toEqual({ ok: true, value: expect.objectContaining({ id: queued.id, chartNumber: 'NEW-1' }) });
+    const done = boot.core.queue.put(makeJob('completed'));
+    expect(await boot.invoke('refile', [{ id: done.id, chartNumber: 'NEW-2' }])).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/cannot be re-filed/) } });
+  });
+
   it('getResults answers unavailable when the server cannot be reached', async () => {
     const boot = await bootShell();
     const done = boot.core.queue.put(makeJob('completed'));

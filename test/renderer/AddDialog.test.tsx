@@ -11,7 +11,7 @@ afterEach(cleanup);
 
 const READY: Exclude<AddFlowState, { status: 'closed' }> = {
   status: 'ready',
-  suggestion: { value: '', source: 'none' },
+  suggestion: { value: '', source: 'none', last: null },
   inspection: {
     accepted: [
       { path: '/in/scan-1.pdf', name: 'scan-1.pdf', size: 2_400_000, type: 'pdf' },
@@ -70,17 +70,78 @@ describe('AddDialog', () => {
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
-  it('starts from the suggestion and says where it came from', () => {
-    const { input, dialog } = renderDialog({ ...READY, suggestion: { value: 'CH-777', source: 'pattern' } });
+  it('starts from the suggestion and says where it came from, until the user changes it', async () => {
+    const { input, dialog } = renderDialog({ ...READY, suggestion: { value: 'CH-777', source: 'pattern', last: null } });
     expect(input.value).toBe('CH-777');
-    expect(dialog.querySelector('#chart-number-hint')?.textContent).toBe('Taken from the file names');
+    expect(dialog.querySelector('#chart-number-hint')?.textContent).toBe('From file name');
+    await userEvent.type(input, '8');
+    expect(dialog.querySelector('#chart-number-hint')?.textContent).toBe('Letters, digits, ".", "_" and "-"');
+  });
+
+  it('starts empty when the file names suggest nothing, even with a number used before', () => {
+    const { input, dialog } = renderDialog({ ...READY, suggestion: { value: '', source: 'none', last: 'CH-2026.117' } });
+    expect(input.value).toBe('');
+    expect((within(dialog).getByRole('button', { name: 'Send 2 files' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('offers the last chart number as a chip: one click fills it in, focus stays in the field', async () => {
+    const onSubmit = vi.fn(async () => null as string | null);
+    const { input, dialog } = renderDialog({ ...READY, suggestion: { value: '', source: 'none', last: 'CH-2026.117' } }, onSubmit);
+    const chip = within(dialog).getByRole('button', { name: 'Same chart as before: CH-2026.117' });
+    await userEvent.click(chip);
+    expect(input.value).toBe('CH-2026.117');
+    expect(document.activeElement).toBe(input);
+    expect(within(dialog).queryByRole('button', { name: /Same chart as before/ })).toBeNull(); // nothing left to offer
+    await userEvent.keyboard('{Enter}');
+    expect(onSubmit).toHaveBeenCalledExactlyOnceWith('CH-2026.117', ['/in/scan-1.pdf', '/in/scan-2.tiff']);
+  });
+
+  it('offers no chip when the field already holds the last number (from the file names)', () => {
+    const { dialog } = renderDialog({ ...READY, suggestion: { value: 'CH-5', source: 'pattern', last: 'CH-5' } });
+    expect(within(dialog).queryByRole('button', { name: /Same chart as before/ })).toBeNull();
+  });
+
+  it('warns about a file already sent (when, which chart) and one in the drop twice, and still sends', async () => {
+    const sentAt = new Date(2026, 11, 2, 9, 14).getTime(); // local time: shown as the user's clock reads it
+    const onSubmit = vi.fn(async () => null as string | null);
+    const { dialog, input } = renderDialog(
+      {
+        ...READY,
+        inspection: {
+          ...READY.inspection,
+          seenBefore: [
+            { path: '/in/scan-1.pdf', sentAt, chartNumber: 'CH-2026.117', twiceInDrop: false },
+            { path: '/in/scan-2.tiff', sentAt: null, chartNumber: null, twiceInDrop: true },
+          ],
+        },
+      },
+      onSubmit,
+    );
+    expect([...dialog.querySelectorAll('.file-warning')].map((el) => el.textContent)).toEqual(['Already sent on 2 Dec, 09:14 to chart CH-2026.117', 'In this drop twice']);
+    expect(dialog.querySelector('.seen-before-note')?.textContent).toBe('2 files may have been sent already: check before sending (it is a warning, not a block).');
+    await userEvent.type(input, 'CH-9{Enter}');
+    expect(onSubmit).toHaveBeenCalledOnce();
+  });
+
+  it('no warning when nothing was sent before', () => {
+    const { dialog } = renderDialog({ ...READY, inspection: { ...READY.inspection, seenBefore: [] } });
+    expect(dialog.querySelector('.file-warning, .seen-before-note')).toBeNull();
+  });
+
+  it('the submit button names the chart once it is valid', async () => {
+    const { input, dialog } = renderDialog();
+    expect(within(dialog).getByRole('button', { name: 'Send 2 files' })).toBeTruthy();
+    await userEvent.type(input, 'CH-2026.117');
+    expect(within(dialog).getByRole('button', { name: 'Send 2 files to CH-2026.117' })).toBeTruthy();
+    await userEvent.type(input, '/');
+    expect(within(dialog).getByRole('button', { name: 'Send 2 files' })).toBeTruthy(); // never names an invalid chart
   });
 
   it('with nothing acceptable: "Nothing to send", the upload button disabled', async () => {
     const onSubmit = vi.fn(async () => null);
     const { dialog, input } = renderDialog({ ...READY, inspection: { accepted: [], rejected: READY.inspection.rejected } }, onSubmit);
     expect(within(dialog).getByRole('heading', { level: 2 }).textContent).toBe('Nothing to send');
-    expect((within(dialog).getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(dialog).getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
     await userEvent.type(input, 'CH-1{Enter}');
     expect(onSubmit).not.toHaveBeenCalled();
   });
@@ -89,9 +150,9 @@ describe('AddDialog', () => {
     const onClose = vi.fn();
     const view = render(<AddDialog state={{ status: 'checking', count: 3 }} onClose={onClose} onSubmit={vi.fn(async () => null)} />);
     expect(screen.getByRole('heading').textContent).toBe('Checking 3 items…');
-    expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
-    await act(async () => view.rerender(<AddDialog state={{ ...READY, suggestion: { value: 'LAST-1', source: 'last' } }} onClose={onClose} onSubmit={vi.fn(async () => null)} />));
-    expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('LAST-1');
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => view.rerender(<AddDialog state={{ ...READY, suggestion: { value: 'CH-31', source: 'pattern', last: null } }} onClose={onClose} onSubmit={vi.fn(async () => null)} />));
+    expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('CH-31');
   });
 
   it('a chart number typed while the files are checked is kept when the suggestion arrives', async () => {
@@ -99,7 +160,7 @@ describe('AddDialog', () => {
     const onSubmit = vi.fn(async () => null as string | null);
     const view = render(<AddDialog state={{ status: 'checking', count: 1 }} onClose={onClose} onSubmit={onSubmit} />);
     await userEvent.type(screen.getByLabelText('Chart number'), 'TYPED-7');
-    await act(async () => view.rerender(<AddDialog state={{ ...READY, suggestion: { value: 'LAST-1', source: 'last' } }} onClose={onClose} onSubmit={onSubmit} />));
+    await act(async () => view.rerender(<AddDialog state={{ ...READY, suggestion: { value: 'CH-31', source: 'pattern', last: null } }} onClose={onClose} onSubmit={onSubmit} />));
     expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('TYPED-7');
     await userEvent.type(screen.getByLabelText('Chart number'), '{Enter}');
     expect(onSubmit).toHaveBeenCalledWith('TYPED-7', ['/in/scan-1.pdf', '/in/scan-2.tiff']);
@@ -107,14 +168,23 @@ describe('AddDialog', () => {
 });
 
 describe('suggestChartNumber', () => {
-  it('takes the first capture group of the pattern when all files agree', () => {
-    expect(suggestChartNumber(['CH-777_a.pdf', 'CH-777_b.pdf'], '^(CH-\\d+)_', 'OLD-1')).toEqual({ value: 'CH-777', source: 'pattern' });
+  it('takes the first capture group of the pattern when all files agree; the last number is only offered', () => {
+    expect(suggestChartNumber(['/in/CH-777_a.pdf', '/in/CH-777_b.pdf'], '^(CH-\\d+)_', 'OLD-1')).toEqual({ value: 'CH-777', source: 'pattern', last: 'OLD-1' });
   });
-  it('does not guess when the files name two charts, or the match is not a valid chart number', () => {
-    expect(suggestChartNumber(['CH-1_a.pdf', 'CH-2_b.pdf'], '^(CH-\\d+)_', 'OLD-1')).toEqual({ value: 'OLD-1', source: 'last' });
-    expect(suggestChartNumber(['a b_x.pdf'], '^(.+)_', null)).toEqual({ value: '', source: 'none' });
+  it('looks at the folder name when the file name does not match (either separator)', () => {
+    expect(suggestChartNumber(['/scans/CH-2026.117/page-1.pdf', 'C:\\scans\\CH-2026.117\\page-2.tif'], '^(CH-[\\d.]+)$', null)).toEqual({
+      value: 'CH-2026.117',
+      source: 'pattern',
+      last: null,
+    });
+    expect(suggestChartNumber(['/scans/CH-1/CH-2_a.pdf'], '(CH-\\d)', null).value).toBe('CH-2'); // the file's own name wins
+  });
+  it('never pre-fills the last number: without a match the field starts empty', () => {
+    expect(suggestChartNumber(['/in/CH-1_a.pdf', '/in/CH-2_b.pdf'], '^(CH-\\d+)_', 'OLD-1')).toEqual({ value: '', source: 'none', last: 'OLD-1' });
+    expect(suggestChartNumber(['/in/a b_x.pdf'], '^(.+)_', null)).toEqual({ value: '', source: 'none', last: null });
+    expect(suggestChartNumber(['/in/x.pdf'], null, 'OLD-1')).toEqual({ value: '', source: 'none', last: 'OLD-1' });
   });
   it('survives an invalid pattern and an invalid remembered value', () => {
-    expect(suggestChartNumber(['x.pdf'], '([', 'bad value!')).toEqual({ value: '', source: 'none' });
+    expect(suggestChartNumber(['/in/x.pdf'], '([', 'bad value!')).toEqual({ value: '', source: 'none', last: null });
   });
 });

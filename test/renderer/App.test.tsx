@@ -28,7 +28,7 @@ beforeEach(() => {
     ok: true,
     value: { accepted: (paths as string[]).map((path) => ({ path, name: path.split('/').pop()!, size: 1_000, type: 'pdf' })), rejected: [] },
   }));
-  bridge.answer('enqueue', (input) => ({ ok: true, value: input }));
+  bridge.answer('enqueue', (input) => ({ ok: true, value: { id: 'new-job', ...(input as object) } }));
 });
 afterEach(cleanup);
 
@@ -43,12 +43,42 @@ describe('App', () => {
     await renderApp(bridge);
     const file = new File(['%PDF-'], 'scan.pdf');
     fireEvent.paste(window, { clipboardData: { files: [file] } });
-    await screen.findByRole('button', { name: 'Upload 1 file' });
+    await screen.findByRole('button', { name: 'Send 1 file' });
     expect(bridge.inspectFiles).toHaveBeenCalledWith(['/drop/scan.pdf']);
     await userEvent.type(screen.getByLabelText('Chart number'), 'CH-9{Enter}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(bridge.enqueue).toHaveBeenCalledWith({ chartNumber: 'CH-9', files: ['/drop/scan.pdf'] });
     expect(window.localStorage.getItem('intake.lastChartNumber')).toBe('CH-9');
+    // The next drop starts empty: the last number is offered, never filled in.
+    fireEvent.paste(window, { clipboardData: { files: [new File(['%PDF-'], 'other.pdf')] } });
+    await screen.findByRole('button', { name: 'Same chart as before: CH-9' });
+    expect((screen.getByLabelText('Chart number') as HTMLInputElement).value).toBe('');
+  });
+
+  it('after sending: the toast "Sent to <chart>" with Undo, which asks main to undo that job', async () => {
+    bridge.answer('undo', { ok: true, value: 'cancelling' });
+    await renderApp(bridge);
+    fireEvent.paste(window, { clipboardData: { files: [new File(['%PDF-'], 'scan.pdf')] } });
+    await userEvent.type(await screen.findByLabelText('Chart number'), 'CH-7{Enter}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getByTestId('undo-toast').textContent).toBe('Sent to CH-7Undo');
+    await userEvent.click(screen.getByRole('button', { name: 'Undo sending to CH-7' }));
+    expect(bridge.undo).toHaveBeenCalledExactlyOnceWith('new-job');
+    expect(screen.getByTestId('undo-toast').textContent).toBe('Undone: the server is asked to cancel the job for CH-7.');
+  });
+
+  it('the "Already sent?" warnings main found while checking the files reach the dialog', async () => {
+    bridge.answer('inspectFiles', (paths) => ({
+      ok: true,
+      value: {
+        accepted: (paths as string[]).map((path) => ({ path, name: 'scan.pdf', size: 1_000, type: 'pdf' })),
+        rejected: [],
+        seenBefore: [{ path: (paths as string[])[0], sentAt: null, chartNumber: null, twiceInDrop: true }],
+      },
+    }));
+    await renderApp(bridge);
+    fireEvent.paste(window, { clipboardData: { files: [new File(['%PDF-'], 'scan.pdf')] } });
+    expect((await screen.findByText('In this drop twice')).className).toBe('file-warning');
   });
 
   it('"Add documents" asks main for the native picker; cancelling it opens nothing', async () => {
@@ -62,7 +92,7 @@ describe('App', () => {
   it('files opened from outside (openFiles) open the dialog; openSettings opens settings', async () => {
     await renderApp(bridge);
     act(() => bridge.emit('openFiles', ['/elsewhere/letter.pdf']));
-    await screen.findByRole('button', { name: 'Upload 1 file' });
+    await screen.findByRole('button', { name: 'Send 1 file' });
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     act(() => bridge.emit('openSettings', null));

@@ -34,25 +34,28 @@ describe('filters', () => {
     expect(shown('active')).toEqual<Stage[]>(['queued', 'uploading', 'tracking']);
     expect(shown('completed')).toEqual<Stage[]>(['completed']);
     expect(shown('failed')).toEqual<Stage[]>(['failed', 'rejected']);
-    expect(countByFilter(jobs)).toEqual({ all: 7, active: 3, completed: 1, failed: 2 });
+    expect(shown('cancelled')).toEqual<Stage[]>(['cancelled']);
+    expect(countByFilter(jobs)).toEqual({ all: 7, active: 3, completed: 1, failed: 2, cancelled: 1 });
   });
 
   it('show their counts, select on click, and move with the arrow keys', async () => {
     const chosen: JobFilter[] = [];
     render(<Harness onChange={(filter) => chosen.push(filter)} />);
     const tabs = screen.getAllByRole('tab');
-    expect(tabs.map((tab) => tab.textContent)).toEqual(['All 7', 'Active 3', 'Completed 1', 'Failed 2']);
-    expect(tabs.map((tab) => tab.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false', 'false']);
+    expect(tabs.map((tab) => tab.textContent)).toEqual(['All 7', 'Active 3', 'Completed 1', 'Failed 2', 'Cancelled 1']);
+    expect(tabs.map((tab) => tab.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false', 'false', 'false']);
     expect(tabs[3]!.className).toContain('filter-alert'); // failures stand out
 
     await userEvent.click(screen.getByRole('tab', { name: 'Completed 1' }));
     expect(screen.getByRole('tab', { name: 'Completed 1' }).getAttribute('aria-selected')).toBe('true');
     await userEvent.keyboard('{ArrowRight}');
     expect(document.activeElement?.textContent).toBe('Failed 2');
+    await userEvent.keyboard('{ArrowRight}');
+    expect(document.activeElement?.textContent).toBe('Cancelled 1');
     await userEvent.keyboard('{ArrowRight}'); // wraps around
-    await userEvent.keyboard('{ArrowLeft}{ArrowLeft}');
-    expect(chosen).toEqual(['completed', 'failed', 'all', 'failed', 'completed']);
+    await userEvent.keyboard('{ArrowLeft}{ArrowLeft}{ArrowLeft}');
+    expect(chosen).toEqual(['completed', 'failed', 'cancelled', 'all', 'cancelled', 'failed', 'completed']);
     // Only the selected tab is in the Tab order.
-    expect(screen.getAllByRole('tab').map((tab) => tab.tabIndex)).toEqual([-1, -1, 0, -1]);
+    expect(screen.getAllByRole('tab').map((tab) => tab.tabIndex)).toEqual([-1, -1, 0, -1, -1]);
   });
 });

@@ -18,13 +18,13 @@ function renderRow(subject: QueueJob, now = T0) {
 }
 
 describe('JobRow', () => {
-  it('queued: waiting, file count and total size, cancel only', () => {
+  it('queued: waiting, file count and total size, cancel or re-file', () => {
     const r = renderRow(job());
     expect(within(r.row).getByText('CH-100')).toBeTruthy();
     expect(r.row.querySelector('.row-meta')?.textContent).toBe('2 files · 101 MB');
     expect(r.pill()).toBe('Queued');
     expect(r.status()).toBe('Waiting to upload');
-    expect(r.buttons()).toEqual(['Cancel']);
+    expect(r.buttons()).toEqual(['Cancel', 'Re-file…']);
     expect(r.row.querySelectorAll('.step-pending')).toHaveLength(7);
   });
 
@@ -40,7 +40,7 @@ describe('JobRow', () => {
     expect(r.row.querySelector('.upload-text')?.textContent).toBe('43 MB of 101 MB · 2.1 MB/s · 8 s left');
     expect((r.row.querySelector('progress') as HTMLProgressElement).value).toBeCloseTo(43 / 101, 3);
     expect(r.row.querySelector('.stepper')).toBeNull();
-    expect(r.buttons()).toEqual(['Cancel']);
+    expect(r.buttons()).toEqual(['Cancel', 'Re-file…']);
   });
 
   it('tracking: finished phases ticked with their durations, the current one lit, the rest pending', () => {
@@ -58,7 +58,7 @@ describe('JobRow', () => {
     ]);
     expect(r.row.querySelector('[aria-current=step]')?.textContent).toContain('OCR done');
     expect(r.status()).toBe('OCR finished');
-    expect(r.buttons()).toEqual(['Show files', 'Cancel']);
+    expect(r.buttons()).toEqual(['Show files', 'Cancel', 'Re-file…']);
   });
 
   it('tracking while the server retries: "Retrying" pill, attempt n of m, the phase it stopped in marked as retrying, not failed', () => {
@@ -106,7 +106,30 @@ describe('JobRow', () => {
   it('cancelled: retry / remove', () => {
     const r = renderRow(job({ stage: 'cancelled' }));
     expect(r.pill()).toBe('Cancelled');
+    expect(r.status()).toBe('Cancelled');
     expect(r.buttons()).toEqual(['Retry', 'Remove']);
+  });
+
+  it('cancel asked of the server: "Cancelling…" until the final update, no second Cancel', () => {
+    const r = renderRow(job({ stage: 'tracking', jobId: 'srv-1', cancelRequested: true, server: server({ status: 'processing', phase: 'ocr_started' }) }));
+    expect(r.pill()).toBe('Cancelling…');
+    expect(r.status()).toBe('Cancelling… (waiting for the server to stop the job)');
+    expect(r.buttons()).not.toContain('Cancel');
+  });
+
+  it('cancelled at the server: what was done stays done, nothing is marked failed or current', () => {
+    const r = renderRow(job({ stage: 'cancelled', jobId: 'srv-1', server: server({ status: 'cancelled', phase: 'cancelled', attemptPhase: 'ocr_started' }) }));
+    expect(r.pill()).toBe('Cancelled');
+    expect(r.status()).toBe('Cancelled at the server');
+    expect(r.row.querySelectorAll('.step-done')).toHaveLength(1);
+    expect(r.row.querySelector('.step-failed, .step-current')).toBeNull();
+  });
+
+  it('a server without cancelling: the row says honestly that the server will finish the job', () => {
+    const message = 'The server does not support cancelling: it will finish this job. Intake no longer follows it.';
+    const r = renderRow(job({ stage: 'cancelled', jobId: 'srv-1', error: { code: 'cancel_unsupported', message } }));
+    expect(r.status()).toBe(message);
+    expect(r.row.querySelector('.row-status')?.className).toContain('warning');
   });
 
   it('an unknown server phase is shown as it is and breaks nothing', () => {

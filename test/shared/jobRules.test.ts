@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canCancel, canRemove, canRetry, canReveal, hasResults } from '../../src/shared/jobRules';
+import { canCancel, canRemove, canRetry, canReveal, hasResults, isCancelling } from '../../src/shared/jobRules';
 import { STAGES, type Stage } from '../../src/shared/queueJob';
 
 // The one table the renderer's buttons, main's refusals and the queue's checks all follow.
@@ -17,6 +17,14 @@ describe('job rules', () => {
   it.each(STAGES)('%s', (stage) => {
     const job = { stage };
     expect({ retry: canRetry(job), cancel: canCancel(job), results: hasResults(job), reveal: canReveal(job), remove: canRemove(job) }).toEqual(EXPECTED[stage]);
+  });
+
+  it('a job the server is asked to cancel cannot be cancelled again; it shows as cancelling while tracked', () => {
+    expect(canCancel({ stage: 'tracking', cancelRequested: true })).toBe(false);
+    expect(canCancel({ stage: 'tracking', cancelRequested: false })).toBe(true);
+    expect(isCancelling({ stage: 'tracking', cancelRequested: true })).toBe(true);
+    expect(isCancelling({ stage: 'cancelled', cancelRequested: true })).toBe(false);
+    expect(isCancelling({ stage: 'tracking' })).toBe(false);
   });
 
   it('a job can always be either cancelled or retried, unless it completed', () => {

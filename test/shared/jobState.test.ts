@@ -235,6 +235,17 @@ describe('retry fields and finality', () => {
     expect(isFinal(run([u('completed', { seq: 7, timestamp: T(7) })]).job)).toBe(true);
   });
 
+  it('cancelled (PROTOCOL.md §4) is final like completed: with seq, and without (after any phase at the same time)', () => {
+    const cancelled = { status: 'cancelled', phase: 'cancelled' };
+    const withSeq = run([u('ocr_started', { seq: 2, timestamp: T(2) }), u('x', { ...cancelled, seq: 3, timestamp: T(3) }), u('ai_started', { seq: 4, timestamp: T(4) })]);
+    expect(withSeq.outcomes).toEqual(['applied', 'applied', 'final']);
+    expect(isFinal(withSeq.job)).toBe(true);
+    expect(withSeq.job).toMatchObject(cancelled);
+    const noSeq = run([u('saving_results', { timestamp: T(5) }), u('x', { ...cancelled, timestamp: T(5) }), u('completed', { timestamp: T(6) })]);
+    expect(noSeq.outcomes).toEqual(['applied', 'applied', 'final']);
+    expect(phaseRank('cancelled')).toBe(phaseRank('failed'));
+  });
+
   it('records when each phase was first seen, not overwritten by later sightings', () => {
     const { job } = run([
       u('processing', { seq: 1, timestamp: T(1) }),

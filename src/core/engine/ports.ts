@@ -16,8 +16,11 @@ export interface EngineQueue {
   inspect(paths: string[]): Promise<FileInspection>;
   enqueue(input: JobInput): Promise<QueueJob>;
   enqueueMany(inputs: readonly JobInput[]): Promise<EnqueueResult[]>;
-  cancel(id: string): void;
+  /** Settles once a server asked to cancel (PROTOCOL.md §4) has answered; the job's changes tell the outcome. */
+  cancel(id: string): Promise<void> | void;
   retry(id: string): void;
+  /** Another chart number (jobRules.refileKind); resolves to the job now carrying the documents. */
+  refile(id: string, chartNumber: string): Promise<QueueJob>;
   remove(id: string): void;
   clearFinished(): number;
   pauseAll(): void;

@@ -41,6 +41,7 @@ export const queueJobSchema = z.object({
         size: z.number().int().nonnegative(),
         type: z.string(),
         identity: z.object({ dev: z.number(), ino: z.number() }).optional(),
+        sha256: z.string().optional().catch(undefined),
       }),
     )
     .min(1),
@@ -57,6 +58,8 @@ export const queueJobSchema = z.object({
   server: serverJobSchema.nullable(),
   // Unreadable: the job is kept and counts as the server's in use (as one saved before the field existed).
   acceptedBy: z.string().optional().catch(undefined),
+  // Absent in queues saved before cancelling at the server existed.
+  cancelRequested: z.boolean().optional().catch(undefined),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 

@@ -7,13 +7,16 @@
 import type { Disposable } from '../base/lifecycle';
 import type { FileInspection } from '../../shared/ipc';
 import { canonicalServerUrl } from '../../shared/protocol';
-import { canCancel } from '../../shared/jobRules';
+import { randomUUID } from 'node:crypto';
+import { chartNumberProblem } from '../../shared/protocol';
+import { REFILE_REFUSAL, canCancel, refileKind } from '../../shared/jobRules';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { Clock } from '../clock';
 import type { Logger } from '../base/logger';
 import { ListenerSet } from '../base/listenerSet';
 import { inspectFiles } from '../files/fileInspector';
 import type { UploadVerdict } from '../upload/uploadRunner';
+import { ContentHashes, findSeenBefore } from './alreadySent';
 import { ChangeStream } from './changeStream';
 import { planRetry, withUploadVerdict } from './jobTransitions';
 import { JobBook } from './jobBook';
@@ -23,6 +26,7 @@ import type { JobInput } from './jobInput';
 import { fetchJobResults } from './jobResults';
 import { checkedCount, resolveQueueSettings, type QueueSettings } from './queueSettings';
 import { QueuePersister } from './queuePersister';
+import { ServerCancel } from './serverCancel';
 import { ServerFollowing } from './serverFollowing';
 import { UploadSlots } from './uploadSlots';
 import { QueueInputError, type EnqueueResult, type QueueEvent, type ServerTarget, type UploadQueueOptions } from './types';
@@ -33,6 +37,8 @@ export class UploadQueue {
   private readonly book: JobBook;
   private readonly slots: UploadSlots;
   private readonly following: ServerFollowing;
+  private readonly serverCancel: ServerCancel;
+  private readonly hashes = new ContentHashes();
   private readonly eventListeners: ListenerSet<QueueEvent>;
   private readonly changes: ChangeStream;
   private readonly persister: QueuePersister;
@@ -76,6 +82,7 @@ export class UploadQueue {
       loaded: () => this.start(),
       now: () => this.clock.now(),
       isClosed: () => this.closed,
+      hashOf: (file) => this.hashes.hashOf(file),
     };
     this.slots = new UploadSlots({
       book: this.book,
@@ -96,6 +103,12 @@ export class UploadQueue {
       identity: () => this.serverIdentity,
       ended: () => this.afterFinish(),
     });
+    this.serverCancel = new ServerCancel({
+      book: this.book,
+      server: () => this.server,
+      emit: (event) => this.emit(event),
+      endLocally: (job, error) => this.endCancelled(job, error),
+    });
     this.stopTracking = options.tracker.onJob((state) => !this.closed && this.following.apply(state));
   }
 
@@ -115,7 +128,10 @@ export class UploadQueue {
     if (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string' && path.length > 0)) {
       throw new QueueInputError('invalid_argument', 'Files must be given as a list of non-empty paths.');
     }
-    return inspectFiles(paths, this.settings.limits);
+    const inspection = await inspectFiles(paths, this.settings.limits);
+    // "Already sent?": each accepted file hashed (streamed) and compared with the queue and its history.
+    const hashed = await this.hashes.hashAll(inspection.accepted);
+    return { ...inspection, seenBefore: findSeenBefore(hashed, this.book.all()) };
   }
 
   /** Refuses (QueueInputError, nothing changed) a bad chart number or any bad file; else the job is on disk before it returns. */
@@ -139,14 +155,43 @@ export class UploadQueue {
     return published;
   }
 
-  cancel(id: string): void {
+  /**
+   * A job the server in use holds is cancelled there (PROTOCOL.md §4): it shows "Cancelling…" until
+   * the server's final `cancelled` (the returned promise settles once the server answered the
+   * request). Any other job just ends here.
+   */
+  cancel(id: string): Promise<void> {
     const job = this.require(id);
-    if (!canCancel(job)) throw new QueueInputError('invalid_state', `This job has already ended (${job.stage}).`);
-    this.abortUpload(id);
-    this.following.unfollow(job);
-    const cancelled = this.update(job, { stage: 'cancelled', upload: null, nextUploadAt: null, error: null });
-    this.emit({ type: 'done', job: cancelled });
-    this.afterFinish();
+    if (!canCancel(job)) {
+      throw new QueueInputError('invalid_state', job.cancelRequested === true ? 'This job is already being cancelled.' : `This job has already ended (${job.stage}).`);
+    }
+    if (job.stage === 'tracking' && job.jobId !== null && this.following.acceptedHere(job)) return this.serverCancel.ask(job);
+    this.endCancelled(job, null);
+    return Promise.resolve();
+  }
+
+  /**
+   * Re-files a job under another chart number (jobRules.refileKind). Not yet accepted: the job
+   * changes its chart and is sent afresh under a new key (the old key could return a server job
+   * filed under the old chart). Held by the server: its files are queued as a new job under the
+   * new chart first (so nothing is cancelled when they can no longer be sent), then it is cancelled.
+   */
+  async refile(id: string, chartNumber: string): Promise<QueueJob> {
+    const job = this.require(id);
+    const problem = chartNumberProblem(chartNumber);
+    if (problem !== null) throw new QueueInputError('invalid_chart_number', problem);
+    const kind = refileKind(job);
+    if (kind === null) throw new QueueInputError('invalid_state', REFILE_REFUSAL);
+    if (kind === 'rename') {
+      this.abortUpload(id);
+      const renamed = this.update(job, { ...freshUpload(), chartNumber, idempotencyKey: randomUUID() });
+      this.pump();
+      return renamed;
+    }
+    const resent = await this.enqueue({ chartNumber, files: job.files.map((file) => file.path) });
+    const still = this.get(id);
+    if (still !== undefined && canCancel(still)) await this.cancel(id);
+    return resent;
   }
 
   retry(id: string): void {
@@ -322,6 +367,14 @@ export class UploadQueue {
     this.update(job, { stage: 'queued', upload: null, nextUploadAt: null, uploadAttempts });
   }
 
+  private endCancelled(job: QueueJob, error: QueueJob['error']): void {
+    this.abortUpload(job.id);
+    this.following.unfollow(job);
+    const cancelled = this.update(job, { stage: 'cancelled', upload: null, nextUploadAt: null, cancelRequested: false, error });
+    this.emit({ type: 'done', job: cancelled });
+    this.afterFinish();
+  }
+
   private abortUpload(id: string): void {
     this.slots.abort(id);
   }
@@ -357,6 +410,11 @@ export class UploadQueue {
 /** The server's name for the jobs it accepts: its identity, else its URL however written (case, default port, trailing slash). */
 function identityOf(server: ServerTarget): string {
   return server.identity ?? canonicalServerUrl(server.baseUrl);
+}
+
+/** A job back in line as if never tried. */
+function freshUpload(): Partial<QueueJob> {
+  return { stage: 'queued', upload: null, uploadAttempts: 0, nextUploadAt: null, error: null };
 }
 
 function totalBytes(job: QueueJob): number {

@@ -4,7 +4,7 @@
  * durable by their intake group's write. A failed write takes them all back
  * out, so the caller was told the truth: nothing of them was queued.
  */
-import type { QueueJob } from '../../shared/queueJob';
+import type { JobFile, QueueJob } from '../../shared/queueJob';
 import type { FileLimits } from '../files/fileInspector';
 import type { JobBook } from './jobBook';
 import type { JobIntake } from './jobIntake';
@@ -20,6 +20,8 @@ export interface AdmissionDeps {
   loaded: () => Promise<void>;
   now: () => number;
   isClosed: () => boolean;
+  /** The content hash of a file checked (inspect) before it was enqueued, if known. */
+  hashOf?: (file: JobFile) => string | undefined;
 }
 
 /** One result per input, in order; the accepted jobs are on disk but not yet published (the caller does that). */
@@ -35,7 +37,11 @@ export async function admitJobs(inputs: readonly unknown[], deps: AdmissionDeps)
     if (!verdict.ok) return { ok: false, error: asInputError(verdict.error) };
     // Closed while this input was being checked: nothing may be added any more.
     if (deps.isClosed()) return { ok: false, error: new QueueInputError('closed', 'The queue is shut down.') };
-    const job = newQueueJob(verdict.value.chartNumber, verdict.value.files, now);
+    const files = verdict.value.files.map((file) => {
+      const sha256 = deps.hashOf?.(file);
+      return sha256 === undefined ? file : { ...file, sha256 };
+    });
+    const job = newQueueJob(verdict.value.chartNumber, files, now);
     deps.book.addPending(job);
     jobs.push(job);
     return { ok: true, job };

@@ -58,10 +58,10 @@ export function withServerState(job: QueueJob, state: ServerJobState): { patch: 
     // A newer update after a final `failed` reopens the job (the server retried after all).
     return { patch: { server: state, stage: 'tracking', error: null }, finished: false };
   }
-  const stage = state.status === 'completed' ? 'completed' : 'failed';
+  const stage = state.status === 'completed' ? 'completed' : state.status === 'cancelled' ? 'cancelled' : 'failed';
   const error =
     stage === 'failed' ? { code: 'server_failed', message: state.message || 'The server could not process the documents.' } : null;
-  return { patch: { server: state, stage, error }, finished: job.stage !== stage };
+  return { patch: { server: state, stage, error, cancelRequested: false }, finished: job.stage !== stage };
 }
 
 export type RetryPlan =

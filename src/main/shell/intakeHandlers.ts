@@ -9,7 +9,7 @@ import { isAbsolute } from 'node:path';
 import type { PathGrants } from '../../core/desktop/pathGrants';
 import { QueueInputError } from '../../core/queue/UploadQueue';
 import { chartNumberProblem } from '../../shared/protocol';
-import { CANCEL_REFUSAL, RETRY_REFUSAL, canCancel, canRetry, hasResults } from '../../shared/jobRules';
+import { CANCEL_REFUSAL, REFILE_REFUSAL, RETRY_REFUSAL, UNDO_REFUSAL, canCancel, canRetry, hasResults, refileKind, undoKind } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
 import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
@@ -57,7 +57,24 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     },
     cancel: (id) => {
       if (!canCancel(job(id))) throw new IpcFailure('invalid_request', CANCEL_REFUSAL);
-      queueCall(() => services.queue().cancel(id));
+      // Not awaited: the job shows "Cancelling…" meanwhile, and the outcome arrives as job changes.
+      queueCall(() => void services.queue().cancel(id));
+    },
+    undo: (id) => {
+      const kind = undoKind(job(id));
+      if (kind === null) throw new IpcFailure('invalid_request', UNDO_REFUSAL);
+      queueCall(() => (kind === 'remove' ? services.queue().remove(id) : void services.queue().cancel(id)));
+      return kind === 'remove' ? 'removed' : 'cancelling';
+    },
+    refile: async ({ id, chartNumber }) => {
+      const problem = chartNumberProblem(chartNumber);
+      if (problem) throw new IpcFailure('invalid_request', problem);
+      if (refileKind(job(id)) === null) throw new IpcFailure('invalid_request', REFILE_REFUSAL);
+      try {
+        return await services.queue().refile(id, chartNumber);
+      } catch (error) {
+        throw asQueueFailure(error);
+      }
     },
     retry: (id) => {
       if (!canRetry(job(id))) throw new IpcFailure('invalid_request', RETRY_REFUSAL);

@@ -2,11 +2,14 @@
  * The one question Intake asks: which chart do these documents belong to?
  * Shows what will be sent (with sizes) and what will not (with the reason),
  * validates the chart number as the user types, and submits on Enter.
+ * The field starts empty unless the file names suggest a number; the last
+ * number used is only offered as a chip, and the submit button names the
+ * chart, so a number is never reused without the user seeing it.
  */
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { RejectedFile } from '../../shared/ipc';
 import { chartNumberProblem } from '../../shared/protocol';
-import { formatBytes, plural } from '../displayFormat';
+import { formatBytes, plural, seenBeforeText } from '../displayFormat';
 import type { AddFlowState } from '../hooks/useAddFlow';
 import { FormFooter, Modal } from './Modal';
 
@@ -34,7 +37,14 @@ function RejectedList({ rejected }: { rejected: RejectedFile[] }) {
   );
 }
 
-const SOURCE_HINT = { pattern: 'Taken from the file names', last: 'Same as last time', none: '' } as const;
+const FORMAT_HINT = 'Letters, digits, ".", "_" and "-"';
+
+/** "Send 3 files to CH-2026.117": the chart is named as soon as it is a valid one. */
+export function sendLabel(fileCount: number, chartNumber: string, valid: boolean): string {
+  if (fileCount === 0) return 'Send';
+  const files = `Send ${plural(fileCount, 'file')}`;
+  return valid ? `${files} to ${chartNumber}` : files;
+}
 
 export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
   const ready = state.status === 'ready' ? state : null;
@@ -44,6 +54,7 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [seeded, setSeeded] = useState(ready !== null);
+  const inputRef = useRef<HTMLInputElement>(null);
 
   // The dialog opens while files are still being checked; take the suggestion once it arrives,
   // unless the user has typed a chart number meanwhile (theirs wins).
@@ -53,8 +64,12 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
   }
 
   const accepted = ready?.inspection.accepted ?? [];
+  const seenBefore = new Map((ready?.inspection.seenBefore ?? []).map((seen) => [seen.path, seen]));
   const rejected = state.status === 'ready' ? state.inspection.rejected : state.status === 'error' ? state.rejected : [];
-  const problem = chartNumberProblem(chartNumber.trim());
+  const chart = chartNumber.trim();
+  const problem = chartNumberProblem(chart);
+  const fromFileName = ready !== null && ready.suggestion.source === 'pattern' && chart === ready.suggestion.value;
+  const offered = ready?.suggestion.last ?? null;
   const totalBytes = accepted.reduce((sum, file) => sum + file.size, 0);
   const canSubmit = ready !== null && accepted.length > 0 && problem === null && !submitting;
 
@@ -65,7 +80,7 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
     setSubmitting(true);
     setSubmitError(null);
     const error = await onSubmit(
-      chartNumber.trim(),
+      chart,
       accepted.map((file) => file.path),
     );
     setSubmitting(false);
@@ -81,6 +96,7 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
           <label htmlFor="chart-number">Chart number</label>
           <input
             id="chart-number"
+            ref={inputRef}
             name="chartNumber"
             autoComplete="off"
             spellCheck={false}
@@ -94,8 +110,23 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
             }}
           />
           <p id="chart-number-hint" className={touched && problem ? 'field-error' : 'field-hint'} role={touched && problem ? 'alert' : undefined}>
-            {touched && problem ? problem : ready ? SOURCE_HINT[ready.suggestion.source] || 'Letters, digits, ".", "_" and "-"' : ' '}
+            {touched && problem ? problem : fromFileName ? 'From file name' : ready ? FORMAT_HINT : ' '}
           </p>
+          {offered !== null && offered !== chart && (
+            <button
+              type="button"
+              className="chip"
+              onClick={() => {
+                setChartNumber(offered);
+                setTouched(true);
+                setTyped(true);
+                // The chip goes away once its number is in the field: keep focus in the form.
+                inputRef.current?.focus();
+              }}
+            >
+              Same chart as before: {offered}
+            </button>
+          )}
         </div>
 
         {state.status === 'checking' && <p className="checking">Checking the files…</p>}
@@ -107,14 +138,23 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
         {accepted.length > 0 && (
           <section className="accepted" aria-label="Files to send">
             <ul className="file-list">
-              {accepted.map((file) => (
-                <li key={file.path}>
-                  <span className="file-type">{file.type.toUpperCase()}</span>
-                  <span className="file-name">{file.name}</span>
-                  <span className="file-size">{formatBytes(file.size)}</span>
-                </li>
-              ))}
+              {accepted.map((file) => {
+                const seen = seenBefore.get(file.path);
+                return (
+                  <li key={file.path}>
+                    <span className="file-type">{file.type.toUpperCase()}</span>
+                    <span className="file-name">{file.name}</span>
+                    <span className="file-size">{formatBytes(file.size)}</span>
+                    {seen && <span className="file-warning">{seenBeforeText(seen)}</span>}
+                  </li>
+                );
+              })}
             </ul>
+            {seenBefore.size > 0 && (
+              <p className="seen-before-note">
+                {plural(seenBefore.size, 'file')} may have been sent already: check before sending (it is a warning, not a block).
+              </p>
+            )}
             <p className="file-total">
               {plural(accepted.length, 'file')} · {formatBytes(totalBytes)}
             </p>
@@ -124,7 +164,7 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
         <FormFooter
           error={submitError}
           onCancel={onClose}
-          submitLabel={submitting ? 'Adding…' : accepted.length > 0 ? `Upload ${plural(accepted.length, 'file')}` : 'Upload'}
+          submitLabel={submitting ? 'Sending…' : sendLabel(accepted.length, chart, problem === null)}
           // Not disabled while submitting: a focused button that disables itself drops focus out of the dialog.
           submitDisabled={ready === null || accepted.length === 0}
         />

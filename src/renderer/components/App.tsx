@@ -22,6 +22,8 @@ import type { JobAction } from './JobRow';
 import { LiveRegion } from './LiveRegion';
 import { ResultsDialog, type ResultsState } from './ResultsDialog';
 import { SettingsDialog } from './SettingsDialog';
+import { RefileDialog } from './RefileDialog';
+import { UndoToast, type SentJob } from './UndoToast';
 
 export function App() {
   const bridge = useBridge();
@@ -41,10 +43,18 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [results, setResults] = useState<{ job: QueueJob; state: ResultsState } | null>(null);
   const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [refiling, setRefiling] = useState<QueueJob | null>(null);
   /** The job main asked to bring into view: a new object per request. */
   const [focus, setFocus] = useState<{ jobId: string } | null>(null);
+  /** The job just sent, for the "Sent — Undo" toast. */
+  const [sent, setSent] = useState<SentJob | null>(null);
+  const closeToast = useCallback(() => setSent(null), []);
+  const undo = useCallback(async (id: string) => {
+    const answer = await bridge.undo(id);
+    return answer.ok ? answer : { ok: false as const, message: answer.error.message };
+  }, [bridge]);
   const add = useAddFlow(bridge);
-  const dialogOpen = add.state.status !== 'closed' || results !== null || settings !== null;
+  const dialogOpen = add.state.status !== 'closed' || results !== null || settings !== null || refiling !== null;
   const dragging = useFileDrop(add.openFiles, !dialogOpen);
 
   const visibleIds = useJobIds(filter);
@@ -63,6 +73,8 @@ export function App() {
           return void report(await bridge.cancel(job.id));
         case 'retry':
           return void report(await bridge.retry(job.id));
+        case 'refile':
+          return setRefiling(job);
         case 'remove':
           return void report(await bridge.remove(job.id));
         case 'reveal':
@@ -101,6 +113,7 @@ export function App() {
     const result = await bridge.enqueue({ chartNumber, files: paths });
     if (!result.ok) return result.error.message;
     rememberChartNumber(chartNumber);
+    setSent({ id: result.value.id, chartNumber: result.value.chartNumber });
     add.close();
     setFilter((current) => (current === 'all' || current === 'active' ? current : 'all'));
     return null;
@@ -118,6 +131,7 @@ export function App() {
         onClearFinished={async () => report(await bridge.clearFinished())}
         onOpenSettings={() => void openSettings()}
       />
+      <UndoToast sent={sent} onUndo={undo} onClose={closeToast} />
       {/* One landmark for everything under the header, so no content sits outside a region. */}
       <main className="main">
         <div className="toolbar">
@@ -155,6 +169,18 @@ export function App() {
       </main>
       <DropOverlay visible={dragging} />
       {add.state.status !== 'closed' && <AddDialog state={add.state} onClose={add.close} onSubmit={submitJob} />}
+      {refiling && (
+        <RefileDialog
+          job={refiling}
+          onClose={() => setRefiling(null)}
+          onSubmit={async (chartNumber) => {
+            const answer = await bridge.refile({ id: refiling.id, chartNumber });
+            if (!answer.ok) return answer.error.message;
+            setRefiling(null);
+            return null;
+          }}
+        />
+      )}
       {results && <ResultsDialog job={results.job} state={results.state} onClose={() => setResults(null)} />}
       {settings && (
         <SettingsDialog initial={settings} onClose={() => setSettings(null)} onSave={(patch) => bridge.updateSettings(patch)} onSetToken={(token) => bridge.setToken(token)} onPickHotFolder={() => bridge.pickHotFolder()} />

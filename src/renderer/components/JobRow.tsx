@@ -3,7 +3,7 @@
  * when a row's content changes). Dumb: everything comes in as props.
  */
 import { memo } from 'react';
-import { canCancel, canRemove, canRetry, canReveal, hasResults } from '../../shared/jobRules';
+import { canCancel, canRemove, canRetry, canReveal, hasResults, refileKind } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
 import { formatBytes, plural } from '../displayFormat';
 import { jobStatusLine } from './jobStatusLine';
@@ -11,7 +11,7 @@ import { PhaseStepper } from './PhaseStepper';
 import { StagePill } from './StagePill';
 import { UploadBar } from './UploadBar';
 
-export type JobAction = 'cancel' | 'retry' | 'remove' | 'results' | 'reveal';
+export type JobAction = 'cancel' | 'refile' | 'retry' | 'remove' | 'results' | 'reveal';
 
 /** In the order the row shows them; whether each applies is the shared rule's call. */
 const ACTION_RULES: Array<[JobAction, (job: QueueJob) => boolean]> = [
@@ -19,10 +19,12 @@ const ACTION_RULES: Array<[JobAction, (job: QueueJob) => boolean]> = [
   ['retry', canRetry],
   ['reveal', canReveal],
   ['cancel', canCancel],
+  ['refile', (job) => refileKind(job) !== null],
   ['remove', canRemove],
 ];
 const ACTION_LABELS: Record<JobAction, string> = {
   cancel: 'Cancel',
+  refile: 'Re-file…',
   retry: 'Retry',
   remove: 'Remove',
   results: 'Results',

@@ -48,10 +48,12 @@ export function phaseSteps(server: ServerJobState | null): Step[] {
   const stopped = server !== null && (server.status === 'failed' || server.phase === 'failed');
   const retrying = stopped && server.willRetry;
   const completed = server?.status === 'completed';
+  // Cancelled (PROTOCOL.md §4): what was done stays done; the phase it was in did not fail, it just stopped.
+  const cancelled = server?.status === 'cancelled';
   return PIPELINE_PHASES.map((phase, index) => {
     let state: StepState = 'pending';
     if (completed || index < current) state = 'done';
-    else if (index === current) state = stopped && !retrying ? 'failed' : 'current';
+    else if (index === current) state = cancelled ? 'pending' : stopped && !retrying ? 'failed' : 'current';
     let durationMs: number | null = null;
     // phaseSeenAt keeps the FIRST sighting of each phase: once the server retried, two
     // sightings may come from different attempts and their difference would include the

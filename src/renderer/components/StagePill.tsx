@@ -1,3 +1,4 @@
+import { isCancelling } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
 
 const LABELS: Record<QueueJob['stage'], string> = {
@@ -10,8 +11,9 @@ const LABELS: Record<QueueJob['stage'], string> = {
   rejected: 'Rejected',
 };
 
-/** The job's stage as a coloured pill; a server retry shows as "Retrying". */
+/** The job's stage as a coloured pill; a server retry shows as "Retrying", a cancel the server has not confirmed as "Cancelling…". */
 export function StagePill({ job }: { job: QueueJob }) {
+  if (isCancelling(job)) return <span className="pill pill-retrying">Cancelling…</span>;
   const retrying = job.stage === 'tracking' && job.server?.status === 'failed' && job.server.willRetry;
   const label = retrying ? 'Retrying' : LABELS[job.stage];
   return <span className={`pill pill-${retrying ? 'retrying' : job.stage}`}>{label}</span>;

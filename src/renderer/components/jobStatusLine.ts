@@ -2,6 +2,7 @@
  * The one line under a row's stepper: the most useful thing to say about the
  * job right now. Retry info wins over the server message, errors win over both.
  */
+import { isCancelling } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
 import { formatDuration } from '../displayFormat';
 
@@ -23,6 +24,7 @@ export function jobStatusLine(job: QueueJob, now: number): StatusLine {
     case 'uploading':
       return { text: job.uploadAttempts > 1 ? `Sending to the server, attempt ${job.uploadAttempts}` : 'Sending to the server', tone: 'plain' };
     case 'tracking':
+      if (isCancelling(job)) return { text: 'Cancelling… (waiting for the server to stop the job)', tone: 'warning' };
       if (server?.status === 'failed' && server.willRetry) {
         const of = server.maxAttempts === null ? '' : ` of ${server.maxAttempts}`;
         const next = server.attempt === null ? '' : `, attempt ${server.attempt + 1}${of}`;
@@ -32,7 +34,9 @@ export function jobStatusLine(job: QueueJob, now: number): StatusLine {
     case 'completed':
       return { text: server?.message || 'Completed', tone: 'success' };
     case 'cancelled':
-      return { text: 'Cancelled', tone: 'plain' };
+      // The honest fallback of PROTOCOL.md §4 (the server goes on with the job) is a warning, not a plain end.
+      if (job.error) return { text: job.error.message, tone: 'warning' };
+      return { text: server?.status === 'cancelled' ? 'Cancelled at the server' : 'Cancelled', tone: 'plain' };
     case 'failed':
     case 'rejected': {
       const reason = job.error?.message ?? server?.message ?? 'Failed';

@@ -31,10 +31,10 @@ export function useAddFlow(bridge: IntakeBridge) {
         setState({ status: 'error', message: inspected.error.message, rejected: unreadable });
         return;
       }
-      const inspection = { accepted: inspected.value.accepted, rejected: [...unreadable, ...inspected.value.rejected] };
+      const inspection = { ...inspected.value, rejected: [...unreadable, ...inspected.value.rejected] };
       const pattern = settings.ok ? settings.value.chartNumberPattern : null;
       const suggestion = suggestChartNumber(
-        inspection.accepted.map((file) => file.name),
+        inspection.accepted.map((file) => file.path),
         pattern,
         readLastChartNumber(),
       );

@@ -1,6 +1,6 @@
 /**
  * What the screen-reader live region says when a batch of deltas arrives.
- * Only endings are announced (completed, failed for good, rejected): a phase
+ * Only endings are announced (completed, failed for good, rejected, cancelled): a phase
  * change every second would drown the user, so phases stay silent.
  */
 import type { QueueChange, QueueJob, Stage } from '../../shared/queueJob';
@@ -9,6 +9,8 @@ const ANNOUNCED: Partial<Record<Stage, string>> = {
   completed: 'completed',
   failed: 'failed',
   rejected: 'was rejected by the server',
+  // A cancel at the server ends later than the click, or not at all (the server cannot cancel): say how it ended.
+  cancelled: 'was cancelled',
 };
 
 /** `before`: the jobs as they were before `changes` (a Map or the store's JobIndex). */

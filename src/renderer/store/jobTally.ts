@@ -28,15 +28,15 @@ export interface JobTally {
 
 export function emptyTally(): JobTally {
   return {
-    counts: { all: 0, active: 0, completed: 0, failed: 0 },
+    counts: { all: 0, active: 0, completed: 0, failed: 0, cancelled: 0 },
     finished: 0,
     countingDown: 0,
     batch: { active: 0, waiting: 0, uploading: 0, processing: 0, sentBytes: 0, totalBytes: 0, bytesPerSecond: 0 },
   };
 }
 
-/** The one filter besides 'all' a job belongs to, if any (cancelled jobs: none). */
-export function filterOf(job: QueueJob): Exclude<JobFilter, 'all'> | null {
+/** The one filter besides 'all' a job belongs to. */
+export function filterOf(job: QueueJob): Exclude<JobFilter, 'all'> {
   switch (job.stage) {
     case 'queued':
     case 'uploading':
@@ -48,7 +48,7 @@ export function filterOf(job: QueueJob): Exclude<JobFilter, 'all'> | null {
     case 'rejected':
       return 'failed';
     case 'cancelled':
-      return null;
+      return 'cancelled';
   }
 }
 
@@ -56,7 +56,7 @@ export function filterOf(job: QueueJob): Exclude<JobFilter, 'all'> | null {
 export function countJob(tally: JobTally, job: QueueJob, sign: 1 | -1): void {
   tally.counts.all += sign;
   const filter = filterOf(job);
-  if (filter !== null) tally.counts[filter] += sign;
+  tally.counts[filter] += sign;
   if (isFinishedStage(job.stage)) tally.finished += sign;
   if (job.nextUploadAt !== null) tally.countingDown += sign;
   if (filter !== 'active') return;

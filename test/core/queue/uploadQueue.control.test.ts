@@ -124,23 +124,67 @@ describe('UploadQueue controls', () => {
     expect(queue.get(job.id)?.stage).toBe('tracking');
   });
 
-  it('cancel of a tracked job untracks it; retry follows it again; remove and clearFinished drop jobs', async () => {
-    const h = await makeHarness();
-    const { queue, batches } = await h.makeQueue();
+  it('cancel of a tracked job asks the server (PROTOCOL.md §4): "Cancelling…" until the final cancelled; retry sends it again', async () => {
+    const h = await makeHarness({ phaseMs: 60_000 }); // nothing moves on its own: the server holds the job queued
+    const { queue, events } = await h.makeQueue();
     const job = await queue.enqueue({ chartNumber: 'CX', files: [await h.files.pdf('a.pdf')] });
     await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded');
     const jobId = queue.get(job.id)!.jobId!;
-    queue.cancel(job.id);
-    expect(queue.get(job.id)?.stage).toBe('cancelled');
+    const asked = queue.cancel(job.id);
+    expect(queue.get(job.id)).toMatchObject({ stage: 'tracking', cancelRequested: true }); // at once, before the answer
+    expect(() => queue.cancel(job.id)).toThrow(expect.objectContaining({ code: 'invalid_state', message: 'This job is already being cancelled.' }));
+    await asked;
+    expect(h.server.jobs().find((j) => j.jobId === jobId)).toMatchObject({ status: 'cancelled', phase: 'cancelled' });
+    expect(queue.get(job.id)).toMatchObject({ stage: 'tracking', cancelRequested: true }); // still following: the final update ends it
+    expect(h.tracker.tracked.has(jobId)).toBe(true);
+    h.tracker.emit(jobId, { status: 'cancelled', phase: 'cancelled', seq: 1 });
+    expect(queue.get(job.id)).toMatchObject({ stage: 'cancelled', cancelRequested: false, error: null });
+    expect(events.filter((e) => e.type === 'done').map((e) => (e as { job: QueueJob }).job.stage)).toEqual(['cancelled']);
+    h.tracker.emit(jobId, { phase: 'ocr_started', seq: 2 });
+    expect(queue.get(job.id)?.stage).toBe('cancelled'); // final
+
+    // The server's job ended for good: retry uploads the documents again, under a new key.
+    queue.retry(job.id);
+    await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded again');
+    expect(queue.get(job.id)?.jobId).not.toBe(jobId);
+    expect(h.uploads()).toBe(2);
+  });
+
+  it('a server without the extension (501): the job ends here saying the server will finish it; retry follows it again', async () => {
+    const h = await makeHarness({ phaseMs: 60_000, cancelling: false });
+    const { queue } = await h.makeQueue();
+    const job = await queue.enqueue({ chartNumber: 'CX', files: [await h.files.pdf('a.pdf')] });
+    await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded');
+    const jobId = queue.get(job.id)!.jobId!;
+    await queue.cancel(job.id);
+    expect(queue.get(job.id)).toMatchObject({ stage: 'cancelled', cancelRequested: false, error: { code: 'cancel_unsupported', message: expect.stringMatching(/^The server does not support cancelling: it will finish this job/) } });
     expect(h.tracker.tracked.has(jobId)).toBe(false);
     h.tracker.emit(jobId, { phase: 'ocr_started', seq: 2 });
-    expect(queue.get(job.id)?.server?.phase).not.toBe('ocr_started'); // a cancelled job ignores the server
+    expect(queue.get(job.id)?.server?.phase).not.toBe('ocr_started'); // a job no longer followed ignores the server
 
     queue.retry(job.id);
     expect(queue.get(job.id)?.stage).toBe('tracking');
     expect(h.tracker.tracked.has(jobId)).toBe(true);
     expect(h.uploads()).toBe(1);
-    h.tracker.emit(jobId, { status: 'completed', phase: 'completed', seq: 8 });
+  });
+
+  it('a cancel the server cannot take (unreachable) keeps following the job and warns', async () => {
+    const h = await makeHarness({ phaseMs: 60_000 });
+    const { queue, events } = await h.makeQueue();
+    const job = await queue.enqueue({ chartNumber: 'CX', files: [await h.files.pdf('a.pdf')] });
+    await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded');
+    await h.server.close();
+    await queue.cancel(job.id);
+    expect(queue.get(job.id)).toMatchObject({ stage: 'tracking', cancelRequested: false });
+    expect(events.filter((e) => e.type === 'warning')).toEqual([{ type: 'warning', message: 'The server could not be reached to cancel the job.' }]);
+  });
+
+  it('remove and clearFinished drop jobs', async () => {
+    const h = await makeHarness();
+    const { queue, batches } = await h.makeQueue();
+    const job = await queue.enqueue({ chartNumber: 'CX', files: [await h.files.pdf('a.pdf')] });
+    await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded');
+    h.tracker.emit(queue.get(job.id)!.jobId!, { status: 'completed', phase: 'completed', seq: 8 });
 
     const other = await queue.enqueue({ chartNumber: 'CY', files: [await h.files.pdf('b.pdf')] });
     queue.pauseAll();

@@ -117,14 +117,14 @@ describe('UploadQueue (real reference server)', () => {
   });
 
   it('a server switch ends the jobs the previous server is processing, saying why; retry sends them to the new one', async () => {
-    const h = await makeHarness();
+    const h = await makeHarness({ cancelling: false }); // the cancel below leaves the job running on the old server
     const { queue, events } = await h.makeQueue({ server: { baseUrl: h.server.url, identity: 'demo' } });
     await queue.start();
     const processing = await queue.enqueue({ chartNumber: 'LEFT', files: [await h.files.pdf('a.pdf')] });
     const done = await queue.enqueue({ chartNumber: 'DONE', files: [await h.files.pdf('b.pdf')] });
     const cancelled = await queue.enqueue({ chartNumber: 'CANC', files: [await h.files.pdf('c.pdf')] });
     await waitFor(() => [processing, done, cancelled].every((job) => queue.get(job.id)?.stage === 'tracking'), 'all uploaded');
-    queue.cancel(cancelled.id);
+    await queue.cancel(cancelled.id);
     const leftJobId = queue.get(processing.id)!.jobId!;
     h.tracker.emit(queue.get(done.id)!.jobId!, { status: 'completed', phase: 'completed', seq: 7 });
     expect(queue.get(processing.id)?.acceptedBy).toBe('demo');

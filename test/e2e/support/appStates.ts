@@ -23,7 +23,7 @@ export async function walkStates(app: AppHarness, backend: ScriptedBackend, visi
   await app.bridge.setDropPaths({ 'scan-1.pdf': '/docs/scan-1.pdf' });
   await dropFiles(page, ['scan-1.pdf'], { onOverlay: () => visit('drop overlay', page) });
   const dialog = page.getByTestId('add-dialog');
-  await dialog.getByText('Upload 1 file').waitFor();
+  await dialog.getByText('Send 1 file').waitFor();
   await page.locator('#chart-number').fill('A-1001');
   await visit('add dialog (valid)', page);
   await page.locator('#chart-number').fill('bad chart!');
