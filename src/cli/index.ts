@@ -10,6 +10,7 @@ import { watchCommand } from './commands/watch';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './exitCodes';
 import { processIo } from './processIo';
 import { StateDirError } from './stateDir';
+import { TrustFileError } from '../core/network/trust';
 
 function dispatch(command: Command, io: CliIo): Promise<number> {
   switch (command.kind) {
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
   try {
     return await dispatch(parsed.command, processIo());
   } catch (error) {
-    if (!(error instanceof StateDirError)) throw error;
+    if (!(error instanceof StateDirError) && !(error instanceof TrustFileError)) throw error;
     process.stderr.write(`intake: ${error.message}\n`);
     return EXIT_USAGE;
   }

@@ -56,6 +56,20 @@ export function serverUrlProblem(value: string, allowInsecureHttp: boolean): str
   return null;
 }
 
+/** Why a proxy URL is refused, or null: http(s)://[user:password@]host:port, nothing after the port. */
+export function proxyUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'Proxy is not a valid URL (example: http://proxy.example.org:3128).';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `Proxy URL must start with http:// or https:// (got ${url.protocol}).`;
+  if (url.port === '') return 'Proxy URL must name its port (example: http://proxy.example.org:3128).';
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return 'Proxy URL must end after the port.';
+  return null;
+}
+
 /** Why a WebSocket URL override is refused, or null when it may be used: the server URL's rules, for ws/wss. */
 export function webSocketUrlProblem(value: string, allowInsecureHttp: boolean): string | null {
   let url: URL;
