@@ -26,15 +26,17 @@ const UNKNOWN_AUTHORITY = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
 
-/** The innermost error with a code (undici wraps its cause; agents wrap theirs). */
-function rootError(error: unknown): (Error & { code?: string }) | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    if ((current as { code?: unknown }).code !== undefined && !String((current as { code?: string }).code).startsWith('UND_ERR_ABORTED')) return current;
-    if (!(current.cause instanceof Error)) return current;
-    current = current.cause;
-  }
-  return current instanceof Error ? current : null;
+/** The chain of causes (fetch wraps undici's error, which may wrap the socket's). */
+function causes(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let current = error; current instanceof Error && chain.length < 6; current = current.cause) chain.push(current);
+  return chain;
+}
+
+/** The innermost error with a string code (DOMException's numeric codes say nothing here). */
+function rootError(chain: readonly Error[]): (Error & { code?: string }) | null {
+  const coded = chain.filter((error) => typeof (error as { code?: unknown }).code === 'string' && (error as unknown as { code: string }).code !== 'UND_ERR_ABORTED');
+  return (coded.at(-1) as (Error & { code?: string }) | undefined) ?? chain.at(-1) ?? null;
 }
 
 /** A proxy answered an HTTP status (407, 403…) instead of opening the way. */
@@ -51,9 +53,10 @@ export function proxyStatusProblem(status: number, context: ProblemContext): Net
 
 export function describeNetworkProblem(error: unknown, context: ProblemContext): NetworkProblem {
   const host = context.server.host;
-  const root = rootError(error);
-  const code = root?.code ?? '';
-  const text = `${error instanceof Error ? error.message : String(error)} ${root?.message ?? ''}`;
+  const chain = causes(error);
+  const root = rootError(chain);
+  const code = typeof root?.code === 'string' ? root.code : '';
+  const text = chain.map((e) => e.message).join(' ') || String(error);
   const proxyStatus = /Proxy response \((\d{3})\)|Proxy Authentication Required \((\d{3})\)/.exec(text);
   if (proxyStatus) return proxyStatusProblem(Number(proxyStatus[1] ?? proxyStatus[2]), context);
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {

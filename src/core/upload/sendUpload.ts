@@ -122,8 +122,12 @@ class UploadAttempt {
     });
     this.input.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.watchdog.start();
+    // The body waits for the socket: the proxy decision may come later (agent-base), and a request
+    // written before it would keep the origin-form path a forwarding proxy cannot take.
     // An unexpected throw while writing must end this try, never escape as an unhandled rejection.
-    this.writeBody(request).catch((error: Error) => this.finish({ kind: 'network', message: this.describe(error) }));
+    request.once('socket', () => {
+      this.writeBody(request).catch((error: Error) => this.finish({ kind: 'network', message: this.describe(error) }));
+    });
   }
 
   private context(): ProblemContext {
