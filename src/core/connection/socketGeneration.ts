@@ -9,7 +9,7 @@ import type { IncomingMessage, ClientRequest } from 'node:http';
 import type { Clock } from '../clock';
 import { TimerGroup } from '../base/timerGroup';
 import { WS_MAX_PAYLOAD_BYTES, type ConnectionTimings } from './timings';
-import type { Network } from '../network/network';
+import { answeredByProxy, type Network } from '../network/network';
 import { describeNetworkProblem, proxyStatusProblem, type ProblemContext } from '../network/networkProblem';
 
 export interface DownReason {
@@ -183,14 +183,16 @@ export class SocketGeneration {
     this.fail({ reason, auth: false, immediate: false, badFrame });
   };
 
-  private readonly handleUnexpectedResponse = (_request: ClientRequest, response: IncomingMessage): void => {
+  private readonly handleUnexpectedResponse = (request: ClientRequest, response: IncomingMessage): void => {
     const status = response.statusCode ?? 0;
     response.resume();
+    if (answeredByProxy(request) || status === 407) {
+      // The proxy would not open the way (it may block WebSocket tunnels): polling carries the jobs.
+      this.fail({ reason: `WebSocket: ${proxyStatusProblem(status, this.context()).message} Jobs are followed by polling.`, auth: false, immediate: false });
+      return;
+    }
     const auth = status === 401 || status === 403;
-    const reason =
-      auth ? `server refused the token (HTTP ${status})`
-      : status === 407 ? `WebSocket: ${proxyStatusProblem(407, this.context()).message}`
-      : `WebSocket upgrade refused (HTTP ${status}); jobs are followed by polling`;
+    const reason = auth ? `server refused the token (HTTP ${status})` : `WebSocket upgrade refused by the server (HTTP ${status}); jobs are followed by polling`;
     this.fail({ reason, auth, immediate: false });
   };
 

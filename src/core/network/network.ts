@@ -12,6 +12,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { Agent as RoutingBase, type AgentConnectOpts } from 'agent-base';
 import { HttpProxyAgent } from 'http-proxy-agent';
@@ -123,7 +124,7 @@ class AgentNetwork implements Network {
       agent =
         kind === 'direct-tls' ? new https.Agent({ keepAlive: true })
         : kind === 'direct' ? new http.Agent({ keepAlive: true })
-        : kind === 'tunnel' ? new HttpsProxyAgent(withCredentials, { keepAlive: true })
+        : kind === 'tunnel' ? new TunnelAgent(withCredentials, { keepAlive: true })
         : new HttpProxyAgent(withCredentials, { keepAlive: true });
       this.agents.set(key, agent);
     }
@@ -141,7 +142,7 @@ class AgentNetwork implements Network {
     let dispatcher = this.dispatchers.get(key);
     if (!dispatcher) {
       const connect = this.ca ? { ca: this.ca } : {};
-      dispatcher = proxy === null ? new UndiciAgent({ connect }) : new ProxyAgent({ uri: this.withCredentials(proxy), requestTls: connect });
+      dispatcher = proxy === null ? new UndiciAgent({ connect }) : new ProxyAgent({ uri: this.withCredentials(proxy), requestTls: connect, proxyTunnel: false });
       this.dispatchers.set(key, dispatcher);
     }
     return dispatcher;
@@ -168,6 +169,28 @@ class AgentNetwork implements Network {
   }
 }
 
+const proxyAnswered = new WeakSet<http.ClientRequest>();
+
+/**
+ * Whether the response to this request came from the proxy (it refused the CONNECT tunnel with
+ * its own status, e.g. 403 or 407), not from the server: a 403 then is no verdict on our token.
+ */
+export function answeredByProxy(request: http.ClientRequest): boolean {
+  return proxyAnswered.has(request);
+}
+
+/**
+ * https-proxy-agent hands a refused CONNECT's answer to the request on an unconnected
+ * stand-in socket; a tunnel that opened is a connected socket (TLS or plain).
+ */
+class TunnelAgent extends HttpsProxyAgent<string> {
+  override async connect(req: http.ClientRequest, opts: AgentConnectOpts): Promise<Socket> {
+    const socket = await super.connect(req, opts);
+    if (!(socket instanceof tls.TLSSocket) && socket.remoteAddress === undefined) proxyAnswered.add(req);
+    return socket;
+  }
+}
+
 /**
  * One agent per scheme handed to every request; it decides the proxy per request
  * (asynchronously: Electron's resolveProxy answers later) and hands the request to
@@ -182,7 +205,7 @@ class RoutingAgent extends RoutingBase {
     super({ keepAlive: false });
   }
 
-  async connect(req: http.ClientRequest, opts: AgentConnectOpts): Promise<http.Agent> {
+  override async connect(req: http.ClientRequest, opts: AgentConnectOpts): Promise<http.Agent> {
     const scheme = this.secure ? 'https' : 'http';
     const host = opts.host?.includes(':') ? `[${opts.host}]` : opts.host;
     const url = new URL(`${scheme}://${host}:${opts.port}${req.path}`);

@@ -12,7 +12,7 @@ import { errorBodySchema, uploadResponseSchema, withoutTrailingSlashes } from '.
 import { FileBodyPump, type FileBodyResult } from './fileBodyPump';
 import { layoutMultipart, type MultipartFile } from './multipartLayout';
 import { StallWatchdog } from './stallWatchdog';
-import type { Network } from '../network/network';
+import { answeredByProxy, type Network } from '../network/network';
 import { describeNetworkProblem, proxyStatusProblem, type ProblemContext } from '../network/networkProblem';
 
 export interface UploadFile extends MultipartFile {
@@ -194,8 +194,10 @@ class UploadAttempt {
     });
     response.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      if (response.statusCode === 407) {
-        this.finish({ kind: 'http', httpStatus: 407, code: 'proxy_auth', message: proxyStatusProblem(407, this.context()).message, retryAfter: null });
+      const status = response.statusCode ?? 0;
+      if (status === 407 || (this.request !== null && answeredByProxy(this.request))) {
+        const problem = proxyStatusProblem(status, this.context());
+        this.finish({ kind: 'http', httpStatus: status, code: problem.step, message: problem.message, retryAfter: null });
         return;
       }
       this.finish(interpretResponse(response.statusCode ?? 0, text, headerValue(response.headers['retry-after'])));

@@ -92,4 +92,23 @@ describe('through a real proxy', () => {
       await rig.close();
     }
   });
+
+  it('a proxy that refuses the WebSocket tunnel: polling carries the job, and the indicator says why', async () => {
+    // CONNECT only to 443: uploads (plain HTTP, forwarded) pass, the socket's tunnel is refused with 403.
+    const proxy = await startTinyproxy({ dir: dir.path, extra: ['ConnectPort 443'] });
+    const server = await startServer({ phaseMs: 10 });
+    const rig = await openNetworkEngine(server.url, createNetwork({ proxy: fixedProxy(proxy.url) }));
+    try {
+      const { connection } = rig.engine;
+      const refused = `WebSocket: The proxy ${proxy.url} refused the way to 127.0.0.1:${new URL(server.url).port} (HTTP 403).`;
+      await waitFor(() => ['reconnecting', 'polling'].includes(connection.state.state) && connection.state.reason.startsWith(refused), 'the indicator to say the proxy refused the socket');
+      expect(connection.state.reason).toContain('Jobs are followed by polling.');
+      const job = await rig.engine.queue.enqueue({ chartNumber: 'PX-5', files: [await dir.pdf('poll.pdf')] });
+      await waitFor(() => rig.engine.queue.get(job.id)?.stage === 'completed', 'the job to complete by polling', 20_000);
+      expect(connection.state.state).not.toBe('connected');
+      expect(connection.state.state).not.toBe('auth_failed');
+    } finally {
+      await rig.close();
+    }
+  });
 });
