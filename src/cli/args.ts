@@ -34,7 +34,8 @@ export type Command =
   | { kind: 'help' }
   | ({ kind: 'upload'; server: string } & CommonOptions & ({ chart: string; files: string[]; jobsFile: null } | { chart: null; files: []; jobsFile: string }))
   | ({ kind: 'resume'; stateDir: string } & CommonOptions)
-  | ({ kind: 'watch'; server: string; folder: string; chartFrom: string | null; intervalMs: number } & CommonOptions);
+  | ({ kind: 'watch'; server: string; folder: string; chartFrom: string | null; intervalMs: number } & CommonOptions)
+  | ({ kind: 'doctor'; server: string } & CommonOptions);
 
 /** `notice`: something to tell the user on stderr before running (a --token on the command line). */
 export type ParseResult = { ok: true; command: Command; notice?: string } | { ok: false; message: string };
@@ -44,6 +45,7 @@ export const USAGE = `Usage:
   intake upload --server URL [--ws-url URL] --jobs jobs.json [--token T] [--state-dir DIR] [--json] [--concurrency N]
   intake resume --state-dir DIR [--server URL] [--ws-url URL] [--token T] [--json] [--concurrency N]
   intake watch DIR --server URL [--ws-url URL] [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json] [--concurrency N]
+  intake doctor --server URL [--ws-url URL] [--proxy URL | --no-proxy] [--ca-file FILE] [--token T]
   intake help
 
 Options:
@@ -61,6 +63,7 @@ Options:
                        Without it HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read as curl reads them
   --no-proxy           connect directly, whatever the environment says
   --ca-file FILE       also trust this certificate authority (PEM), e.g. your organisation's
+doctor checks each step to the server (DNS, TCP, proxy, TLS, HTTP, WebSocket), one line each; exit 0 when all pass, 1 when one fails.
 Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error (or unusable state folder),
 130 interrupted, 70 internal error.`;
 
@@ -70,9 +73,10 @@ const NETWORK_FLAGS = ['--proxy', '--no-proxy', '--ca-file'];
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
 
-const ALLOWED: Record<'upload' | 'resume' | 'watch', readonly string[]> = {
+const ALLOWED: Record<'upload' | 'resume' | 'watch' | 'doctor', readonly string[]> = {
   upload: ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
   resume: ['--server', '--ws-url', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
+  doctor: ['--server', '--ws-url', '--token', '--allow-insecure-http', ...NETWORK_FLAGS],
   watch: ['--server', '--ws-url', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
 };
 
@@ -101,14 +105,18 @@ function parseCommand(argv: readonly string[], env: Readonly<Record<string, stri
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError('No command given.');
   if (name === 'help' || name === '--help' || name === '-h') return { kind: 'help' };
-  if (name !== 'upload' && name !== 'resume' && name !== 'watch') {
-    throw new UsageError(`Unknown command "${name}"; expected upload, resume, watch or help.`);
+  if (name !== 'upload' && name !== 'resume' && name !== 'watch' && name !== 'doctor') {
+    throw new UsageError(`Unknown command "${name}"; expected upload, resume, watch, doctor or help.`);
   }
   if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help' };
   const raw = readFlags(rest, ALLOWED[name], name);
   const common = commonOptions(raw, env);
 
   if (name === 'upload') return uploadCommand(raw, common);
+  if (name === 'doctor') {
+    if (raw.positionals.length > 0) throw new UsageError(`doctor takes no file arguments (got "${raw.positionals[0]}").`);
+    return { kind: 'doctor', ...common, server: requireServer(common, 'doctor') };
+  }
   if (name === 'resume') {
     if (common.stateDir === null) throw new UsageError('resume needs --state-dir DIR (the folder the interrupted run used).');
     if (raw.positionals.length > 0) throw new UsageError(`resume takes no file arguments (got "${raw.positionals[0]}").`);

@@ -4,6 +4,7 @@
  */
 import { parseArgs, USAGE, type Command } from './args';
 import type { CliIo } from './cliIo';
+import { doctorCommand } from './commands/doctor';
 import { resumeCommand } from './commands/resume';
 import { uploadCommand } from './commands/upload';
 import { watchCommand } from './commands/watch';
@@ -23,6 +24,8 @@ function dispatch(command: Command, io: CliIo): Promise<number> {
       return resumeCommand(command, io);
     case 'watch':
       return watchCommand(command, io);
+    case 'doctor':
+      return doctorCommand(command, io);
   }
 }
 

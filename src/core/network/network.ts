@@ -38,7 +38,8 @@ export interface NetworkOptions {
 
 /** What node:http(s).request and ws take for one URL. */
 export interface NodeRequestOptions {
-  agent: http.Agent;
+  /** Absent: Node's own agent (no proxy, no extra trust). */
+  agent?: http.Agent;
   ca?: string[];
 }
 
@@ -87,11 +88,14 @@ class AgentNetwork implements Network {
   private readonly dispatchers = new Map<string, Dispatcher>();
   private readonly router: { http: RoutingAgent; https: RoutingAgent };
   private readonly decided = new Map<string, string | null>();
+  /** No proxy and no extra trust: nothing to route. */
+  private readonly plain: boolean;
 
   constructor(private readonly options: NetworkOptions) {
     this.resolve = options.proxy ?? direct;
     this.ca = trustList(options.extraCa);
     this.router = { http: new RoutingAgent(this, false), https: new RoutingAgent(this, true) };
+    this.plain = options.proxy === undefined && this.ca === undefined;
   }
 
   async proxyFor(url: URL): Promise<string | null> {
@@ -103,14 +107,25 @@ class AgentNetwork implements Network {
   }
 
   nodeOptions(url: URL): NodeRequestOptions {
+    if (this.plain) return {};
     const secure = url.protocol === 'https:' || url.protocol === 'wss:';
     return { agent: secure ? this.router.https : this.router.http, ...(this.ca && { ca: this.ca }) };
   }
 
-  readonly fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  readonly fetch = ((input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    // Direct with Node's own roots needs nothing of ours: Node's own agents and fetch, exactly as before.
+    if (this.plain) return fetch(input, init);
     const url = new URL(input instanceof Request ? input.url : input);
-    const dispatcher = this.dispatcherFor(await this.resolveFor(url));
-    return (await undiciFetch(url, { ...(init as object), dispatcher })) as unknown as Response;
+    const send = (proxy: string | null): Promise<Response> =>
+      proxy === null && this.ca === undefined ? fetch(url, init) : (undiciFetch(url, { ...(init as object), dispatcher: this.dispatcherFor(proxy) }) as unknown as Promise<Response>);
+    // A known origin is sent at once (a request counted is a request sent, even if aborted a tick
+    // later), and its decision refreshed for the next one: PAC answers may change.
+    const known = this.decided.get(url.origin);
+    if (known !== undefined) {
+      this.resolveFor(url).catch(() => undefined);
+      return send(known);
+    }
+    return this.resolveFor(url).then(send);
   }) as typeof fetch;
 
   /** The agent that carries one request: direct, a CONNECT tunnel, or a forwarding proxy. */

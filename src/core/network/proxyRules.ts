@@ -17,12 +17,13 @@ export function fixedProxy(proxy: string, bypass: readonly string[] = []): Proxy
 /** curl's reading of the environment; the lower-case name wins where both are set. */
 export function environmentProxy(env: Readonly<Record<string, string | undefined>>): ProxyResolver {
   const read = (name: string): string | null => {
-    const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
-    return value === undefined || value.trim() === '' ? null : withScheme(value.trim());
+    // An empty variable counts as unset, as in curl.
+    const value = [env[name.toLowerCase()], env[name.toUpperCase()]].map((v) => v?.trim() ?? '').find((v) => v !== '');
+    return value === undefined ? null : withScheme(value);
   };
   const secure = read('https_proxy') ?? read('all_proxy');
   const plain = read('http_proxy') ?? read('all_proxy');
-  const rules = bypassList(env.no_proxy ?? env.NO_PROXY ?? '').map(parseBypass).filter((rule) => rule !== null);
+  const rules = bypassList(env.no_proxy || env.NO_PROXY || '').map(parseBypass).filter((rule) => rule !== null);
   return (url) => {
     const proxy = SECURE.has(url.protocol) ? secure : plain;
     if (proxy === null || rules.some((rule) => rule(url))) return Promise.resolve(null);

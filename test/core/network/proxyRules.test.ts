@@ -27,5 +27,7 @@ describe('proxy rules', () => {
     expect(await environmentProxy({ ALL_PROXY: 'http://all:3' })(at('https://x.example'))).toBe('http://all:3');
     expect(await environmentProxy({ HTTPS_PROXY: 'http://p:1', no_proxy: '*' })(at('https://x.example'))).toBeNull();
     expect(await environmentProxy({})(at('https://x.example'))).toBeNull();
+    // An empty lower-case variable does not hide the upper-case one.
+    expect(await environmentProxy({ https_proxy: '', HTTPS_PROXY: 'http://upper:4' })(at('https://x.example'))).toBe('http://upper:4');
   });
 });
