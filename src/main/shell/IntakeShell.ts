@@ -22,6 +22,9 @@ import { TokenStorageError, type SettingsRepository } from '../persistence/setti
 import type { TrayController } from '../tray/trayController';
 import type { MainWindowController } from '../window/mainWindow';
 import { createIntakeHandlers } from './intakeHandlers';
+import type { Network } from '../../core/network/network';
+import type { Settings } from '../../shared/settings';
+import { NETWORK_SETTING_KEYS } from '../system/appNetwork';
 
 export const TRAY_REFRESH_MS = 250;
 /** The same warning is shown again only after this long (a disk that stays full warns on every save). */
@@ -38,6 +41,8 @@ export interface IntakeShellOptions {
   logger: Logger;
   pickFiles: () => Promise<string[]>;
   showItemInFolder: (path: string) => void;
+  /** Builds the network for Settings → Network (appNetwork); absent, network settings change nothing (wiring tests). */
+  makeNetwork?: (settings: Settings) => Promise<Network>;
 }
 
 export class IntakeShell {
@@ -205,6 +210,15 @@ export class IntakeShell {
     // Withdrawing the permission to keep the token unencrypted deletes such a token.
     const token = o.settings.token();
     if (token !== tokenBefore) o.engine.setToken(token);
+    if (o.makeNetwork && NETWORK_SETTING_KEYS.some((key) => changed.has(key))) {
+      try {
+        o.engine.setNetwork(await o.makeNetwork(result.settings));
+      } catch (error) {
+        // A custom CA file that cannot be used: nothing of the change stays, the previous network is in force.
+        o.settings.update({ proxyMode: before.proxyMode, proxyUrl: before.proxyUrl, proxyBypass: before.proxyBypass, caFile: before.caFile });
+        throw new IpcFailure('invalid_request', error instanceof Error ? error.message : 'The network settings could not be used.');
+      }
+    }
     try {
       // Everything but the server switch is in effect before it, which may fail: a saved setting is always in force.
       await o.engine.configure(result.settings, changed);
