@@ -17,7 +17,18 @@ import tls from 'node:tls';
 import { Agent as RoutingBase, type AgentConnectOpts } from 'agent-base';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { Agent as UndiciAgent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
+
+/**
+ * undici is loaded only when a network needs it (a proxy or extra trust): loading it sets the
+ * process-wide dispatcher that Node's own fetch uses too, which a plain network must not change.
+ */
+let undiciModule: Promise<typeof Undici> | null = null;
+function loadUndici(): Promise<typeof Undici> {
+  undiciModule ??= import('undici');
+  return undiciModule;
+}
 
 /** A proxy URL (`http://[user:password@]host:port`) for this URL, or null to go direct. */
 export type ProxyResolver = (url: URL) => Promise<string | null>;
@@ -116,8 +127,11 @@ class AgentNetwork implements Network {
     // Direct with Node's own roots needs nothing of ours: Node's own agents and fetch, exactly as before.
     if (this.plain) return fetch(input, init);
     const url = new URL(input instanceof Request ? input.url : input);
-    const send = (proxy: string | null): Promise<Response> =>
-      proxy === null && this.ca === undefined ? fetch(url, init) : (undiciFetch(url, { ...(init as object), dispatcher: this.dispatcherFor(proxy) }) as unknown as Promise<Response>);
+    const send = async (proxy: string | null): Promise<Response> => {
+      if (proxy === null && this.ca === undefined) return fetch(url, init);
+      const undici = await loadUndici();
+      return (await undici.fetch(url, { ...(init as object), dispatcher: this.dispatcherFor(undici, proxy) })) as unknown as Response;
+    };
     // A known origin is sent at once (a request counted is a request sent, even if aborted a tick
     // later), and its decision refreshed for the next one: PAC answers may change.
     const known = this.decided.get(url.origin);
@@ -152,12 +166,12 @@ class AgentNetwork implements Network {
     return proxy;
   }
 
-  private dispatcherFor(proxy: string | null): Dispatcher {
+  private dispatcherFor(undici: typeof Undici, proxy: string | null): Dispatcher {
     const key = proxy ?? '';
     let dispatcher = this.dispatchers.get(key);
     if (!dispatcher) {
       const connect = this.ca ? { ca: this.ca } : {};
-      dispatcher = proxy === null ? new UndiciAgent({ connect }) : new ProxyAgent({ uri: this.withCredentials(proxy), requestTls: connect, proxyTunnel: false });
+      dispatcher = proxy === null ? new undici.Agent({ connect }) : new undici.ProxyAgent({ uri: this.withCredentials(proxy), requestTls: connect, proxyTunnel: false });
       this.dispatchers.set(key, dispatcher);
     }
     return dispatcher;
