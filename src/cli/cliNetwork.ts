@@ -10,7 +10,7 @@ import type { NetworkArgs } from './args';
 
 export async function cliNetwork(args: NetworkArgs, env: Readonly<Record<string, string | undefined>>): Promise<Network> {
   const extraCa = args.caFile === null ? [] : await readCaFile(args.caFile);
-  const proxy = args.noProxy ? undefined : args.proxy !== null ? fixedProxy(args.proxy) : environmentProxy(env);
+  const proxy = args.noProxy ? undefined : args.proxy !== null ? fixedProxy(args.proxy) : hasProxyVariable(env) ? environmentProxy(env) : undefined;
   const credentials = parseCredentials(env.INTAKE_PROXY_CREDENTIALS);
   return createNetwork({ ...(proxy && { proxy }), extraCa, proxyCredentials: () => credentials });
 }
@@ -20,4 +20,9 @@ function parseCredentials(text: string | undefined): ProxyCredentials | null {
   if (text === undefined || text === '') return null;
   const colon = text.indexOf(':');
   return colon < 0 ? { username: text, password: '' } : { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+/** No proxy variable at all: a plain network (Node's own agents), as before proxies existed. */
+function hasProxyVariable(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ['https_proxy', 'http_proxy', 'all_proxy'].some((name) => (env[name] ?? '').trim() !== '' || (env[name.toUpperCase()] ?? '').trim() !== '');
 }
