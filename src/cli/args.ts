@@ -7,7 +7,7 @@
  * give one: a command line is visible to every user of the computer (`ps`),
  * the environment is not, so it wins over --token and --token earns a notice.
  */
-import { serverUrlProblem, chartPatternProblem, webSocketUrlProblem } from '../shared/settings';
+import { serverUrlProblem, chartPatternProblem, webSocketUrlProblem, proxyUrlProblem } from '../shared/settings';
 
 export interface CommonOptions {
   server: string | null;
@@ -20,13 +20,22 @@ export interface CommonOptions {
   concurrency: number | null;
   /** --allow-insecure-http: plain http:// to another host was allowed explicitly. */
   allowInsecureHttp: boolean;
+  network: NetworkArgs;
+}
+
+/** How to reach the server: --proxy URL (every URL, loopback too), --no-proxy, else the environment; --ca-file PEM. */
+export interface NetworkArgs {
+  proxy: string | null;
+  noProxy: boolean;
+  caFile: string | null;
 }
 
 export type Command =
   | { kind: 'help' }
   | ({ kind: 'upload'; server: string } & CommonOptions & ({ chart: string; files: string[]; jobsFile: null } | { chart: null; files: []; jobsFile: string }))
   | ({ kind: 'resume'; stateDir: string } & CommonOptions)
-  | ({ kind: 'watch'; server: string; folder: string; chartFrom: string | null; intervalMs: number } & CommonOptions);
+  | ({ kind: 'watch'; server: string; folder: string; chartFrom: string | null; intervalMs: number } & CommonOptions)
+  | ({ kind: 'doctor'; server: string } & CommonOptions);
 
 /** `notice`: something to tell the user on stderr before running (a --token on the command line). */
 export type ParseResult = { ok: true; command: Command; notice?: string } | { ok: false; message: string };
@@ -36,6 +45,7 @@ export const USAGE = `Usage:
   intake upload --server URL [--ws-url URL] --jobs jobs.json [--token T] [--state-dir DIR] [--json] [--concurrency N]
   intake resume --state-dir DIR [--server URL] [--ws-url URL] [--token T] [--json] [--concurrency N]
   intake watch DIR --server URL [--ws-url URL] [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json] [--concurrency N]
+  intake doctor --server URL [--ws-url URL] [--proxy URL | --no-proxy] [--ca-file FILE] [--token T]
   intake help
 
 Options:
@@ -48,18 +58,26 @@ Options:
   --json               one JSON object per line on stdout
   --concurrency N      uploads at the same time, 1 to 8 (default 2)
   --allow-insecure-http  permit plain http:// (and ws://) to a host other than this computer
+  --proxy URL          send everything through this proxy, e.g. http://proxy:3128 (credentials:
+                       http://user:password@proxy:3128 or INTAKE_PROXY_CREDENTIALS=user:password).
+                       Without it HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read as curl reads them
+  --no-proxy           connect directly, whatever the environment says
+  --ca-file FILE       also trust this certificate authority (PEM), e.g. your organisation's
+doctor checks each step to the server (DNS, TCP, proxy, TLS, HTTP, WebSocket), one line each; exit 0 when all pass, 1 when one fails.
 Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error (or unusable state folder),
 130 interrupted, 70 internal error.`;
 
-const VALUE_FLAGS = ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency'] as const;
-const BOOLEAN_FLAGS = ['--json', '--allow-insecure-http'] as const;
+const VALUE_FLAGS = ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency', '--proxy', '--ca-file'] as const;
+const BOOLEAN_FLAGS = ['--json', '--allow-insecure-http', '--no-proxy'] as const;
+const NETWORK_FLAGS = ['--proxy', '--no-proxy', '--ca-file'];
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
 
-const ALLOWED: Record<'upload' | 'resume' | 'watch', readonly string[]> = {
-  upload: ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
-  resume: ['--server', '--ws-url', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
-  watch: ['--server', '--ws-url', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http'],
+const ALLOWED: Record<'upload' | 'resume' | 'watch' | 'doctor', readonly string[]> = {
+  upload: ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
+  resume: ['--server', '--ws-url', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
+  doctor: ['--server', '--ws-url', '--token', '--allow-insecure-http', ...NETWORK_FLAGS],
+  watch: ['--server', '--ws-url', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
 };
 
 export const DEFAULT_SCAN_INTERVAL_MS = 2000;
@@ -87,14 +105,18 @@ function parseCommand(argv: readonly string[], env: Readonly<Record<string, stri
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError('No command given.');
   if (name === 'help' || name === '--help' || name === '-h') return { kind: 'help' };
-  if (name !== 'upload' && name !== 'resume' && name !== 'watch') {
-    throw new UsageError(`Unknown command "${name}"; expected upload, resume, watch or help.`);
+  if (name !== 'upload' && name !== 'resume' && name !== 'watch' && name !== 'doctor') {
+    throw new UsageError(`Unknown command "${name}"; expected upload, resume, watch, doctor or help.`);
   }
   if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help' };
   const raw = readFlags(rest, ALLOWED[name], name);
   const common = commonOptions(raw, env);
 
   if (name === 'upload') return uploadCommand(raw, common);
+  if (name === 'doctor') {
+    if (raw.positionals.length > 0) throw new UsageError(`doctor takes no file arguments (got "${raw.positionals[0]}").`);
+    return { kind: 'doctor', ...common, server: requireServer(common, 'doctor') };
+  }
   if (name === 'resume') {
     if (common.stateDir === null) throw new UsageError('resume needs --state-dir DIR (the folder the interrupted run used).');
     if (raw.positionals.length > 0) throw new UsageError(`resume takes no file arguments (got "${raw.positionals[0]}").`);
@@ -175,7 +197,20 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
     stateDir: raw.values['--state-dir'] ?? null,
     json: raw.booleans.has('--json'),
     allowInsecureHttp,
+    network: networkArgs(raw),
   };
+}
+
+export function networkArgs(raw: RawArgs): NetworkArgs {
+  const proxy = raw.values['--proxy'] ?? null;
+  const noProxy = raw.booleans.has('--no-proxy');
+  if (proxy !== null && noProxy) throw new UsageError('Give either --proxy or --no-proxy, not both.');
+  if (proxy !== null) {
+    const problem = proxyUrlProblem(proxy);
+    // The value may hold a password: the message never repeats it.
+    if (problem !== null) throw new UsageError(`--proxy: ${problem}`);
+  }
+  return { proxy, noProxy, caFile: raw.values['--ca-file'] ?? null };
 }
 
 function requireServer(common: CommonOptions, command: string): string {

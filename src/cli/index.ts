@@ -4,12 +4,14 @@
  */
 import { parseArgs, USAGE, type Command } from './args';
 import type { CliIo } from './cliIo';
+import { doctorCommand } from './commands/doctor';
 import { resumeCommand } from './commands/resume';
 import { uploadCommand } from './commands/upload';
 import { watchCommand } from './commands/watch';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './exitCodes';
 import { processIo } from './processIo';
 import { StateDirError } from './stateDir';
+import { TrustFileError } from '../core/network/trust';
 
 function dispatch(command: Command, io: CliIo): Promise<number> {
   switch (command.kind) {
@@ -22,6 +24,8 @@ function dispatch(command: Command, io: CliIo): Promise<number> {
       return resumeCommand(command, io);
     case 'watch':
       return watchCommand(command, io);
+    case 'doctor':
+      return doctorCommand(command, io);
   }
 }
 
@@ -35,7 +39,7 @@ async function main(): Promise<number> {
   try {
     return await dispatch(parsed.command, processIo());
   } catch (error) {
-    if (!(error instanceof StateDirError)) throw error;
+    if (!(error instanceof StateDirError) && !(error instanceof TrustFileError)) throw error;
     process.stderr.write(`intake: ${error.message}\n`);
     return EXIT_USAGE;
   }

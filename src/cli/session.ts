@@ -6,6 +6,7 @@
 import { DisposableStore, toDisposable, type Disposable } from '../core/base/lifecycle';
 import { IntakeEngine } from '../core/engine/IntakeEngine';
 import type { EngineQueue } from '../core/engine/ports';
+import type { Network } from '../core/network/network';
 import { createFileQueueStore } from '../core/persistence/fileQueueStore';
 import { QueueInputError, type EnqueueResult, type QueueEvent } from '../core/queue/UploadQueue';
 import type { JobInput } from '../core/queue/jobInput';
@@ -23,6 +24,8 @@ export interface SessionOptions {
   reporter: Reporter;
   logger: Logger;
   concurrency?: number | null;
+  /** Proxy and trust (default: direct, Node's bundled roots). */
+  network?: Network;
   /** upload/resume count refused jobs in their results (default); a watcher moves them to failed/ and forgets them. */
   keepRefused?: boolean;
 }
@@ -51,6 +54,7 @@ export class CliSession {
     const engine = await IntakeEngine.open({
       choice: { serverUrl: options.server, webSocketUrl: options.wsUrl ?? null, token: options.token },
       store: createFileQueueStore(options.stateDir),
+      ...(options.network && { network: options.network }),
       logger: options.logger,
       ...(options.concurrency != null && { queue: { concurrency: options.concurrency } }),
     });

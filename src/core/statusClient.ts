@@ -4,6 +4,8 @@
  * `auth` stops retries, `http`/`network`/`timeout` are worth another try later.
  */
 import { withoutTrailingSlashes } from '../shared/protocol';
+import type { Network } from './network/network';
+import { describeNetworkProblem, proxyStatusProblem } from './network/networkProblem';
 
 export type StatusErrorCode = 'auth' | 'http' | 'network' | 'timeout';
 
@@ -25,6 +27,8 @@ export interface FetchChartStatusOptions {
   chartNumber: string;
   token?: string | null;
   fetchImpl?: typeof fetch;
+  /** Proxy and trust; its fetch is used unless fetchImpl is given. */
+  network?: Network;
   signal?: AbortSignal;
   /** Whole request, headers and body. Default 15 s. */
   timeoutMs?: number;
@@ -40,7 +44,9 @@ export function statusUrl(baseUrl: string, chartNumber: string): string {
 
 /** Returns the parsed JSON body; the caller reads it tolerantly (readJobFromStatusBody). */
 export async function fetchChartStatus(options: FetchChartStatusOptions): Promise<unknown> {
-  const fetchImpl = options.fetchImpl ?? fetch;
+  const fetchImpl = options.fetchImpl ?? options.network?.fetch ?? fetch;
+  const url = statusUrl(options.baseUrl, options.chartNumber);
+  const context = (): { server: URL; proxy: string | null } => ({ server: new URL(url), proxy: options.network?.proxyInUse(new URL(url)) ?? null });
   const timeoutMs = options.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
   const controller = new AbortController();
   let timedOut = false;
@@ -60,15 +66,19 @@ export async function fetchChartStatus(options: FetchChartStatusOptions): Promis
   try {
     let response: Response;
     try {
-      response = await fetchImpl(statusUrl(options.baseUrl, options.chartNumber), {
+      response = await fetchImpl(url, {
         method: 'GET',
         headers,
         signal: controller.signal,
       });
     } catch (error) {
-      throw transportError(error, timedOut, options.signal);
+      throw transportError(error, timedOut, options.signal, context());
     }
 
+    if (response.status === 407) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new StatusHttpError('http', 407, proxyStatusProblem(407, context()).message);
+    }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel().catch(() => undefined);
       throw new StatusHttpError('auth', response.status, `The server refused the token (HTTP ${response.status}).`);
@@ -78,7 +88,7 @@ export async function fetchChartStatus(options: FetchChartStatusOptions): Promis
       text = await readLimitedText(response);
     } catch (error) {
       if (error instanceof StatusHttpError) throw error;
-      throw transportError(error, timedOut, options.signal);
+      throw transportError(error, timedOut, options.signal, context());
     }
     if (!response.ok) {
       throw new StatusHttpError('http', response.status, `Status request failed with HTTP ${response.status}${serverMessage(text)}.`);
@@ -94,11 +104,10 @@ export async function fetchChartStatus(options: FetchChartStatusOptions): Promis
   }
 }
 
-function transportError(error: unknown, timedOut: boolean, outer: AbortSignal | undefined): StatusHttpError {
+function transportError(error: unknown, timedOut: boolean, outer: AbortSignal | undefined, context: { server: URL; proxy: string | null }): StatusHttpError {
   if (timedOut) return new StatusHttpError('timeout', 0, 'Status request timed out.');
   if (outer?.aborted) return new StatusHttpError('network', 0, 'Status request was cancelled.');
-  const detail = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-  return new StatusHttpError('network', 0, `Status request could not reach the server: ${detail}`);
+  return new StatusHttpError('network', 0, `Status request could not reach the server: ${describeNetworkProblem(error, context).message}`);
 }
 
 async function readLimitedText(response: Response): Promise<string> {

@@ -28,6 +28,8 @@ import { installApplicationMenu } from './window/applicationMenu';
 import { serveAppProtocol } from './window/appProtocol';
 import { hardenSession, hardenWebContents } from './window/contentSecurity';
 import { MainWindowController } from './window/mainWindow';
+import type { Network } from '../core/network/network';
+import { appNetwork, type NetworkSettings } from './system/appNetwork';
 
 /** How long Quit waits for the core to close before quitting anyway. */
 export const SHUTDOWN_LIMIT_MS = 5_000;
@@ -112,8 +114,15 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     ...(o.callLog ? { observe: (decision) => o.callLog?.('notification', { type: decision.kind, jobs: decision.jobIds.length }) } : {}),
   });
 
+  const networkDeps = { session: session.defaultSession };
+  const makeNetwork = (current: NetworkSettings): Promise<Network> => appNetwork(current, networkDeps);
   const engine = await IntakeEngine.open({
     choice: { serverUrl: settings.settings.serverUrl, webSocketUrl: settings.settings.webSocketUrl, token: settings.token() },
+    network: await makeNetwork(settings.settings).catch((error: unknown) => {
+      // A custom CA file gone since it was set: start with the OS store and Node's roots, and say so.
+      logger.warn('the custom CA file cannot be used', { error: (error as Error)?.message });
+      return appNetwork({ ...settings.settings, caFile: null }, networkDeps);
+    }),
     store: createElectronQueueStore(openStore('queue')),
     clock,
     logger,
@@ -128,6 +137,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   intake = new IntakeShell({
     app,
     engine,
+    makeNetwork,
     settings,
     window,
     tray,

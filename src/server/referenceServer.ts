@@ -3,7 +3,8 @@
  * job store and the pipeline, plus the test switches of ReferenceServer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,20 +90,20 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       },
     },
   });
-  const http = createServer(
-    {
-      headersTimeout: settings.headersTimeoutMs,
-      requestTimeout: settings.requestTimeoutMs,
-      // Node looks for overdue requests only this often (30 s by default): a short timeout needs a short look.
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(settings.headersTimeoutMs / 4))),
-    },
-    (req, res) => {
-      const refusal = guard.problem(req.headers);
-      if (refusal === null) return routes(req, res);
-      log(`${req.method ?? 'GET'} refused ${refusal.status} (${refusal.error})`);
-      answerEarly(req, res, () => sendError(res, refusal.status, refusal.error, refusal.message));
-    },
-  );
+  const serverOptions = {
+    headersTimeout: settings.headersTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    // Node looks for overdue requests only this often (30 s by default): a short timeout needs a short look.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(settings.headersTimeoutMs / 4))),
+  };
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const refusal = guard.problem(req.headers);
+    if (refusal === null) return void routes(req, res);
+    log(`${req.method ?? 'GET'} refused ${refusal.status} (${refusal.error})`);
+    answerEarly(req, res, () => sendError(res, refusal.status, refusal.error, refusal.message));
+  };
+  // HTTPS and WSS with the operator's certificate; the same routes and hub either way.
+  const http = options.tls ? createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handle) : createServer(serverOptions, handle);
   http.keepAliveTimeout = settings.keepAliveTimeoutMs;
   http.maxConnections = settings.maxConnections;
   http.on('upgrade', (req, socket, head) => {
@@ -151,12 +152,13 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
 
   const port = (http.address() as AddressInfo).port;
   guard.listeningOn(settings.host, port);
-  const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const hostForUrl = options.tls?.urlHost ?? (settings.host.includes(':') ? `[${settings.host}]` : settings.host);
+  const [scheme, wsScheme] = options.tls ? ['https', 'wss'] : ['http', 'ws'];
   let closing: Promise<void> | null = null;
 
   return {
-    url: `http://${hostForUrl}:${port}${API_PREFIX}`,
-    wsUrl: `ws://${hostForUrl}:${port}${API_PREFIX}/ws`,
+    url: `${scheme}://${hostForUrl}:${port}${API_PREFIX}`,
+    wsUrl: `${wsScheme}://${hostForUrl}:${port}${API_PREFIX}/ws`,
     port,
     stats,
     setSnapshot: (on) => wsHub.setSnapshot(on),

@@ -2,6 +2,7 @@
  * Command-line options of `npm run server` / out/server/index.js.
  * Returns a usage error instead of throwing, so main.ts decides how to exit.
  */
+import { readFileSync } from 'node:fs';
 import { parseFailPlan } from './failPlanSpec';
 import { originProblem } from './requestGuard';
 import { type ReferenceServerOptions } from './types';
@@ -23,6 +24,8 @@ export const USAGE = `Usage: intake-server [options]
   --allow-host H:P   also answer requests addressed to H:P (a relay or tunnel in front;
                      repeatable). Otherwise only 127.0.0.1, localhost, [::1] and --host,
                      each with the server's port; any other Host gets 421
+  --tls-cert FILE    serve HTTPS/WSS with this certificate (PEM; with --tls-key)
+  --tls-key FILE     the certificate's private key (PEM)
   --data-dir DIR     keep jobs and uploads here (default: a temp dir, removed on exit)
   --retention-days N delete finished jobs and their uploads N days after upload (default 7)
   --headers-timeout-ms MS  close a connection whose request headers take longer (default 20000)
@@ -49,6 +52,7 @@ const NUMBER_FLAGS: Record<string, { key: NumberFlag; valid: (n: number) => bool
 
 export function parseServerArgs(argv: readonly string[]): ParsedArgs {
   const options: ReferenceServerOptions = {};
+  const tlsFiles: { cert?: string; key?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
@@ -73,6 +77,10 @@ export function parseServerArgs(argv: readonly string[]): ParsedArgs {
       const host = value() ?? '';
       if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(host)) return { kind: 'error', message: `--allow-host must be host:port (got "${host}").` };
       options.allowedHosts = [...(options.allowedHosts ?? []), host];
+    } else if (flag === '--tls-cert' || flag === '--tls-key') {
+      const file = value();
+      if (file === undefined || file === '') return { kind: 'error', message: `${flag} needs a file.` };
+      tlsFiles[flag === '--tls-cert' ? 'cert' : 'key'] = file;
     } else if (flag === '--host' || flag === '--token' || flag === '--data-dir') {
       const text = value();
       if (text === undefined || text === '') return { kind: 'error', message: `${flag} needs a value.` };
@@ -89,5 +97,23 @@ export function parseServerArgs(argv: readonly string[]): ParsedArgs {
       return { kind: 'error', message: `Unknown option "${arg}".` };
     }
   }
+  if (tlsFiles.cert !== undefined || tlsFiles.key !== undefined) {
+    if (tlsFiles.cert === undefined || tlsFiles.key === undefined) return { kind: 'error', message: '--tls-cert and --tls-key go together.' };
+    const cert = readPem(tlsFiles.cert, '--tls-cert', 'CERTIFICATE');
+    const key = readPem(tlsFiles.key, '--tls-key', 'PRIVATE KEY');
+    if (cert.problem !== null) return { kind: 'error', message: cert.problem };
+    if (key.problem !== null) return { kind: 'error', message: key.problem };
+    options.tls = { cert: cert.text, key: key.text };
+  }
   return { kind: 'run', options };
+}
+
+function readPem(file: string, flag: string, kind: string): { text: string; problem: string | null } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { text: '', problem: `${flag}: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
+  }
+  return text.includes(`-----BEGIN `) && text.includes(kind) ? { text, problem: null } : { text, problem: `${flag}: "${file}" is not a PEM ${kind.toLowerCase()}.` };
 }

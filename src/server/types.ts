@@ -35,6 +35,11 @@ export interface ReferenceServerOptions {
   allowedOrigins?: readonly string[];
   /** More `host:port` values accepted in the Host header besides this server's own loopback names (a relay in front of it). */
   allowedHosts?: readonly string[];
+  /**
+   * Serve HTTPS and WSS with this certificate and key (PEM). `urlHost` is the name the printed URLs use
+   * (default the bind address), e.g. `localhost` when the certificate names that and not 127.0.0.1.
+   */
+  tls?: { cert: string; key: string; urlHost?: string };
   /** Finished jobs and their uploaded documents are deleted this many days after upload. Default 7. */
   retentionDays?: number;
   /** The clock retention reads (ms since the epoch); tests move it. Default Date.now. */

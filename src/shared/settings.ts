@@ -18,6 +18,14 @@ export const settingsSchema = z.object({
   historySize: z.number().int().min(10).max(100_000),
   /** Store the token unencrypted where the OS offers no encryption (explicit opt-in). */
   allowPlaintextToken: z.boolean(),
+  /** Settings → Network: the OS/PAC decision per URL (Electron's resolveProxy), direct, or one proxy. */
+  proxyMode: z.enum(['system', 'none', 'manual']),
+  /** Manual: http://host:port (no credentials here: those go to the main-owned dialog and safeStorage). */
+  proxyUrl: z.string().max(2048).nullable(),
+  /** Manual: hosts that go direct, comma-separated (host, .domain, host:port, *). */
+  proxyBypass: z.string().max(4096),
+  /** A certificate authority (PEM file) trusted besides the OS store and Node's roots; null = none. */
+  caFile: z.string().max(4096).nullable(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -36,6 +44,10 @@ export const DEFAULT_SETTINGS: Settings = {
   hotFolder: { path: null, enabled: false },
   historySize: 1000,
   allowPlaintextToken: false,
+  proxyMode: 'system',
+  proxyUrl: null,
+  proxyBypass: '',
+  caFile: null,
 };
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -53,6 +65,20 @@ export function serverUrlProblem(value: string, allowInsecureHttp: boolean): str
   if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname) && !allowInsecureHttp) {
     return 'Plain http:// is allowed only for this computer (localhost). Use https://, or explicitly allow insecure HTTP.';
   }
+  return null;
+}
+
+/** Why a proxy URL is refused, or null: http(s)://[user:password@]host:port, nothing after the port. */
+export function proxyUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'Proxy is not a valid URL (example: http://proxy.example.org:3128).';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `Proxy URL must start with http:// or https:// (got ${url.protocol}).`;
+  if (url.port === '') return 'Proxy URL must name its port (example: http://proxy.example.org:3128).';
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return 'Proxy URL must end after the port.';
   return null;
 }
 

@@ -9,12 +9,14 @@ function usageError(argv: string[]): string {
   return result.message;
 }
 
+const direct = { proxy: null, noProxy: false, caFile: null };
+
 describe('parseArgs', () => {
   it('parses a one-job upload with files after the flags', () => {
     const result = parseArgs(['upload', '--server', server, '--chart', 'A-1', 'a.pdf', 'b.pdf', '--json']);
     expect(result).toEqual({
       ok: true,
-      command: { kind: 'upload', server, wsUrl: null, chart: 'A-1', files: ['a.pdf', 'b.pdf'], jobsFile: null, token: null, stateDir: null, json: true, concurrency: null, allowInsecureHttp: false },
+      command: { kind: 'upload', server, wsUrl: null, chart: 'A-1', files: ['a.pdf', 'b.pdf'], jobsFile: null, token: null, stateDir: null, json: true, concurrency: null, allowInsecureHttp: false, network: direct },
     });
   });
 
@@ -22,7 +24,7 @@ describe('parseArgs', () => {
     const result = parseArgs(['upload', `--server=${server}`, '--jobs=jobs.json', '--state-dir', 'st'], { INTAKE_TOKEN: 'sekret' });
     expect(result).toEqual({
       ok: true,
-      command: { kind: 'upload', server, wsUrl: null, chart: null, files: [], jobsFile: 'jobs.json', token: 'sekret', stateDir: 'st', json: false, concurrency: null, allowInsecureHttp: false },
+      command: { kind: 'upload', server, wsUrl: null, chart: null, files: [], jobsFile: 'jobs.json', token: 'sekret', stateDir: 'st', json: false, concurrency: null, allowInsecureHttp: false, network: direct },
     });
   });
 
@@ -99,5 +101,16 @@ describe('parseArgs', () => {
     for (const argv of [['help'], ['--help'], ['-h'], ['upload', '--help'], ['watch', '-h']]) {
       expect(parseArgs(argv)).toEqual({ ok: true, command: { kind: 'help' } });
     }
+  });
+
+  it('reads --proxy, --no-proxy and --ca-file, and never repeats a proxy password in an error', () => {
+    const result = parseArgs(['upload', '--server', server, '--chart', 'A-1', 'a.pdf', '--proxy', 'http://u:p@proxy.example:3128', '--ca-file', 'ca.pem']);
+    expect(result.ok && result.command.kind === 'upload' && result.command.network).toEqual({ proxy: 'http://u:p@proxy.example:3128', noProxy: false, caFile: 'ca.pem' });
+    const noProxy = parseArgs(['resume', '--state-dir', 'st', '--no-proxy']);
+    expect(noProxy.ok && noProxy.command.kind === 'resume' && noProxy.command.network.noProxy).toBe(true);
+    expect(parseArgs(['resume', '--state-dir', 'st', '--no-proxy', '--proxy', 'http://p:1'])).toEqual({ ok: false, message: 'Give either --proxy or --no-proxy, not both.' });
+    const bad = parseArgs(['resume', '--state-dir', 'st', '--proxy', 'ftp://u:secret@p:1']);
+    expect(bad).toEqual({ ok: false, message: '--proxy: Proxy URL must start with http:// or https:// (got ftp:).' });
+    expect(parseArgs(['resume', '--state-dir', 'st', '--proxy', 'http://proxy.example'])).toEqual({ ok: false, message: '--proxy: Proxy URL must name its port (example: http://proxy.example.org:3128).' });
   });
 });

@@ -216,7 +216,7 @@ describe('intake upload', () => {
     [['upload', '--chart', 'A', 'x.pdf'], 'upload needs --server URL.'],
     [['upload', '--server', 'http://127.0.0.1:1/api', '--chart', 'A', '--frobnicate', 'x.pdf'], 'Unknown option --frobnicate.'],
     [['upload', '--server', 'http://127.0.0.1:1/api', '--token', 'sekret-123', '--chart'], '--chart needs a value.'],
-    [['jump'], 'Unknown command "jump"; expected upload, resume, watch or help.'],
+    [['jump'], 'Unknown command "jump"; expected upload, resume, watch, doctor or help.'],
   ])('usage error %j: exit 2, one-line message and usage on stderr, nothing on stdout', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);

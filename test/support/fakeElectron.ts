@@ -314,6 +314,9 @@ function createFakeState() {
     permissionRequestHandler: null as null | ((...args: unknown[]) => void),
     permissionCheckHandler: null as null | ((...args: unknown[]) => boolean),
     headersListener: null as null | ((details: unknown, callback: (response: unknown) => void) => void),
+    /** What session.resolveProxy answers (PAC style), per URL; every URL asked is recorded. */
+    proxyAnswer: (_url: string): string => 'DIRECT',
+    proxyQueries: [] as string[],
     exposed: new Map<string, unknown>(),
     rendererListeners,
     /** What the preload's ipcRenderer.invoke reaches: by default our window's main frame. */
@@ -397,6 +400,10 @@ export const electronModule = {
       },
       setPermissionCheckHandler: (handler: (...args: unknown[]) => boolean) => {
         fake.permissionCheckHandler = handler;
+      },
+      resolveProxy: (url: string) => {
+        fake.proxyQueries.push(url);
+        return Promise.resolve(fake.proxyAnswer(url));
       },
       webRequest: {
         onHeadersReceived: (listener: (details: unknown, callback: (response: unknown) => void) => void) => {

@@ -50,6 +50,7 @@ export async function resumeCommand(command: Extract<Command, { kind: 'resume' }
       stateDir,
       json: command.json,
       concurrency: command.concurrency,
+      network: command.network,
       specs: [],
       nothingToDo: 'Nothing to resume: every job in this state folder has finished.',
       warnings: saved.warning !== null ? [saved.warning] : [],

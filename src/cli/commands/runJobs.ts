@@ -3,7 +3,9 @@
  * whatever a killed run left), add the new jobs, follow every job to its
  * end, and turn the results into an exit code.
  */
+import type { NetworkArgs } from '../args';
 import type { CliIo } from '../cliIo';
+import { cliNetwork } from '../cliNetwork';
 import { cliLogger } from '../cliLogger';
 import { EXIT_INTERRUPTED, EXIT_JOB_FAILED, exitCodeFor } from '../exitCodes';
 import type { JobSpec } from '../jobsFile';
@@ -19,6 +21,7 @@ export interface RunJobsOptions {
   stateDir: StateDir;
   json: boolean;
   concurrency: number | null;
+  network: NetworkArgs;
   specs: JobSpec[];
   /** Said when there was nothing to do at all (resume of a finished run). */
   nothingToDo: string | null;
@@ -38,6 +41,7 @@ export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<numbe
     reporter,
     logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined),
     concurrency: options.concurrency,
+    network: await cliNetwork(options.network, io.env),
   });
 
   const ids = session.unfinishedJobIds();

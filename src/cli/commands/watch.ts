@@ -20,6 +20,7 @@ import type { Reporter } from '../output/reporter';
 import { reporterFor } from '../output/reporterFor';
 import { CliSession } from '../session';
 import { openStateDir, removeStateDir, writeCliState } from '../stateDir';
+import { cliNetwork } from '../cliNetwork';
 
 export async function watchCommand(command: Extract<Command, { kind: 'watch' }>, io: CliIo): Promise<number> {
   const root = path.resolve(command.folder);
@@ -43,6 +44,7 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
     reporter,
     logger,
     concurrency: command.concurrency,
+    network: await cliNetwork(command.network, io.env),
     keepRefused: false,
   });
   const watcher = new HotFolderWatcher({

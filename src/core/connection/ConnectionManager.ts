@@ -20,6 +20,7 @@ import { TimerGroup } from '../base/timerGroup';
 import { DEFAULT_CONNECTION_TIMINGS, type ConnectionTimings } from './timings';
 import type { ConnectionManagerOptions, ConnectionStats, ConnectionTarget } from './connectionOptions';
 import { TrackedJobs, type JobRecord, type UpdateSource } from './trackedJobs';
+import { defaultNetwork } from '../network/network';
 
 export type { ConnectionManagerOptions, ConnectionStats, ConnectionTarget } from './connectionOptions';
 
@@ -156,9 +157,10 @@ export class ConnectionManager {
     // Resolved first: a URL that cannot be parsed throws here and changes nothing.
     const next = resolveTarget(target);
     const previous = this.server;
-    if (next.baseUrl === previous.baseUrl && next.wsUrl === previous.wsUrl && next.token === previous.token && !this.authFailed) return;
+    const sameNetwork = next.network === previous.network;
+    if (next.baseUrl === previous.baseUrl && next.wsUrl === previous.wsUrl && next.token === previous.token && sameNetwork && !this.authFailed) return;
     this.server = next;
-    this.restart(next.token === previous.token ? 'server changed' : 'token changed');
+    this.restart(next.token !== previous.token ? 'token changed' : sameNetwork ? 'server changed' : 'network settings changed');
   }
 
   /** For tests and diagnostics: timers this engine holds right now (manager, poller, socket generation). */
@@ -207,6 +209,7 @@ export class ConnectionManager {
         id: this.generationCount,
         url: this.server.wsUrl,
         token: this.server.token,
+        network: this.server.network,
         clock: this.clock,
         timings: this.timings,
         events: this.generationEvents,
@@ -340,7 +343,12 @@ export class ConnectionManager {
 }
 
 function resolveTarget(target: ConnectionTarget): Required<ConnectionTarget> {
-  return { baseUrl: target.baseUrl, wsUrl: target.wsUrl ?? deriveWebSocketUrl(target.baseUrl), token: target.token ?? null };
+  return {
+    baseUrl: target.baseUrl,
+    wsUrl: target.wsUrl ?? deriveWebSocketUrl(target.baseUrl),
+    token: target.token ?? null,
+    network: target.network ?? defaultNetwork(),
+  };
 }
 
 function sameState(a: ConnectionState, b: ConnectionState): boolean {

@@ -5,6 +5,7 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../base/logger';
 import type { ConnectionTimings } from './timings';
+import type { Network } from '../network/network';
 
 export interface ConnectionManagerOptions extends ConnectionTarget {
   /** REST base, e.g. http://127.0.0.1:1234/api (ConnectionTarget.baseUrl). */
@@ -23,6 +24,8 @@ export interface ConnectionTarget {
   /** Default deriveWebSocketUrl(baseUrl). */
   readonly wsUrl?: string;
   readonly token?: string | null;
+  /** Proxy and trust for the socket and status reads (default: direct, Node's bundled roots). */
+  readonly network?: Network;
 }
 
 export interface ConnectionStats {

@@ -12,6 +12,7 @@ import { readChartStatus } from './chartStatusReader';
 import { Poller } from './poller';
 import type { ConnectionTimings } from './timings';
 import type { JobRecord } from './trackedJobs';
+import type { Network } from '../network/network';
 
 export interface RestFallbackOptions {
   clock: Clock;
@@ -19,7 +20,7 @@ export interface RestFallbackOptions {
   timings: ConnectionTimings;
   logger: Logger;
   fetchImpl: typeof fetch | undefined;
-  server(): { baseUrl: string; token: string | null };
+  server(): { baseUrl: string; token: string | null; network?: Network };
   openCharts(): Iterable<string>;
   jobsOfChart(chartNumber: string): Array<[string, JobRecord]>;
   apply(record: JobRecord, update: StatusUpdate): void;
@@ -82,13 +83,14 @@ export class RestFallback {
 
   private async readChart(chartNumber: string, signal: AbortSignal): Promise<void> {
     const session = this.session;
-    const { baseUrl, token } = this.options.server();
+    const { baseUrl, token, network } = this.options.server();
     this.options.counted('request', 1);
     const outcome = await readChartStatus({
       baseUrl,
       chartNumber,
       token,
       fetchImpl: this.options.fetchImpl,
+      network,
       signal,
       timeoutMs: this.options.timings.httpTimeoutMs,
     });

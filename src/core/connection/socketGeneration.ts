@@ -9,6 +9,8 @@ import type { IncomingMessage, ClientRequest } from 'node:http';
 import type { Clock } from '../clock';
 import { TimerGroup } from '../base/timerGroup';
 import { WS_MAX_PAYLOAD_BYTES, type ConnectionTimings } from './timings';
+import { answeredByProxy, type Network } from '../network/network';
+import { describeNetworkProblem, proxyStatusProblem, type ProblemContext } from '../network/networkProblem';
 
 export interface DownReason {
   reason: string;
@@ -33,6 +35,7 @@ export interface GenerationOptions {
   id: number;
   url: string;
   token: string | null;
+  network: Network;
   clock: Clock;
   timings: ConnectionTimings;
   events: GenerationEvents;
@@ -49,6 +52,8 @@ export class SocketGeneration {
   private ended = false;
   private opened = false;
   private readonly closed: Promise<void>;
+  private readonly network: Network;
+  private readonly url: URL;
 
   constructor(options: GenerationOptions) {
     this.id = options.id;
@@ -57,10 +62,12 @@ export class SocketGeneration {
     this.events = options.events;
     this.timers = new TimerGroup(options.clock);
     this.lastHeardAt = this.clock.monotonic();
+    this.network = options.network;
+    this.url = new URL(options.url);
 
     const headers: Record<string, string> = {};
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
-    this.socket = new WebSocket(options.url, { headers, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+    this.socket = new WebSocket(options.url, { headers, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, ...this.network.nodeOptions(this.url) });
     this.closed = new Promise((resolve) => {
       if (this.socket.readyState === WebSocket.CLOSED) resolve();
       else this.socket.once('close', () => resolve());
@@ -172,15 +179,26 @@ export class SocketGeneration {
 
   private readonly handleError = (error: Error): void => {
     const badFrame = (error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
-    this.fail({ reason: `socket error: ${error.message}`, auth: false, immediate: false, badFrame });
+    const reason = badFrame ? `socket error: ${error.message}` : `WebSocket: ${describeNetworkProblem(error, this.context()).message}`;
+    this.fail({ reason, auth: false, immediate: false, badFrame });
   };
 
-  private readonly handleUnexpectedResponse = (_request: ClientRequest, response: IncomingMessage): void => {
+  private readonly handleUnexpectedResponse = (request: ClientRequest, response: IncomingMessage): void => {
     const status = response.statusCode ?? 0;
     response.resume();
+    if (answeredByProxy(request) || status === 407) {
+      // The proxy would not open the way (it may block WebSocket tunnels): polling carries the jobs.
+      this.fail({ reason: `WebSocket: ${proxyStatusProblem(status, this.context()).message} Jobs are followed by polling.`, auth: false, immediate: false });
+      return;
+    }
     const auth = status === 401 || status === 403;
-    this.fail({ reason: auth ? `server refused the token (HTTP ${status})` : `upgrade refused (HTTP ${status})`, auth, immediate: false });
+    const reason = auth ? `server refused the token (HTTP ${status})` : `WebSocket upgrade refused by the server (HTTP ${status}); jobs are followed by polling`;
+    this.fail({ reason, auth, immediate: false });
   };
+
+  private context(): ProblemContext {
+    return { server: this.url, proxy: this.network.proxyInUse(this.url) };
+  }
 
   /**
    * One watchdog timer re-armed lazily: frames only move `lastHeardAt`, and the

@@ -3,7 +3,7 @@
  * unusable is checked here, before anything is stored or switched, so a bad
  * patch changes nothing and says exactly why.
  */
-import { chartPatternProblem, serverUrlProblem, settingsSchema, webSocketUrlProblem, type Settings, type SettingsPatch } from '../../shared/settings';
+import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, settingsSchema, webSocketUrlProblem, type Settings, type SettingsPatch } from '../../shared/settings';
 import { withoutTrailingSlashes } from '../../shared/protocol';
 
 export type SettingsUpdate =
@@ -19,6 +19,13 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
   if (typeof next.webSocketUrl === 'string') {
     const trimmed = next.webSocketUrl.trim();
     next.webSocketUrl = trimmed.length > 0 ? trimmed : null;
+  }
+  if (typeof next.proxyUrl === 'string') next.proxyUrl = next.proxyUrl.trim() || null;
+  if (next.proxyMode === 'manual' && next.proxyUrl === null) return { ok: false, message: 'A manual proxy needs its URL (example: http://proxy.example.org:3128).' };
+  if (next.proxyUrl !== null) {
+    const problem = proxyUrlProblem(next.proxyUrl);
+    if (problem) return { ok: false, message: problem };
+    if (new URL(next.proxyUrl).username !== '') return { ok: false, message: 'Proxy URL must not contain a user name or password; Intake asks for them when the proxy wants them.' };
   }
   // The URL is re-checked even when only allowInsecureHttp changed: turning
   // that off must not leave a plain-http remote server in use.

@@ -21,6 +21,7 @@ import type { FileLimits } from '../files/fileInspector';
 import { HotFolderSupervisor, type HotFolderNotice } from '../hotFolder/HotFolderSupervisor';
 import { NotificationScheduler } from '../notifications/NotificationScheduler';
 import type { NotificationDecision } from '../notifications/notificationPolicy';
+import { createNetwork, type Network } from '../network/network';
 import { UploadQueue, type QueueStore, type QueueTimings } from '../queue/UploadQueue';
 import { BackendSelector, type StartDemoServer } from './backendSelector';
 import type { EngineConnection, EngineQueue } from './ports';
@@ -41,6 +42,8 @@ export interface EnginePartsDeps {
 
 export interface IntakeEngineOptions {
   choice: ServerChoice;
+  /** Proxy and trust for every connection (default: direct, Node's bundled roots); replaced by setNetwork. */
+  network?: Network;
   store: QueueStore;
   clock?: Clock;
   logger?: Logger;
@@ -79,7 +82,7 @@ export class IntakeEngine {
     const backends = new BackendSelector(options.demo?.start ?? null, options.demo?.dataDir ?? '', logger);
     const backend = await backends.select(options.choice.serverUrl);
     try {
-      return new IntakeEngine(options, backends, serverOfRecord(backend, options.choice));
+      return new IntakeEngine(options, backends, serverOfRecord(backend, options.choice, options.network ?? createNetwork()));
     } catch (error) {
       await backends.dispose();
       throw error;
@@ -145,7 +148,7 @@ export class IntakeEngine {
   setServer(choice: Pick<ServerChoice, 'serverUrl' | 'webSocketUrl'>): Promise<ServerOfRecord> {
     const next = this.switching.then(async () => {
       const backend = await this.backends.select(choice.serverUrl);
-      const record = serverOfRecord(backend, { webSocketUrl: choice.webSocketUrl, token: this.userToken });
+      const record = serverOfRecord(backend, { webSocketUrl: choice.webSocketUrl, token: this.userToken }, this.record.network);
       if (sameServer(record, this.record)) return this.record;
       const moved = record.identity !== this.record.identity;
       this.use(record);
@@ -160,6 +163,17 @@ export class IntakeEngine {
   setToken(token: string | null): void {
     this.userToken = token;
     if (!this.record.demo) this.use(Object.freeze({ ...this.record, token }));
+  }
+
+  /**
+   * New proxy or trust settings: the next upload, status read and socket use them (the socket
+   * reconnects now); the previous network's pooled connections close.
+   */
+  setNetwork(network: Network): void {
+    const previous = this.record.network;
+    if (network === previous) return;
+    this.use(Object.freeze({ ...this.record, network }));
+    void previous.close();
   }
 
   /** Told after every change of the server of record. */
@@ -179,6 +193,7 @@ export class IntakeEngine {
       this.store.dispose();
       await Promise.allSettled([this.queue.dispose(), this.connection.dispose()]);
       await this.switching;
+      await this.record.network.close();
       await this.backends.dispose().catch((error: unknown) => this.logger.warn('the demo server did not stop cleanly', { error: (error as Error)?.name }));
     })();
     return this.disposing;
@@ -188,7 +203,9 @@ export class IntakeEngine {
     const previous = this.record;
     this.record = record;
     // Uploads care about the REST base, the token and which backend it is; a new WebSocket URL alone is the connection's.
-    if (record.baseUrl !== previous.baseUrl || record.token !== previous.token || record.identity !== previous.identity) this.queue.setServer(record);
+    if (record.baseUrl !== previous.baseUrl || record.token !== previous.token || record.identity !== previous.identity || record.network !== previous.network) {
+      this.queue.setServer(record);
+    }
     // Told even when nothing changed: the same token again is how a refused one is tried again.
     this.connection.setServer(record);
     this.serverChanges.emit(record);
@@ -196,7 +213,7 @@ export class IntakeEngine {
 }
 
 function sameServer(a: ServerOfRecord, b: ServerOfRecord): boolean {
-  return a.baseUrl === b.baseUrl && a.wsUrl === b.wsUrl && a.token === b.token && a.demo === b.demo;
+  return a.baseUrl === b.baseUrl && a.wsUrl === b.wsUrl && a.token === b.token && a.demo === b.demo && a.network === b.network;
 }
 
 /** The real parts: one ConnectionManager (one socket for every job) tracking for one UploadQueue. */

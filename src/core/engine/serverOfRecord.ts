@@ -3,9 +3,11 @@
  * documents and follows jobs. Only IntakeEngine makes and holds it; the queue
  * and the connection receive it whole from the engine, never field by field,
  * so a URL, a WebSocket override and a token can never belong to two servers.
- * (Later: proxy and certificate authority join it here.)
+ * The network (proxy decision, trusted certificates) is part of it, so every
+ * connection path takes them from here.
  */
 import { canonicalServerUrl, deriveWebSocketUrl } from '../../shared/protocol';
+import type { Network } from '../network/network';
 
 /** The wire contract spoken with the server; only Intake's own today (PROTOCOL.md). */
 export type Dialect = 'intake';
@@ -29,13 +31,19 @@ export interface ServerOfRecord {
   readonly demo: boolean;
   /** Which backend this is, for the jobs it accepts: 'demo', else the canonical URL. */
   readonly identity: string;
+  /** The one network port every upload, status read and socket goes through. */
+  readonly network: Network;
 }
 
 /**
  * Throws (changing nothing) when a URL cannot be used. The user's token goes only to the configured
  * server; the demo server gets its own per-launch token, and never the user's.
  */
-export function serverOfRecord(backend: { baseUrl: string; demo: boolean; token?: string | null }, choice: Pick<ServerChoice, 'webSocketUrl' | 'token'>): ServerOfRecord {
+export function serverOfRecord(
+  backend: { baseUrl: string; demo: boolean; token?: string | null },
+  choice: Pick<ServerChoice, 'webSocketUrl' | 'token'>,
+  network: Network,
+): ServerOfRecord {
   const override = backend.demo ? null : choice.webSocketUrl;
   return Object.freeze({
     baseUrl: backend.baseUrl,
@@ -44,5 +52,6 @@ export function serverOfRecord(backend: { baseUrl: string; demo: boolean; token?
     token: backend.demo ? (backend.token ?? null) : choice.token,
     demo: backend.demo,
     identity: backend.demo ? 'demo' : canonicalServerUrl(backend.baseUrl),
+    network,
   });
 }

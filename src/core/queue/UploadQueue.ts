@@ -255,7 +255,12 @@ export class UploadQueue {
     const previousIdentity = this.serverIdentity;
     const urlChanged = server.baseUrl !== this.server.baseUrl;
     const tokenChanged = (server.token ?? null) !== (this.server.token ?? null);
-    this.server = { baseUrl: server.baseUrl, token: server.token ?? null, ...(server.identity !== undefined && { identity: server.identity }) };
+    this.server = {
+      baseUrl: server.baseUrl,
+      token: server.token ?? null,
+      ...(server.identity !== undefined && { identity: server.identity }),
+      ...(server.network !== undefined && { network: server.network }),
+    };
     this.serverIdentity = identityOf(this.server);
     if (this.serverIdentity !== previousIdentity) this.following.leaveOtherServersJobs(previousIdentity);
     if (!urlChanged && !tokenChanged) return;

@@ -7,7 +7,7 @@ export async function fetchJobResults(server: ServerTarget, job: QueueJob): Prom
   if (job.stage !== 'completed' || job.jobId === null) {
     throw new QueueInputError('invalid_state', 'Results exist only once the job has completed.');
   }
-  const body = await fetchChartStatus({ baseUrl: server.baseUrl, chartNumber: job.chartNumber, token: server.token ?? null });
+  const body = await fetchChartStatus({ baseUrl: server.baseUrl, chartNumber: job.chartNumber, token: server.token ?? null, network: server.network });
   const results = (body as { results?: unknown } | null)?.results ?? null;
   // A chart can hold several jobs; servers that know that key results by jobId (the reference server does).
   if (results !== null && typeof results === 'object' && Object.hasOwn(results, job.jobId)) {

@@ -37,6 +37,8 @@ export interface QueueStore {
 }
 
 /** What the queue needs from the tracking engine (ConnectionManager implements it). */
+import type { Network } from '../network/network';
+
 export interface JobTracker {
   track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void;
   untrack(jobId: string): void;
@@ -46,6 +48,8 @@ export interface JobTracker {
 export interface ServerTarget {
   baseUrl: string;
   token?: string | null;
+  /** Proxy and trust for uploads and results (default: direct, Node's bundled roots). */
+  network?: Network;
   /**
    * Which backend this is, for the jobs it accepted; default the baseUrl (host case, default port
    * and trailing slashes do not count). The desktop's demo

@@ -74,6 +74,8 @@ export function decideAfterUpload(
       return transient('stalled', 'The upload made no progress and was restarted.');
     case 'http': {
       const { httpStatus, message } = outcome;
+      // The proxy, not the server, answered: no verdict on the token; tried again (credentials or a rule may change).
+      if (outcome.code === 'proxy' || outcome.code === 'proxy_auth') return transient(outcome.code, message);
       if (httpStatus === 401 || httpStatus === 403) {
         const why = httpStatus === 401 ? 'The server needs a token' : 'The server refused the token';
         return { action: 'auth', message: `${why} (HTTP ${httpStatus}): ${message} Uploads wait until the token is changed.` };

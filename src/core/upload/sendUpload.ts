@@ -12,6 +12,8 @@ import { errorBodySchema, uploadResponseSchema, withoutTrailingSlashes } from '.
 import { FileBodyPump, type FileBodyResult } from './fileBodyPump';
 import { layoutMultipart, type MultipartFile } from './multipartLayout';
 import { StallWatchdog } from './stallWatchdog';
+import { answeredByProxy, type Network } from '../network/network';
+import { describeNetworkProblem, proxyStatusProblem, type ProblemContext } from '../network/networkProblem';
 
 export interface UploadFile extends MultipartFile {
   path: string;
@@ -22,6 +24,8 @@ export interface UploadFile extends MultipartFile {
 export interface SendUploadInput {
   baseUrl: string;
   token?: string | null;
+  /** Proxy and trust (default: direct, Node's bundled roots). */
+  network?: Network;
   idempotencyKey: string;
   chartNumber: string;
   files: readonly UploadFile[];
@@ -105,12 +109,12 @@ class UploadAttempt {
     if (this.input.token) headers.Authorization = `Bearer ${this.input.token}`;
 
     const transport = url.protocol === 'https:' ? https : http;
-    const request = transport.request(url, { method: 'POST', headers });
+    const request = transport.request(url, { method: 'POST', headers, ...this.input.network?.nodeOptions(url) });
     this.request = request;
     // The closing boundary is a small last segment: Nagle would hold it back waiting for an ACK.
     request.setNoDelay(true);
     request.on('response', (response) => this.readResponse(response));
-    request.on('error', (error) => this.finish({ kind: 'network', message: describeNetworkError(error) }));
+    request.on('error', (error) => this.finish({ kind: 'network', message: this.describe(error) }));
     // 'close' before any answer: the server hung up without a word. Once an answer
     // is being read, the response's own events decide.
     request.on('close', () => {
@@ -118,8 +122,24 @@ class UploadAttempt {
     });
     this.input.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.watchdog.start();
+    // The body waits for the socket: the proxy decision may come later (agent-base), and a request
+    // written before it would keep the origin-form path a forwarding proxy cannot take.
     // An unexpected throw while writing must end this try, never escape as an unhandled rejection.
-    this.writeBody(request).catch((error: Error) => this.finish({ kind: 'network', message: describeNetworkError(error) }));
+    request.once('socket', () => {
+      this.writeBody(request).catch((error: Error) => this.finish({ kind: 'network', message: this.describe(error) }));
+    });
+  }
+
+  private context(): ProblemContext {
+    const server = new URL(this.input.baseUrl);
+    return { server, proxy: this.input.network?.proxyInUse(server) ?? null };
+  }
+
+  private describe(error: Error): string {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Mid-upload resets keep their own words; everything else (DNS, proxy, TLS) is named by step.
+    if (code === 'ECONNRESET' || code === 'EPIPE') return 'The connection was reset during the upload.';
+    return describeNetworkProblem(error, this.context()).message;
   }
 
   private readonly onAbort = (): void => this.finish({ kind: 'aborted' });
@@ -168,12 +188,18 @@ class UploadAttempt {
       if (length < MAX_RESPONSE_BYTES) chunks.push(chunk);
       length += chunk.length;
     });
-    response.on('error', (error) => this.finish({ kind: 'network', message: describeNetworkError(error) }));
+    response.on('error', (error) => this.finish({ kind: 'network', message: this.describe(error) }));
     response.on('close', () => {
       if (!response.complete) this.finish({ kind: 'network', message: 'The connection was cut while the server was answering.' });
     });
     response.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
+      const status = response.statusCode ?? 0;
+      if (status === 407 || (this.request !== null && answeredByProxy(this.request))) {
+        const problem = proxyStatusProblem(status, this.context());
+        this.finish({ kind: 'http', httpStatus: status, code: problem.step, message: problem.message, retryAfter: null });
+        return;
+      }
       this.finish(interpretResponse(response.statusCode ?? 0, text, headerValue(response.headers['retry-after'])));
     });
   }
@@ -228,22 +254,4 @@ function interpretResponse(status: number, text: string, retryAfter: string | nu
 function headerValue(value: string | string[] | undefined): string | null {
   if (Array.isArray(value)) return value[0] ?? null;
   return value ?? null;
-}
-
-function describeNetworkError(error: Error): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'The server refused the connection (is it running?).';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'The connection was reset during the upload.';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'The server name could not be resolved.';
-    case 'ETIMEDOUT':
-      return 'The connection timed out.';
-    default:
-      return `Network error (${code ?? error.message}).`;
-  }
 }

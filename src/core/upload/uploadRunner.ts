@@ -8,10 +8,11 @@ import type { Clock } from '../clock';
 import { ProgressMeter } from './progressMeter';
 import { decideAfterUpload, type RetryDecision, type RetryTimings } from './retryPolicy';
 import { sendUpload, type UploadFile } from './sendUpload';
+import type { Network } from '../network/network';
 
 export interface UploadRunInput {
   /** Read before every try, so a new server or token applies to the next one. */
-  target: () => { baseUrl: string; token?: string | null };
+  target: () => { baseUrl: string; token?: string | null; network?: Network };
   idempotencyKey: string;
   chartNumber: string;
   files: readonly UploadFile[];
@@ -45,6 +46,7 @@ export async function runUpload(input: UploadRunInput, events: UploadRunEvents):
     const outcome = await sendUpload({
       baseUrl: target.baseUrl,
       token: target.token ?? null,
+      network: target.network,
       idempotencyKey: input.idempotencyKey,
       chartNumber: input.chartNumber,
       files: input.files,

@@ -26,6 +26,9 @@ import { TokenStorageError, type SettingsRepository } from '../persistence/setti
 import type { TrayController } from '../tray/trayController';
 import type { MainWindowController } from '../window/mainWindow';
 import { createIntakeHandlers } from './intakeHandlers';
+import type { Network } from '../../core/network/network';
+import type { Settings } from '../../shared/settings';
+import { NETWORK_SETTING_KEYS } from '../system/appNetwork';
 
 export const TRAY_REFRESH_MS = 250;
 /** The same warning is shown again only after this long (a disk that stays full warns on every save). */
@@ -48,6 +51,8 @@ export interface IntakeShellOptions {
   pickFolder: () => Promise<string | null>;
   /** Folders a hot folder may not be (home, Documents, …, Intake's own data). */
   protectedPlaces: ProtectedPlaces;
+  /** Builds the network for Settings → Network (appNetwork); absent, network settings change nothing (wiring tests). */
+  makeNetwork?: (settings: Settings) => Promise<Network>;
 }
 
 export class IntakeShell {
@@ -255,6 +260,15 @@ export class IntakeShell {
     // Withdrawing the permission to keep the token unencrypted deletes such a token.
     const token = o.settings.token();
     if (token !== tokenBefore) o.engine.setToken(token);
+    if (o.makeNetwork && NETWORK_SETTING_KEYS.some((key) => changed.has(key))) {
+      try {
+        o.engine.setNetwork(await o.makeNetwork(result.settings));
+      } catch (error) {
+        // A custom CA file that cannot be used: nothing of the change stays, the previous network is in force.
+        o.settings.update({ proxyMode: before.proxyMode, proxyUrl: before.proxyUrl, proxyBypass: before.proxyBypass, caFile: before.caFile });
+        throw new IpcFailure('invalid_request', error instanceof Error ? error.message : 'The network settings could not be used.');
+      }
+    }
     try {
       // Everything but the server switch is in effect before it, which may fail: a saved setting is always in force.
       await o.engine.configure(result.settings, changed);

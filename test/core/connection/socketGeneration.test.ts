@@ -10,6 +10,7 @@ import { SocketGeneration, type DownReason, type GenerationEvents } from '../../
 import { DEFAULT_CONNECTION_TIMINGS } from '../../../src/core/connection/timings';
 import { FakeClock } from '../../support/fakeClock';
 import { waitUntil } from './waitUntil';
+import { defaultNetwork } from '../../../src/core/network/network';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -45,7 +46,7 @@ function generation(url: string, clock = new FakeClock()) {
     down: (_g, why) => void seen.downs.push(why),
     healthy: () => void (seen.healthy += 1),
   };
-  const g = new SocketGeneration({ id: 1, url, token: 'tok', clock, timings: DEFAULT_CONNECTION_TIMINGS, events });
+  const g = new SocketGeneration({ id: 1, url, token: 'tok', network: defaultNetwork(), clock, timings: DEFAULT_CONNECTION_TIMINGS, events });
   cleanups.push(() => g.dispose());
   return { g, seen, clock };
 }

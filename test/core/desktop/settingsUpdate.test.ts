@@ -3,6 +3,16 @@ import { applySettingsPatch, settingsFromStored } from '../../../src/core/deskto
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 
 describe('applySettingsPatch', () => {
+  it('network: System by default; Manual needs a proxy URL with a port and no credentials', () => {
+    expect(DEFAULT_SETTINGS.proxyMode).toBe('system');
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { proxyMode: 'manual' })).toEqual({ ok: false, message: 'A manual proxy needs its URL (example: http://proxy.example.org:3128).' });
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { proxyMode: 'manual', proxyUrl: 'http://proxy.intra' })).toEqual({ ok: false, message: 'Proxy URL must name its port (example: http://proxy.example.org:3128).' });
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { proxyMode: 'manual', proxyUrl: 'http://u:p@proxy.intra:3128' })).toMatchObject({ ok: false, message: expect.stringContaining('must not contain a user name or password') });
+    const manual = applySettingsPatch(DEFAULT_SETTINGS, { proxyMode: 'manual', proxyUrl: ' http://proxy.intra:3128 ', proxyBypass: 'localhost, .intra' });
+    expect(manual).toMatchObject({ ok: true, settings: { proxyUrl: 'http://proxy.intra:3128' } });
+    expect(manual.ok && manual.changed).toEqual(expect.arrayContaining(['proxyMode', 'proxyUrl', 'proxyBypass']));
+  });
+
   it('accepts https anywhere and http on loopback, normalising the URL', () => {
     const https = applySettingsPatch(DEFAULT_SETTINGS, { serverUrl: '  https://ai.example.org/api/ ' });
     expect(https).toEqual({ ok: true, settings: { ...DEFAULT_SETTINGS, serverUrl: 'https://ai.example.org/api' }, changed: ['serverUrl'] });

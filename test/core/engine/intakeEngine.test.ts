@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntakeEngine, type IntakeEngineOptions } from '../../../src/core/engine/IntakeEngine';
 import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
+import { createNetwork } from '../../../src/core/network/network';
 import { startReferenceServer } from '../../../src/server/index';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { ensureNoLeaks } from '../../support/leakCheck';
@@ -56,8 +57,10 @@ describe('IntakeEngine', () => {
   it('holds the server of record as one frozen value, handed whole to the queue and the connection', async () => {
     const queue = new FakeQueue();
     const connection = new FakeConnection();
+    const network = createNetwork();
     const { engine } = await openEngine({
       choice: { serverUrl: 'https://ai.example.org/api/', webSocketUrl: 'wss://push.example.org/live', token: 't-1' },
+      network,
       parts: (deps) => {
         connection.begin(deps.server);
         return { queue, connection };
@@ -70,6 +73,7 @@ describe('IntakeEngine', () => {
       token: 't-1',
       demo: false,
       identity: 'https://ai.example.org/api',
+      network,
     });
     expect(Object.isFrozen(engine.server)).toBe(true);
     engine.setToken('t-2');
@@ -80,6 +84,13 @@ describe('IntakeEngine', () => {
     const told = connection.targets.length;
     await engine.setServer({ serverUrl: 'https://ai.example.org/api/', webSocketUrl: 'wss://push.example.org/live' });
     expect(connection.targets).toHaveLength(told);
+    // New proxy or trust settings: a new record, the same server, handed whole to both parts.
+    const next = createNetwork({ proxy: () => Promise.resolve('http://127.0.0.1:3128') });
+    engine.setNetwork(next);
+    expect(engine.server.network).toBe(next);
+    expect(engine.server.token).toBe('t-2');
+    expect(connection.targets.at(-1)).toBe(engine.server);
+    expect(queue.servers.at(-1)).toBe(engine.server);
     await engine.dispose();
     expect([queue.closed, connection.stopped]).toEqual([true, true]);
   });

@@ -133,7 +133,7 @@ describe('sendUpload', () => {
   it('ends as a network problem when nobody listens, and as aborted when asked', async () => {
     const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
     const refused = await sendUpload({ baseUrl: 'http://127.0.0.1:1/api', idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
-    expect(refused).toEqual({ kind: 'network', message: 'The server refused the connection (is it running?).' });
+    expect(refused).toEqual({ kind: 'network', message: 'The server 127.0.0.1:1 refused the connection (is it running?).' });
     const controller = new AbortController();
     controller.abort();
     const aborted = await sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000, signal: controller.signal });

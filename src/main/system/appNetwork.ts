@@ -1,0 +1,39 @@
+/**
+ * The desktop's network, from Settings → Network: System (default: the proxy per
+ * URL from Electron's session.resolveProxy, so PAC files and OS settings apply),
+ * None, or Manual with a bypass list; trust = Node's roots + the OS certificate
+ * store + an optional custom CA file. Built here, used through the core's one port.
+ */
+import { createNetwork, type Network, type ProxyCredentials, type ProxyResolver } from '../../core/network/network';
+import { pacResolver } from '../../core/network/pacAnswer';
+import { bypassList, fixedProxy } from '../../core/network/proxyRules';
+import { readCaFile, systemCertificates } from '../../core/network/trust';
+import type { Settings } from '../../shared/settings';
+
+export type NetworkSettings = Pick<Settings, 'proxyMode' | 'proxyUrl' | 'proxyBypass' | 'caFile'>;
+
+export const NETWORK_SETTING_KEYS: ReadonlyArray<keyof Settings> = ['proxyMode', 'proxyUrl', 'proxyBypass', 'caFile'];
+
+export interface AppNetworkDeps {
+  /** Electron's session.defaultSession (resolveProxy answers like a PAC file: "PROXY h:p; DIRECT"). */
+  session: { resolveProxy(url: string): Promise<string> };
+  /** The credentials the user gave main's dialog (safeStorage), for a proxy that asks. */
+  proxyCredentials?: () => ProxyCredentials | null;
+}
+
+export function proxyResolverFor(settings: NetworkSettings, deps: AppNetworkDeps): ProxyResolver | undefined {
+  if (settings.proxyMode === 'none') return undefined;
+  if (settings.proxyMode === 'manual' && settings.proxyUrl !== null) return fixedProxy(settings.proxyUrl, bypassList(settings.proxyBypass));
+  return pacResolver((url) => deps.session.resolveProxy(url));
+}
+
+/** Throws TrustFileError when the custom CA file cannot be used (the caller says so and keeps the previous network). */
+export async function appNetwork(settings: NetworkSettings, deps: AppNetworkDeps): Promise<Network> {
+  const custom = settings.caFile === null ? [] : await readCaFile(settings.caFile);
+  const proxy = proxyResolverFor(settings, deps);
+  return createNetwork({
+    ...(proxy && { proxy }),
+    extraCa: [...(await systemCertificates()), ...custom],
+    ...(deps.proxyCredentials && { proxyCredentials: deps.proxyCredentials }),
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The desktop's network over the fake electron's session: the proxy decision is
+ * session.resolveProxy's PAC-style answer ("PROXY host:port; DIRECT" honoured,
+ * "DIRECT" bypasses), Manual and None follow the setting, and the custom CA
+ * setting is trusted besides the OS store. Real tinyproxy, real HTTPS server.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { proxyFromPacAnswer } from '../../src/core/network/pacAnswer';
+import { appNetwork } from '../../src/main/system/appNetwork';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { makeCertificates, type TestCertificates } from '../support/certificates';
+import { electronModule, fake, resetFakeElectron } from '../support/fakeElectron';
+import { makeTempDir, type TempDir } from '../support/files';
+import { startServer } from '../support/referenceServer';
+import { startTinyproxy } from '../support/tinyproxy';
+import { tryUpload } from '../core/network/networkRig';
+
+let dir: TempDir;
+let certs: TestCertificates;
+const deps = () => ({ session: electronModule.session.defaultSession });
+const system = { proxyMode: 'system' as const, proxyUrl: null, proxyBypass: '', caFile: null };
+
+beforeAll(async () => {
+  dir = await makeTempDir('intake-app-network-');
+  certs = makeCertificates(dir.path);
+});
+afterAll(() => dir.remove());
+beforeEach(() => resetFakeElectron());
+
+describe('the app network', () => {
+  it('reads PAC answers: the first PROXY/HTTPS entry, DIRECT as direct, SOCKS passed over', () => {
+    expect(proxyFromPacAnswer('PROXY proxy.intra:8080; DIRECT')).toBe('http://proxy.intra:8080');
+    expect(proxyFromPacAnswer('DIRECT')).toBeNull();
+    expect(proxyFromPacAnswer('SOCKS5 s:1080; HTTPS secure.intra:443')).toBe('https://secure.intra:443');
+    expect(proxyFromPacAnswer('')).toBeNull();
+  });
+
+  it('System: the session answer "PROXY host:port; DIRECT" sends the upload through that proxy; "DIRECT" bypasses it', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path });
+    const server = await startServer({ phaseMs: 10 });
+    const uploadsLogged = () => proxy.log().split('\n').filter((l) => l.includes('/api/documents/upload')).length;
+    fake.proxyAnswer = () => `PROXY 127.0.0.1:${proxy.port}; DIRECT`;
+    const viaPac = await appNetwork({ ...DEFAULT_SETTINGS, ...system }, deps());
+    expect(await tryUpload(server.url, viaPac)).toMatchObject({ kind: 'accepted' });
+    expect(uploadsLogged()).toBe(1);
+    expect(fake.proxyQueries.some((url) => url.startsWith(new URL(server.url).origin))).toBe(true);
+    await viaPac.close();
+
+    fake.proxyAnswer = () => 'DIRECT';
+    const direct = await appNetwork(system, deps());
+    expect(await tryUpload(server.url, direct)).toMatchObject({ kind: 'accepted' });
+    expect(uploadsLogged()).toBe(1);
+    await direct.close();
+  });
+
+  it('None and Manual do not ask the session; Manual bypasses what the list names', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path });
+    const server = await startServer({ phaseMs: 10 });
+    fake.proxyAnswer = () => `PROXY 127.0.0.1:${proxy.port}`;
+    const none = await appNetwork({ ...system, proxyMode: 'none' }, deps());
+    expect(await none.proxyFor(new URL(server.url))).toBeNull();
+    const manual = await appNetwork({ ...system, proxyMode: 'manual', proxyUrl: proxy.url, proxyBypass: 'localhost' }, deps());
+    expect(await manual.proxyFor(new URL(server.url))).toBe(proxy.url);
+    expect(await manual.proxyFor(new URL('http://localhost:1/api'))).toBeNull();
+    expect(fake.proxyQueries).toEqual([]);
+    await Promise.all([none.close(), manual.close()]);
+  });
+
+  it('the custom CA setting makes a server signed by a private CA trusted; without it the error names the server', async () => {
+    const server = await startServer({ tls: certs.good });
+    const withCa = await appNetwork({ ...system, proxyMode: 'none', caFile: certs.caFile }, deps());
+    expect(await tryUpload(server.url, withCa)).toMatchObject({ kind: 'accepted' });
+    const without = await appNetwork({ ...system, proxyMode: 'none' }, deps());
+    expect(await tryUpload(server.url, without)).toMatchObject({ kind: 'network', message: expect.stringContaining(`The certificate of ${new URL(server.url).host} is signed by an unknown authority`) });
+    await expect(appNetwork({ ...system, caFile: `${dir.path}/gone.pem` }, deps())).rejects.toThrow('does not exist');
+    await Promise.all([withCa.close(), without.close()]);
+  });
+});
