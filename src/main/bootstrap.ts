@@ -162,6 +162,16 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     protectedPlaces,
+    pickCaFile: async () => {
+      const options = {
+        title: 'Choose the CA certificate (PEM)',
+        properties: ['openFile'] as Array<'openFile'>,
+        filters: [{ name: 'Certificates', extensions: ['pem', 'crt', 'cer'] }],
+      };
+      const parent = window.window;
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
     confirm: async (question) => {
       const options = {
         type: 'warning' as const,

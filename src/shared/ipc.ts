@@ -46,6 +46,12 @@ export interface QueueSnapshot {
   /** True while the bundled demo server is the backend. */
   demoServer: boolean;
 }
+/** One step of *Test connection* (the same check as `intake doctor`). */
+export interface ConnectionCheck {
+  name: string;
+  outcome: 'ok' | 'failed' | 'skipped';
+  detail: string;
+}
 export interface SettingsView extends Settings {
   /** The token itself never reaches the renderer. */
   hasToken: boolean;
@@ -101,6 +107,10 @@ export const ipcCalls = {
    * Answers the settings (unchanged when the dialog was cancelled).
    */
   pickHotFolder: call<SettingsView>()(none),
+  /** A custom CA certificate (PEM), chosen in main's file dialog; refused when it cannot be used. */
+  pickCaFile: call<SettingsView>()(none),
+  /** Settings → Test connection: DNS, TCP, proxy, TLS, HTTP and WebSocket to the server in use, one result each. */
+  testConnection: call<ConnectionCheck[]>()(none),
 } as const;
 
 export type IpcCallName = keyof typeof ipcCalls;

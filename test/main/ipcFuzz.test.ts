@@ -78,6 +78,8 @@ const perCall: Record<IpcCallName, unknown[][]> = {
   getResults: [[undefined], ['no-such-job'], ['failed-1'], [HUGE]],
   getSettings: [[{}], [null]],
   pickHotFolder: [[{}], ['/home/nurse'], [{ path: '/' }]],
+  pickCaFile: [[{}], ['/etc/ssl/private/key.pem']],
+  testConnection: [[{}], ['https://evil.example']],
   updateSettings: [
     [undefined],
     [null],

@@ -4,7 +4,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettingsDialog } from '../../src/renderer/components/SettingsDialog';
-import type { IpcResult, SettingsView } from '../../src/shared/ipc';
+import type { ConnectionCheck, IpcResult, SettingsView } from '../../src/shared/ipc';
 import { SETTINGS_VIEW } from './fakeBridge';
 
 afterEach(cleanup);
@@ -15,9 +15,48 @@ function renderSettings(view: SettingsView = SETTINGS_VIEW) {
   const onClose = vi.fn();
   const picked = { current: null as IpcResult<SettingsView> | null };
   const onPickHotFolder = vi.fn(async (): Promise<IpcResult<SettingsView>> => picked.current ?? { ok: true, value: view });
-  render(<SettingsDialog initial={view} onClose={onClose} onSave={onSave} onSetToken={onSetToken} onPickHotFolder={onPickHotFolder} />);
-  return { onSave, onSetToken, onClose, onPickHotFolder, picked, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
+  const onPickCaFile = vi.fn(async (): Promise<IpcResult<SettingsView>> => ({ ok: true, value: { ...view, caFile: '/etc/hospital/ca.pem' } }));
+  const checks: ConnectionCheck[] = [
+    { name: 'DNS', outcome: 'ok', detail: 'ai.example.org resolves' },
+    { name: 'TLS', outcome: 'failed', detail: 'The certificate of ai.example.org is signed by an authority this computer does not trust.' },
+    { name: 'HTTP', outcome: 'skipped', detail: '' },
+  ];
+  const onTestConnection = vi.fn(async (): Promise<IpcResult<ConnectionCheck[]>> => ({ ok: true, value: checks }));
+  render(<SettingsDialog initial={view} onClose={onClose} onSave={onSave} onSetToken={onSetToken} onPickHotFolder={onPickHotFolder} onPickCaFile={onPickCaFile} onTestConnection={onTestConnection} />);
+  return { onSave, onSetToken, onClose, onPickHotFolder, onPickCaFile, onTestConnection, picked, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
 }
+
+describe('SettingsDialog: network', () => {
+  it('a manual proxy is checked as typed and saved with its bypass list; System and None need nothing more', async () => {
+    const { onSave, save } = renderSettings();
+    await userEvent.click(screen.getByRole('radio', { name: /^Manual/ }));
+    await userEvent.type(screen.getByLabelText('Proxy URL'), 'http://proxy.hospital.local');
+    expect(screen.getByRole('alert').textContent).toBe('Proxy URL must name its port (example: http://proxy.example.org:3128).');
+    await userEvent.click(save());
+    expect(onSave).not.toHaveBeenCalled();
+    await userEvent.type(screen.getByLabelText('Proxy URL'), ':3128');
+    await userEvent.type(screen.getByLabelText(/Connect directly to/), '*.hospital.local');
+    await userEvent.click(save());
+    expect(onSave).toHaveBeenCalledWith({ proxyMode: 'manual', proxyUrl: 'http://proxy.hospital.local:3128', proxyBypass: '*.hospital.local' });
+  });
+
+  it('the CA file is chosen in main\'s dialog (read-only here), and Test connection lists each step with what failed', async () => {
+    const { onPickCaFile, onTestConnection } = renderSettings();
+    const ca = screen.getByLabelText('Custom CA certificate (PEM)') as HTMLInputElement;
+    expect(ca.readOnly).toBe(true);
+    await userEvent.click(screen.getByRole('button', { name: 'Choose file…' }));
+    expect(onPickCaFile).toHaveBeenCalledTimes(1);
+    expect(ca.value).toBe('/etc/hospital/ca.pem');
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(onTestConnection).toHaveBeenCalledTimes(1);
+    const steps = screen.getByRole('list', { name: 'Connection test' }).querySelectorAll('li');
+    expect([...steps].map((li) => li.textContent)).toEqual([
+      'DNS: OK — ai.example.org resolves',
+      'TLS: Failed — The certificate of ai.example.org is signed by an authority this computer does not trust.',
+      'HTTP: Not tried',
+    ]);
+  });
+});
 
 describe('SettingsDialog', () => {
   it('the hot folder is chosen in main\'s dialog, not typed: the field is read-only, a refusal is shown, a choice is not sent again', async () => {

@@ -17,7 +17,8 @@ import { applySettingsPatch } from '../../core/desktop/settingsUpdate';
 import { filesAlreadyThere, hotFolderLocationProblem, type ProtectedPlaces } from '../../core/hotFolder/hotFolderLocation';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
-import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
+import type { ConnectionCheck, QueueSnapshot, SettingsView } from '../../shared/ipc';
+import { runDoctor } from '../../core/network/doctor';
 import type { SettingsPatch } from '../../shared/settings';
 import type { DesktopNotifier } from '../notifications/desktopNotifier';
 import { IpcFailure } from '../ipc/ipcFailure';
@@ -49,6 +50,8 @@ export interface IntakeShellOptions {
   confirm: (question: Confirmation) => Promise<boolean>;
   /** The native folder dialog; null when cancelled. */
   pickFolder: () => Promise<string | null>;
+  /** The native file dialog for a CA certificate; null when cancelled. */
+  pickCaFile: () => Promise<string | null>;
   /** Folders a hot folder may not be (home, Documents, …, Intake's own data). */
   protectedPlaces: ProtectedPlaces;
   /** Builds the network for Settings → Network (appNetwork); absent, network settings change nothing (wiring tests). */
@@ -79,6 +82,8 @@ export class IntakeShell {
       updateSettings: (patch) => this.updateSettings(patch),
       setToken: (token) => this.setToken(token),
       pickHotFolder: () => this.pickHotFolder(),
+      pickCaFile: () => this.pickCaFile(),
+      testConnection: () => this.testConnection(),
       pickFiles: o.pickFiles,
       grants: this.grants,
       showItemInFolder: o.showItemInFolder,
@@ -218,7 +223,22 @@ export class IntakeShell {
     if (path !== undefined && path !== null && path !== this.o.settings.settings.hotFolder.path) {
       throw new IpcFailure('invalid_request', 'Choose the hot folder with "Choose folder…": Intake watches only a folder picked in its own dialog.');
     }
+    if (patch.caFile !== undefined && patch.caFile !== null && patch.caFile !== this.o.settings.settings.caFile) {
+      throw new IpcFailure('invalid_request', 'Choose the CA certificate with "Choose file…": Intake reads only a file picked in its own dialog.');
+    }
     return this.applySettings(patch);
+  }
+
+  /** A custom CA certificate, chosen in main's dialog; one that cannot be used is refused and nothing changes. */
+  private async pickCaFile(): Promise<SettingsView> {
+    const file = await this.o.pickCaFile();
+    return file === null ? this.o.settings.view() : this.applySettings({ caFile: file });
+  }
+
+  /** The same steps as `intake doctor`, to the server in use, through its network. */
+  private testConnection(): Promise<ConnectionCheck[]> {
+    const { baseUrl, wsUrl, token, network } = this.o.engine.server;
+    return runDoctor({ baseUrl, wsUrl, token, network });
   }
 
   /** The hot folder, chosen in main's dialog: refused where Intake would walk a whole tree; files already there are asked about. */

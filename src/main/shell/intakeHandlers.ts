@@ -11,7 +11,7 @@ import { QueueInputError } from '../../core/queue/UploadQueue';
 import { chartNumberProblem } from '../../shared/protocol';
 import { CANCEL_REFUSAL, REFILE_REFUSAL, RETRY_REFUSAL, UNDO_REFUSAL, canCancel, canRetry, hasResults, refileKind, undoKind } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
-import type { QueueSnapshot, SettingsView } from '../../shared/ipc';
+import type { ConnectionCheck, QueueSnapshot, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
 import type { EngineQueue } from '../../core/engine/ports';
 import { IpcFailure } from '../ipc/ipcFailure';
@@ -24,6 +24,8 @@ export interface HandlerServices {
   updateSettings: (patch: SettingsPatch) => Promise<SettingsView>;
   setToken: (token: string | null) => Promise<SettingsView>;
   pickHotFolder: () => Promise<SettingsView>;
+  pickCaFile: () => Promise<SettingsView>;
+  testConnection: () => Promise<ConnectionCheck[]>;
   /** The native picker; what the user chose there is granted. */
   pickFiles: () => Promise<string[]>;
   /** What the user handed over (picker, drop, launch): the only paths read for the renderer. */
@@ -101,6 +103,8 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     updateSettings: (patch) => services.updateSettings(patch),
     setToken: (token) => services.setToken(token),
     pickHotFolder: () => services.pickHotFolder(),
+    pickCaFile: () => services.pickCaFile(),
+    testConnection: () => services.testConnection(),
     revealFiles: (id) => {
       // The path comes from the queue, never from the renderer.
       const first = job(id).files.find((file) => existsSync(file.path));

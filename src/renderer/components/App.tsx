@@ -183,7 +183,10 @@ export function App() {
       )}
       {results && <ResultsDialog job={results.job} state={results.state} onClose={() => setResults(null)} />}
       {settings && (
-        <SettingsDialog initial={settings} onClose={() => setSettings(null)} onSave={(patch) => bridge.updateSettings(patch)} onSetToken={(token) => bridge.setToken(token)} onPickHotFolder={() => bridge.pickHotFolder()} />
+        <SettingsDialog initial={settings} onClose={() => setSettings(null)} onSave={(patch) => bridge.updateSettings(patch)} onSetToken={(token) => bridge.setToken(token)} onPickHotFolder={() => bridge.pickHotFolder()}
+          onPickCaFile={() => bridge.pickCaFile()}
+          onTestConnection={() => bridge.testConnection()}
+        />
       )}
       <LiveRegion announcement={announcement} />
     </div>

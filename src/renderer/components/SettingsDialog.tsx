@@ -3,9 +3,10 @@
  * The token is write-only: the renderer only ever learns whether one is set.
  */
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
-import type { IpcResult, SettingsView } from '../../shared/ipc';
+import type { ConnectionCheck, IpcResult, SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
 import { FormFooter, Modal } from './Modal';
+import { NetworkSettings } from './NetworkSettings';
 import { derivedWebSocketUrl, draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
 
 export interface SettingsDialogProps {
@@ -15,6 +16,9 @@ export interface SettingsDialogProps {
   onSetToken: (token: string | null) => Promise<IpcResult<SettingsView>>;
   /** Main's folder dialog (the page never names the hot folder itself). */
   onPickHotFolder: () => Promise<IpcResult<SettingsView>>;
+  /** Main's file dialog for a custom CA certificate. */
+  onPickCaFile: () => Promise<IpcResult<SettingsView>>;
+  onTestConnection: () => Promise<IpcResult<ConnectionCheck[]>>;
 }
 
 function Field({ id, label, hint, problem, children }: { id: string; label: string; hint?: string; problem?: string; children: ReactNode }) {
@@ -44,7 +48,7 @@ function Toggle({ id, label, checked, onChange }: { id: string; label: string; c
   );
 }
 
-export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder }: SettingsDialogProps) {
+export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder, onPickCaFile, onTestConnection }: SettingsDialogProps) {
   const [view, setView] = useState(initial);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFrom(initial));
   const [token, setToken] = useState('');
@@ -187,6 +191,17 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
           </Field>
           <Toggle id="hot-folder-on" label="Watch the hot folder" checked={draft.hotFolderEnabled} onChange={(v) => change('hotFolderEnabled', v)} />
         </fieldset>
+
+        <NetworkSettings
+          draft={draft}
+          problems={problems}
+          caFile={view.caFile}
+          change={change}
+          onPickCaFile={onPickCaFile}
+          onClearCaFile={() => onSave({ caFile: null })}
+          onSettings={setView}
+          onTestConnection={onTestConnection}
+        />
 
         <fieldset>
           <legend>Notifications and start-up</legend>

@@ -4,7 +4,7 @@
  */
 import type { SettingsView } from '../../shared/ipc';
 import { deriveWebSocketUrl } from '../../shared/protocol';
-import { chartPatternProblem, serverUrlProblem, webSocketUrlProblem, type SettingsPatch } from '../../shared/settings';
+import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem, type SettingsPatch } from '../../shared/settings';
 
 export interface SettingsDraft {
   serverUrl: string;
@@ -18,6 +18,9 @@ export interface SettingsDraft {
   hotFolderPath: string;
   hotFolderEnabled: boolean;
   historySize: string;
+  proxyMode: 'system' | 'none' | 'manual';
+  proxyUrl: string;
+  proxyBypass: string;
 }
 
 export type DraftProblems = Partial<Record<keyof SettingsDraft, string>>;
@@ -35,6 +38,9 @@ export function draftFrom(view: SettingsView): SettingsDraft {
     hotFolderPath: view.hotFolder.path ?? '',
     hotFolderEnabled: view.hotFolder.enabled,
     historySize: String(view.historySize),
+    proxyMode: view.proxyMode,
+    proxyUrl: view.proxyUrl ?? '',
+    proxyBypass: view.proxyBypass,
   };
 }
 
@@ -58,6 +64,11 @@ export function draftProblems(draft: SettingsDraft): DraftProblems {
   if (history) problems.historySize = history;
   const pattern = draft.chartNumberPattern === '' ? null : chartPatternProblem(draft.chartNumberPattern);
   if (pattern) problems.chartNumberPattern = pattern;
+  if (draft.proxyMode === 'manual') {
+    const proxy = draft.proxyUrl.trim();
+    const proxyProblem = proxy === '' ? 'Enter the proxy (example: http://proxy.example.org:3128), or choose System or None.' : proxyUrlProblem(proxy);
+    if (proxyProblem) problems.proxyUrl = proxyProblem;
+  }
   if (draft.hotFolderEnabled && draft.hotFolderPath.trim() === '') problems.hotFolderPath = 'Choose the folder to watch, or turn the hot folder off.';
   return problems;
 }
@@ -81,6 +92,10 @@ export function patchFrom(view: SettingsView, draft: SettingsDraft): SettingsPat
     patch.hotFolder = { path: hotPath, enabled: draft.hotFolderEnabled };
   }
   if (Number(draft.historySize) !== view.historySize) patch.historySize = Number(draft.historySize);
+  if (draft.proxyMode !== view.proxyMode) patch.proxyMode = draft.proxyMode;
+  const proxyUrl = draft.proxyUrl.trim() === '' ? null : draft.proxyUrl.trim();
+  if (proxyUrl !== view.proxyUrl) patch.proxyUrl = proxyUrl;
+  if (draft.proxyBypass.trim() !== view.proxyBypass) patch.proxyBypass = draft.proxyBypass.trim();
   return patch;
 }
 

@@ -17,6 +17,7 @@ import { PathGrants } from '../../../src/core/desktop/pathGrants';
 import { isTrustedUiUrl } from '../../../src/core/desktop/senderPolicy';
 import { IntakeEngine } from '../../../src/core/engine/IntakeEngine';
 import type { EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
+import { runDoctor } from '../../../src/core/network/doctor';
 import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
 import { ChangeBatcher } from '../../../src/core/tray/changeBatcher';
 import { handleCall } from '../../../src/main/ipc/ipcGate';
@@ -89,6 +90,11 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     },
     setToken: async (token) => (settings = { ...settings, hasToken: token !== null }),
     pickHotFolder: async () => settings,
+    pickCaFile: async () => settings,
+    testConnection: () => {
+      const { baseUrl, wsUrl, token, network } = engine.server;
+      return runDoctor({ baseUrl, wsUrl, token, network });
+    },
     pickFiles: async () => picked,
     showItemInFolder: () => undefined,
     setPaused: (paused) => {
