@@ -7,18 +7,17 @@
  * the focused states are photographed into test-results/.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openApp, type AppHarness } from './support/appHarness';
+import type { AppHarness } from './support/appHarness';
 import { walkStates } from './support/appStates';
 import { bestPracticeFindings, wcagViolations, type AxeFinding } from './support/axe';
 import { borderContrast, focusRingContrast, type ContrastReading } from './support/nonTextContrast';
-import { ScriptedBackend } from './support/scriptedBackend';
+import { openScriptedApp, ScriptedBackend } from './support/scriptedBackend';
 
 let app: AppHarness;
 const backend = new ScriptedBackend();
 
 beforeAll(async () => {
-  app = await openApp(backend.handler);
-  backend.attach(app.bridge);
+  app = await openScriptedApp(backend);
 });
 afterAll(async () => app?.close());
 

@@ -6,16 +6,15 @@
  * neighbour. Screenshots of the focused states go to test-results/.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openApp, type AppHarness } from './support/appHarness';
+import type { AppHarness } from './support/appHarness';
 import { focused, tabTo } from './support/keyboard';
-import { jobsInEveryState, scriptedJob, serverState, ScriptedBackend } from './support/scriptedBackend';
+import { jobsInEveryState, scriptedJob, serverState, openScriptedApp, ScriptedBackend } from './support/scriptedBackend';
 
 let app: AppHarness;
 const backend = new ScriptedBackend();
 
 beforeAll(async () => {
-  app = await openApp(backend.handler);
-  backend.attach(app.bridge);
+  app = await openScriptedApp(backend);
 });
 afterAll(async () => app?.close());
 

@@ -5,15 +5,14 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openApp, type AppHarness } from './support/appHarness';
-import { jobsInEveryState, ScriptedBackend } from './support/scriptedBackend';
+import type { AppHarness } from './support/appHarness';
+import { jobsInEveryState, openScriptedApp, ScriptedBackend } from './support/scriptedBackend';
 
 let app: AppHarness;
 const backend = new ScriptedBackend(jobsInEveryState());
 
 beforeAll(async () => {
-  app = await openApp(backend.handler);
-  backend.attach(app.bridge);
+  app = await openScriptedApp(backend);
   await app.page.locator('.row').first().waitFor();
 });
 afterAll(async () => app?.close());

@@ -9,9 +9,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { QueueJob } from '../../src/shared/queueJob';
-import { openApp, type AppHarness } from './support/appHarness';
+import type { AppHarness } from './support/appHarness';
 import { OFFLINE } from './support/appStates';
-import { scriptedJob, serverState, ScriptedBackend } from './support/scriptedBackend';
+import { scriptedJob, serverState, openScriptedApp, ScriptedBackend } from './support/scriptedBackend';
 
 let app: AppHarness;
 const backend = new ScriptedBackend([
@@ -20,8 +20,7 @@ const backend = new ScriptedBackend([
 ]);
 
 beforeAll(async () => {
-  app = await openApp(backend.handler);
-  backend.attach(app.bridge);
+  app = await openScriptedApp(backend);
 });
 afterAll(async () => app?.close());
 

@@ -10,11 +10,6 @@ export interface Disposable {
   dispose(): void;
 }
 
-/** Something whose end takes time (a queue flushing to disk, a socket closing). */
-export interface AsyncDisposable {
-  dispose(): Promise<void>;
-}
-
 export function toDisposable(fn: () => void): Disposable {
   let done = false;
   return {
@@ -38,11 +33,6 @@ export class DisposableStore implements Disposable {
     if (this.disposed) item.dispose();
     else this.items.add(item);
     return item;
-  }
-
-  /** Disposes one item now and forgets it. */
-  delete(item: Disposable): void {
-    if (this.items.delete(item)) item.dispose();
   }
 
   /** Disposes everything, in the order it was added; one that throws does not stop the others. */

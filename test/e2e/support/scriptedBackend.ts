@@ -12,6 +12,7 @@ import type { ServerJobState } from '../../../src/shared/jobState';
 import type { QueueJob } from '../../../src/shared/queueJob';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import type { BridgeHandler, InstalledBridge } from '../../support/testBridge';
+import { openApp, type AppHarness } from './appHarness';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -182,4 +183,11 @@ export class ScriptedBackend {
         return ok(undefined);
     }
   };
+}
+
+/** The built UI in Chromium behind this scripted backend, its events flowing. */
+export async function openScriptedApp(backend: ScriptedBackend): Promise<AppHarness> {
+  const app = await openApp(backend.handler);
+  backend.attach(app.bridge);
+  return app;
 }
