@@ -1,10 +1,10 @@
 /**
  * Many jobs at once: 500 jobs moving every 20 ms (a tenth of them retrying),
- * all followed on one socket. The server stays responsive (event loop delay
- * bounded, measured in this process, which hosts client and server) and every
- * job streams each update after its snapshot exactly once.
+ * all followed on one socket: every job streams each update after its
+ * snapshot exactly once. How responsive the server stays under load is a
+ * benchmark figure (`npm run bench`, "server's own emitStatus → write"), not a
+ * timed assertion here.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../support/referenceServer';
 import { chartPart, documentPart, postMultipart } from './fixtures/multipartUpload';
@@ -16,12 +16,9 @@ const JOBS = 500;
 const PARALLEL_UPLOADS = 10;
 
 describe('many jobs', () => {
-  it('streams 500 fast jobs exactly once each while the event loop stays responsive', async () => {
+  it('streams 500 fast jobs, each update exactly once', async () => {
     const server = await startServer({ phaseMs: 20, failPlan: ({ jobIndex }) => (jobIndex % 10 === 0 ? 1 : 0) });
     const probe = await WsProbe.open(server.wsUrl);
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
-    const started = performance.now();
 
     const jobIds: string[] = [];
     let next = 0;
@@ -43,8 +40,6 @@ describe('many jobs', () => {
       'the client saw every job complete',
       60_000,
     );
-    delay.disable();
-    const elapsedMs = performance.now() - started;
 
     for (const jobId of jobIds) {
       const snapshotSeq = probe.of('subscribed', jobId)[0]?.seq as number;
@@ -53,9 +48,6 @@ describe('many jobs', () => {
       expect(seqs).toEqual(Array.from({ length: finalSeq - snapshotSeq }, (_, i) => snapshotSeq + 1 + i));
     }
     expect(probe.of('error')).toEqual([]);
-    const p99Ms = delay.percentile(99) / 1e6;
-    console.info(`load: ${JOBS} jobs in ${Math.round(elapsedMs)} ms, event loop delay p99 ${p99Ms.toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
-    expect(p99Ms).toBeLessThan(250);
     probe.close();
   }, 180_000);
 });
