@@ -18,7 +18,9 @@ export interface AppNetworkDeps {
   /** Electron's session.defaultSession (resolveProxy answers like a PAC file: "PROXY h:p; DIRECT"). */
   session: { resolveProxy(url: string): Promise<string> };
   /** The credentials the user gave main's dialog (safeStorage), for a proxy that asks. */
-  proxyCredentials?: () => ProxyCredentials | null;
+  proxyCredentials?: (proxy: string) => ProxyCredentials | null;
+  /** A proxy answered 407 (core's ProxyLogin decides whether to ask). */
+  onProxyAuthRequired?: (proxy: string, sent: ProxyCredentials | null) => void;
 }
 
 export function proxyResolverFor(settings: NetworkSettings, deps: AppNetworkDeps): ProxyResolver | undefined {
@@ -35,5 +37,6 @@ export async function appNetwork(settings: NetworkSettings, deps: AppNetworkDeps
     ...(proxy && { proxy }),
     extraCa: [...(await systemCertificates()), ...custom],
     ...(deps.proxyCredentials && { proxyCredentials: deps.proxyCredentials }),
+    ...(deps.onProxyAuthRequired && { onProxyAuthRequired: deps.onProxyAuthRequired }),
   });
 }
