@@ -51,6 +51,9 @@ describe('proxy sign-in (app)', () => {
       expect(first.options).toMatchObject({ modal: true, webPreferences: { preload: '/app/out/preload/proxyLogin.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false } });
       // The Intake page cannot answer the dialog's calls.
       const intakeWindow = FakeBrowserWindow.instances.find((w) => w.options.title === 'Intake')!;
+      // The page's indicator gets the failed step as a field.
+      const states = () => intakeWindow.webContents.sent.filter((s) => s.channel === ipcChannel('connection')).map((s) => s.payload);
+      await vi.waitFor(() => expect(states()).toContainEqual(expect.objectContaining({ problem: expect.objectContaining({ step: 'proxy_auth' }) })), { timeout: 10_000, interval: 20 });
       expect(await fake.ipcMain.invoke(PROXY_LOGIN_CHANNELS.details, ipcEventFrom(intakeWindow))).toBeNull();
 
       // The dialog's page, through its real preload.

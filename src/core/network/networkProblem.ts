@@ -4,12 +4,9 @@
  * Uploads, status reads, the WebSocket and `intake doctor` all speak through it.
  */
 
-export type NetworkStep = 'dns' | 'connect' | 'proxy' | 'proxy_auth' | 'tls' | 'http' | 'upgrade';
+import type { NetworkProblem } from '../../shared/networkStep';
 
-export interface NetworkProblem {
-  step: NetworkStep;
-  message: string;
-}
+export type { NetworkProblem, NetworkStep } from '../../shared/networkStep';
 
 export interface ProblemContext {
   /** The server asked for (named in every message). */

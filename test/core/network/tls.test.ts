@@ -47,6 +47,8 @@ describe('TLS through the network port', () => {
     try {
       await waitForReason(() => rig.engine.connection.state.reason, 'unknown authority');
       expect(rig.engine.connection.state.reason).toContain(host);
+      // The failed step reaches the indicator as a field, not only as words.
+      expect(rig.engine.connection.state).toMatchObject({ problem: { step: 'tls', message: expect.stringContaining(host) } });
     } finally {
       await rig.close();
     }
