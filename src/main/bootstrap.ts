@@ -132,6 +132,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const proxyLogin = new ProxyLogin({ store: proxyLoginStore(settingsStore, safeStorage, logger), ask: (request) => proxyDialog.ask(request), onChange: () => rebuildNetwork(), logger });
   const networkDeps = {
     session: session.defaultSession,
+    logger,
     proxyCredentials: (proxy: string) => proxyLogin.credentials(proxy),
     onProxyAuthRequired: (proxy: string, sent: ProxyCredentials | null) => proxyLogin.required(proxy, sent),
   };
