@@ -11,11 +11,14 @@ import { systemClock } from '../../src/core/clock';
 import { DROPPED_PATH_CHANNEL, ipcChannel } from '../../src/shared/ipc';
 import { PROXY_LOGIN_CHANNELS, type ProxyLoginBridge } from '../../src/shared/proxyLogin';
 import { makeCertificates, type TestCertificates } from '../support/certificates';
-import { FakeBrowserWindow, allSentPayloads, fake, ipcEventFrom, resetFakeElectron } from '../support/fakeElectron';
+import { FakeBrowserWindow, allSentPayloads, electronModule, fake, ipcEventFrom, resetFakeElectron } from '../support/fakeElectron';
 import { makeTempDir, type TempDir } from '../support/files';
 import { startServer } from '../support/referenceServer';
 import { startTinyproxy } from '../support/tinyproxy';
+import { memoryKeyValueStore } from '../../src/main/persistence/keyValueStore';
+import { proxyLoginStore } from '../../src/main/persistence/proxyLoginStore';
 import { bootShell } from './fixtures/bootShell';
+import { memoryLogger } from './fixtures/memoryLogger';
 
 vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
 
@@ -88,5 +91,26 @@ describe('proxy sign-in (app)', () => {
     } finally {
       await engine.dispose();
     }
+  }, 60_000);
+
+  it('saved credentials are used after a restart without asking; another proxy setting forgets them; without secure storage they are never written', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path, auth: { username: USER, password: PASSWORD } });
+    const server = await startServer({ phaseMs: 10, tls: certs.good });
+    const data = electronModule.safeStorage.encryptString(JSON.stringify({ username: USER, password: PASSWORD })).toString('base64');
+    const settings = { serverUrl: server.url, proxyMode: 'manual', proxyUrl: proxy.url, caFile: certs.caFile };
+    const boot = await bootShell({ clock: systemClock, realCore: true, settings, settingsData: { proxyLogin: { kind: 'safeStorage', proxy: proxy.url, data } } });
+    try {
+      await vi.waitFor(() => expect(boot.running.engine.connection.state.state).toBe('connected'), { timeout: 10_000, interval: 20 });
+      expect(dialogs()).toHaveLength(0);
+      expect(await boot.invoke('updateSettings', [{ proxyUrl: 'http://127.0.0.1:1' }])).toMatchObject({ ok: true });
+      expect(boot.stores.settings.get('proxyLogin')).toBeUndefined();
+    } finally {
+      await boot.running.engine.dispose();
+    }
+
+    const store = memoryKeyValueStore();
+    const keep = proxyLoginStore(store, { ...electronModule.safeStorage, isEncryptionAvailable: () => false }, memoryLogger());
+    keep.save({ proxy: proxy.url, username: USER, password: PASSWORD });
+    expect(store.data).toEqual({});
   }, 60_000);
 });
