@@ -57,6 +57,11 @@ describe('intake doctor', () => {
       env: { INTAKE_PROXY_CREDENTIALS: 'ward:pw' },
     });
     expect(withCredentials.code).toBe(0);
+    // As curl takes them: in the proxy URL; never printed back.
+    const inUrl = await runCli(['doctor', '--server', server.url, '--proxy', `http://ward:pw@127.0.0.1:${authProxy.port}`, '--ca-file', certs.caFile, '--token', 'right']);
+    expect(inUrl.code).toBe(0);
+    expect(line(inUrl.stdout, 'Proxy')).toContain(`the proxy ${authProxy.url} let the request through`);
+    expect(inUrl.stdout + inUrl.stderr).not.toContain('ward:pw');
 
     const badToken = await runCli(['doctor', '--server', server.url, '--no-proxy', '--ca-file', certs.caFile], { env: { INTAKE_TOKEN: 'wrong' } });
     expect(line(badToken.stdout, 'HTTP')).toMatch(/^FAIL {2}HTTP .*refused the token \(HTTP 40[13]\)/);
