@@ -20,10 +20,12 @@ export default defineConfig({
     build: {
       // A sandboxed preload can require only `electron`: bundle its dependencies (zod) into it.
       externalizeDeps: false,
-      // One CommonJS file: a sandboxed preload cannot load ES modules or chunks.
+      // One CommonJS file each: a sandboxed preload cannot load ES modules or chunks. The two
+      // preloads (Intake's window, the proxy sign-in dialog) share no module, so rollup makes no
+      // shared chunk; test/main/builtPreload.test.ts checks each needs only `electron`.
       rollupOptions: {
-        input: { index: resolve('src/preload/index.ts') },
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        input: { index: resolve('src/preload/index.ts'), proxyLogin: resolve('src/preload/proxyLogin.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' },
       },
     },
   },
@@ -31,7 +33,7 @@ export default defineConfig({
     root: 'src/renderer',
     plugins: [react(), cspMetaTag],
     build: {
-      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+      rollupOptions: { input: { index: resolve('src/renderer/index.html'), proxyLogin: resolve('src/renderer/proxyLogin.html') } },
     },
   },
 });

@@ -3,7 +3,7 @@
  * the engine, IPC and OS events, in that order. Everything here is wiring;
  * the pieces are tested on their own and together over a fake electron.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { app, dialog, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/base/logger';
@@ -28,8 +28,13 @@ import { installApplicationMenu } from './window/applicationMenu';
 import { serveAppProtocol } from './window/appProtocol';
 import { hardenSession, hardenWebContents } from './window/contentSecurity';
 import { MainWindowController } from './window/mainWindow';
-import type { Network } from '../core/network/network';
+import type { Network, ProxyCredentials } from '../core/network/network';
+import { ProxyLogin } from '../core/network/proxyLogin';
+import { APP_ORIGIN } from '../core/desktop/senderPolicy';
 import { appNetwork, type NetworkSettings } from './system/appNetwork';
+import { registerProxyLoginChannel } from './ipc/proxyLoginChannel';
+import { proxyLoginStore } from './persistence/proxyLoginStore';
+import { ProxyLoginDialog } from './window/proxyLoginDialog';
 
 /** How long Quit waits for the core to close before quitting anyway. */
 export const SHUTDOWN_LIMIT_MS = 5_000;
@@ -40,7 +45,8 @@ export interface BootstrapOptions {
   startDemoServer: StartDemoServer;
   /** Opens a store; `warn` hears what was wrong with the file on disk (a damaged one is kept aside). */
   openStore: (name: 'settings' | 'queue', directory: string, warn: (message: string) => void) => KeyValueStore;
-  paths: { preload: string; renderer: string; trayIcons: string; appIcon?: string };
+  /** proxyLoginPreload: the sign-in dialog's preload (default: proxyLogin.cjs beside `preload`). */
+  paths: { preload: string; renderer: string; trayIcons: string; appIcon?: string; proxyLoginPreload?: string };
   devServerUrl: string | null;
   /** The app's own argv entries (executable, app folder) that are never documents. */
   argvIgnore: string[];
@@ -88,7 +94,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   // Told to the user once the shell can notify (below).
   const storeWarnings: string[] = [];
   const openStore = (name: 'settings' | 'queue') => o.openStore(name, userData, (message) => storeWarnings.push(message));
-  const settings = new SettingsRepository(openStore('settings'), safeStorage, logger);
+  const settingsStore = openStore('settings');
+  const settings = new SettingsRepository(settingsStore, safeStorage, logger);
   let intake: IntakeShell | null = null;
   const window = new MainWindowController({
     preloadPath: o.paths.preload,
@@ -114,8 +121,28 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     ...(o.callLog ? { observe: (decision) => o.callLog?.('notification', { type: decision.kind, jobs: decision.jobIds.length }) } : {}),
   });
 
-  const networkDeps = { session: session.defaultSession };
-  const makeNetwork = (current: NetworkSettings): Promise<Network> => appNetwork(current, networkDeps);
+  // Credentials for a proxy that asks: when to ask is core's (ProxyLogin), the dialog main's own window.
+  const proxyDialog = new ProxyLoginDialog({
+    preloadPath: o.paths.proxyLoginPreload ?? join(dirname(o.paths.preload), 'proxyLogin.cjs'),
+    pageUrl: o.devServerUrl ? new URL('proxyLogin.html', o.devServerUrl).href : `${APP_ORIGIN}/proxyLogin.html`,
+    parent: () => window.window,
+    logger,
+  });
+  let rebuildNetwork = (): void => undefined;
+  const proxyLogin = new ProxyLogin({ store: proxyLoginStore(settingsStore, safeStorage, logger), ask: (request) => proxyDialog.ask(request), onChange: () => rebuildNetwork(), logger });
+  const networkDeps = {
+    session: session.defaultSession,
+    logger,
+    proxyCredentials: (proxy: string) => proxyLogin.credentials(proxy),
+    onProxyAuthRequired: (proxy: string, sent: ProxyCredentials | null) => proxyLogin.required(proxy, sent),
+  };
+  let builtFor: NetworkSettings = settings.settings;
+  const makeNetwork = (current: NetworkSettings): Promise<Network> => {
+    // Credentials belong to the proxy they were given for: another proxy setting forgets them.
+    if (current.proxyMode !== builtFor.proxyMode || current.proxyUrl !== builtFor.proxyUrl) proxyLogin.reset();
+    builtFor = current;
+    return appNetwork(current, networkDeps);
+  };
   const engine = await IntakeEngine.open({
     choice: { serverUrl: settings.settings.serverUrl, webSocketUrl: settings.settings.webSocketUrl, token: settings.token() },
     network: await makeNetwork(settings.settings).catch((error: unknown) => {
@@ -189,9 +216,16 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     },
   });
   const running = intake;
+  rebuildNetwork = () => {
+    makeNetwork(settings.settings).then(
+      (network) => engine.setNetwork(network),
+      (error: unknown) => logger.warn('the network could not be built again for new proxy credentials', { error: (error as Error)?.name }),
+    );
+  };
 
   // What lives as long as the app: ended once, when the shutdown is done (or overdue).
   const lifetime = new DisposableStore();
+  lifetime.add(registerProxyLoginChannel(proxyDialog, { devServerUrl: o.devServerUrl, logger }));
   lifetime.add(registerHandlers({
     handlers: running.handlers,
     isTrustedSender: createSenderGuard(() => window.window, { devServerUrl: o.devServerUrl }),

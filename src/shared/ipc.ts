@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ConnectionState } from './connectionState';
+import type { CheckName } from './networkStep';
 import type { JobFile, QueueChange, QueueJob } from './queueJob';
 import { settingsPatchSchema, type Settings } from './settings';
 
@@ -48,7 +49,7 @@ export interface QueueSnapshot {
 }
 /** One step of *Test connection* (the same check as `intake doctor`). */
 export interface ConnectionCheck {
-  name: string;
+  name: CheckName;
   outcome: 'ok' | 'failed' | 'skipped';
   detail: string;
 }

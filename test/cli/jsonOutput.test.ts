@@ -22,15 +22,17 @@ describe('JsonOutput', () => {
     output.uploaded(sampleJob({ stage: 'tracking', jobId: 'srv-1' }));
     output.phase(trackedJob('ocr_started', 2));
     output.connection({ state: 'reconnecting', reason: 'socket closed', nextTryAt: 0, attempt: 1 });
+    output.connection({ state: 'polling', reason: 'WebSocket: the proxy wants credentials', nextTryAt: 0, attempt: 2, problem: { step: 'proxy_auth', message: 'wants credentials' } });
     output.done({ id: 'local-1', chartNumber: 'A-100', jobId: 'srv-1', outcome: 'completed', message: '', reasons: [] });
     const all = lines();
-    expect(all.map((l) => l.event)).toEqual(['queued', 'uploaded', 'phase', 'connection', 'done']);
+    expect(all.map((l) => l.event)).toEqual(['queued', 'uploaded', 'phase', 'connection', 'connection', 'done']);
     for (const line of all) expect(line.at).toBe('2026-01-01T00:00:00.000Z');
     expect(all[0]).toMatchObject({ chartNumber: 'A-100', files: [{ name: 'scan.pdf', size: 2048, type: 'pdf' }] });
     expect(all[1]).toMatchObject({ jobId: 'srv-1' });
     expect(all[2]).toMatchObject({ jobId: 'srv-1', status: 'processing', phase: 'ocr_started', message: 'now ocr_started', seq: 2 });
     expect(all[3]).toEqual({ event: 'connection', at: expect.any(String), state: 'reconnecting', reason: 'socket closed' });
-    expect(all[4]).toMatchObject({ chartNumber: 'A-100', jobId: 'srv-1', outcome: 'completed', message: '' });
+    expect(all[4]).toEqual({ event: 'connection', at: expect.any(String), state: 'polling', reason: 'WebSocket: the proxy wants credentials', step: 'proxy_auth' });
+    expect(all[5]).toMatchObject({ chartNumber: 'A-100', jobId: 'srv-1', outcome: 'completed', message: '' });
   });
 
   it('adds retry fields to failed phases and reasons to refused jobs', () => {

@@ -57,6 +57,11 @@ describe('intake doctor', () => {
       env: { INTAKE_PROXY_CREDENTIALS: 'ward:pw' },
     });
     expect(withCredentials.code).toBe(0);
+    // As curl takes them: in the proxy URL; never printed back.
+    const inUrl = await runCli(['doctor', '--server', server.url, '--proxy', `http://ward:pw@127.0.0.1:${authProxy.port}`, '--ca-file', certs.caFile, '--token', 'right']);
+    expect(inUrl.code).toBe(0);
+    expect(line(inUrl.stdout, 'Proxy')).toContain(`the proxy ${authProxy.url} let the request through`);
+    expect(inUrl.stdout + inUrl.stderr).not.toContain('ward:pw');
 
     const badToken = await runCli(['doctor', '--server', server.url, '--no-proxy', '--ca-file', certs.caFile], { env: { INTAKE_TOKEN: 'wrong' } });
     expect(line(badToken.stdout, 'HTTP')).toMatch(/^FAIL {2}HTTP .*refused the token \(HTTP 40[13]\)/);
@@ -70,6 +75,32 @@ describe('intake doctor', () => {
     const closed = await runCli(['doctor', '--server', 'http://127.0.0.1:1/api', '--no-proxy']);
     expect(line(closed.stdout, 'TCP')).toContain('The server 127.0.0.1:1 refused the connection');
     expect(closed.code).toBe(1);
+  }, 120_000);
+});
+
+describe('intake doctor on the rest of a hospital network’s failures', () => {
+  it('DNS, a wrong host name, a stopped proxy and a proxy that refuses the WebSocket each fail at their own step', async () => {
+    const dns = await runCli(['doctor', '--server', 'https://intake-doctor-test.invalid/api', '--no-proxy']);
+    expect(line(dns.stdout, 'DNS')).toMatch(/^FAIL {2}DNS .*intake-doctor-test\.invalid could not be resolved/);
+    expect(dns.code).toBe(1);
+
+    const wrongHost = await startTestServer({ tls: certs.wrongHost });
+    const misnamed = await runCli(['doctor', '--server', wrongHost.url, '--no-proxy', '--ca-file', certs.caFile]);
+    expect(line(misnamed.stdout, 'TLS')).toMatch(/^FAIL {2}TLS .*is for another host name/);
+
+    const server = await startTestServer({});
+    const stopped = await startTinyproxy({ dir: dir.path });
+    await stopped.stop();
+    const down = await runCli(['doctor', '--server', server.url, '--proxy', stopped.url], { env: cleanEnv });
+    expect(line(down.stdout, 'Proxy')).toMatch(new RegExp(`^FAIL {2}Proxy .*The proxy ${stopped.url} refused the connection`));
+    expect(down.code).toBe(1);
+
+    // CONNECT only to 443: the status read is forwarded, the socket's tunnel refused.
+    const noTunnel = await startTinyproxy({ dir: dir.path, extra: ['ConnectPort 443'] });
+    const blocked = await runCli(['doctor', '--server', server.url, '--proxy', noTunnel.url], { env: cleanEnv });
+    expect(line(blocked.stdout, 'HTTP')).toMatch(/^ok/);
+    expect(line(blocked.stdout, 'WebSocket')).toMatch(new RegExp(`^FAIL {2}WebSocket .*The proxy ${noTunnel.url} refused the way .*Jobs will be followed by polling`));
+    expect(blocked.code).toBe(1);
   }, 120_000);
 });
 

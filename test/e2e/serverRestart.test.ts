@@ -57,7 +57,7 @@ it('shows the outage and the recovery in the header, and the job completes', asy
 
   const restarting = server.restart();
   await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.getAttribute('data-state') !== 'connected', null, { polling: 'raf', timeout: 30_000 });
-  await expect(indicator.textContent()).resolves.toMatch(/Offline — polling for updates|Reconnecting|Connecting/);
+  await expect(indicator.textContent()).resolves.toMatch(/Offline( \([^)]*\))? — polling for updates|Reconnecting|Connecting/);
   await session.app.screenshot('11-server-restarting');
   await restarting;
   await page.waitForSelector('[data-testid=connection][data-state=connected]', { timeout: 60_000 });

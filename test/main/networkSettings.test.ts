@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock';
 import { fake, resetFakeElectron } from '../support/fakeElectron';
+import { makeCertificates } from '../support/certificates';
 import { startServer } from '../support/referenceServer';
 import { bootShell } from './fixtures/bootShell';
 
@@ -29,6 +30,22 @@ describe('Settings → Network', () => {
     expect(reply.ok).toBe(true);
     expect(reply.value.map((check) => check.name)).toEqual(['DNS', 'TCP', 'HTTP', 'WebSocket']);
     expect(reply.value.every((check) => check.outcome === 'ok')).toBe(true);
+    await boot.running.engine.dispose();
+  });
+
+  it('Test connection names the step that fails: TLS to a server signed by an unknown authority', async () => {
+    const certs = makeCertificates(dir);
+    const server = await startServer({ phaseMs: 10, tls: certs.good });
+    const boot = await bootShell({ clock: systemClock, realCore: true, settings: { serverUrl: server.url, proxyMode: 'none' } });
+    const reply = (await boot.invoke('testConnection', [undefined])) as { ok: true; value: Array<{ name: string; outcome: string; detail: string }> };
+    expect(reply.value.map((check) => [check.name, check.outcome])).toEqual([
+      ['DNS', 'ok'],
+      ['TCP', 'ok'],
+      ['TLS', 'failed'],
+      ['HTTP', 'skipped'],
+      ['WebSocket', 'skipped'],
+    ]);
+    expect(reply.value[2]!.detail).toContain(`The certificate of ${new URL(server.url).host} is signed by an unknown authority`);
     await boot.running.engine.dispose();
   });
 

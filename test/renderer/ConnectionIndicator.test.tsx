@@ -54,6 +54,29 @@ describe('ConnectionIndicator', () => {
     expect(status().className).toContain('tone-warning');
   });
 
+  it.each([
+    ['dns', 'Reconnecting in 2 s (DNS: server name not found)'],
+    ['proxy', 'Reconnecting in 2 s (proxy refused or not reachable)'],
+    ['proxy_auth', 'Reconnecting in 2 s (proxy wants credentials)'],
+    ['tls', 'Reconnecting in 2 s (TLS: certificate problem)'],
+    ['upgrade', 'Reconnecting in 2 s (WebSocket refused)'],
+  ] as const)('a socket that failed at step %s says so in the label', async (step, text) => {
+    vi.useFakeTimers({ now: 5_000 });
+    const reason = `WebSocket: the full sentence for ${step}`;
+    const { status, root } = renderIndicator({ state: 'reconnecting', reason, nextTryAt: 7_000, attempt: 1, problem: { step, message: 'why' } });
+    await act(async () => vi.advanceTimersByTime(10));
+    expect(status().textContent).toBe(text);
+    expect(status().getAttribute('title')).toBe(reason);
+    expect(root.getAttribute('data-step')).toBe(step);
+  });
+
+  it('polling because the WebSocket was refused (a proxy blocking upgrades) says why', async () => {
+    vi.useFakeTimers({ now: 5_000 });
+    const { status } = renderIndicator({ state: 'polling', reason: 'WebSocket: The proxy … refused', nextTryAt: 7_000, attempt: 1, problem: { step: 'upgrade', message: 'The proxy … refused' } });
+    await act(async () => vi.advanceTimersByTime(10));
+    expect(status().textContent).toBe('Offline (WebSocket refused) — polling for updates · reconnecting in 2 s');
+  });
+
   it('announces going offline, coming back and a refused sign-in once each — not the start, not the countdown', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const offline: ConnectionState = { state: 'reconnecting', reason: 'socket closed', nextTryAt: 1_000_000 + 9_000, attempt: 1 };

@@ -88,7 +88,9 @@ export class JsonOutput implements Reporter {
   }
 
   connection(state: ConnectionState): void {
-    this.emit('connection', { state: state.state, reason: state.reason });
+    // `step`: where the last attempt failed on the way (dns, connect, proxy, proxy_auth, tls, upgrade).
+    const step = 'problem' in state && state.problem ? { step: state.problem.step } : {};
+    this.emit('connection', { state: state.state, reason: state.reason, ...step });
   }
 
   done(result: JobResult): void {

@@ -8,6 +8,7 @@ import type { Disposable } from '../base/lifecycle';
 import { deriveWebSocketUrl } from '../../shared/protocol';
 import type { ServerJobState, StatusUpdate } from '../../shared/jobState';
 import type { ConnectionState } from '../../shared/connectionState';
+import type { NetworkProblem } from '../../shared/networkStep';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../base/logger';
 import { backoffDelay } from './backoff';
@@ -52,6 +53,8 @@ export class ConnectionManager {
   private current: ConnectionState = { state: 'stopped', reason: 'not started' };
   private running = false;
   private authFailed = false;
+  /** The step the last attempt failed at (shown until the socket is open again). */
+  private problem: NetworkProblem | null = null;
   private generation: SocketGeneration | null = null;
   private channel: SubscriptionChannel | null = null;
   private generationCount = 0;
@@ -180,6 +183,7 @@ export class ConnectionManager {
     this.resetSession();
     void this.dropGeneration();
     this.authFailed = false;
+    this.problem = null;
     this.attempt = 0;
     this.connect(reason);
   }
@@ -232,6 +236,7 @@ export class ConnectionManager {
   private readonly generationEvents: GenerationEvents = {
     open: (generation) => {
       if (generation !== this.generation) return;
+      this.problem = null;
       this.rest.stopPolling();
       this.refresh('socket open');
       this.channel?.sendNextBatch();
@@ -252,6 +257,7 @@ export class ConnectionManager {
     this.generation = null;
     this.channel = null;
     if (why.badFrame) this.countBadFrame('too_large');
+    this.problem = why.problem ?? null;
     if (why.auth) {
       this.enterAuthFailed(why.reason);
       return;
@@ -299,9 +305,10 @@ export class ConnectionManager {
     else this.rest.stopPolling();
     // While an attempt runs, nextTryAt is when it started: the try is happening now.
     const nextTryAt = this.nextTryAt;
-    if (this.rest.polling) this.setState({ state: 'polling', reason, nextTryAt, attempt: this.attempt });
-    else if (generation) this.setState({ state: 'connecting', reason });
-    else this.setState({ state: 'reconnecting', reason, nextTryAt, attempt: this.attempt });
+    const problem = this.problem ? { problem: this.problem } : {};
+    if (this.rest.polling) this.setState({ state: 'polling', reason, nextTryAt, attempt: this.attempt, ...problem });
+    else if (generation) this.setState({ state: 'connecting', reason, ...problem });
+    else this.setState({ state: 'reconnecting', reason, nextTryAt, attempt: this.attempt, ...problem });
   }
 
   private setState(next: ConnectionState): void {
@@ -353,6 +360,8 @@ function resolveTarget(target: ConnectionTarget): Required<ConnectionTarget> {
 
 function sameState(a: ConnectionState, b: ConnectionState): boolean {
   if (a.state !== b.state) return false;
+  const problemOf = (state: ConnectionState): string => ('problem' in state && state.problem ? `${state.problem.step} ${state.problem.message}` : '');
+  if (problemOf(a) !== problemOf(b)) return false;
   if ((a.state === 'reconnecting' || a.state === 'polling') && (b.state === 'reconnecting' || b.state === 'polling')) {
     return a.nextTryAt === b.nextTryAt && a.attempt === b.attempt;
   }

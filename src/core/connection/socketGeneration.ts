@@ -10,7 +10,7 @@ import type { Clock } from '../clock';
 import { TimerGroup } from '../base/timerGroup';
 import { WS_MAX_PAYLOAD_BYTES, type ConnectionTimings } from './timings';
 import { answeredByProxy, type Network } from '../network/network';
-import { describeNetworkProblem, proxyStatusProblem, type ProblemContext } from '../network/networkProblem';
+import { describeNetworkProblem, proxyStatusProblem, type NetworkProblem, type ProblemContext } from '../network/networkProblem';
 
 export interface DownReason {
   reason: string;
@@ -20,6 +20,8 @@ export interface DownReason {
   immediate: boolean;
   /** ws refused a frame above maxPayload: count it as a bad frame too. */
   badFrame?: boolean;
+  /** The step that failed, when the attempt failed on the way (the indicator names it). */
+  problem?: NetworkProblem;
 }
 
 export interface GenerationEvents {
@@ -81,9 +83,10 @@ export class SocketGeneration {
     this.socket.on('error', this.handleError);
     this.socket.on('unexpected-response', this.handleUnexpectedResponse);
 
-    this.timers.set('connect', this.timings.connectTimeoutMs, () =>
-      this.fail({ reason: `connect timed out after ${this.timings.connectTimeoutMs} ms`, auth: false, immediate: false }),
-    );
+    this.timers.set('connect', this.timings.connectTimeoutMs, () => {
+      const reason = `connect timed out after ${this.timings.connectTimeoutMs} ms`;
+      this.fail({ reason, auth: false, immediate: false, problem: { step: 'connect', message: `${this.url.host} did not answer within ${this.timings.connectTimeoutMs} ms.` } });
+    });
   }
 
   get isOpen(): boolean {
@@ -179,8 +182,10 @@ export class SocketGeneration {
 
   private readonly handleError = (error: Error): void => {
     const badFrame = (error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
-    const reason = badFrame ? `socket error: ${error.message}` : `WebSocket: ${describeNetworkProblem(error, this.context()).message}`;
-    this.fail({ reason, auth: false, immediate: false, badFrame });
+    if (badFrame) return this.fail({ reason: `socket error: ${error.message}`, auth: false, immediate: false, badFrame });
+    const problem = describeNetworkProblem(error, this.context());
+    // An error on an open socket is a drop, not a step on the way that failed.
+    this.fail({ reason: `WebSocket: ${problem.message}`, auth: false, immediate: false, ...(!this.opened && { problem }) });
   };
 
   private readonly handleUnexpectedResponse = (request: ClientRequest, response: IncomingMessage): void => {
@@ -188,12 +193,15 @@ export class SocketGeneration {
     response.resume();
     if (answeredByProxy(request) || status === 407) {
       // The proxy would not open the way (it may block WebSocket tunnels): polling carries the jobs.
-      this.fail({ reason: `WebSocket: ${proxyStatusProblem(status, this.context()).message} Jobs are followed by polling.`, auth: false, immediate: false });
+      // Credentials are the proxy's step; any other refusal of the socket's tunnel is the upgrade's.
+      const said = proxyStatusProblem(status, this.context());
+      const problem: NetworkProblem = said.step === 'proxy_auth' ? said : { step: 'upgrade', message: said.message };
+      this.fail({ reason: `WebSocket: ${said.message} Jobs are followed by polling.`, auth: false, immediate: false, problem });
       return;
     }
     const auth = status === 401 || status === 403;
     const reason = auth ? `server refused the token (HTTP ${status})` : `WebSocket upgrade refused by the server (HTTP ${status}); jobs are followed by polling`;
-    this.fail({ reason, auth, immediate: false });
+    this.fail({ reason, auth, immediate: false, ...(!auth && { problem: { step: 'upgrade' as const, message: `The server ${this.url.host} refused the WebSocket upgrade (HTTP ${status}).` } }) });
   };
 
   private context(): ProblemContext {

@@ -10,9 +10,10 @@ import { WebSocket } from 'ws';
 import { deriveWebSocketUrl } from '../../shared/protocol';
 import { statusUrl } from '../statusClient';
 import { answeredByProxy, type Network } from './network';
-import { describeNetworkProblem, proxyStatusProblem, type NetworkStep } from './networkProblem';
+import { STEP_CHECK, type CheckName, type NetworkStep } from '../../shared/networkStep';
+import { describeNetworkProblem, proxyStatusProblem } from './networkProblem';
 
-export type CheckName = 'DNS' | 'TCP' | 'Proxy' | 'TLS' | 'HTTP' | 'WebSocket';
+export type { CheckName } from '../../shared/networkStep';
 
 export interface CheckResult {
   name: CheckName;
@@ -28,9 +29,6 @@ export interface DoctorInput {
   /** Per step. Default 10 s. */
   timeoutMs?: number;
 }
-
-/** Which step a described failure belongs to. */
-const STEP_NAME: Record<NetworkStep, CheckName> = { dns: 'DNS', connect: 'TCP', proxy: 'Proxy', proxy_auth: 'Proxy', tls: 'TLS', http: 'HTTP', upgrade: 'WebSocket' };
 
 export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const server = new URL(input.baseUrl);
@@ -67,7 +65,7 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
 
   // One real status request through the network port tells proxy, TLS and HTTP apart.
   const status = await httpCheck(input, statusUrl(input.baseUrl, 'intake-doctor'), timeoutMs);
-  if (status.kind === 'problem') return failAt(STEP_NAME[status.step], status.message);
+  if (status.kind === 'problem') return failAt(STEP_CHECK[status.step], status.message);
   if (proxy) pass('Proxy', `the proxy ${proxy} let the request through`);
   if (server.protocol === 'https:') pass('TLS', `the certificate of ${server.host} is trusted`);
   if (status.status === 401 || status.status === 403) return failAt('HTTP', `The server ${server.host} refused the token (HTTP ${status.status}).`);

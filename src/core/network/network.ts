@@ -43,8 +43,13 @@ export interface NetworkOptions {
   proxy?: ProxyResolver;
   /** Certificates (PEM) trusted besides Node's bundled roots: a custom CA, the OS store. */
   extraCa?: readonly string[];
-  /** For a proxy that wants Basic credentials and has none in its URL; read at each new proxy agent. */
-  proxyCredentials?: () => ProxyCredentials | null;
+  /**
+   * For a proxy (named without credentials) that wants Basic credentials and has none in its URL;
+   * read once per proxy for the life of this network (new credentials: a new network).
+   */
+  proxyCredentials?: (proxy: string) => ProxyCredentials | null;
+  /** A proxy answered 407: told the proxy (without credentials) and what this network sent it (null: none). */
+  onProxyAuthRequired?: (proxy: string, sent: ProxyCredentials | null) => void;
 }
 
 /** What node:http(s).request and ws take for one URL. */
@@ -99,6 +104,8 @@ class AgentNetwork implements Network {
   private readonly dispatchers = new Map<string, Dispatcher>();
   private readonly router: { http: RoutingAgent; https: RoutingAgent };
   private readonly decided = new Map<string, string | null>();
+  /** The credentials given to each proxy, fixed at first use: a 407 then says which ones were refused. */
+  private readonly sentTo = new Map<string, ProxyCredentials | null>();
   /** No proxy and no extra trust: nothing to route. */
   private readonly plain: boolean;
 
@@ -130,7 +137,15 @@ class AgentNetwork implements Network {
     const send = async (proxy: string | null): Promise<Response> => {
       if (proxy === null && this.ca === undefined) return fetch(url, init);
       const undici = await loadUndici();
-      return (await undici.fetch(url, { ...(init as object), dispatcher: this.dispatcherFor(undici, proxy) })) as unknown as Response;
+      try {
+        const response = (await undici.fetch(url, { ...(init as object), dispatcher: this.dispatcherFor(undici, proxy) })) as unknown as Response;
+        if (proxy !== null && response.status === 407) this.proxyAuthRequired(proxy);
+        return response;
+      } catch (error) {
+        // A refused CONNECT tunnel is an error in undici, not a response.
+        if (proxy !== null && /Proxy response \((407|401)\)/.test(errorText(error))) this.proxyAuthRequired(proxy);
+        throw error;
+      }
     };
     // A known origin is sent at once (a request counted is a request sent, even if aborted a tick
     // later), and its decision refreshed for the next one: PAC answers may change.
@@ -180,12 +195,25 @@ class AgentNetwork implements Network {
   /** Credentials in the proxy URL win; else the configured ones (INTAKE_PROXY_CREDENTIALS, the app's store). */
   private withCredentials(proxy: string): string {
     const url = new URL(proxy);
-    const given = url.username !== '' ? null : (this.options.proxyCredentials?.() ?? null);
-    if (given) {
+    const given = this.credentialsFor(proxy);
+    if (given && url.username === '') {
       url.username = encodeURIComponent(given.username);
       url.password = encodeURIComponent(given.password);
     }
     return url.href;
+  }
+
+  private credentialsFor(proxy: string): ProxyCredentials | null {
+    const url = new URL(proxy);
+    if (url.username !== '') return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    const key = withoutCredentials(proxy)!;
+    if (!this.sentTo.has(key)) this.sentTo.set(key, this.options.proxyCredentials?.(key) ?? null);
+    return this.sentTo.get(key) ?? null;
+  }
+
+  /** A 407 from this proxy (its URL as decided, possibly with credentials). */
+  proxyAuthRequired(proxy: string): void {
+    this.options.onProxyAuthRequired?.(withoutCredentials(proxy)!, this.credentialsFor(proxy));
   }
 
   async close(): Promise<void> {
@@ -196,6 +224,12 @@ class AgentNetwork implements Network {
     this.agents.clear();
     this.dispatchers.clear();
   }
+}
+
+function errorText(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error && parts.length < 6; current = current.cause) parts.push(current.message);
+  return parts.join(' ');
 }
 
 const proxyAnswered = new WeakSet<http.ClientRequest>();
@@ -241,6 +275,13 @@ class RoutingAgent extends RoutingBase {
     const upgrade = String(req.getHeader('upgrade') ?? '').toLowerCase() === 'websocket';
     if (upgrade) url.protocol = this.secure ? 'wss:' : 'ws:';
     const proxy = await this.network.resolveFor(url);
+    // A 407 comes back as the request's response, forwarded or from a refused tunnel alike (some
+    // proxies, tinyproxy among them, refuse wrong credentials on a tunnel with 401).
+    if (proxy !== null) {
+      req.once('response', (response: http.IncomingMessage) => {
+        if (response.statusCode === 407 || (response.statusCode === 401 && answeredByProxy(req))) this.network.proxyAuthRequired(proxy);
+      });
+    }
     return this.network.agentFor(proxy, this.secure, upgrade);
   }
 }

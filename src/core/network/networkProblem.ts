@@ -4,12 +4,9 @@
  * Uploads, status reads, the WebSocket and `intake doctor` all speak through it.
  */
 
-export type NetworkStep = 'dns' | 'connect' | 'proxy' | 'proxy_auth' | 'tls' | 'http' | 'upgrade';
+import type { NetworkProblem } from '../../shared/networkStep';
 
-export interface NetworkProblem {
-  step: NetworkStep;
-  message: string;
-}
+export type { NetworkProblem, NetworkStep } from '../../shared/networkStep';
 
 export interface ProblemContext {
   /** The server asked for (named in every message). */
@@ -42,6 +39,13 @@ function rootError(chain: readonly Error[]): (Error & { code?: string }) | null 
 /** A proxy answered an HTTP status (407, 403…) instead of opening the way. */
 export function proxyStatusProblem(status: number, context: ProblemContext): NetworkProblem {
   const proxy = context.proxy ?? 'the proxy';
+  if (status === 401) {
+    // Not RFC 7235, but what some proxies (tinyproxy) answer to wrong credentials on a tunnel.
+    return {
+      step: 'proxy_auth',
+      message: `The proxy ${proxy} did not accept the credentials (HTTP 401) for the way to ${context.server.host}. Check the user name and password for the proxy.`,
+    };
+  }
   if (status === 407) {
     return {
       step: 'proxy_auth',

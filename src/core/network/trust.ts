@@ -37,20 +37,47 @@ const LINUX_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs
 
 type GetCa = (type: 'system') => string[];
 
+export interface SystemTrust {
+  certificates: string[];
+  /** Where they came from: Node's own reading of the OS store, a bundle file, or null (none could be read). */
+  source: 'node' | { file: string } | null;
+  /** For the log when the OS store could not be read: what is trusted instead. */
+  note: string | null;
+}
+
+export interface SystemTrustDeps {
+  /** Default: tls.getCACertificates when this Node has it. */
+  getCACertificates?: GetCa | undefined;
+  /** Default: the Linux bundle files above. */
+  bundles?: readonly string[];
+}
+
 /**
  * The OS certificate store. Node 22.15+ (Electron's Node) reads it itself through
  * tls.getCACertificates('system') on Windows, macOS and Linux; plain Node 20 has no
- * such call, and there the Linux bundle file is read. Empty when neither is there.
+ * such call, and there the Linux bundle file is read. Where neither works the store
+ * is not trusted, and `note` says so for the log (a private CA then needs the custom CA setting).
  */
-export async function systemCertificates(): Promise<string[]> {
-  const getCa = (tls as unknown as { getCACertificates?: GetCa }).getCACertificates;
-  if (typeof getCa === 'function') return getCa('system');
-  for (const path of LINUX_BUNDLES) {
+export async function systemCertificates(deps: SystemTrustDeps = {}): Promise<SystemTrust> {
+  const getCa = 'getCACertificates' in deps ? deps.getCACertificates : (tls as unknown as { getCACertificates?: GetCa }).getCACertificates;
+  let failure = 'this Node has no tls.getCACertificates';
+  if (typeof getCa === 'function') {
     try {
-      return (await readFile(path, 'utf8')).match(PEM_BLOCK) ?? [];
+      return { certificates: getCa('system'), source: 'node', note: null };
+    } catch (error) {
+      failure = `tls.getCACertificates('system') failed (${(error as Error)?.message ?? 'error'})`;
+    }
+  }
+  for (const path of deps.bundles ?? LINUX_BUNDLES) {
+    try {
+      return { certificates: (await readFile(path, 'utf8')).match(PEM_BLOCK) ?? [], source: { file: path }, note: null };
     } catch {
       // Not this distribution's path.
     }
   }
-  return [];
+  return {
+    certificates: [],
+    source: null,
+    note: `The operating system's certificate store could not be read (${failure}, and no CA bundle file was found): only Node's bundled roots and the custom CA certificate are trusted.`,
+  };
 }

@@ -164,13 +164,18 @@ export class SettingsRepository {
   }
 
   private encryptionAvailable(): boolean {
-    try {
-      if (!this.safeStorage.isEncryptionAvailable()) return false;
-      // On Linux without a keyring, safeStorage "encrypts" with a fixed, public password
-      // (backend basic_text): that is no protection, so it counts as unavailable.
-      return !(this.platform === 'linux' && this.safeStorage.getSelectedStorageBackend?.() === 'basic_text');
-    } catch {
-      return false;
-    }
+    return secureStorageAvailable(this.safeStorage, this.platform);
+  }
+}
+
+/** Whether safeStorage really protects a secret here (the token, proxy credentials). */
+export function secureStorageAvailable(cipher: TokenCipher, platform: NodeJS.Platform = process.platform): boolean {
+  try {
+    if (!cipher.isEncryptionAvailable()) return false;
+    // On Linux without a keyring, safeStorage "encrypts" with a fixed, public password
+    // (backend basic_text): that is no protection, so it counts as unavailable.
+    return !(platform === 'linux' && cipher.getSelectedStorageBackend?.() === 'basic_text');
+  } catch {
+    return false;
   }
 }

@@ -9,6 +9,7 @@ import { pacResolver } from '../../core/network/pacAnswer';
 import { bypassList, fixedProxy } from '../../core/network/proxyRules';
 import { readCaFile, systemCertificates } from '../../core/network/trust';
 import type { Settings } from '../../shared/settings';
+import type { Logger } from '../../core/base/logger';
 
 export type NetworkSettings = Pick<Settings, 'proxyMode' | 'proxyUrl' | 'proxyBypass' | 'caFile'>;
 
@@ -18,7 +19,11 @@ export interface AppNetworkDeps {
   /** Electron's session.defaultSession (resolveProxy answers like a PAC file: "PROXY h:p; DIRECT"). */
   session: { resolveProxy(url: string): Promise<string> };
   /** The credentials the user gave main's dialog (safeStorage), for a proxy that asks. */
-  proxyCredentials?: () => ProxyCredentials | null;
+  proxyCredentials?: (proxy: string) => ProxyCredentials | null;
+  /** Hears that the OS certificate store could not be read. */
+  logger?: Pick<Logger, 'warn'>;
+  /** A proxy answered 407 (core's ProxyLogin decides whether to ask). */
+  onProxyAuthRequired?: (proxy: string, sent: ProxyCredentials | null) => void;
 }
 
 export function proxyResolverFor(settings: NetworkSettings, deps: AppNetworkDeps): ProxyResolver | undefined {
@@ -31,9 +36,12 @@ export function proxyResolverFor(settings: NetworkSettings, deps: AppNetworkDeps
 export async function appNetwork(settings: NetworkSettings, deps: AppNetworkDeps): Promise<Network> {
   const custom = settings.caFile === null ? [] : await readCaFile(settings.caFile);
   const proxy = proxyResolverFor(settings, deps);
+  const system = await systemCertificates();
+  if (system.note !== null) deps.logger?.warn(system.note);
   return createNetwork({
     ...(proxy && { proxy }),
-    extraCa: [...(await systemCertificates()), ...custom],
+    extraCa: [...system.certificates, ...custom],
     ...(deps.proxyCredentials && { proxyCredentials: deps.proxyCredentials }),
+    ...(deps.onProxyAuthRequired && { onProxyAuthRequired: deps.onProxyAuthRequired }),
   });
 }

@@ -1,11 +1,13 @@
 /**
- * The live link to the backend, in the header: a coloured dot and a few words.
- * The reason from the connection manager goes in the tooltip, for support calls.
+ * The live link to the backend, in the header: a coloured dot and a few words,
+ * naming the step that failed (DNS, proxy, credentials, TLS, WebSocket upgrade)
+ * when the socket cannot be opened. The full sentence goes in the tooltip.
  * The pill itself is not a live region — its countdown changes every second;
  * screen readers hear only the news: offline, back online, sign-in refused.
  */
 import { useState } from 'react';
 import type { ConnectionState } from '../../shared/connectionState';
+import { STEP_WORDS } from '../../shared/networkStep';
 import { useNow } from '../hooks/useNow';
 
 export interface ConnectionIndicatorProps {
@@ -18,6 +20,11 @@ function secondsUntil(at: number, now: number): number {
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
+/** " (proxy wants credentials)": the step the last attempt failed at, if it failed on the way. */
+function failedStep(connection: ConnectionState): string {
+  return 'problem' in connection && connection.problem ? ` (${STEP_WORDS[connection.problem.step]})` : '';
+}
+
 export function connectionLabel(connection: ConnectionState, now: number): { text: string; tone: string } {
   switch (connection.state) {
     case 'connecting':
@@ -26,11 +33,11 @@ export function connectionLabel(connection: ConnectionState, now: number): { tex
       return { text: 'Connected', tone: 'ok' };
     case 'reconnecting': {
       const wait = secondsUntil(connection.nextTryAt, now);
-      return { text: wait > 0 ? `Reconnecting in ${wait} s` : 'Reconnecting…', tone: 'warning' };
+      return { text: `${wait > 0 ? `Reconnecting in ${wait} s` : 'Reconnecting…'}${failedStep(connection)}`, tone: 'warning' };
     }
     case 'polling': {
       const wait = secondsUntil(connection.nextTryAt, now);
-      return { text: `Offline — polling for updates${wait > 0 ? ` · reconnecting in ${wait} s` : ''}`, tone: 'warning' };
+      return { text: `Offline${failedStep(connection)} — polling for updates${wait > 0 ? ` · reconnecting in ${wait} s` : ''}`, tone: 'warning' };
     }
     case 'auth_failed':
       return { text: 'Sign-in refused by the server', tone: 'error' };
@@ -85,7 +92,7 @@ export function ConnectionIndicator({ connection, demoServer, onOpenSettings }: 
   const label = connectionLabel(connection, now);
   const news = useConnectionNews(connection);
   return (
-    <div className="connection" data-testid="connection" data-state={connection.state}>
+    <div className="connection" data-testid="connection" data-state={connection.state} data-step={'problem' in connection ? connection.problem?.step : undefined}>
       <span className={`connection-status tone-${label.tone}`} title={connection.reason}>
         <span className="dot" aria-hidden="true" />
         {label.text}

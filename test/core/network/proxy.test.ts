@@ -64,6 +64,13 @@ describe('through a real proxy', () => {
     await expect(fetchChartStatus({ baseUrl: server.url, chartNumber: 'X', network: without })).rejects.toThrow(`The proxy ${proxy.url} wants credentials`);
     await without.close();
     expect(server.stats.uploadsAccepted).toBe(0);
+    const refused = await openNetworkEngine(server.url, createNetwork({ proxy: fixedProxy(proxy.url), extraCa: ca }));
+    try {
+      await waitFor(() => refused.engine.connection.state.state !== 'connecting' && 'problem' in refused.engine.connection.state, 'the socket to fail at the proxy');
+      expect(refused.engine.connection.state).toMatchObject({ problem: { step: 'proxy_auth', message: expect.stringContaining(`The proxy ${proxy.url} wants credentials`) } });
+    } finally {
+      await refused.close();
+    }
 
     const withCredentials = createNetwork({ proxy: fixedProxy(proxy.url), extraCa: ca, proxyCredentials: () => ({ username: 'nurse', password: 's3cret' }) });
     const rig = await openNetworkEngine(server.url, withCredentials);
@@ -86,6 +93,7 @@ describe('through a real proxy', () => {
       // The open socket drops first (its tunnel closed); the next try is refused by the proxy, and says so.
       const { connection } = rig.engine;
       await waitFor(() => ['reconnecting', 'polling'].includes(connection.state.state) && connection.state.reason.includes(`The proxy ${proxy.url} refused`), 'the indicator to blame the proxy');
+      expect(connection.state).toMatchObject({ problem: { step: 'proxy' } });
       await proxy.start();
       await waitFor(() => rig.engine.queue.get(job.id)?.stage === 'completed', 'the job to complete after the proxy is back', 20_000);
     } finally {
@@ -103,6 +111,7 @@ describe('through a real proxy', () => {
       const refused = `WebSocket: The proxy ${proxy.url} refused the way to 127.0.0.1:${new URL(server.url).port} (HTTP 403).`;
       await waitFor(() => ['reconnecting', 'polling'].includes(connection.state.state) && connection.state.reason.startsWith(refused), 'the indicator to say the proxy refused the socket');
       expect(connection.state.reason).toContain('Jobs are followed by polling.');
+      expect(connection.state).toMatchObject({ problem: { step: 'upgrade', message: expect.stringContaining(`The proxy ${proxy.url} refused`) } });
       const job = await rig.engine.queue.enqueue({ chartNumber: 'PX-5', files: [await dir.pdf('poll.pdf')] });
       await waitFor(() => rig.engine.queue.get(job.id)?.stage === 'completed', 'the job to complete by polling', 20_000);
       expect(connection.state.state).not.toBe('connected');

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../../src/core/network/network';
-import { readCaFile, TrustFileError } from '../../../src/core/network/trust';
+import { readCaFile, systemCertificates, TrustFileError } from '../../../src/core/network/trust';
 import { fetchChartStatus } from '../../../src/core/statusClient';
 import { makeCertificates, type TestCertificates } from '../../support/certificates';
 import { makeTempDir, type TempDir } from '../../support/files';
@@ -47,6 +47,8 @@ describe('TLS through the network port', () => {
     try {
       await waitForReason(() => rig.engine.connection.state.reason, 'unknown authority');
       expect(rig.engine.connection.state.reason).toContain(host);
+      // The failed step reaches the indicator as a field, not only as words.
+      expect(rig.engine.connection.state).toMatchObject({ problem: { step: 'tls', message: expect.stringContaining(host) } });
     } finally {
       await rig.close();
     }
@@ -79,3 +81,22 @@ async function waitForReason(reason: () => string, part: string): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('the OS certificate store', () => {
+  it('is read by Node where it can (Electron’s Node), else from the Linux bundle file, else not at all — and then says so', async () => {
+    const ca = await readCaFile(certs.caFile);
+    expect(await systemCertificates({ getCACertificates: () => ca })).toEqual({ certificates: ca, source: 'node', note: null });
+
+    const bundle = await dir.file('bundle.crt', `${ca[0]}\n`);
+    const broken = () => {
+      throw new Error('not supported');
+    };
+    expect(await systemCertificates({ getCACertificates: broken, bundles: [`${dir.path}/missing.crt`, bundle] })).toEqual({ certificates: ca, source: { file: bundle }, note: null });
+
+    const none = await systemCertificates({ getCACertificates: undefined, bundles: [`${dir.path}/missing.crt`] });
+    expect(none).toMatchObject({ certificates: [], source: null });
+    expect(none.note).toContain("The operating system's certificate store could not be read (this Node has no tls.getCACertificates");
+    expect(none.note).toContain('only Node');
+    expect((await systemCertificates({ getCACertificates: broken, bundles: [] })).note).toContain("tls.getCACertificates('system') failed (not supported)");
+  });
+});
