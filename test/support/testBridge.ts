@@ -43,9 +43,12 @@ function defineBridge(callNames: string[]): void {
   };
   const loaded = new Map<string, (base64: string) => void>();
   w.__intakeBytesLoaded = (src: string, base64: string) => loaded.get(src)?.(base64);
+  // The page's document, typed by hand: this file is compiled without the DOM library.
+  type ScriptElement = { src: string; onerror: (() => void) | null; remove(): void };
+  const page = (globalThis as unknown as { document: { createElement(tag: 'script'): ScriptElement; head: { append(node: ScriptElement): void } } }).document;
   const loadScript = (src: string) =>
     new Promise<string>((resolve, reject) => {
-      const script = document.createElement('script');
+      const script = page.createElement('script');
       loaded.set(src, (base64) => {
         loaded.delete(src);
         script.remove();
@@ -53,7 +56,7 @@ function defineBridge(callNames: string[]): void {
       });
       script.onerror = () => reject(new Error(`The test bridge could not load ${src}`));
       script.src = src;
-      document.head.append(script);
+      page.head.append(script);
     });
   const revive = async (result: unknown): Promise<unknown> => {
     const value = (result as { ok?: boolean; value?: { bytes?: unknown } }).value;
