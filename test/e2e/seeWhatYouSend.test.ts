@@ -58,6 +58,16 @@ function canvasReading(page: Page, selector: string): Promise<{ band: number[]; 
 
 const near = (rgb: number[], [r, g, b]: number[]) => Math.abs(rgb[0]! - r!) + Math.abs(rgb[1]! - g!) + Math.abs(rgb[2]! - b!) < 40;
 
+/** The same state in the dark theme: no WCAG violation, and a photograph. */
+async function inDarkTheme(page: Page, screenshot: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  // Buttons fade their colours: audit the theme, not a frame in between.
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((animation) => animation instanceof CSSTransition).map((animation) => animation.finished)));
+  expect(await wcagViolations(page)).toEqual([]);
+  await session.app.screenshot(screenshot);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 async function dropTheThree(): Promise<void> {
   const { page } = session.app;
   await session.app.bridge.setDropPaths(paths);
@@ -83,6 +93,7 @@ it('three documents show their first page and page count; the preview walks page
   expect(await wcagViolations(page)).toEqual([]);
   await page.locator('#chart-number').fill('SEE-1');
   await session.app.screenshot('19-add-dialog-thumbnails');
+  await inDarkTheme(page, '19-add-dialog-thumbnails-dark');
 
   await page.getByRole('button', { name: 'Preview scan.pdf (3 pages)' }).click();
   const preview = page.getByTestId('preview-dialog');
@@ -97,6 +108,7 @@ it('three documents show their first page and page count; the preview walks page
   await expect(preview.getByRole('img', { name: 'Page 3 of scan.pdf' }).isVisible()).resolves.toBe(true);
   expect(await wcagViolations(page)).toEqual([]);
   await session.app.screenshot('20-preview');
+  await inDarkTheme(page, '20-preview-dark');
   await page.keyboard.press('ArrowDown');
   await preview.getByRole('heading', { name: 'scan.tiff' }).waitFor();
   await expectPosition(page, 'Page 1 of 2 · document 2 of 3');
