@@ -49,7 +49,10 @@ export async function readDocumentBytes(path: string, { maxBytes, identity }: Do
     if (buffer.byteLength > maxBytes) {
       throw new DocumentReadError('invalid_request', `This document grew past ${formatBytes(maxBytes)} while it was read; it is not previewed.`);
     }
-    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    // Structured clone sends a view's whole ArrayBuffer: a Buffer sharing a pool with other data
+    // would carry that data to the page. Only a buffer that is exactly the file goes as it is.
+    const exact = buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.byteLength;
+    const bytes = exact ? new Uint8Array(buffer.buffer, 0, buffer.byteLength) : new Uint8Array(buffer);
     const type = detectDocumentType(bytes);
     if (type === null) throw new DocumentReadError('invalid_request', `This file is no longer a ${ACCEPTED_TYPES_TEXT} document: it is not previewed.`);
     return { type, bytes };

@@ -26,6 +26,9 @@ describe('readDocumentBytes', () => {
     const read = await readDocumentBytes(path, { maxBytes: 2000 });
     expect(read.type).toBe('png');
     expect(Buffer.from(read.bytes).equals(content)).toBe(true);
+    // What crosses to the page is the file alone: the view's whole buffer, nothing pooled around it.
+    expect(read.bytes.byteOffset).toBe(0);
+    expect(read.bytes.buffer.byteLength).toBe(content.length);
   });
 
   it('refuses a document over the cap, saying it can still be sent', async () => {
