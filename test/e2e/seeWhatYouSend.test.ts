@@ -6,7 +6,8 @@
  * with the arrow keys; the job is sent, undone before the server holds it (0
  * jobs) and, sent again, undone after (1 job, cancelled); the same files a
  * third time carry the "Already sent" warning; the job row's "Show files"
- * opens the same preview; a document that cannot be shown says so and is sent.
+ * opens the same preview; a JPEG (from Chromium's encoder) shows its page; a
+ * document that cannot be shown says so and is sent.
  * Every state is checked with axe and photographed into test-results/.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -122,7 +123,7 @@ it('three documents show their first page and page count; the preview walks page
   expect(await focused(page)).toBe('button "Preview scan.pdf (3 pages)"');
   await expect(page.locator('#chart-number').inputValue()).resolves.toBe('SEE-1');
   expect(session.app.errors).toEqual([]);
-});
+}, 120_000); // the first drop also starts pdf.js and its worker, on a machine shared by several suites
 
 it('Undo, reached with the keyboard, before the server accepted the upload: the job is gone and the server holds 0 jobs', async () => {
   const { page } = session.app;
@@ -191,22 +192,39 @@ it('"Show files" on the job row opens the same preview, the files read by the qu
   expect(session.app.errors).toEqual([]);
 });
 
-it('a document that cannot be shown (damaged, or over the preview\'s size) says so, and is sent all the same', async () => {
+it('a JPEG shows its page; a document that cannot be shown (damaged, or over the preview\'s size) says so; all are sent', async () => {
   const { page } = session.app;
+  // A real JPEG, from Chromium's own encoder.
+  const jpegBase64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(360, 480);
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, 360, 480);
+    context.fillStyle = '#b42b28';
+    context.fillRect(0, 0, 360, 48);
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer());
+    return btoa(String.fromCharCode(...bytes));
+  });
+  const jpeg = await files.file('letter.jpg', Buffer.from(jpegBase64, 'base64'));
   const broken = await files.file('broken.pdf', '%PDF-1.7\nthis is not a PDF body at all\n');
   const huge = await files.sparse('huge.pdf', 70_000_000);
-  await session.app.bridge.setDropPaths({ 'broken.pdf': broken, 'huge.pdf': huge });
-  await dropFiles(page, ['broken.pdf', 'huge.pdf']);
+  await session.app.bridge.setDropPaths({ 'letter.jpg': jpeg, 'broken.pdf': broken, 'huge.pdf': huge });
+  await dropFiles(page, ['letter.jpg', 'broken.pdf', 'huge.pdf']);
   await expect
     .poll(() => page.locator('.file-pages').allTextContents(), { timeout: 20_000 })
-    .toEqual(['No preview: This PDF cannot be read (damaged?). It can still be sent.', 'No preview: This document is 70 MB; documents over 67 MB are not previewed (it can still be sent).']);
+    .toEqual([
+      '1 page',
+      'No preview: This PDF cannot be read (damaged?). It can still be sent.',
+      'No preview: This document is 70 MB; documents over 67 MB are not previewed (it can still be sent).',
+    ]);
+  expect(near((await canvasReading(page, '.file-thumb canvas'))[0]!.band, [180, 43, 40])).toBe(true);
   await page.getByRole('button', { name: 'Preview broken.pdf: cannot be shown' }).click();
   await page.getByTestId('preview-dialog').getByRole('alert').getByText('This PDF cannot be read (damaged?). It can still be sent.').waitFor();
   expect(await wcagViolations(page)).toEqual([]);
   await session.app.screenshot('24-preview-cannot-show');
   await page.keyboard.press('Escape');
   await page.locator('#chart-number').fill('SEE-3');
-  await page.getByRole('button', { name: 'Send 2 files to SEE-3' }).click();
+  await page.getByRole('button', { name: 'Send 3 files to SEE-3' }).click();
   await expect.poll(() => server.jobs().map((job) => job.chartNumber), { timeout: 30_000 }).toEqual(['SEE-2', 'SEE-3']);
   expect(session.app.errors).toEqual([]);
 });
