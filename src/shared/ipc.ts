@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ConnectionState } from './connectionState';
 import type { CheckName } from './networkStep';
 import type { JobFile, QueueChange, QueueJob } from './queueJob';
+import type { DocumentType } from './documentType';
 import { settingsPatchSchema, type Settings } from './settings';
 
 const id = z.string().min(1).max(100);
@@ -40,6 +41,15 @@ export interface FileInspection {
   /** Filled by the queue's inspect (content hashed there, streamed); absent elsewhere. */
   seenBefore?: SeenBefore[];
 }
+/** A document's bytes for the preview (main reads them; the page cannot read files). */
+export interface DocumentBytes {
+  /** Detected from the content, never from the name. */
+  type: DocumentType;
+  bytes: Uint8Array;
+}
+/** Larger documents are not previewed (they can still be sent): the bytes cross the bridge whole. */
+export const PREVIEW_MAX_BYTES = 64 * 1024 * 1024;
+
 export interface QueueSnapshot {
   jobs: QueueJob[];
   connection: ConnectionState;
@@ -102,6 +112,13 @@ export const ipcCalls = {
       .nullable(),
   ),
   revealFiles: call<void>()(id),
+  /**
+   * A document's bytes for the preview: a path the user handed over (the add dialog), or a job's
+   * file by its index (the path comes from the queue, never from the page). Capped at PREVIEW_MAX_BYTES.
+   */
+  readDocument: call<DocumentBytes>()(
+    z.union([z.object({ path }).strict(), z.object({ jobId: id, file: z.number().int().min(0).max(9_999) }).strict()]),
+  ),
   /**
    * The hot folder is chosen in main's own folder dialog, never typed by the page; a folder Intake
    * would walk whole (home, Documents, a drive root…) is refused, and files already in it are asked about.

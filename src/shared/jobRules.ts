@@ -30,6 +30,11 @@ export function canReveal(job: Pick<QueueJob, 'stage'>): boolean {
   return job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed' || job.stage === 'rejected';
 }
 
+/** "Show files" (the preview): every job keeps the paths of its files; main says when one is gone. */
+export function canPreview(job: Pick<QueueJob, 'files'>): boolean {
+  return job.files.length > 0;
+}
+
 /** Offered for an ended job (one still on its way is cancelled first); main and the queue remove any job asked for. */
 export function canRemove(job: Pick<QueueJob, 'stage'>): boolean {
   return isFinishedStage(job.stage);

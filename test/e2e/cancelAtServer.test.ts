@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ReferenceServer } from '../../src/server/index';
 import { makeTempDir, type TempDir } from '../support/files';
 import { startServer } from '../support/referenceServer';
+import { wcagViolations } from './support/axe';
 import { startSession, type IntakeSession } from './support/intakeSession';
 import { dropFiles, recordRow, rowLog, rowOf, waitForPill } from './support/pageActions';
 
@@ -48,6 +49,7 @@ it('cancel of a processing job ends cancelled at the server and in the window', 
   const log = await rowLog(page);
   expect(log.pills.at(-1)).toBe('Cancelled');
   expect(log.pills).not.toContain('Failed');
+  expect(await wcagViolations(page)).toEqual([]); // the Cancelled pill and status, and the filter's count
   await session.app.screenshot('16-cancelled-at-server');
   // The final `cancelled` is final: nothing moves the row afterwards (the server would have gone on every 1.5 s).
   const core = session.core.queue.snapshot()[0]!;
@@ -64,6 +66,12 @@ it('re-file of a queued job: the row and the server carry the new chart number o
   await page.getByRole('button', { name: 'Send 1 file to REF-1' }).click();
   await rowOf(page, 'REF-1').getByRole('button', { name: 'Re-file… (chart REF-1)' }).click();
   const dialog = page.getByTestId('refile-dialog');
+  await page.locator('#refile-chart').fill('REF-2');
+  expect(await wcagViolations(page)).toEqual([]);
+  await page.locator('#refile-chart').fill('REF 2'); // invalid: the error is announced and passes axe too
+  await dialog.getByRole('alert').waitFor();
+  expect(await wcagViolations(page)).toEqual([]);
+  await session.app.screenshot('25-refile-dialog-invalid');
   await page.locator('#refile-chart').fill('REF-2');
   await dialog.getByRole('button', { name: 'Move to REF-2' }).click();
   await dialog.waitFor({ state: 'detached' });

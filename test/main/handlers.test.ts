@@ -85,6 +85,24 @@ describe('IPC calls, good paths', () => {
     expect(await boot.invoke('refile', [{ id: done.id, chartNumber: 'NEW-2' }])).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/cannot be re-filed/) } });
   });
 
+  it('readDocument answers the bytes and detected type of a granted path or a job\'s file, and a clear error otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'intake-read-'));
+    dirs.push(dir);
+    const pdf = join(dir, 'scan.pdf');
+    writeFileSync(pdf, '%PDF-1.7\nbody');
+    const boot = await bootShell();
+    expect(await boot.invoke('readDocument', [{ path: pdf }])).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/not chosen by you/) } });
+    boot.grant(dir); // a dropped folder grants what is inside it
+    const read = (await boot.invoke('readDocument', [{ path: pdf }])) as { ok: true; value: { type: string; bytes: Uint8Array } };
+    expect(read.value.type).toBe('pdf');
+    expect(Buffer.from(read.value.bytes).toString('latin1')).toBe('%PDF-1.7\nbody');
+    const job = boot.core.queue.put(makeJob('completed', { files: [{ path: pdf, name: 'scan.pdf', size: 14, type: 'pdf' }] }));
+    expect(await boot.invoke('readDocument', [{ jobId: job.id, file: 0 }])).toMatchObject({ ok: true, value: { type: 'pdf' } });
+    expect(await boot.invoke('readDocument', [{ jobId: job.id, file: 1 }])).toEqual({ ok: false, error: { code: 'not_found', message: 'That job has no such file.' } });
+    rmSync(pdf);
+    expect(await boot.invoke('readDocument', [{ jobId: job.id, file: 0 }])).toEqual({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/no longer where it was/) } });
+  });
+
   it('getResults answers unavailable when the server cannot be reached', async () => {
     const boot = await bootShell();
     const done = boot.core.queue.put(makeJob('completed'));

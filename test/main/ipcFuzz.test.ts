@@ -97,6 +97,21 @@ const perCall: Record<IpcCallName, unknown[][]> = {
   ],
   setToken: [[undefined], [''], ['   '], ['t'.repeat(8193)], [{ token: 'x' }], ['two words'], ['line\nbreak'], ['t\u00f6ken']],
   revealFiles: [[undefined], ['no-such-job'], ['failed-1'], [HUGE]],
+  readDocument: [
+    [undefined],
+    [{}],
+    ['REAL'],
+    [{ path: 'REAL' }], // real, but never handed over by the user
+    [{ path: 'relative.pdf' }],
+    [{ path: '/etc/passwd' }],
+    [{ path: HUGE }],
+    [{ path: 'REAL', jobId: 'done-1', file: 0 }],
+    [{ jobId: 'done-1', file: -1 }],
+    [{ jobId: 'done-1', file: 1.5 }],
+    [{ jobId: 'done-1', file: 7 }],
+    [{ jobId: 'done-1', file: 0 }],
+    [{ jobId: 'no-such-job', file: 0 }],
+  ],
 };
 
 /** 'REAL' in a fuzz case stands for a real, valid PDF on disk (so only the other field is wrong). */
@@ -163,6 +178,9 @@ describe('IPC fuzz', () => {
     expect(await boot.invoke('retry', ['done-1'])).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     expect(await boot.invoke('getResults', ['failed-1'])).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     expect(await boot.invoke('revealFiles', ['failed-1'])).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await boot.invoke('readDocument', [{ jobId: 'failed-1', file: 0 }])).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await boot.invoke('readDocument', [{ jobId: 'failed-1', file: 3 }])).toMatchObject({ ok: false, error: { code: 'not_found', message: 'That job has no such file.' } });
+    expect(await boot.invoke('readDocument', [{ path: realPdf }])).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('not chosen by you') } });
     const missing = (await boot.invoke('enqueue', [{ chartNumber: 'OK-1', files: ['/definitely/not/here.pdf'] }])) as { error: { code: string; message: string } };
     expect(missing.error.code).toBe('invalid_request');
     expect(missing.error.message.length).toBeGreaterThan(10);

@@ -24,7 +24,7 @@ describe('JobRow', () => {
     expect(r.row.querySelector('.row-meta')?.textContent).toBe('2 files · 101 MB');
     expect(r.pill()).toBe('Queued');
     expect(r.status()).toBe('Waiting to upload');
-    expect(r.buttons()).toEqual(['Cancel', 'Re-file…']);
+    expect(r.buttons()).toEqual(['Show files', 'Cancel', 'Re-file…']);
     expect(r.row.querySelectorAll('.step-pending')).toHaveLength(7);
   });
 
@@ -40,7 +40,7 @@ describe('JobRow', () => {
     expect(r.row.querySelector('.upload-text')?.textContent).toBe('43 MB of 101 MB · 2.1 MB/s · 8 s left');
     expect((r.row.querySelector('progress') as HTMLProgressElement).value).toBeCloseTo(43 / 101, 3);
     expect(r.row.querySelector('.stepper')).toBeNull();
-    expect(r.buttons()).toEqual(['Cancel', 'Re-file…']);
+    expect(r.buttons()).toEqual(['Show files', 'Cancel', 'Re-file…']);
   });
 
   it('tracking: finished phases ticked with their durations, the current one lit, the rest pending', () => {
@@ -58,7 +58,7 @@ describe('JobRow', () => {
     ]);
     expect(r.row.querySelector('[aria-current=step]')?.textContent).toContain('OCR done');
     expect(r.status()).toBe('OCR finished');
-    expect(r.buttons()).toEqual(['Show files', 'Cancel', 'Re-file…']);
+    expect(r.buttons()).toEqual(['Show files', 'Show in folder', 'Cancel', 'Re-file…']);
   });
 
   it('tracking while the server retries: "Retrying" pill, attempt n of m, the phase it stopped in marked as retrying, not failed', () => {
@@ -74,7 +74,7 @@ describe('JobRow', () => {
     expect(r.pill()).toBe('Completed');
     expect(r.row.querySelectorAll('.step-done')).toHaveLength(7);
     expect([...r.row.querySelectorAll('.step-time')].map((t) => t.textContent)).toEqual(['2 s', '3 s', '1 s', '1 min 0 s', '1 s', '1 s', '']);
-    expect(r.buttons()).toEqual(['Results', 'Show files', 'Remove']);
+    expect(r.buttons()).toEqual(['Results', 'Show files', 'Show in folder', 'Remove']);
     await userEvent.click(within(r.row).getByRole('button', { name: 'Results (chart CH-100)' }));
     expect(r.onAction).toHaveBeenCalledWith('results', expect.objectContaining({ id: 'job-1' }));
   });
@@ -90,24 +90,26 @@ describe('JobRow', () => {
     expect(r.pill()).toBe('Failed');
     expect(r.status()).toBe('AI model unavailable (attempt 3 of 3)');
     expect(r.row.querySelector('.row-status')?.className).toContain('tone-error');
-    expect(r.buttons()).toEqual(['Retry', 'Show files', 'Remove']);
+    expect(r.buttons()).toEqual(['Retry', 'Show files', 'Show in folder', 'Remove']);
     await userEvent.click(within(r.row).getByRole('button', { name: /^Retry/ }));
+    await userEvent.click(within(r.row).getByRole('button', { name: /^Show files/ }));
+    await userEvent.click(within(r.row).getByRole('button', { name: /^Show in folder/ }));
     await userEvent.click(within(r.row).getByRole('button', { name: /^Remove/ }));
-    expect(r.onAction.mock.calls.map(([action]) => action)).toEqual(['retry', 'remove']);
+    expect(r.onAction.mock.calls.map(([action]) => action)).toEqual(['retry', 'preview', 'reveal', 'remove']);
   });
 
   it('rejected: the server message, retry / show files / remove', () => {
     const r = renderRow(job({ stage: 'rejected', error: { code: 'unsupported_type', message: 'b.pdf is not a PDF' } }));
     expect(r.pill()).toBe('Rejected');
     expect(r.status()).toBe('b.pdf is not a PDF');
-    expect(r.buttons()).toEqual(['Retry', 'Show files', 'Remove']);
+    expect(r.buttons()).toEqual(['Retry', 'Show files', 'Show in folder', 'Remove']);
   });
 
   it('cancelled: retry / remove', () => {
     const r = renderRow(job({ stage: 'cancelled' }));
     expect(r.pill()).toBe('Cancelled');
     expect(r.status()).toBe('Cancelled');
-    expect(r.buttons()).toEqual(['Retry', 'Remove']);
+    expect(r.buttons()).toEqual(['Retry', 'Show files', 'Remove']);
   });
 
   it('cancel asked of the server: "Cancelling…" until the final update, no second Cancel', () => {

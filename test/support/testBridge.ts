@@ -30,7 +30,42 @@ function defineBridge(callNames: string[]): void {
     __intakeCall: (name: string, input: unknown) => Promise<unknown>;
   };
   const bridge: Record<string, unknown> = {};
-  for (const name of callNames) bridge[name] = (input?: unknown) => w.__intakeCall(name, input);
+  // Document bytes do not cross the DevTools protocol (it takes seconds per megabyte): the harness serves
+  // them once as a same-origin script (allowed by script-src 'self'), and the page gets the Uint8Array
+  // main would have sent. Small answers come inline as base64.
+  const fromBase64 = (text: string): Uint8Array => {
+    const native = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+    if (native) return native(text);
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  };
+  const loaded = new Map<string, (base64: string) => void>();
+  w.__intakeBytesLoaded = (src: string, base64: string) => loaded.get(src)?.(base64);
+  // The page's document, typed by hand: this file is compiled without the DOM library.
+  type ScriptElement = { src: string; onerror: (() => void) | null; remove(): void };
+  const page = (globalThis as unknown as { document: { createElement(tag: 'script'): ScriptElement; head: { append(node: ScriptElement): void } } }).document;
+  const loadScript = (src: string) =>
+    new Promise<string>((resolve, reject) => {
+      const script = page.createElement('script');
+      loaded.set(src, (base64) => {
+        loaded.delete(src);
+        script.remove();
+        resolve(base64);
+      });
+      script.onerror = () => reject(new Error(`The test bridge could not load ${src}`));
+      script.src = src;
+      page.head.append(script);
+    });
+  const revive = async (result: unknown): Promise<unknown> => {
+    const value = (result as { ok?: boolean; value?: { bytes?: unknown } }).value;
+    const packed = value?.bytes as { base64?: string; script?: string } | undefined;
+    if (!(result as { ok?: boolean }).ok || (typeof packed?.base64 !== 'string' && typeof packed?.script !== 'string')) return result;
+    const base64 = packed.script ? await loadScript(packed.script) : (packed.base64 as string);
+    return { ...(result as object), value: { ...value, bytes: fromBase64(base64) } };
+  };
+  for (const name of callNames) bridge[name] = async (input?: unknown) => revive(await w.__intakeCall(name, input));
   // Like the preload: a dropped File's path is reported to main before the page can ask to read it.
   bridge.pathForFile = (file: { name: string }) => {
     const path = ((w.__intakeDropPaths as Record<string, string> | undefined) ?? {})[file.name] ?? '';
@@ -49,6 +84,17 @@ function defineBridge(callNames: string[]): void {
   Object.defineProperty(globalThis, 'intake', { value: Object.freeze(bridge), writable: false });
 }
 
+/** Serves base64 text once as a same-origin script that hands it to the page; answers the script's URL. */
+export type BytesPublisher = (base64: string) => string;
+
+/** A result carrying document bytes (readDocument), with the bytes as base64 text or a script serving it (see defineBridge). */
+function packBytes(result: IpcResult<unknown>, publish?: BytesPublisher): IpcResult<unknown> {
+  const value = result.ok ? (result.value as { bytes?: unknown } | undefined) : undefined;
+  if (!(value?.bytes instanceof Uint8Array)) return result;
+  const base64 = Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength).toString('base64');
+  return { ok: true, value: { ...value, bytes: publish && base64.length > 64_000 ? { script: publish(base64) } : { base64 } } };
+}
+
 export interface InstalledBridge {
   /** Pushes one main → renderer event into the page (like webContents.send). */
   emit<E extends IpcEventName>(event: E, payload: IpcEvents[E]): Promise<void>;
@@ -60,7 +106,13 @@ export interface InstalledBridge {
 /** What main does with the preload's dropped-file report (DROPPED_PATH_CHANNEL). */
 export type DroppedPathHandler = (path: string, sender: BridgeSender) => void;
 
-export async function installBridge(context: BrowserContext, handler: BridgeHandler, pages: () => Page[], onDropped?: DroppedPathHandler): Promise<InstalledBridge> {
+export async function installBridge(
+  context: BrowserContext,
+  handler: BridgeHandler,
+  pages: () => Page[],
+  onDropped?: DroppedPathHandler,
+  publishBytes?: BytesPublisher,
+): Promise<InstalledBridge> {
   const calls: IpcCallName[] = [];
   if (onDropped) {
     await context.exposeBinding('__intakeDropped', (source, path: unknown) => {
@@ -73,7 +125,7 @@ export async function installBridge(context: BrowserContext, handler: BridgeHand
     }
     calls.push(name as IpcCallName);
     try {
-      return await handler(name as IpcCallName, input, { url: source.frame.url(), mainFrame: source.frame.parentFrame() === null });
+      return packBytes(await handler(name as IpcCallName, input, { url: source.frame.url(), mainFrame: source.frame.parentFrame() === null }), publishBytes);
     } catch (error) {
       // Like main: a failing handler answers a typed error, it never rejects the renderer's promise.
       return { ok: false, error: { code: 'internal', message: (error as Error).message } };

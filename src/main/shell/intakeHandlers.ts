@@ -7,11 +7,12 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { PathGrants } from '../../core/desktop/pathGrants';
+import { DocumentReadError, readDocumentBytes } from '../../core/files/documentBytes';
 import { QueueInputError } from '../../core/queue/UploadQueue';
 import { chartNumberProblem } from '../../shared/protocol';
 import { CANCEL_REFUSAL, REFILE_REFUSAL, RETRY_REFUSAL, UNDO_REFUSAL, canCancel, canRetry, hasResults, refileKind, undoKind } from '../../shared/jobRules';
-import type { QueueJob } from '../../shared/queueJob';
-import type { ConnectionCheck, QueueSnapshot, SettingsView } from '../../shared/ipc';
+import type { JobFile, QueueJob } from '../../shared/queueJob';
+import { PREVIEW_MAX_BYTES, type ConnectionCheck, type DocumentBytes, type IpcCallInput, type QueueSnapshot, type SettingsView } from '../../shared/ipc';
 import type { SettingsPatch } from '../../shared/settings';
 import type { EngineQueue } from '../../core/engine/ports';
 import { IpcFailure } from '../ipc/ipcFailure';
@@ -111,7 +112,26 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
       if (!first) throw new IpcFailure('not_found', 'The files of this job are no longer where they were sent from.');
       services.showItemInFolder(first.path);
     },
+    readDocument: (input) => readForPreview(input, services, job),
   };
+}
+
+/** A granted path (the add dialog), or a job's file by index: its path and identity come from the queue. */
+async function readForPreview(input: IpcCallInput<'readDocument'>, services: HandlerServices, job: (id: string) => QueueJob): Promise<DocumentBytes> {
+  let target: { path: string; identity?: JobFile['identity'] };
+  if ('path' in input) {
+    target = { path: grantedPaths([input.path], services.grants)[0] as string };
+  } else {
+    const file = job(input.jobId).files[input.file];
+    if (!file) throw new IpcFailure('not_found', 'That job has no such file.');
+    target = file;
+  }
+  try {
+    return await readDocumentBytes(target.path, { maxBytes: PREVIEW_MAX_BYTES, identity: target.identity });
+  } catch (error) {
+    if (error instanceof DocumentReadError) throw new IpcFailure(error.code, error.message);
+    throw error;
+  }
 }
 
 function queueCall(action: () => void): void {

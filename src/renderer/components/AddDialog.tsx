@@ -11,13 +11,20 @@ import type { RejectedFile } from '../../shared/ipc';
 import { chartNumberProblem } from '../../shared/protocol';
 import { formatBytes, plural, seenBeforeText } from '../displayFormat';
 import type { AddFlowState } from '../hooks/useAddFlow';
+import type { DocumentPreviews } from '../preview/documentPreviews';
+import { FileThumbnail } from './FileThumbnail';
 import { FormFooter, Modal } from './Modal';
+import '../styles/preview.css';
 
 export interface AddDialogProps {
   state: Exclude<AddFlowState, { status: 'closed' }>;
   onClose: () => void;
   /** Resolves to an error message to show, or null when the job was queued. */
   onSubmit: (chartNumber: string, paths: string[]) => Promise<string | null>;
+  /** Each document's first page and page count (see what you send); absent, the list shows names only. */
+  previews?: DocumentPreviews;
+  /** Opens the large preview at the accepted file `index`. */
+  onPreview?: (index: number) => void;
 }
 
 function RejectedList({ rejected }: { rejected: RejectedFile[] }) {
@@ -46,7 +53,7 @@ export function sendLabel(fileCount: number, chartNumber: string, valid: boolean
   return valid ? `${files} to ${chartNumber}` : files;
 }
 
-export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
+export function AddDialog({ state, onClose, onSubmit, previews, onPreview }: AddDialogProps) {
   const ready = state.status === 'ready' ? state : null;
   const [chartNumber, setChartNumber] = useState(ready?.suggestion.value ?? '');
   const [touched, setTouched] = useState(false);
@@ -137,11 +144,12 @@ export function AddDialog({ state, onClose, onSubmit }: AddDialogProps) {
         )}
         {accepted.length > 0 && (
           <section className="accepted" aria-label="Files to send">
-            <ul className="file-list">
-              {accepted.map((file) => {
+            <ul className={previews ? 'file-list file-list-previews' : 'file-list'}>
+              {accepted.map((file, index) => {
                 const seen = seenBefore.get(file.path);
                 return (
                   <li key={file.path}>
+                    {previews && <FileThumbnail previews={previews} source={{ path: file.path }} name={file.name} onOpen={() => onPreview?.(index)} />}
                     <span className="file-type">{file.type.toUpperCase()}</span>
                     <span className="file-name">{file.name}</span>
                     <span className="file-size">{formatBytes(file.size)}</span>

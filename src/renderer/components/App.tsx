@@ -3,9 +3,11 @@
  * store (a mirror of main); this component only holds which dialog is open.
  */
 import { useCallback, useState } from 'react';
-import type { IpcResult, SettingsView } from '../../shared/ipc';
+import type { FileInspection, IpcResult, SettingsView } from '../../shared/ipc';
 import type { QueueJob } from '../../shared/queueJob';
 import { useAddFlow } from '../hooks/useAddFlow';
+import { usePreviewViewer } from '../hooks/usePreviewViewer';
+import { DocumentPreviews } from '../preview/documentPreviews';
 import { useFileDrop } from '../hooks/useFileDrop';
 import { rememberChartNumber } from '../store/chartSuggestion';
 import type { JobFilter } from '../store/jobList';
@@ -22,6 +24,7 @@ import type { JobAction } from './JobRow';
 import { LiveRegion } from './LiveRegion';
 import { ResultsDialog, type ResultsState } from './ResultsDialog';
 import { SettingsDialog } from './SettingsDialog';
+import { PreviewDialog } from './PreviewDialog';
 import { RefileDialog } from './RefileDialog';
 import { UndoToast, type SentJob } from './UndoToast';
 
@@ -53,8 +56,14 @@ export function App() {
     const answer = await bridge.undo(id);
     return answer.ok ? answer : { ok: false as const, message: answer.error.message };
   }, [bridge]);
-  const add = useAddFlow(bridge);
-  const dialogOpen = add.state.status !== 'closed' || results !== null || settings !== null || refiling !== null;
+  const [previews] = useState(() => new DocumentPreviews(bridge));
+  const viewer = usePreviewViewer(previews);
+  const openViewer = viewer.open;
+  const add = useAddFlow(bridge, {
+    onReady: useCallback((inspection: FileInspection) => previews.request(inspection.accepted.map((file) => ({ path: file.path }))), [previews]),
+    onClose: useCallback(() => previews.clear(), [previews]),
+  });
+  const dialogOpen = add.state.status !== 'closed' || results !== null || settings !== null || refiling !== null || viewer.state !== null;
   const dragging = useFileDrop(add.openFiles, !dialogOpen);
 
   const visibleIds = useJobIds(filter);
@@ -79,6 +88,11 @@ export function App() {
           return void report(await bridge.remove(job.id));
         case 'reveal':
           return void report(await bridge.revealFiles(job.id));
+        case 'preview':
+          return void openViewer(
+            job.files.map((file, index) => ({ source: { jobId: job.id, file: index }, name: file.name })),
+            0,
+          );
         case 'results': {
           setResults({ job, state: { status: 'loading' } });
           const answer = await bridge.getResults(job.id);
@@ -88,7 +102,7 @@ export function App() {
         }
       }
     },
-    [bridge, report],
+    [bridge, report, openViewer],
   );
 
   const openSettings = useCallback(async () => {
@@ -168,7 +182,22 @@ export function App() {
         </div>
       </main>
       <DropOverlay visible={dragging} />
-      {add.state.status !== 'closed' && <AddDialog state={add.state} onClose={add.close} onSubmit={submitJob} />}
+      {add.state.status !== 'closed' && (
+        <AddDialog
+          state={add.state}
+          onClose={add.close}
+          onSubmit={submitJob}
+          previews={previews}
+          onPreview={(index) =>
+            add.state.status === 'ready' &&
+            void viewer.open(
+              add.state.inspection.accepted.map((file) => ({ source: { path: file.path }, name: file.name })),
+              index,
+            )
+          }
+        />
+      )}
+      {viewer.state && <PreviewDialog state={viewer.state} onPage={viewer.goPage} onDocument={viewer.goDocument} onClose={viewer.close} />}
       {refiling && (
         <RefileDialog
           job={refiling}

@@ -3,7 +3,7 @@
  * when a row's content changes). Dumb: everything comes in as props.
  */
 import { memo } from 'react';
-import { canCancel, canRemove, canRetry, canReveal, hasResults, refileKind } from '../../shared/jobRules';
+import { canCancel, canPreview, canRemove, canRetry, canReveal, hasResults, refileKind } from '../../shared/jobRules';
 import type { QueueJob } from '../../shared/queueJob';
 import { formatBytes, plural } from '../displayFormat';
 import { jobStatusLine } from './jobStatusLine';
@@ -11,12 +11,13 @@ import { PhaseStepper } from './PhaseStepper';
 import { StagePill } from './StagePill';
 import { UploadBar } from './UploadBar';
 
-export type JobAction = 'cancel' | 'refile' | 'retry' | 'remove' | 'results' | 'reveal';
+export type JobAction = 'cancel' | 'refile' | 'retry' | 'remove' | 'results' | 'preview' | 'reveal';
 
 /** In the order the row shows them; whether each applies is the shared rule's call. */
 const ACTION_RULES: Array<[JobAction, (job: QueueJob) => boolean]> = [
   ['results', hasResults],
   ['retry', canRetry],
+  ['preview', canPreview],
   ['reveal', canReveal],
   ['cancel', canCancel],
   ['refile', (job) => refileKind(job) !== null],
@@ -28,7 +29,8 @@ const ACTION_LABELS: Record<JobAction, string> = {
   retry: 'Retry',
   remove: 'Remove',
   results: 'Results',
-  reveal: 'Show files',
+  preview: 'Show files',
+  reveal: 'Show in folder',
 };
 
 export function actionsFor(job: QueueJob): JobAction[] {

@@ -12,11 +12,14 @@ export interface ModalProps {
   children: ReactNode;
   wide?: boolean;
   testId?: string;
+  /** Keys for the dialog's own use (the preview's arrows), wherever focus is inside it; Escape and Tab stay the dialog's. */
+  onKeys?: (event: KeyboardEvent) => void;
+  className?: string;
 }
 
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex="0"]';
 
-export function Modal({ title, onClose, children, wide = false, testId }: ModalProps) {
+export function Modal({ title, onClose, children, wide = false, testId, onKeys, className }: ModalProps) {
   const panelRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
   // Where focus was when the dialog was first rendered: read during render, because by the time
@@ -36,6 +39,7 @@ export function Modal({ title, onClose, children, wide = false, testId }: ModalP
       onClose();
       return;
     }
+    if (event.key !== 'Tab') onKeys?.(event);
     if (event.key !== 'Tab' || !panelRef.current) return;
     const items = [...panelRef.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
     if (items.length === 0) return;
@@ -54,7 +58,7 @@ export function Modal({ title, onClose, children, wide = false, testId }: ModalP
     <div className="modal-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
       <div
         ref={panelRef}
-        className={`modal${wide ? ' modal-wide' : ''}`}
+        className={`modal${wide ? ' modal-wide' : ''}${className ? ` ${className}` : ''}`}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

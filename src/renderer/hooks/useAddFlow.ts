@@ -13,7 +13,13 @@ export type AddFlowState =
   | { status: 'ready'; inspection: FileInspection; suggestion: ChartSuggestion }
   | { status: 'error'; message: string; rejected: RejectedFile[] };
 
-export function useAddFlow(bridge: IntakeBridge) {
+export interface AddFlowHooks {
+  /** The files are checked: start what depends on them (the thumbnails). */
+  onReady?: (inspection: FileInspection) => void;
+  onClose?: () => void;
+}
+
+export function useAddFlow(bridge: IntakeBridge, { onReady, onClose }: AddFlowHooks = {}) {
   const [state, setState] = useState<AddFlowState>({ status: 'closed' });
   const generation = useRef(0);
 
@@ -39,8 +45,9 @@ export function useAddFlow(bridge: IntakeBridge) {
         readLastChartNumber(),
       );
       setState({ status: 'ready', inspection, suggestion });
+      onReady?.(inspection);
     },
-    [bridge],
+    [bridge, onReady],
   );
 
   /** Dropped or pasted File objects: their real paths come from the preload. */
@@ -67,7 +74,8 @@ export function useAddFlow(bridge: IntakeBridge) {
   const close = useCallback(() => {
     generation.current += 1;
     setState({ status: 'closed' });
-  }, []);
+    onClose?.();
+  }, [onClose]);
 
   return { state, open, openFiles, pick, close };
 }

@@ -18,9 +18,18 @@ import { buildRenderer } from './rendererBuild';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
 export const RESULTS_DIR = resolve(import.meta.dirname, '../../../test-results');
 
-async function serveStatic(root: string): Promise<{ server: Server; url: string }> {
+/** Document bytes for the test bridge, each served once as a script (see BytesPublisher). */
+const BYTES_PREFIX = '/__intake-bytes/';
+
+async function serveStatic(root: string, published: Map<string, string>): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const base64 = published.get(path);
+    if (base64 !== undefined) {
+      published.delete(path);
+      response.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Security-Policy': PRODUCTION_CSP });
+      return void response.end(`globalThis.__intakeBytesLoaded(${JSON.stringify(path)}, "${base64}");`);
+    }
     // Chromium asks every site for a favicon; Electron's app:// window never does.
     if (path === '/favicon.ico') return void response.writeHead(204).end();
     const file = normalize(join(root, path === '/' ? 'index.html' : path));
@@ -59,7 +68,9 @@ export interface OpenAppOptions {
 
 export async function openApp(handler: BridgeHandler, options: OpenAppOptions = {}): Promise<AppHarness> {
   const root = await buildRenderer();
-  const { server, url } = await serveStatic(root);
+  const published = new Map<string, string>();
+  let nextBytes = 0;
+  const { server, url } = await serveStatic(root, published);
   const profile = mkdtempSync(join(tmpdir(), 'intake-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -73,7 +84,11 @@ export async function openApp(handler: BridgeHandler, options: OpenAppOptions = 
     page.on('console', (message) => message.type() === 'error' && errors.push(`console: ${message.text()}`));
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   };
-  const bridge = await installBridge(context, handler, () => context.pages(), options.onDropped);
+  const bridge = await installBridge(context, handler, () => context.pages(), options.onDropped, (base64) => {
+    const path = `${BYTES_PREFIX}${++nextBytes}.js`;
+    published.set(path, base64);
+    return path;
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   watch(page);
   context.on('page', watch);
