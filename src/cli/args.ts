@@ -90,9 +90,14 @@ interface RawArgs {
   positionals: string[];
 }
 
-export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ParseResult {
+/** Values an administrator's policy presets (cliPolicy.ts): used when the flag is not given. */
+export interface ArgPresets {
+  server?: string | null;
+}
+
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, presets: ArgPresets = {}): ParseResult {
   try {
-    const command = parseCommand(argv, env);
+    const command = parseCommand(argv, env, presets);
     const notice = command.kind === 'help' ? null : tokenNotice(argv, env);
     return notice === null ? { ok: true, command } : { ok: true, command, notice };
   } catch (error) {
@@ -101,7 +106,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   }
 }
 
-function parseCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Command {
+function parseCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, presets: ArgPresets): Command {
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError('No command given.');
   if (name === 'help' || name === '--help' || name === '-h') return { kind: 'help' };
@@ -110,7 +115,7 @@ function parseCommand(argv: readonly string[], env: Readonly<Record<string, stri
   }
   if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help' };
   const raw = readFlags(rest, ALLOWED[name], name);
-  const common = commonOptions(raw, env);
+  const common = commonOptions(raw, env, presets);
 
   if (name === 'upload') return uploadCommand(raw, common);
   if (name === 'doctor') {
@@ -171,8 +176,8 @@ function tokenNotice(argv: readonly string[], env: Readonly<Record<string, strin
   return '--token is visible to other users of this computer (ps); set INTAKE_TOKEN in the environment instead.';
 }
 
-function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undefined>>): CommonOptions {
-  const server = raw.values['--server'] ?? null;
+function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undefined>>, presets: ArgPresets): CommonOptions {
+  const server = raw.values['--server'] ?? presets.server ?? null;
   const allowInsecureHttp = raw.booleans.has('--allow-insecure-http');
   if (server !== null) {
     const problem = serverUrlProblem(server, allowInsecureHttp);

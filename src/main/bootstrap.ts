@@ -13,6 +13,7 @@ import { pathsFromArgv } from '../core/desktop/launchArgs';
 import type { StartDemoServer } from '../core/engine/backendSelector';
 import { IntakeEngine, type IntakeEngineOptions } from '../core/engine/IntakeEngine';
 import { hotFolderLocationProblem, type ProtectedPlaces } from '../core/hotFolder/hotFolderLocation';
+import { NO_POLICY, policyReport, type ManagedPolicy } from '../core/policy/managedPolicy';
 import type { CallLog } from './callLog';
 import { registerHandlers } from './ipc/registerHandlers';
 import { createSenderGuard } from './ipc/senderGuard';
@@ -52,6 +53,8 @@ export interface BootstrapOptions {
   /** This launch's command line and working directory (process.argv, process.cwd()). */
   argv: string[];
   cwd: string;
+  /** The administrator's managed settings (policyFile.ts); default none. */
+  policy?: ManagedPolicy;
 }
 
 export interface RunningIntake {
@@ -88,7 +91,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   // Told to the user once the shell can notify (below).
   const storeWarnings: string[] = [];
   const openStore = (name: 'settings' | 'queue') => o.openStore(name, userData, (message) => storeWarnings.push(message));
-  const settings = new SettingsRepository(openStore('settings'), safeStorage, logger);
+  const policy = o.policy ?? NO_POLICY;
+  const settings = new SettingsRepository(openStore('settings'), safeStorage, logger, process.platform, policy);
   let intake: IntakeShell | null = null;
   const window = new MainWindowController({
     preloadPath: o.paths.preload,
@@ -202,6 +206,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   // Listen before start(): loading the saved queue reports damaged jobs as warning events.
   running.attach();
   for (const message of storeWarnings) running.warn(message);
+  const policyProblem = policyReport(policy);
+  if (policyProblem !== null) running.warn(policyProblem);
   await engine.start();
   // After the queue has started: the watcher reads the saved jobs to know which files it already sent.
   // Not awaited: a slow network share must not hold up the window. A saved folder Intake must not

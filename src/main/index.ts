@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, protocol } from 'electron';
 import { systemClock } from '../core/clock';
+import { policyFilePath, readPolicyFile } from '../core/policy/policyFile';
 import { bootstrap } from './bootstrap';
 import { startDemoServer } from './demoServer';
 import { openCallLog } from './callLog';
@@ -51,6 +52,7 @@ if (!app.requestSingleInstanceLock()) {
         takeEarlyFiles: () => early.take(),
         argv: process.argv,
         cwd: process.cwd(),
+        policy: readPolicyFile(policyFilePath(process.platform, process.env)),
       });
     })
     .catch((error: unknown) => {

@@ -59,6 +59,8 @@ export interface SettingsView extends Settings {
   tokenEncryptionAvailable: boolean;
   /** Why the saved token was removed (it belonged to another server's origin); null otherwise. */
   tokenNotice: string | null;
+  /** Settings an administrator's policy locked: shown read-only ("Set by your administrator"). */
+  locked: Array<keyof Settings>;
 }
 
 /** `call<Output>()(inputSchema)`: the input is validated at runtime, the output is typed. */

@@ -147,3 +147,21 @@ describe('SettingsDialog', () => {
     expect(screen.getByText('Token removed.')).toBeTruthy();
   });
 });
+
+describe('SettingsDialog: managed settings', () => {
+  it('a setting the administrator locked is shown read-only with "Set by your administrator."; the others stay editable', async () => {
+    const { onSave, save } = renderSettings({ ...SETTINGS_VIEW, serverUrl: 'https://intake.clinic.example/api', startAtLogin: true, locked: ['serverUrl', 'startAtLogin', 'hotFolder'] });
+    const url = screen.getByLabelText('Server URL') as HTMLInputElement;
+    expect(url.disabled).toBe(true);
+    expect(document.getElementById(url.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Set by your administrator.');
+    const login = screen.getByRole('checkbox', { name: /Start Intake when I log in/ }) as HTMLInputElement;
+    expect(login.disabled).toBe(true);
+    expect(login.closest('label')?.textContent).toContain('Set by your administrator.');
+    expect((screen.getByRole('button', { name: 'Choose folder…' }) as HTMLButtonElement).disabled).toBe(true);
+    const notify = screen.getByRole('checkbox', { name: /Notify me/ }) as HTMLInputElement;
+    expect(notify.disabled).toBe(false);
+    await userEvent.click(notify);
+    await userEvent.click(save());
+    expect(onSave).toHaveBeenCalledWith({ notifications: false });
+  });
+});

@@ -14,6 +14,7 @@ import type { NotificationDecision } from '../../core/notifications/notification
 import { PathGrants } from '../../core/desktop/pathGrants';
 import { serverChangeConfirmation, type Confirmation } from '../../core/desktop/serverChangeConfirmation';
 import { applySettingsPatch } from '../../core/desktop/settingsUpdate';
+import { lockedChangeProblem, lockedSettingProblem } from '../../core/policy/managedPolicy';
 import { filesAlreadyThere, hotFolderLocationProblem, type ProtectedPlaces } from '../../core/hotFolder/hotFolderLocation';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
@@ -218,7 +219,15 @@ export class IntakeShell {
     this.scheduleTray();
   }
 
+  /** A locked setting is refused before any dialog or check, with the reason (the administrator's policy). */
+  private refuseLocked(patch: SettingsPatch | keyof Settings): void {
+    const { policy, settings } = this.o.settings;
+    const problem = typeof patch === 'string' ? lockedSettingProblem(policy, patch) : lockedChangeProblem(policy, settings, patch);
+    if (problem !== null) throw new IpcFailure('invalid_request', problem);
+  }
+
   private async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
+    this.refuseLocked(patch);
     const path = patch.hotFolder?.path;
     if (path !== undefined && path !== null && path !== this.o.settings.settings.hotFolder.path) {
       throw new IpcFailure('invalid_request', 'Choose the hot folder with "Choose folder…": Intake watches only a folder picked in its own dialog.');
@@ -231,6 +240,7 @@ export class IntakeShell {
 
   /** A custom CA certificate, chosen in main's dialog; one that cannot be used is refused and nothing changes. */
   private async pickCaFile(): Promise<SettingsView> {
+    this.refuseLocked('caFile');
     const file = await this.o.pickCaFile();
     return file === null ? this.o.settings.view() : this.applySettings({ caFile: file });
   }
@@ -244,6 +254,7 @@ export class IntakeShell {
   /** The hot folder, chosen in main's dialog: refused where Intake would walk a whole tree; files already there are asked about. */
   private async pickHotFolder(): Promise<SettingsView> {
     const { o } = this;
+    this.refuseLocked('hotFolder');
     const folder = await o.pickFolder();
     if (folder === null) return o.settings.view();
     const problem = hotFolderLocationProblem(folder, o.protectedPlaces);

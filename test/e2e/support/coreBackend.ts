@@ -60,7 +60,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   const { queue, connection } = engine;
   const subscriptions = new DisposableStore();
 
-  let settings: SettingsView = { ...DEFAULT_SETTINGS, serverUrl: options.serverUrl, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null };
+  let settings: SettingsView = { ...DEFAULT_SETTINGS, serverUrl: options.serverUrl, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null, locked: [] };
   let picked: string[] = [];
   let bridge: InstalledBridge | null = null;
   let appUrl: string | null = null;
