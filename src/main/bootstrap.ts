@@ -22,6 +22,7 @@ import { createElectronQueueStore } from './persistence/electronQueueStore';
 import type { KeyValueStore } from './persistence/keyValueStore';
 import { SettingsRepository } from './persistence/settingsRepository';
 import { IntakeShell } from './shell/IntakeShell';
+import { SupportActions } from './shell/supportActions';
 import { watchNetwork } from './system/networkWatch';
 import { TrayController } from './tray/trayController';
 import { devServerCsp } from '../core/desktop/appAssetPath';
@@ -55,6 +56,8 @@ export interface BootstrapOptions {
   cwd: string;
   /** The administrator's managed settings (policyFile.ts); default none. */
   policy?: ManagedPolicy;
+  /** The rotating log file the logger writes (Open log folder, diagnostics); null = console only. */
+  logFile?: string | null;
 }
 
 export interface RunningIntake {
@@ -138,9 +141,25 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     ...(o.engineParts && { parts: o.engineParts }),
   });
 
+  const support = new SupportActions({
+    engine,
+    settings,
+    clock,
+    logger,
+    logFile: o.logFile ?? null,
+    versions: { intake: app.getVersion(), electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node },
+    pickSaveFile: async (name) => {
+      const options = { title: 'Save diagnostics', defaultPath: join(app.getPath('downloads'), name), filters: [{ name: 'Text', extensions: ['txt'] }] };
+      const parent = window.window;
+      const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+    openFolder: (path) => shell.openPath(path),
+  });
   intake = new IntakeShell({
     app,
     engine,
+    support,
     makeNetwork,
     settings,
     window,

@@ -3,11 +3,12 @@
  * privileged scheme, the single-instance lock, early open-file events); the
  * rest is bootstrap.ts.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, protocol } from 'electron';
 import { systemClock } from '../core/clock';
 import { policyFilePath, readPolicyFile } from '../core/policy/policyFile';
+import { openFileLogger, teeLogger } from '../core/logging/fileLogger';
 import { bootstrap } from './bootstrap';
 import { startDemoServer } from './demoServer';
 import { openCallLog } from './callLog';
@@ -17,10 +18,19 @@ import { openElectronKeyValueStore } from './persistence/electronKeyValueStore';
 import { registerAppScheme } from './window/appProtocol';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const logger = createConsoleLogger();
 
 // Test hook (unpackaged builds only): a throwaway profile for the smoke test.
 if (!app.isPackaged && process.env.INTAKE_USER_DATA) app.setPath('userData', resolve(process.env.INTAKE_USER_DATA));
+
+// Linux ~/.config/Intake/logs, macOS ~/Library/Logs/Intake, Windows %APPDATA%\Intake\logs.
+const logFile = (() => {
+  try {
+    return join(app.getPath('logs'), 'main.log');
+  } catch {
+    return null;
+  }
+})();
+const logger = logFile === null ? createConsoleLogger() : teeLogger(createConsoleLogger(), openFileLogger({ file: logFile }));
 
 registerAppScheme(protocol);
 
@@ -53,6 +63,7 @@ if (!app.requestSingleInstanceLock()) {
         argv: process.argv,
         cwd: process.cwd(),
         policy: readPolicyFile(policyFilePath(process.platform, process.env)),
+        logFile,
       });
     })
     .catch((error: unknown) => {

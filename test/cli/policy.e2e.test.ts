@@ -1,5 +1,5 @@
 // The CLI reads the same administrator policy as the app (INTAKE_POLICY here): presets fill in, locks refuse.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,5 +48,18 @@ describe('intake and the administrator policy', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/warning: The administrator's policy .* has problems; .*not valid JSON/);
     expect(stderr).toContain('--allow-insecure-http: "allowInsecureHttp" is set by your administrator');
+  });
+});
+
+describe('intake --log-file', () => {
+  it('writes the operator log to the file, redacted: no chart number or file name', async () => {
+    const server = await startTestServer({ maxAttempts: 3, failPlan: ({ chartNumber }) => (chartNumber.includes('fail1') ? 1 : 0) });
+    const file = await writePdf(path.join(dir, 'Smith_referral.pdf'), 1);
+    const logFile = path.join(dir, 'logs', 'intake.log');
+    const { code } = await runCli(['upload', '--server', server.url, '--chart', 'C-17-fail1', '--log-file', logFile, file]);
+    expect(code).toBe(0);
+    const text = await readFile(logFile, 'utf8');
+    expect(text).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z (info|warn|error) /m);
+    for (const secret of ['C-17', 'Smith', dir]) expect(text).not.toContain(secret);
   });
 });

@@ -9,7 +9,7 @@ import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
 
 export type TrayIcon = 'idle' | 'working' | 'error' | 'offline';
 
-export type TrayAction = 'show' | 'pause' | 'resume' | 'settings' | 'quit';
+export type TrayAction = 'show' | 'pause' | 'resume' | 'settings' | 'openLogs' | 'saveDiagnostics' | 'quit';
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string }
   | { kind: 'job'; id: string; label: string }
@@ -115,6 +115,8 @@ function menuItems(input: TrayInput): TrayMenuItem[] {
       ? { kind: 'action', action: 'resume', label: 'Resume uploads' }
       : { kind: 'action', action: 'pause', label: 'Pause uploads' },
     { kind: 'action', action: 'settings', label: 'Settings…' },
+    { kind: 'action', action: 'openLogs', label: 'Open log folder' },
+    { kind: 'action', action: 'saveDiagnostics', label: 'Save diagnostics…' },
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: 'Quit Intake' },
   );

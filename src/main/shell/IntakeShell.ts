@@ -28,6 +28,7 @@ import { TokenStorageError, type SettingsRepository } from '../persistence/setti
 import type { TrayController } from '../tray/trayController';
 import type { MainWindowController } from '../window/mainWindow';
 import { createIntakeHandlers } from './intakeHandlers';
+import type { SupportActions } from './supportActions';
 import type { Network } from '../../core/network/network';
 import type { Settings } from '../../shared/settings';
 import { NETWORK_SETTING_KEYS } from '../system/appNetwork';
@@ -55,6 +56,8 @@ export interface IntakeShellOptions {
   pickCaFile: () => Promise<string | null>;
   /** Folders a hot folder may not be (home, Documents, …, Intake's own data). */
   protectedPlaces: ProtectedPlaces;
+  /** Open log folder / Save diagnostics…; absent, both answer that they are unavailable. */
+  support?: Pick<SupportActions, 'openLogFolder' | 'saveDiagnostics'>;
   /** Builds the network for Settings → Network (appNetwork); absent, network settings change nothing (wiring tests). */
   makeNetwork?: (settings: Settings) => Promise<Network>;
 }
@@ -89,6 +92,8 @@ export class IntakeShell {
       grants: this.grants,
       showItemInFolder: o.showItemInFolder,
       setPaused: (paused) => this.setPaused(paused),
+      openLogFolder: () => this.support().openLogFolder(),
+      saveDiagnostics: () => this.support().saveDiagnostics(),
     });
   }
 
@@ -168,9 +173,21 @@ export class IntakeShell {
         this.o.window.show();
         this.o.window.send('openSettings', null);
         return;
+      case 'openLogs':
+      case 'saveDiagnostics':
+        // From the tray there is no page to answer: a failure is told as a warning.
+        void (action === 'openLogs' ? this.support().openLogFolder() : this.support().saveDiagnostics()).catch((error: unknown) =>
+          this.warn(error instanceof IpcFailure ? error.message : 'The diagnostics could not be saved.'),
+        );
+        return;
       case 'quit':
         return this.quit();
     }
+  }
+
+  private support(): NonNullable<IntakeShellOptions['support']> {
+    if (!this.o.support) throw new IpcFailure('unavailable', 'Logs and diagnostics are not available in this session.');
+    return this.o.support;
   }
 
   /**

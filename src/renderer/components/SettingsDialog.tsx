@@ -19,6 +19,9 @@ export interface SettingsDialogProps {
   /** Main's file dialog for a custom CA certificate. */
   onPickCaFile: () => Promise<IpcResult<SettingsView>>;
   onTestConnection: () => Promise<IpcResult<ConnectionCheck[]>>;
+  /** Support: main opens the log folder / asks where to save the diagnostics file. */
+  onOpenLogFolder: () => Promise<IpcResult<void>>;
+  onSaveDiagnostics: () => Promise<IpcResult<boolean>>;
 }
 
 /** What a setting an administrator's policy locked says instead of its hint. */
@@ -55,7 +58,7 @@ function Toggle({ id, label, checked, onChange, locked }: { id: string; label: s
   );
 }
 
-export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder, onPickCaFile, onTestConnection }: SettingsDialogProps) {
+export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder, onPickCaFile, onTestConnection, onOpenLogFolder, onSaveDiagnostics }: SettingsDialogProps) {
   const [view, setView] = useState(initial);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFrom(initial));
   const [token, setToken] = useState('');
@@ -221,8 +224,39 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
           <Toggle id="start-at-login" label="Start Intake when I log in" checked={draft.startAtLogin} onChange={(v) => change('startAtLogin', v)} locked={locked('startAtLogin')} />
         </fieldset>
 
+        <SupportSection onOpenLogFolder={onOpenLogFolder} onSaveDiagnostics={onSaveDiagnostics} />
+
         <FormFooter error={saveError} onCancel={onClose} submitLabel={saving ? 'Saving…' : 'Save'} submitDisabled={Object.keys(problems).length > 0} />
       </form>
     </Modal>
+  );
+}
+
+function SupportSection({ onOpenLogFolder, onSaveDiagnostics }: Pick<SettingsDialogProps, 'onOpenLogFolder' | 'onSaveDiagnostics'>) {
+  const [note, setNote] = useState<{ text: string; error: boolean } | null>(null);
+  const openLogs = async () => {
+    const result = await onOpenLogFolder();
+    setNote(result.ok ? null : { text: result.error.message, error: true });
+  };
+  const saveDiagnostics = async () => {
+    const result = await onSaveDiagnostics();
+    if (!result.ok) return setNote({ text: result.error.message, error: true });
+    setNote(result.value ? { text: 'Diagnostics saved. They hold no token, chart numbers or file names.', error: false } : null);
+  };
+  return (
+    <fieldset>
+      <legend>Support</legend>
+      <div className="inline">
+        <button type="button" className="btn" onClick={() => void openLogs()}>
+          Open log folder
+        </button>
+        <button type="button" className="btn" onClick={() => void saveDiagnostics()}>
+          Save diagnostics…
+        </button>
+      </div>
+      <p aria-live="polite" className={note?.error ? 'field-error' : 'field-hint'}>
+        {note?.text}
+      </p>
+    </fieldset>
   );
 }

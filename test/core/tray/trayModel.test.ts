@@ -65,9 +65,9 @@ describe('trayModel', () => {
     expect(jobItems).toHaveLength(RECENT_JOBS_IN_MENU);
     expect(jobItems.map((i) => (i.kind === 'job' ? i.id : ''))).toEqual([7, 6, 5, 4, 3].map((n) => jobs[n]!.id));
     const actions = model.menu.flatMap((i) => (i.kind === 'action' ? [i.action] : []));
-    expect(actions).toEqual(['show', 'pause', 'settings', 'quit']);
+    expect(actions).toEqual(['show', 'pause', 'settings', 'openLogs', 'saveDiagnostics', 'quit']);
     const paused = trayModel(input({ jobs, paused: true }));
-    expect(paused.menu.flatMap((i) => (i.kind === 'action' ? [i.action] : []))).toEqual(['show', 'resume', 'settings', 'quit']);
+    expect(paused.menu.flatMap((i) => (i.kind === 'action' ? [i.action] : []))).toEqual(['show', 'resume', 'settings', 'openLogs', 'saveDiagnostics', 'quit']);
     expect(paused.tooltip).toContain('Uploads paused');
   });
 

@@ -97,6 +97,8 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     },
     pickFiles: async () => picked,
     showItemInFolder: () => undefined,
+    openLogFolder: async () => undefined,
+    saveDiagnostics: async () => false,
     setPaused: (paused) => {
       if (paused) queue.pauseAll();
       else queue.resumeAll();
