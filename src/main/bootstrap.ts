@@ -10,6 +10,8 @@ import type { Logger } from '../core/base/logger';
 import { DisposableStore } from '../core/base/lifecycle';
 import { TimerGroup } from '../core/base/timerGroup';
 import { pathsFromArgv } from '../core/desktop/launchArgs';
+import { startedAtLogin, type LoginItem } from '../core/desktop/autostart';
+import { electronLoginItem } from './system/loginItem';
 import type { StartDemoServer } from '../core/engine/backendSelector';
 import { IntakeEngine, type IntakeEngineOptions } from '../core/engine/IntakeEngine';
 import { hotFolderLocationProblem, type ProtectedPlaces } from '../core/hotFolder/hotFolderLocation';
@@ -56,6 +58,8 @@ export interface BootstrapOptions {
   cwd: string;
   /** The administrator's managed settings (policyFile.ts); default none. */
   policy?: ManagedPolicy;
+  /** Start at login (the XDG autostart entry on Linux, autostart.ts); default Electron's login item. */
+  loginItem?: LoginItem;
   /** The rotating log file the logger writes (Open log folder, diagnostics); null = console only. */
   logFile?: string | null;
 }
@@ -156,8 +160,10 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     },
     openFolder: (path) => shell.openPath(path),
   });
+  const loginItem = o.loginItem ?? electronLoginItem(app);
   intake = new IntakeShell({
     app,
+    loginItem,
     engine,
     support,
     makeNetwork,
@@ -271,10 +277,10 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   });
 
   const launchFiles = [...o.takeEarlyFiles(), ...pathsFromArgv(o.argv, { workingDirectory: o.cwd, ignore: o.argvIgnore })];
-  const loginItem = app.getLoginItemSettings();
   // The OS setting can drift from ours (changed in system preferences, a reinstall): ours wins.
-  if (loginItem.openAtLogin !== settings.settings.startAtLogin) app.setLoginItemSettings({ openAtLogin: settings.settings.startAtLogin });
-  const openedAtLogin = loginItem.wasOpenedAtLogin === true;
+  if (loginItem.enabled() !== settings.settings.startAtLogin) loginItem.set(settings.settings.startAtLogin);
+  // Started at login: the tray only, no window (our argument on every OS; macOS also says so itself).
+  const openedAtLogin = startedAtLogin(o.argv) || app.getLoginItemSettings().wasOpenedAtLogin === true;
   if (launchFiles.length > 0) running.openFiles(launchFiles);
   else if (!openedAtLogin) window.show();
   return { shell: running, window, engine };

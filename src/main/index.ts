@@ -16,6 +16,7 @@ import { createConsoleLogger } from './consoleLogger';
 import { EarlyLaunches } from './earlyLaunches';
 import { openElectronKeyValueStore } from './persistence/electronKeyValueStore';
 import { registerAppScheme } from './window/appProtocol';
+import { platformLoginItem } from './system/loginItem';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -64,6 +65,8 @@ if (!app.requestSingleInstanceLock()) {
         cwd: process.cwd(),
         policy: readPolicyFile(policyFilePath(process.platform, process.env)),
         logFile,
+        // Unpackaged (development) runs leave the login entry alone: it would start a dev build at every login.
+        ...(app.isPackaged && { loginItem: platformLoginItem(app, process.platform, process.env) }),
       });
     })
     .catch((error: unknown) => {

@@ -5,6 +5,7 @@
  * this class only connects.
  */
 import type { App } from 'electron';
+import type { LoginItem } from '../../core/desktop/autostart';
 import { DisposableStore } from '../../core/base/lifecycle';
 import type { Logger } from '../../core/base/logger';
 import { TimerGroup } from '../../core/base/timerGroup';
@@ -38,7 +39,9 @@ export const TRAY_REFRESH_MS = 250;
 export const WARNING_REPEAT_MS = 10 * 60_000;
 
 export interface IntakeShellOptions {
-  app: Pick<App, 'setBadgeCount' | 'setLoginItemSettings' | 'quit'>;
+  app: Pick<App, 'setBadgeCount' | 'quit'>;
+  /** Start at login: Electron's login item, or the XDG autostart entry on Linux. */
+  loginItem: LoginItem;
   engine: IntakeEngine;
   settings: SettingsRepository;
   window: MainWindowController;
@@ -303,7 +306,7 @@ export class IntakeShell {
     const result = o.settings.update(patch);
     if (!result.ok) throw new IpcFailure('invalid_request', result.message);
     const changed = new Set(result.changed);
-    if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
+    if (changed.has('startAtLogin')) o.loginItem.set(result.settings.startAtLogin);
     if (changed.has('chartNumbersInNotifications')) this.scheduleTray();
     // Withdrawing the permission to keep the token unencrypted deletes such a token.
     const token = o.settings.token();
