@@ -25,6 +25,9 @@ import type { KeyValueStore } from './persistence/keyValueStore';
 import { SettingsRepository } from './persistence/settingsRepository';
 import { IntakeShell } from './shell/IntakeShell';
 import { SupportActions } from './shell/supportActions';
+import type { AppUpdater } from 'electron-updater';
+import { UpdateController, uploadsInFlight } from '../core/updates/updateController';
+import { electronUpdaterPort } from './system/appUpdater';
 import { watchNetwork } from './system/networkWatch';
 import { TrayController } from './tray/trayController';
 import { devServerCsp } from '../core/desktop/appAssetPath';
@@ -58,6 +61,8 @@ export interface BootstrapOptions {
   cwd: string;
   /** The administrator's managed settings (policyFile.ts); default none. */
   policy?: ManagedPolicy;
+  /** electron-updater's updater for this OS (packaged app only); absent = no updates. */
+  updater?: () => AppUpdater;
   /** Start at login (the XDG autostart entry on Linux, autostart.ts); default Electron's login item. */
   loginItem?: LoginItem;
   /** The rotating log file the logger writes (Open log folder, diagnostics); null = console only. */
@@ -161,9 +166,21 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     openFolder: (path) => shell.openPath(path),
   });
   const loginItem = o.loginItem ?? electronLoginItem(app);
+  const updates = o.updater
+    ? new UpdateController({
+        clock,
+        policy: policy.updates,
+        updater: electronUpdaterPort(o.updater(), policy.updates, logger),
+        uploadsInFlight: () => uploadsInFlight(engine.queue.snapshot()),
+        notify: (title, body) => notifier.inform(title, body),
+        onChange: () => intake?.updateReady(),
+        logger,
+      })
+    : null;
   intake = new IntakeShell({
     app,
     loginItem,
+    ...(updates && { updates }),
     engine,
     support,
     makeNetwork,
@@ -241,6 +258,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const placeProblem = savedFolder === null ? null : hotFolderLocationProblem(savedFolder, protectedPlaces);
   if (placeProblem !== null) running.warn(`The hot folder is not watched. ${placeProblem}`);
   else void engine.hotFolder?.apply(settings.settings);
+  if (updates) lifetime.add(updates).start();
   const networkWatch = lifetime.add(watchNetwork({ powerMonitor, net, clock, nudge: () => engine.connection.nudge() }));
 
   app.on('second-instance', (_event, argv, workingDirectory) => {

@@ -6,6 +6,8 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, protocol } from 'electron';
+// CommonJS: its exports are reached through the default import; autoUpdater is built when first read.
+import electronUpdater from 'electron-updater';
 import { systemClock } from '../core/clock';
 import { policyFilePath, readPolicyFile } from '../core/policy/policyFile';
 import { openFileLogger, teeLogger } from '../core/logging/fileLogger';
@@ -66,7 +68,7 @@ if (!app.requestSingleInstanceLock()) {
         policy: readPolicyFile(policyFilePath(process.platform, process.env)),
         logFile,
         // Unpackaged (development) runs leave the login entry alone: it would start a dev build at every login.
-        ...(app.isPackaged && { loginItem: platformLoginItem(app, process.platform, process.env) }),
+        ...(app.isPackaged && { loginItem: platformLoginItem(app, process.platform, process.env), updater: () => electronUpdater.autoUpdater }),
       });
     })
     .catch((error: unknown) => {

@@ -30,6 +30,7 @@ import type { TrayController } from '../tray/trayController';
 import type { MainWindowController } from '../window/mainWindow';
 import { createIntakeHandlers } from './intakeHandlers';
 import type { SupportActions } from './supportActions';
+import type { UpdateController } from '../../core/updates/updateController';
 import type { Network } from '../../core/network/network';
 import type { Settings } from '../../shared/settings';
 import { NETWORK_SETTING_KEYS } from '../system/appNetwork';
@@ -59,6 +60,8 @@ export interface IntakeShellOptions {
   pickCaFile: () => Promise<string | null>;
   /** Folders a hot folder may not be (home, Documents, …, Intake's own data). */
   protectedPlaces: ProtectedPlaces;
+  /** Updates (core's UpdateController); absent = no updates in this session. */
+  updates?: Pick<UpdateController, 'readyVersion' | 'requestRestart' | 'queueChanged'>;
   /** Open log folder / Save diagnostics…; absent, both answer that they are unavailable. */
   support?: Pick<SupportActions, 'openLogFolder' | 'saveDiagnostics'>;
   /** Builds the network for Settings → Network (appNetwork); absent, network settings change nothing (wiring tests). */
@@ -108,6 +111,7 @@ export class IntakeShell {
       queue.onChange((changes) => {
         this.batcher.push(changes);
         this.scheduleTray();
+        o.updates?.queueChanged();
       }),
     );
     this.disposables.add(
@@ -183,9 +187,17 @@ export class IntakeShell {
           this.warn(error instanceof IpcFailure ? error.message : 'The diagnostics could not be saved.'),
         );
         return;
+      case 'installUpdate':
+        this.o.updates?.requestRestart();
+        return;
       case 'quit':
         return this.quit();
     }
+  }
+
+  /** An update was downloaded: the tray offers the restart. */
+  updateReady(): void {
+    this.scheduleTray();
   }
 
   private support(): NonNullable<IntakeShellOptions['support']> {
@@ -359,6 +371,7 @@ export class IntakeShell {
         paused: queue.paused,
         seenUntil: this.seenUntil,
         showChartNumbers: o.settings.settings.chartNumbersInNotifications,
+        updateVersion: o.updates?.readyVersion ?? null,
       }),
     );
     const open = openJobCount(jobs);

@@ -91,3 +91,11 @@ describe('trayModel', () => {
     expect(openJobCount([makeJob('queued'), makeJob('uploading'), makeJob('tracking'), makeJob('completed'), makeJob('failed'), makeJob('cancelled'), makeJob('rejected')])).toBe(3);
   });
 });
+
+describe('trayModel: updates', () => {
+  it('offers "Restart to update to X" only while a downloaded update waits', () => {
+    const base = { jobs: [], connection: { state: 'connected', reason: '' } as const, paused: false, seenUntil: 0, showChartNumbers: false };
+    expect(trayModel(base).menu.some((item) => item.kind === 'action' && item.action === 'installUpdate')).toBe(false);
+    expect(trayModel({ ...base, updateVersion: '0.2.0' }).menu).toContainEqual({ kind: 'action', action: 'installUpdate', label: 'Restart to update to 0.2.0' });
+  });
+});
