@@ -21,6 +21,8 @@ export interface CommonOptions {
   /** --allow-insecure-http: plain http:// to another host was allowed explicitly. */
   allowInsecureHttp: boolean;
   network: NetworkArgs;
+  /** --log-file FILE: the operator log also goes to this rotating file (redacted, like the app's). */
+  logFile: string | null;
 }
 
 /** How to reach the server: --proxy URL (every URL, loopback too), --no-proxy, else the environment; --ca-file PEM. */
@@ -62,14 +64,16 @@ Options:
                        http://user:password@proxy:3128 or INTAKE_PROXY_CREDENTIALS=user:password).
                        Without it HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read as curl reads them
   --no-proxy           connect directly, whatever the environment says
+  --log-file FILE      also write the log (info and up, no names or chart numbers) to FILE,
+                       rotated at 1 MiB to FILE's .old copy
   --ca-file FILE       also trust this certificate authority (PEM), e.g. your organisation's
 doctor checks each step to the server (DNS, TCP, proxy, TLS, HTTP, WebSocket), one line each; exit 0 when all pass, 1 when one fails.
 Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error (or unusable state folder),
 130 interrupted, 70 internal error.`;
 
-const VALUE_FLAGS = ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency', '--proxy', '--ca-file'] as const;
+const VALUE_FLAGS = ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency', '--proxy', '--ca-file', '--log-file'] as const;
 const BOOLEAN_FLAGS = ['--json', '--allow-insecure-http', '--no-proxy'] as const;
-const NETWORK_FLAGS = ['--proxy', '--no-proxy', '--ca-file'];
+const NETWORK_FLAGS = ['--proxy', '--no-proxy', '--ca-file', '--log-file'];
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
 
@@ -90,9 +94,14 @@ interface RawArgs {
   positionals: string[];
 }
 
-export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ParseResult {
+/** Values an administrator's policy presets (cliPolicy.ts): used when the flag is not given. */
+export interface ArgPresets {
+  server?: string | null;
+}
+
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, presets: ArgPresets = {}): ParseResult {
   try {
-    const command = parseCommand(argv, env);
+    const command = parseCommand(argv, env, presets);
     const notice = command.kind === 'help' ? null : tokenNotice(argv, env);
     return notice === null ? { ok: true, command } : { ok: true, command, notice };
   } catch (error) {
@@ -101,7 +110,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   }
 }
 
-function parseCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Command {
+function parseCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, presets: ArgPresets): Command {
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError('No command given.');
   if (name === 'help' || name === '--help' || name === '-h') return { kind: 'help' };
@@ -110,7 +119,7 @@ function parseCommand(argv: readonly string[], env: Readonly<Record<string, stri
   }
   if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help' };
   const raw = readFlags(rest, ALLOWED[name], name);
-  const common = commonOptions(raw, env);
+  const common = commonOptions(raw, env, presets);
 
   if (name === 'upload') return uploadCommand(raw, common);
   if (name === 'doctor') {
@@ -171,8 +180,8 @@ function tokenNotice(argv: readonly string[], env: Readonly<Record<string, strin
   return '--token is visible to other users of this computer (ps); set INTAKE_TOKEN in the environment instead.';
 }
 
-function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undefined>>): CommonOptions {
-  const server = raw.values['--server'] ?? null;
+function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undefined>>, presets: ArgPresets): CommonOptions {
+  const server = raw.values['--server'] ?? presets.server ?? null;
   const allowInsecureHttp = raw.booleans.has('--allow-insecure-http');
   if (server !== null) {
     const problem = serverUrlProblem(server, allowInsecureHttp);
@@ -198,6 +207,7 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
     json: raw.booleans.has('--json'),
     allowInsecureHttp,
     network: networkArgs(raw),
+    logFile: raw.values['--log-file'] ?? null,
   };
 }
 

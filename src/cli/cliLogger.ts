@@ -5,9 +5,15 @@
  * pass no names, paths or chart numbers; we add none.
  */
 import type { Logger } from '../core/base/logger';
+import { openFileLogger, teeLogger } from '../core/logging/fileLogger';
 import type { TextSink } from './output/reporter';
 
-export function cliLogger(err: TextSink, verbose: boolean): Logger {
+export function cliLogger(err: TextSink, verbose: boolean, logFile: string | null = null): Logger {
+  const terminal = terminalLogger(err, verbose);
+  return logFile === null ? terminal : teeLogger(terminal, openFileLogger({ file: logFile }));
+}
+
+function terminalLogger(err: TextSink, verbose: boolean): Logger {
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     const extra = fields !== undefined && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
     err.write(`intake: ${level}: ${message}${extra}\n`);

@@ -12,6 +12,9 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './exitCodes';
 import { processIo } from './processIo';
 import { StateDirError } from './stateDir';
 import { TrustFileError } from '../core/network/trust';
+import { policyReport } from '../core/policy/managedPolicy';
+import { policyFilePath, readPolicyFile } from '../core/policy/policyFile';
+import { applyPolicy, argPresets } from './cliPolicy';
 
 function dispatch(command: Command, io: CliIo): Promise<number> {
   switch (command.kind) {
@@ -30,7 +33,12 @@ function dispatch(command: Command, io: CliIo): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const parsed = parseArgs(process.argv.slice(2), process.env);
+  // The same managed settings as the app: presets fill in, locks refuse.
+  const policy = readPolicyFile(policyFilePath(process.platform, process.env));
+  const report = policyReport(policy);
+  if (report !== null) process.stderr.write(`intake: warning: ${report}\n`);
+  const read = parseArgs(process.argv.slice(2), process.env, argPresets(policy));
+  const parsed = read.ok ? { ...applyPolicy(read.command, policy), ...(read.notice !== undefined && { notice: read.notice }) } : read;
   if (!parsed.ok) {
     process.stderr.write(`intake: ${parsed.message}\n${USAGE}\n`);
     return EXIT_USAGE;

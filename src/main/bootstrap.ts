@@ -10,9 +10,12 @@ import type { Logger } from '../core/base/logger';
 import { DisposableStore } from '../core/base/lifecycle';
 import { TimerGroup } from '../core/base/timerGroup';
 import { pathsFromArgv } from '../core/desktop/launchArgs';
+import { startedAtLogin, type LoginItem } from '../core/desktop/autostart';
+import { electronLoginItem } from './system/loginItem';
 import type { StartDemoServer } from '../core/engine/backendSelector';
 import { IntakeEngine, type IntakeEngineOptions } from '../core/engine/IntakeEngine';
 import { hotFolderLocationProblem, type ProtectedPlaces } from '../core/hotFolder/hotFolderLocation';
+import { NO_POLICY, policyReport, type ManagedPolicy } from '../core/policy/managedPolicy';
 import type { CallLog } from './callLog';
 import { registerHandlers } from './ipc/registerHandlers';
 import { createSenderGuard } from './ipc/senderGuard';
@@ -21,6 +24,10 @@ import { createElectronQueueStore } from './persistence/electronQueueStore';
 import type { KeyValueStore } from './persistence/keyValueStore';
 import { SettingsRepository } from './persistence/settingsRepository';
 import { IntakeShell } from './shell/IntakeShell';
+import { SupportActions } from './shell/supportActions';
+import type { AppUpdater } from 'electron-updater';
+import { UpdateController, uploadsInFlight } from '../core/updates/updateController';
+import { electronUpdaterPort } from './system/appUpdater';
 import { watchNetwork } from './system/networkWatch';
 import { TrayController } from './tray/trayController';
 import { devServerCsp } from '../core/desktop/appAssetPath';
@@ -58,6 +65,14 @@ export interface BootstrapOptions {
   /** This launch's command line and working directory (process.argv, process.cwd()). */
   argv: string[];
   cwd: string;
+  /** The administrator's managed settings (policyFile.ts); default none. */
+  policy?: ManagedPolicy;
+  /** electron-updater's updater for this OS (packaged app only); absent = no updates. */
+  updater?: () => AppUpdater;
+  /** Start at login (the XDG autostart entry on Linux, autostart.ts); default Electron's login item. */
+  loginItem?: LoginItem;
+  /** The rotating log file the logger writes (Open log folder, diagnostics); null = console only. */
+  logFile?: string | null;
 }
 
 export interface RunningIntake {
@@ -95,7 +110,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const storeWarnings: string[] = [];
   const openStore = (name: 'settings' | 'queue') => o.openStore(name, userData, (message) => storeWarnings.push(message));
   const settingsStore = openStore('settings');
-  const settings = new SettingsRepository(settingsStore, safeStorage, logger);
+  const policy = o.policy ?? NO_POLICY;
+  const settings = new SettingsRepository(settingsStore, safeStorage, logger, process.platform, policy);
   let intake: IntakeShell | null = null;
   const window = new MainWindowController({
     preloadPath: o.paths.preload,
@@ -161,9 +177,39 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     ...(o.engineParts && { parts: o.engineParts }),
   });
 
+  const support = new SupportActions({
+    engine,
+    settings,
+    clock,
+    logger,
+    logFile: o.logFile ?? null,
+    versions: { intake: app.getVersion(), electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node },
+    pickSaveFile: async (name) => {
+      const options = { title: 'Save diagnostics', defaultPath: join(app.getPath('downloads'), name), filters: [{ name: 'Text', extensions: ['txt'] }] };
+      const parent = window.window;
+      const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+    openFolder: (path) => shell.openPath(path),
+  });
+  const loginItem = o.loginItem ?? electronLoginItem(app);
+  const updates = o.updater
+    ? new UpdateController({
+        clock,
+        policy: policy.updates,
+        updater: electronUpdaterPort(o.updater(), policy.updates, logger),
+        uploadsInFlight: () => uploadsInFlight(engine.queue.snapshot()),
+        notify: (title, body) => notifier.inform(title, body),
+        onChange: () => intake?.updateReady(),
+        logger,
+      })
+    : null;
   intake = new IntakeShell({
     app,
+    loginItem,
+    ...(updates && { updates }),
     engine,
+    support,
     makeNetwork,
     settings,
     window,
@@ -236,6 +282,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   // Listen before start(): loading the saved queue reports damaged jobs as warning events.
   running.attach();
   for (const message of storeWarnings) running.warn(message);
+  const policyProblem = policyReport(policy);
+  if (policyProblem !== null) running.warn(policyProblem);
   await engine.start();
   // After the queue has started: the watcher reads the saved jobs to know which files it already sent.
   // Not awaited: a slow network share must not hold up the window. A saved folder Intake must not
@@ -244,6 +292,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   const placeProblem = savedFolder === null ? null : hotFolderLocationProblem(savedFolder, protectedPlaces);
   if (placeProblem !== null) running.warn(`The hot folder is not watched. ${placeProblem}`);
   else void engine.hotFolder?.apply(settings.settings);
+  if (updates) lifetime.add(updates).start();
   const networkWatch = lifetime.add(watchNetwork({ powerMonitor, net, clock, nudge: () => engine.connection.nudge() }));
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
@@ -280,10 +329,10 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   });
 
   const launchFiles = [...o.takeEarlyFiles(), ...pathsFromArgv(o.argv, { workingDirectory: o.cwd, ignore: o.argvIgnore })];
-  const loginItem = app.getLoginItemSettings();
   // The OS setting can drift from ours (changed in system preferences, a reinstall): ours wins.
-  if (loginItem.openAtLogin !== settings.settings.startAtLogin) app.setLoginItemSettings({ openAtLogin: settings.settings.startAtLogin });
-  const openedAtLogin = loginItem.wasOpenedAtLogin === true;
+  if (loginItem.enabled() !== settings.settings.startAtLogin) loginItem.set(settings.settings.startAtLogin);
+  // Started at login: the tray only, no window (our argument on every OS; macOS also says so itself).
+  const openedAtLogin = startedAtLogin(o.argv) || app.getLoginItemSettings().wasOpenedAtLogin === true;
   if (launchFiles.length > 0) running.openFiles(launchFiles);
   else if (!openedAtLogin) window.show();
   return { shell: running, window, engine };

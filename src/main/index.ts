@@ -3,10 +3,14 @@
  * privileged scheme, the single-instance lock, early open-file events); the
  * rest is bootstrap.ts.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, protocol } from 'electron';
+// CommonJS: its exports are reached through the default import; autoUpdater is built when first read.
+import electronUpdater from 'electron-updater';
 import { systemClock } from '../core/clock';
+import { policyFilePath, readPolicyFile } from '../core/policy/policyFile';
+import { openFileLogger, teeLogger } from '../core/logging/fileLogger';
 import { bootstrap } from './bootstrap';
 import { startDemoServer } from './demoServer';
 import { openCallLog } from './callLog';
@@ -14,12 +18,22 @@ import { createConsoleLogger } from './consoleLogger';
 import { EarlyLaunches } from './earlyLaunches';
 import { openElectronKeyValueStore } from './persistence/electronKeyValueStore';
 import { registerAppScheme } from './window/appProtocol';
+import { platformLoginItem } from './system/loginItem';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const logger = createConsoleLogger();
 
 // Test hook (unpackaged builds only): a throwaway profile for the smoke test.
 if (!app.isPackaged && process.env.INTAKE_USER_DATA) app.setPath('userData', resolve(process.env.INTAKE_USER_DATA));
+
+// Linux ~/.config/Intake/logs, macOS ~/Library/Logs/Intake, Windows %APPDATA%\Intake\logs.
+const logFile = (() => {
+  try {
+    return join(app.getPath('logs'), 'main.log');
+  } catch {
+    return null;
+  }
+})();
+const logger = logFile === null ? createConsoleLogger() : teeLogger(createConsoleLogger(), openFileLogger({ file: logFile }));
 
 registerAppScheme(protocol);
 
@@ -51,6 +65,10 @@ if (!app.requestSingleInstanceLock()) {
         takeEarlyFiles: () => early.take(),
         argv: process.argv,
         cwd: process.cwd(),
+        policy: readPolicyFile(policyFilePath(process.platform, process.env)),
+        logFile,
+        // Unpackaged (development) runs leave the login entry alone: it would start a dev build at every login.
+        ...(app.isPackaged && { loginItem: platformLoginItem(app, process.platform, process.env), updater: () => electronUpdater.autoUpdater }),
       });
     })
     .catch((error: unknown) => {

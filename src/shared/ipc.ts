@@ -70,6 +70,8 @@ export interface SettingsView extends Settings {
   tokenEncryptionAvailable: boolean;
   /** Why the saved token was removed (it belonged to another server's origin); null otherwise. */
   tokenNotice: string | null;
+  /** Settings an administrator's policy locked: shown read-only ("Set by your administrator"). */
+  locked: Array<keyof Settings>;
 }
 
 /** `call<Output>()(inputSchema)`: the input is validated at runtime, the output is typed. */
@@ -129,6 +131,10 @@ export const ipcCalls = {
   pickCaFile: call<SettingsView>()(none),
   /** Settings → Test connection: DNS, TCP, proxy, TLS, HTTP and WebSocket to the server in use, one result each. */
   testConnection: call<ConnectionCheck[]>()(none),
+  /** Opens the folder of the log file in the OS file manager. */
+  openLogFolder: call<void>()(none),
+  /** Main's save dialog, then one text file for support (no token, chart numbers or file names); false when cancelled. */
+  saveDiagnostics: call<boolean>()(none),
 } as const;
 
 export type IpcCallName = keyof typeof ipcCalls;

@@ -16,7 +16,7 @@ describe('parseArgs', () => {
     const result = parseArgs(['upload', '--server', server, '--chart', 'A-1', 'a.pdf', 'b.pdf', '--json']);
     expect(result).toEqual({
       ok: true,
-      command: { kind: 'upload', server, wsUrl: null, chart: 'A-1', files: ['a.pdf', 'b.pdf'], jobsFile: null, token: null, stateDir: null, json: true, concurrency: null, allowInsecureHttp: false, network: direct },
+      command: { kind: 'upload', server, wsUrl: null, chart: 'A-1', files: ['a.pdf', 'b.pdf'], jobsFile: null, token: null, stateDir: null, json: true, concurrency: null, allowInsecureHttp: false, network: direct, logFile: null },
     });
   });
 
@@ -24,7 +24,7 @@ describe('parseArgs', () => {
     const result = parseArgs(['upload', `--server=${server}`, '--jobs=jobs.json', '--state-dir', 'st'], { INTAKE_TOKEN: 'sekret' });
     expect(result).toEqual({
       ok: true,
-      command: { kind: 'upload', server, wsUrl: null, chart: null, files: [], jobsFile: 'jobs.json', token: 'sekret', stateDir: 'st', json: false, concurrency: null, allowInsecureHttp: false, network: direct },
+      command: { kind: 'upload', server, wsUrl: null, chart: null, files: [], jobsFile: 'jobs.json', token: 'sekret', stateDir: 'st', json: false, concurrency: null, allowInsecureHttp: false, network: direct, logFile: null },
     });
   });
 
@@ -112,5 +112,20 @@ describe('parseArgs', () => {
     const bad = parseArgs(['resume', '--state-dir', 'st', '--proxy', 'ftp://u:secret@p:1']);
     expect(bad).toEqual({ ok: false, message: '--proxy: Proxy URL must start with http:// or https:// (got ftp:).' });
     expect(parseArgs(['resume', '--state-dir', 'st', '--proxy', 'http://proxy.example'])).toEqual({ ok: false, message: '--proxy: Proxy URL must name its port (example: http://proxy.example.org:3128).' });
+  });
+});
+
+describe('--log-file', () => {
+  it('is taken by every command that runs jobs or checks the network', () => {
+    for (const argv of [
+      ['upload', '--server', 'https://a.example/api', '--chart', 'A-1', '--log-file', 'intake.log', 'a.pdf'],
+      ['resume', '--state-dir', 'st', '--log-file=intake.log'],
+      ['watch', 'hot', '--server', 'https://a.example/api', '--log-file', 'intake.log'],
+      ['doctor', '--server', 'https://a.example/api', '--log-file', 'intake.log'],
+    ]) {
+      const result = parseArgs(argv);
+      expect(result.ok && result.command.kind !== 'help' && result.command.logFile, argv[0]).toBe('intake.log');
+    }
+    expect(parseArgs(['upload', '--server', 'https://a.example/api', '--chart', 'A-1', '--log-file'])).toEqual({ ok: false, message: '--log-file needs a value.' });
   });
 });

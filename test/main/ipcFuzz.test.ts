@@ -80,6 +80,8 @@ const perCall: Record<IpcCallName, unknown[][]> = {
   pickHotFolder: [[{}], ['/home/nurse'], [{ path: '/' }]],
   pickCaFile: [[{}], ['/etc/ssl/private/key.pem']],
   testConnection: [[{}], ['https://evil.example']],
+  openLogFolder: [[{}], ['/etc']],
+  saveDiagnostics: [[{}], ['/tmp/out.txt']],
   updateSettings: [
     [undefined],
     [null],

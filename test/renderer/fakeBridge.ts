@@ -9,7 +9,7 @@ import { IPC_CALL_NAMES } from '../../src/shared/ipc';
 import type { QueueJob } from '../../src/shared/queueJob';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 
-export const SETTINGS_VIEW: SettingsView = { ...DEFAULT_SETTINGS, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null };
+export const SETTINGS_VIEW: SettingsView = { ...DEFAULT_SETTINGS, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null, locked: [] };
 
 export function snapshotOf(jobs: QueueJob[] = [], patch: Partial<QueueSnapshot> = {}): QueueSnapshot {
   return { jobs, connection: { state: 'connected', reason: 'test' }, paused: false, demoServer: false, ...patch };

@@ -22,8 +22,22 @@ function renderSettings(view: SettingsView = SETTINGS_VIEW) {
     { name: 'HTTP', outcome: 'skipped', detail: '' },
   ];
   const onTestConnection = vi.fn(async (): Promise<IpcResult<ConnectionCheck[]>> => ({ ok: true, value: checks }));
-  render(<SettingsDialog initial={view} onClose={onClose} onSave={onSave} onSetToken={onSetToken} onPickHotFolder={onPickHotFolder} onPickCaFile={onPickCaFile} onTestConnection={onTestConnection} />);
-  return { onSave, onSetToken, onClose, onPickHotFolder, onPickCaFile, onTestConnection, picked, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
+  const onOpenLogFolder = vi.fn(async (): Promise<IpcResult<void>> => ({ ok: false, error: { code: 'unavailable', message: 'The log folder could not be opened: no file manager' } }));
+  const onSaveDiagnostics = vi.fn(async (): Promise<IpcResult<boolean>> => ({ ok: true, value: true }));
+  render(
+    <SettingsDialog
+      initial={view}
+      onClose={onClose}
+      onSave={onSave}
+      onSetToken={onSetToken}
+      onPickHotFolder={onPickHotFolder}
+      onPickCaFile={onPickCaFile}
+      onTestConnection={onTestConnection}
+      onOpenLogFolder={onOpenLogFolder}
+      onSaveDiagnostics={onSaveDiagnostics}
+    />,
+  );
+  return { onSave, onSetToken, onClose, onPickHotFolder, onPickCaFile, onTestConnection, onOpenLogFolder, onSaveDiagnostics, picked, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
 }
 
 describe('SettingsDialog: network', () => {
@@ -145,5 +159,35 @@ describe('SettingsDialog', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Remove' }));
     expect(onSetToken).toHaveBeenLastCalledWith(null);
     expect(screen.getByText('Token removed.')).toBeTruthy();
+  });
+});
+
+describe('SettingsDialog: managed settings', () => {
+  it('a setting the administrator locked is shown read-only with "Set by your administrator."; the others stay editable', async () => {
+    const { onSave, save } = renderSettings({ ...SETTINGS_VIEW, serverUrl: 'https://intake.clinic.example/api', startAtLogin: true, locked: ['serverUrl', 'startAtLogin', 'hotFolder'] });
+    const url = screen.getByLabelText('Server URL') as HTMLInputElement;
+    expect(url.disabled).toBe(true);
+    expect(document.getElementById(url.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Set by your administrator.');
+    const login = screen.getByRole('checkbox', { name: /Start Intake when I log in/ }) as HTMLInputElement;
+    expect(login.disabled).toBe(true);
+    expect(login.closest('label')?.textContent).toContain('Set by your administrator.');
+    expect((screen.getByRole('button', { name: 'Choose folder…' }) as HTMLButtonElement).disabled).toBe(true);
+    const notify = screen.getByRole('checkbox', { name: /Notify me/ }) as HTMLInputElement;
+    expect(notify.disabled).toBe(false);
+    await userEvent.click(notify);
+    await userEvent.click(save());
+    expect(onSave).toHaveBeenCalledWith({ notifications: false });
+  });
+});
+
+describe('SettingsDialog: support', () => {
+  it('Open log folder and Save diagnostics… ask main, and say what happened', async () => {
+    const { onOpenLogFolder, onSaveDiagnostics } = renderSettings();
+    await userEvent.click(screen.getByRole('button', { name: 'Open log folder' }));
+    expect(onOpenLogFolder).toHaveBeenCalledTimes(1);
+    expect(await screen.findByText('The log folder could not be opened: no file manager')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Save diagnostics…' }));
+    expect(onSaveDiagnostics).toHaveBeenCalledTimes(1);
+    expect(await screen.findByText(/^Diagnostics saved\./)).toBeTruthy();
   });
 });

@@ -245,6 +245,7 @@ class FakeApp extends EventEmitter {
     desktop: '/home/nurse/Desktop',
     documents: '/home/nurse/Documents',
     downloads: '/home/nurse/Downloads',
+    logs: '/nonexistent-user-data/logs',
   };
   requestSingleInstanceLock(): boolean {
     return this.singleInstanceLock;
@@ -307,6 +308,8 @@ function createFakeState() {
     /** What safeStorage.getSelectedStorageBackend() answers (Linux). */
     storageBackend: 'gnome_libsecret',
     dialogResult: { canceled: true, filePaths: [] as string[] },
+    /** What the save dialog answers (Save diagnostics…). */
+    saveDialogResult: { canceled: true, filePath: '' },
     messageBoxResponse: 1,
     displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
     protocolHandlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
@@ -367,6 +370,10 @@ export const electronModule = {
     showOpenDialog: async (...args: unknown[]) => {
       record('dialog', 'showOpenDialog', args);
       return fake.dialogResult;
+    },
+    showSaveDialog: async (...args: unknown[]) => {
+      record('dialog', 'showSaveDialog', args);
+      return fake.saveDialogResult;
     },
     /** Confirms (the second button) unless a test sets fake.messageBoxResponse. */
     showMessageBox: async (...args: unknown[]) => {

@@ -51,6 +51,7 @@ export async function resumeCommand(command: Extract<Command, { kind: 'resume' }
       json: command.json,
       concurrency: command.concurrency,
       network: command.network,
+      logFile: command.logFile,
       specs: [],
       nothingToDo: 'Nothing to resume: every job in this state folder has finished.',
       warnings: saved.warning !== null ? [saved.warning] : [],

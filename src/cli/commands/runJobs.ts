@@ -22,6 +22,7 @@ export interface RunJobsOptions {
   json: boolean;
   concurrency: number | null;
   network: NetworkArgs;
+  logFile: string | null;
   specs: JobSpec[];
   /** Said when there was nothing to do at all (resume of a finished run). */
   nothingToDo: string | null;
@@ -39,7 +40,7 @@ export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<numbe
     token: options.token,
     stateDir: options.stateDir.path,
     reporter,
-    logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined),
+    logger: cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined, options.logFile),
     concurrency: options.concurrency,
     network: await cliNetwork(options.network, io.env),
   });

@@ -35,7 +35,7 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
   const reporter = reporterFor(command.json, io);
   const stateDir = await openStateDir(command.stateDir);
   await writeCliState(stateDir.path, { version: 1, server: command.server, ...(command.wsUrl !== null && { wsUrl: command.wsUrl }) });
-  const logger = cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined);
+  const logger = cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined, command.logFile);
   const session = await CliSession.open({
     server: command.server,
     wsUrl: command.wsUrl,

@@ -6,10 +6,11 @@
 import type { ConnectionState } from '../../shared/connectionState';
 import { phaseLabel } from '../../shared/phases';
 import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
+import { restartLabel } from '../updates/updateController';
 
 export type TrayIcon = 'idle' | 'working' | 'error' | 'offline';
 
-export type TrayAction = 'show' | 'pause' | 'resume' | 'settings' | 'quit';
+export type TrayAction = 'show' | 'pause' | 'resume' | 'settings' | 'openLogs' | 'saveDiagnostics' | 'installUpdate' | 'quit';
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string }
   | { kind: 'job'; id: string; label: string }
@@ -34,6 +35,8 @@ export interface TrayInput {
   seenUntil: number;
   /** Chart numbers can identify patients: shown only when the user allows it. */
   showChartNumbers: boolean;
+  /** A downloaded update waiting for a restart; absent or null when none. */
+  updateVersion?: string | null;
 }
 
 export const RECENT_JOBS_IN_MENU = 5;
@@ -115,7 +118,10 @@ function menuItems(input: TrayInput): TrayMenuItem[] {
       ? { kind: 'action', action: 'resume', label: 'Resume uploads' }
       : { kind: 'action', action: 'pause', label: 'Pause uploads' },
     { kind: 'action', action: 'settings', label: 'Settings…' },
+    { kind: 'action', action: 'openLogs', label: 'Open log folder' },
+    { kind: 'action', action: 'saveDiagnostics', label: 'Save diagnostics…' },
     { kind: 'separator' },
+    ...(input.updateVersion ? [{ kind: 'action', action: 'installUpdate', label: restartLabel(input.updateVersion) } as const] : []),
     { kind: 'action', action: 'quit', label: 'Quit Intake' },
   );
   return items;

@@ -10,8 +10,9 @@ import type { SafeStorage } from 'electron';
 import type { Logger } from '../../core/base/logger';
 import { serverOrigin } from '../../core/desktop/serverChangeConfirmation';
 import { applySettingsPatch, settingsFromStored, type SettingsUpdate } from '../../core/desktop/settingsUpdate';
+import { NO_POLICY, enforcePolicy, lockedChangeProblem, presetDefaults, type ManagedPolicy } from '../../core/policy/managedPolicy';
 import type { SettingsView } from '../../shared/ipc';
-import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '../../shared/settings';
+import type { Settings, SettingsPatch } from '../../shared/settings';
 import type { KeyValueStore } from './keyValueStore';
 
 type StoredToken = ({ kind: 'safeStorage'; data: string } | { kind: 'plaintext'; data: string }) & {
@@ -38,8 +39,10 @@ export class SettingsRepository {
     private readonly safeStorage: TokenCipher,
     private readonly logger: Logger,
     private readonly platform: NodeJS.Platform = process.platform,
+    /** The administrator's presets and locks (managed settings). */
+    readonly policy: ManagedPolicy = NO_POLICY,
   ) {
-    this.current = settingsFromStored(store.get('settings'), DEFAULT_SETTINGS);
+    this.current = enforcePolicy(settingsFromStored(store.get('settings'), presetDefaults(policy)), policy);
     this.bindLegacyToken();
     this.secureStoredToken();
   }
@@ -49,6 +52,8 @@ export class SettingsRepository {
   }
 
   update(patch: SettingsPatch): SettingsUpdate {
+    const locked = lockedChangeProblem(this.policy, this.current, patch);
+    if (locked !== null) return { ok: false, message: locked };
     const result = applySettingsPatch(this.current, patch);
     if (!result.ok) return result;
     const previousOrigin = serverOrigin(this.current.serverUrl);
@@ -65,6 +70,7 @@ export class SettingsRepository {
       hasToken: this.store.get('token') !== undefined,
       tokenEncryptionAvailable: this.encryptionAvailable(),
       tokenNotice: this.tokenNotice,
+      locked: [...this.policy.locked],
     };
   }
 

@@ -5,6 +5,7 @@
  * this class only connects.
  */
 import type { App } from 'electron';
+import type { LoginItem } from '../../core/desktop/autostart';
 import { DisposableStore } from '../../core/base/lifecycle';
 import type { Logger } from '../../core/base/logger';
 import { TimerGroup } from '../../core/base/timerGroup';
@@ -14,6 +15,7 @@ import type { NotificationDecision } from '../../core/notifications/notification
 import { PathGrants } from '../../core/desktop/pathGrants';
 import { serverChangeConfirmation, type Confirmation } from '../../core/desktop/serverChangeConfirmation';
 import { applySettingsPatch } from '../../core/desktop/settingsUpdate';
+import { lockedChangeProblem, lockedSettingProblem } from '../../core/policy/managedPolicy';
 import { filesAlreadyThere, hotFolderLocationProblem, type ProtectedPlaces } from '../../core/hotFolder/hotFolderLocation';
 import { ChangeBatcher } from '../../core/tray/changeBatcher';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
@@ -27,6 +29,8 @@ import { TokenStorageError, type SettingsRepository } from '../persistence/setti
 import type { TrayController } from '../tray/trayController';
 import type { MainWindowController } from '../window/mainWindow';
 import { createIntakeHandlers } from './intakeHandlers';
+import type { SupportActions } from './supportActions';
+import type { UpdateController } from '../../core/updates/updateController';
 import type { Network } from '../../core/network/network';
 import type { Settings } from '../../shared/settings';
 import { NETWORK_SETTING_KEYS } from '../system/appNetwork';
@@ -36,7 +40,9 @@ export const TRAY_REFRESH_MS = 250;
 export const WARNING_REPEAT_MS = 10 * 60_000;
 
 export interface IntakeShellOptions {
-  app: Pick<App, 'setBadgeCount' | 'setLoginItemSettings' | 'quit'>;
+  app: Pick<App, 'setBadgeCount' | 'quit'>;
+  /** Start at login: Electron's login item, or the XDG autostart entry on Linux. */
+  loginItem: LoginItem;
   engine: IntakeEngine;
   settings: SettingsRepository;
   window: MainWindowController;
@@ -54,6 +60,10 @@ export interface IntakeShellOptions {
   pickCaFile: () => Promise<string | null>;
   /** Folders a hot folder may not be (home, Documents, …, Intake's own data). */
   protectedPlaces: ProtectedPlaces;
+  /** Updates (core's UpdateController); absent = no updates in this session. */
+  updates?: Pick<UpdateController, 'readyVersion' | 'requestRestart' | 'queueChanged'>;
+  /** Open log folder / Save diagnostics…; absent, both answer that they are unavailable. */
+  support?: Pick<SupportActions, 'openLogFolder' | 'saveDiagnostics'>;
   /** Builds the network for Settings → Network (appNetwork); absent, network settings change nothing (wiring tests). */
   makeNetwork?: (settings: Settings) => Promise<Network>;
 }
@@ -88,6 +98,8 @@ export class IntakeShell {
       grants: this.grants,
       showItemInFolder: o.showItemInFolder,
       setPaused: (paused) => this.setPaused(paused),
+      openLogFolder: () => this.support().openLogFolder(),
+      saveDiagnostics: () => this.support().saveDiagnostics(),
     });
   }
 
@@ -99,6 +111,7 @@ export class IntakeShell {
       queue.onChange((changes) => {
         this.batcher.push(changes);
         this.scheduleTray();
+        o.updates?.queueChanged();
       }),
     );
     this.disposables.add(
@@ -167,9 +180,29 @@ export class IntakeShell {
         this.o.window.show();
         this.o.window.send('openSettings', null);
         return;
+      case 'openLogs':
+      case 'saveDiagnostics':
+        // From the tray there is no page to answer: a failure is told as a warning.
+        void (action === 'openLogs' ? this.support().openLogFolder() : this.support().saveDiagnostics()).catch((error: unknown) =>
+          this.warn(error instanceof IpcFailure ? error.message : 'The diagnostics could not be saved.'),
+        );
+        return;
+      case 'installUpdate':
+        this.o.updates?.requestRestart();
+        return;
       case 'quit':
         return this.quit();
     }
+  }
+
+  /** An update was downloaded: the tray offers the restart. */
+  updateReady(): void {
+    this.scheduleTray();
+  }
+
+  private support(): NonNullable<IntakeShellOptions['support']> {
+    if (!this.o.support) throw new IpcFailure('unavailable', 'Logs and diagnostics are not available in this session.');
+    return this.o.support;
   }
 
   /**
@@ -218,7 +251,15 @@ export class IntakeShell {
     this.scheduleTray();
   }
 
+  /** A locked setting is refused before any dialog or check, with the reason (the administrator's policy). */
+  private refuseLocked(patch: SettingsPatch | keyof Settings): void {
+    const { policy, settings } = this.o.settings;
+    const problem = typeof patch === 'string' ? lockedSettingProblem(policy, patch) : lockedChangeProblem(policy, settings, patch);
+    if (problem !== null) throw new IpcFailure('invalid_request', problem);
+  }
+
   private async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
+    this.refuseLocked(patch);
     const path = patch.hotFolder?.path;
     if (path !== undefined && path !== null && path !== this.o.settings.settings.hotFolder.path) {
       throw new IpcFailure('invalid_request', 'Choose the hot folder with "Choose folder…": Intake watches only a folder picked in its own dialog.');
@@ -231,6 +272,7 @@ export class IntakeShell {
 
   /** A custom CA certificate, chosen in main's dialog; one that cannot be used is refused and nothing changes. */
   private async pickCaFile(): Promise<SettingsView> {
+    this.refuseLocked('caFile');
     const file = await this.o.pickCaFile();
     return file === null ? this.o.settings.view() : this.applySettings({ caFile: file });
   }
@@ -244,6 +286,7 @@ export class IntakeShell {
   /** The hot folder, chosen in main's dialog: refused where Intake would walk a whole tree; files already there are asked about. */
   private async pickHotFolder(): Promise<SettingsView> {
     const { o } = this;
+    this.refuseLocked('hotFolder');
     const folder = await o.pickFolder();
     if (folder === null) return o.settings.view();
     const problem = hotFolderLocationProblem(folder, o.protectedPlaces);
@@ -275,7 +318,7 @@ export class IntakeShell {
     const result = o.settings.update(patch);
     if (!result.ok) throw new IpcFailure('invalid_request', result.message);
     const changed = new Set(result.changed);
-    if (changed.has('startAtLogin')) o.app.setLoginItemSettings({ openAtLogin: result.settings.startAtLogin });
+    if (changed.has('startAtLogin')) o.loginItem.set(result.settings.startAtLogin);
     if (changed.has('chartNumbersInNotifications')) this.scheduleTray();
     // Withdrawing the permission to keep the token unencrypted deletes such a token.
     const token = o.settings.token();
@@ -328,6 +371,7 @@ export class IntakeShell {
         paused: queue.paused,
         seenUntil: this.seenUntil,
         showChartNumbers: o.settings.settings.chartNumbersInNotifications,
+        updateVersion: o.updates?.readyVersion ?? null,
       }),
     );
     const open = openJobCount(jobs);

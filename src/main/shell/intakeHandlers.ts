@@ -34,6 +34,8 @@ export interface HandlerServices {
   /** Shows a file in the OS file manager (shell.showItemInFolder). */
   showItemInFolder: (path: string) => void;
   setPaused: (paused: boolean) => void;
+  openLogFolder: () => Promise<void>;
+  saveDiagnostics: () => Promise<boolean>;
 }
 
 export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
@@ -106,6 +108,8 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     pickHotFolder: () => services.pickHotFolder(),
     pickCaFile: () => services.pickCaFile(),
     testConnection: () => services.testConnection(),
+    openLogFolder: () => services.openLogFolder(),
+    saveDiagnostics: () => services.saveDiagnostics(),
     revealFiles: (id) => {
       // The path comes from the queue, never from the renderer.
       const first = job(id).files.find((file) => existsSync(file.path));

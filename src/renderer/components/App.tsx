@@ -215,6 +215,8 @@ export function App() {
         <SettingsDialog initial={settings} onClose={() => setSettings(null)} onSave={(patch) => bridge.updateSettings(patch)} onSetToken={(token) => bridge.setToken(token)} onPickHotFolder={() => bridge.pickHotFolder()}
           onPickCaFile={() => bridge.pickCaFile()}
           onTestConnection={() => bridge.testConnection()}
+          onOpenLogFolder={() => bridge.openLogFolder()}
+          onSaveDiagnostics={() => bridge.saveDiagnostics()}
         />
       )}
       <LiveRegion announcement={announcement} />

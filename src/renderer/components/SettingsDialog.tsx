@@ -4,7 +4,7 @@
  */
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ConnectionCheck, IpcResult, SettingsView } from '../../shared/ipc';
-import type { SettingsPatch } from '../../shared/settings';
+import type { Settings, SettingsPatch } from '../../shared/settings';
 import { FormFooter, Modal } from './Modal';
 import { NetworkSettings } from './NetworkSettings';
 import { derivedWebSocketUrl, draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
@@ -19,9 +19,16 @@ export interface SettingsDialogProps {
   /** Main's file dialog for a custom CA certificate. */
   onPickCaFile: () => Promise<IpcResult<SettingsView>>;
   onTestConnection: () => Promise<IpcResult<ConnectionCheck[]>>;
+  /** Support: main opens the log folder / asks where to save the diagnostics file. */
+  onOpenLogFolder: () => Promise<IpcResult<void>>;
+  onSaveDiagnostics: () => Promise<IpcResult<boolean>>;
 }
 
-function Field({ id, label, hint, problem, children }: { id: string; label: string; hint?: string; problem?: string; children: ReactNode }) {
+/** What a setting an administrator's policy locked says instead of its hint. */
+export const LOCKED_NOTE = 'Set by your administrator.';
+
+function Field({ id, label, hint, problem, locked, children }: { id: string; label: string; hint?: string; problem?: string; locked?: boolean; children: ReactNode }) {
+  if (locked) hint = LOCKED_NOTE;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -39,16 +46,19 @@ function Field({ id, label, hint, problem, children }: { id: string; label: stri
   );
 }
 
-function Toggle({ id, label, checked, onChange }: { id: string; label: string; checked: boolean; onChange: (value: boolean) => void }) {
+function Toggle({ id, label, checked, onChange, locked }: { id: string; label: string; checked: boolean; onChange: (value: boolean) => void; locked?: boolean }) {
   return (
     <label className="toggle" htmlFor={id}>
-      <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} />
-      <span>{label}</span>
+      <input id={id} type="checkbox" checked={checked} disabled={locked} onChange={(event) => onChange(event.target.checked)} />
+      <span>
+        {label}
+        {locked ? <span className="field-hint"> — {LOCKED_NOTE}</span> : null}
+      </span>
     </label>
   );
 }
 
-export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder, onPickCaFile, onTestConnection }: SettingsDialogProps) {
+export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder, onPickCaFile, onTestConnection, onOpenLogFolder, onSaveDiagnostics }: SettingsDialogProps) {
   const [view, setView] = useState(initial);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFrom(initial));
   const [token, setToken] = useState('');
@@ -58,10 +68,13 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
   const [saving, setSaving] = useState(false);
   const problems = draftProblems(draft);
   const change = <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  // Locked by the administrator's policy: shown, not editable (main refuses a change anyway).
+  const locked = (key: keyof SettingsDraft): boolean => view.locked.includes(key.startsWith('hotFolder') ? 'hotFolder' : (key as keyof Settings));
   // Field renders its note only when it has a hint or a problem: point at it only then.
   const describe = (id: string, key: keyof SettingsDraft, hint = false) => ({
     'aria-invalid': problems[key] !== undefined,
-    'aria-describedby': hint || problems[key] !== undefined ? `${id}-note` : undefined,
+    'aria-describedby': hint || locked(key) || problems[key] !== undefined ? `${id}-note` : undefined,
+    disabled: locked(key),
   });
   const tokenRef = useRef<HTMLInputElement>(null);
   const [folderNote, setFolderNote] = useState<string | null>(null);
@@ -110,7 +123,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
       <form className="form settings" onSubmit={save} noValidate>
         <fieldset>
           <legend>Server</legend>
-          <Field id="server-url" label="Server URL" hint="Leave empty to use the demo server built into Intake." problem={problems.serverUrl}>
+          <Field id="server-url" label="Server URL" hint="Leave empty to use the demo server built into Intake." problem={problems.serverUrl} locked={locked('serverUrl')}>
             <input
               id="server-url"
               type="url"
@@ -129,6 +142,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
                 : 'Leave empty to derive it from the server URL.'
             }
             problem={problems.webSocketUrl}
+            locked={locked('webSocketUrl')}
           >
             <input
               id="ws-url"
@@ -139,7 +153,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
               {...describe('ws-url', 'webSocketUrl', true)}
             />
           </Field>
-          <Toggle id="allow-http" label="Allow plain http:// to other computers (not recommended)" checked={draft.allowInsecureHttp} onChange={(v) => change('allowInsecureHttp', v)} />
+          <Toggle id="allow-http" label="Allow plain http:// to other computers (not recommended)" checked={draft.allowInsecureHttp} onChange={(v) => change('allowInsecureHttp', v)} locked={locked('allowInsecureHttp')} />
           <div className="field">
             <label htmlFor="token">Access token</label>
             <div className="inline">
@@ -171,25 +185,25 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
         <fieldset>
           <legend>Uploads</legend>
           <div className="grid-2">
-            <Field id="concurrency" label="Uploads at once" problem={problems.uploadConcurrency}>
+            <Field id="concurrency" label="Uploads at once" problem={problems.uploadConcurrency} locked={locked('uploadConcurrency')}>
               <input id="concurrency" inputMode="numeric" value={draft.uploadConcurrency} onChange={(e) => change('uploadConcurrency', e.target.value)} {...describe('concurrency', 'uploadConcurrency')} />
             </Field>
-            <Field id="history" label="Finished jobs kept" problem={problems.historySize}>
+            <Field id="history" label="Finished jobs kept" problem={problems.historySize} locked={locked('historySize')}>
               <input id="history" inputMode="numeric" value={draft.historySize} onChange={(e) => change('historySize', e.target.value)} {...describe('history', 'historySize')} />
             </Field>
           </div>
-          <Field id="pattern" label="Chart number from file names (regular expression)" hint="Example: ^(\d{6})_ — the first group pre-fills the chart number." problem={problems.chartNumberPattern}>
+          <Field id="pattern" label="Chart number from file names (regular expression)" hint="Example: ^(\d{6})_ — the first group pre-fills the chart number." problem={problems.chartNumberPattern} locked={locked('chartNumberPattern')}>
             <input id="pattern" spellCheck={false} className="mono" value={draft.chartNumberPattern} onChange={(e) => change('chartNumberPattern', e.target.value)} {...describe('pattern', 'chartNumberPattern', true)} />
           </Field>
-          <Field id="hot-folder" label="Hot folder" hint="Files saved into this folder are uploaded automatically." problem={folderNote ?? problems.hotFolderPath}>
+          <Field id="hot-folder" label="Hot folder" hint="Files saved into this folder are uploaded automatically." problem={folderNote ?? problems.hotFolderPath} locked={locked('hotFolderPath')}>
             <div className="inline">
               <input id="hot-folder" readOnly className="mono" value={draft.hotFolderPath} placeholder="No folder chosen" aria-invalid={folderNote !== null || problems.hotFolderPath !== undefined} aria-describedby="hot-folder-note" />
-              <button type="button" className="btn" onClick={() => void pickHotFolder()}>
+              <button type="button" className="btn" disabled={locked('hotFolderPath')} onClick={() => void pickHotFolder()}>
                 Choose folder…
               </button>
             </div>
           </Field>
-          <Toggle id="hot-folder-on" label="Watch the hot folder" checked={draft.hotFolderEnabled} onChange={(v) => change('hotFolderEnabled', v)} />
+          <Toggle id="hot-folder-on" label="Watch the hot folder" checked={draft.hotFolderEnabled} onChange={(v) => change('hotFolderEnabled', v)} locked={locked('hotFolderEnabled')} />
         </fieldset>
 
         <NetworkSettings
@@ -205,13 +219,44 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
 
         <fieldset>
           <legend>Notifications and start-up</legend>
-          <Toggle id="notifications" label="Notify me when jobs finish or fail" checked={draft.notifications} onChange={(v) => change('notifications', v)} />
-          <Toggle id="chart-in-notifications" label="Show chart numbers in notifications" checked={draft.chartNumbersInNotifications} onChange={(v) => change('chartNumbersInNotifications', v)} />
-          <Toggle id="start-at-login" label="Start Intake when I log in" checked={draft.startAtLogin} onChange={(v) => change('startAtLogin', v)} />
+          <Toggle id="notifications" label="Notify me when jobs finish or fail" checked={draft.notifications} onChange={(v) => change('notifications', v)} locked={locked('notifications')} />
+          <Toggle id="chart-in-notifications" label="Show chart numbers in notifications" checked={draft.chartNumbersInNotifications} onChange={(v) => change('chartNumbersInNotifications', v)} locked={locked('chartNumbersInNotifications')} />
+          <Toggle id="start-at-login" label="Start Intake when I log in" checked={draft.startAtLogin} onChange={(v) => change('startAtLogin', v)} locked={locked('startAtLogin')} />
         </fieldset>
+
+        <SupportSection onOpenLogFolder={onOpenLogFolder} onSaveDiagnostics={onSaveDiagnostics} />
 
         <FormFooter error={saveError} onCancel={onClose} submitLabel={saving ? 'Saving…' : 'Save'} submitDisabled={Object.keys(problems).length > 0} />
       </form>
     </Modal>
+  );
+}
+
+function SupportSection({ onOpenLogFolder, onSaveDiagnostics }: Pick<SettingsDialogProps, 'onOpenLogFolder' | 'onSaveDiagnostics'>) {
+  const [note, setNote] = useState<{ text: string; error: boolean } | null>(null);
+  const openLogs = async () => {
+    const result = await onOpenLogFolder();
+    setNote(result.ok ? null : { text: result.error.message, error: true });
+  };
+  const saveDiagnostics = async () => {
+    const result = await onSaveDiagnostics();
+    if (!result.ok) return setNote({ text: result.error.message, error: true });
+    setNote(result.value ? { text: 'Diagnostics saved. They hold no token, chart numbers or file names.', error: false } : null);
+  };
+  return (
+    <fieldset>
+      <legend>Support</legend>
+      <div className="inline">
+        <button type="button" className="btn" onClick={() => void openLogs()}>
+          Open log folder
+        </button>
+        <button type="button" className="btn" onClick={() => void saveDiagnostics()}>
+          Save diagnostics…
+        </button>
+      </div>
+      <p aria-live="polite" className={note?.error ? 'field-error' : 'field-hint'}>
+        {note?.text}
+      </p>
+    </fieldset>
   );
 }

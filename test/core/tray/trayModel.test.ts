@@ -65,9 +65,9 @@ describe('trayModel', () => {
     expect(jobItems).toHaveLength(RECENT_JOBS_IN_MENU);
     expect(jobItems.map((i) => (i.kind === 'job' ? i.id : ''))).toEqual([7, 6, 5, 4, 3].map((n) => jobs[n]!.id));
     const actions = model.menu.flatMap((i) => (i.kind === 'action' ? [i.action] : []));
-    expect(actions).toEqual(['show', 'pause', 'settings', 'quit']);
+    expect(actions).toEqual(['show', 'pause', 'settings', 'openLogs', 'saveDiagnostics', 'quit']);
     const paused = trayModel(input({ jobs, paused: true }));
-    expect(paused.menu.flatMap((i) => (i.kind === 'action' ? [i.action] : []))).toEqual(['show', 'resume', 'settings', 'quit']);
+    expect(paused.menu.flatMap((i) => (i.kind === 'action' ? [i.action] : []))).toEqual(['show', 'resume', 'settings', 'openLogs', 'saveDiagnostics', 'quit']);
     expect(paused.tooltip).toContain('Uploads paused');
   });
 
@@ -89,5 +89,13 @@ describe('trayModel', () => {
 
   it('counts open jobs for the badge', () => {
     expect(openJobCount([makeJob('queued'), makeJob('uploading'), makeJob('tracking'), makeJob('completed'), makeJob('failed'), makeJob('cancelled'), makeJob('rejected')])).toBe(3);
+  });
+});
+
+describe('trayModel: updates', () => {
+  it('offers "Restart to update to X" only while a downloaded update waits', () => {
+    const base = { jobs: [], connection: { state: 'connected', reason: '' } as const, paused: false, seenUntil: 0, showChartNumbers: false };
+    expect(trayModel(base).menu.some((item) => item.kind === 'action' && item.action === 'installUpdate')).toBe(false);
+    expect(trayModel({ ...base, updateVersion: '0.2.0' }).menu).toContainEqual({ kind: 'action', action: 'installUpdate', label: 'Restart to update to 0.2.0' });
   });
 });

@@ -60,7 +60,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   const { queue, connection } = engine;
   const subscriptions = new DisposableStore();
 
-  let settings: SettingsView = { ...DEFAULT_SETTINGS, serverUrl: options.serverUrl, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null };
+  let settings: SettingsView = { ...DEFAULT_SETTINGS, serverUrl: options.serverUrl, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null, locked: [] };
   let picked: string[] = [];
   let bridge: InstalledBridge | null = null;
   let appUrl: string | null = null;
@@ -97,6 +97,8 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     },
     pickFiles: async () => picked,
     showItemInFolder: () => undefined,
+    openLogFolder: async () => undefined,
+    saveDiagnostics: async () => false,
     setPaused: (paused) => {
       if (paused) queue.pauseAll();
       else queue.resumeAll();

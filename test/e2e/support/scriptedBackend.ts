@@ -93,7 +93,7 @@ export class ScriptedBackend {
   readonly jobs = new Map<string, QueueJob>();
   connection: ConnectionState = { state: 'connected', reason: 'socket open' };
   paused = false;
-  settings: SettingsView = { ...DEFAULT_SETTINGS, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null };
+  settings: SettingsView = { ...DEFAULT_SETTINGS, hasToken: false, tokenEncryptionAvailable: true, tokenNotice: null, locked: [] };
   /** What the file picker answers. */
   picked: string[] = ['/docs/scan-1.pdf', '/docs/scan-2.pdf'];
   private bridge: InstalledBridge | null = null;
