@@ -27,7 +27,7 @@ export function hasResults(job: Pick<QueueJob, 'stage'>): boolean {
 
 /** Its files can be shown in the file manager once they were sent or judged. */
 export function canReveal(job: Pick<QueueJob, 'stage'>): boolean {
-  return job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed' || job.stage === 'rejected';
+  return job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed' || job.stage === 'rejected' || job.stage === 'blocked';
 }
 
 /** Offered for an ended job (one still on its way is cancelled first); main and the queue remove any job asked for. */

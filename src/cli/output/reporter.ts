@@ -5,7 +5,7 @@
 import type { ConnectionState } from '../../shared/connectionState';
 import type { QueueJob } from '../../shared/queueJob';
 
-export type Outcome = 'completed' | 'failed' | 'cancelled' | 'rejected';
+export type Outcome = 'completed' | 'failed' | 'cancelled' | 'rejected' | 'blocked';
 
 export interface JobResult {
   /** The queue's local id; null when the queue never accepted the job (validation). */
