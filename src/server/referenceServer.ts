@@ -215,7 +215,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     setPingReplies: (on) => wsHub.setPingReplies(on),
     injectUploadFaults: (...more) => void faults.push(...more),
     jobs: () =>
-      store.all().map(({ jobId, chartNumber, status, phase, seq }) => ({ jobId, chartNumber, status, phase, seq })),
+      store.all().map(({ jobId, chartNumber, status, phase, seq, batchId }) => ({ jobId, chartNumber, status, phase, seq, ...(batchId !== undefined && { batchId }) })),
     expireUploads: () => retention.expire(),
     emitStatus: (jobId, status, phase, message = '') => {
       const job = store.get(jobId);

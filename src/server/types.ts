@@ -94,6 +94,8 @@ export interface JobSummary {
   status: string;
   phase: string;
   seq: number;
+  /** The client's batch, when the upload named one (socketio-events). */
+  batchId?: string;
 }
 
 export interface ReferenceServer {

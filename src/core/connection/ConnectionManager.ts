@@ -150,7 +150,8 @@ export class ConnectionManager {
     await closed;
   }
 
-  track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void {
+  track(jobId: string, info: { chartNumber: string; batchId?: string }, known?: ServerJobState): void {
+    if (info.batchId !== undefined && isSocketIoDialect(this.server.dialect) && this.server.dialect.events.subscribeBatch !== null) this.followBatch(info.batchId);
     if (!this.jobs.track(jobId, readKeyOf(this.server.dialect, jobId, info.chartNumber), known)) return;
     this.channel?.sendNextBatch();
     this.refresh('a job was added');

@@ -41,7 +41,8 @@ import type { Dialect } from '../../shared/dialect';
 import type { Network } from '../network/network';
 
 export interface JobTracker {
-  track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void;
+  /** `batchId`: the job's batch is followed too, where the backend has batches (seed 004). */
+  track(jobId: string, info: { chartNumber: string; batchId?: string }, known?: ServerJobState): void;
   untrack(jobId: string): void;
   onJob(listener: (job: ServerJobState) => void): Disposable;
 }
