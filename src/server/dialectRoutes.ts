@@ -7,7 +7,7 @@
 import { type ServerResponse } from 'node:http';
 import { type SocketIoDialect } from '../shared/dialect';
 import { answerEarly, sendError, sendJson } from './httpReply';
-import { API_PREFIX, type CancelAnswer, type Route } from './httpRouter';
+import { API_PREFIX, sendCancelAnswer, type CancelAnswer, type Route } from './httpRouter';
 import { batchObject, dialectJobObject, type DialectJob } from './dialectView';
 import { type UploadContext, handleUpload } from './uploadHandler';
 
@@ -65,16 +65,7 @@ function answerBatch(res: ServerResponse, ctx: DialectRouteContext, batchId: str
 }
 
 function answerCancel(res: ServerResponse, ctx: DialectRouteContext, jobId: string): void {
-  switch (ctx.cancel(jobId)) {
-    case 'cancelling':
-      return sendJson(res, 202, { [ctx.dialect.fields.jobId]: jobId, status: 'cancelling' });
-    case 'final':
-      return sendError(res, 409, 'job_final', 'This job has already ended; there is nothing to cancel.');
-    case 'unknown':
-      return sendError(res, 404, 'not_found', 'This server has no job with that id.');
-    case 'unsupported':
-      return sendError(res, 501, 'not_implemented', 'This server does not support cancelling jobs.');
-  }
+  sendCancelAnswer(res, ctx.cancel(jobId), { [ctx.dialect.fields.jobId]: jobId, status: 'cancelling' });
 }
 
 function withId(res: ServerResponse, raw: string | undefined, then: (id: string) => void): void {

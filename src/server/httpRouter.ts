@@ -128,9 +128,14 @@ function answerCancel(res: ServerResponse, ctx: RouterContext, raw: string): voi
   } catch {
     return sendError(res, 400, 'invalid_job_id', 'The job id in the path is not valid percent-encoding.');
   }
-  switch (ctx.cancel(jobId)) {
+  sendCancelAnswer(res, ctx.cancel(jobId), { jobId, status: 'cancelling' });
+}
+
+/** PROTOCOL.md §4's answers, for every dialect's cancel route; `accepted` is the 202 body. */
+export function sendCancelAnswer(res: ServerResponse, answer: CancelAnswer, accepted: Record<string, unknown>): void {
+  switch (answer) {
     case 'cancelling':
-      return sendJson(res, 202, { jobId, status: 'cancelling' });
+      return sendJson(res, 202, accepted);
     case 'final':
       return sendError(res, 409, 'job_final', 'This job has already ended; there is nothing to cancel.');
     case 'unknown':
