@@ -71,6 +71,8 @@ export class CliSession {
       }),
     );
     subscriptions.add(engine.connection.onState((state) => session.onConnection(state)));
+    const onBatch = engine.connection.onBatch?.bind(engine.connection);
+    if (onBatch) subscriptions.add(onBatch((batch) => options.reporter.batch(batch)));
     await engine.start();
     return session;
   }

@@ -68,6 +68,10 @@ describe('intake upload --backend', () => {
     const batches = new Set(server.jobs().map((job) => job.batchId));
     expect(batches.size).toBe(1);
     expect([...batches][0]).toEqual(expect.any(String));
+    // The server's batch progress is reported as it says it, to the end.
+    const reported = events.filter((e) => e.event === 'batch');
+    expect(reported.length).toBeGreaterThan(1);
+    expect(reported.at(-1)).toMatchObject({ event: 'batch', batchId: [...batches][0], total: 12, completed: 12, progress: expect.any(Number), status: 'completed' });
   });
 
   it('a custom dialect file drives a renamed backend (a variant of the reference server) to the end; exit 0 when all completed', { timeout: 120_000 }, async () => {
