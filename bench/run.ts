@@ -15,14 +15,14 @@ import { fileURLToPath } from 'node:url';
 import type { BenchContext, Figure, FigureEntry } from './figure';
 import { describeMachine, machineLine } from './machine';
 import { formatTable } from './table';
-import { fanoutFigure } from './figures/fanout';
+import { fanoutFigure, fanoutSocketIoFigure } from './figures/fanout';
 import { toPixelsFigure } from './figures/toPixels';
 import { uploadFigure } from './figures/upload';
 import { queueScaleFigure } from './figures/queueScale';
 import { recoveryFigure } from './figures/recovery';
 import { healthyPollingFigure } from './figures/healthyPolling';
 
-const FIGURES: Figure[] = [fanoutFigure, toPixelsFigure, uploadFigure, queueScaleFigure, recoveryFigure, healthyPollingFigure];
+const FIGURES: Figure[] = [fanoutFigure, fanoutSocketIoFigure, toPixelsFigure, uploadFigure, queueScaleFigure, recoveryFigure, healthyPollingFigure];
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
 interface Args {

@@ -17,7 +17,8 @@ import { contextRow, ratioOf } from '../figure';
 import { round, summarize, type Summary } from '../stats';
 import { seedJobs, type SeededJob } from '../support/seedJobs';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess';
-import { bareWsReceiver, intakeReceiver, type StreamReceiver } from '../support/statusReceivers';
+import { bareSocketIoReceiver, bareWsReceiver, intakeReceiver, type StreamReceiver } from '../support/statusReceivers';
+import { SOCKETIO_EVENTS, type SocketIoDialect } from '../../src/shared/dialect';
 import { sleep } from '../support/waitFor';
 
 const JOB_COUNTS = [1, 100, 1000];
@@ -72,14 +73,46 @@ async function measureWindow(server: ServerProcess, receiver: StreamReceiver, in
   }
 }
 
+/** One contract's fan-out: Intake on it, and the bare client of that contract as the peer. */
+interface Variant {
+  /** Added to every row name; '' for the intake contract (the rows as they always were). */
+  suffix: string;
+  peer: string;
+  dialect?: SocketIoDialect;
+  jobCounts: number[];
+  rates: number[];
+  bare(server: ServerProcess): StreamReceiver;
+  intake(server: ServerProcess): StreamReceiver;
+}
+
+const INTAKE_VARIANT: Variant = {
+  suffix: '',
+  peer: 'bare ws',
+  jobCounts: JOB_COUNTS,
+  rates: RATES,
+  bare: (server) => bareWsReceiver(server.wsUrl),
+  intake: (server) => intakeReceiver(server.url),
+};
+
+/** Seed 004's backend: Intake over socket.io-client beside a bare socket.io-client on the same stream. */
+const SOCKETIO_VARIANT: Variant = {
+  suffix: ' (socketio-events)',
+  peer: 'bare socket.io-client',
+  dialect: SOCKETIO_EVENTS,
+  jobCounts: [1, 100],
+  rates: [1000],
+  bare: (server) => bareSocketIoReceiver(server.url, SOCKETIO_EVENTS),
+  intake: (server) => intakeReceiver(server.url, SOCKETIO_EVENTS),
+};
+
 /** A-B (quick) or A-B-B-A (full): bare first, then Intake, then Intake again, then bare. */
-async function measureScenario(server: ServerProcess, jobs: SeededJob[], rate: number, windowMs: number, rounds: number) {
+async function measureScenario(server: ServerProcess, variant: Variant, jobs: SeededJob[], rate: number, windowMs: number, rounds: number) {
   const bare = new Samples();
   const intake = new Samples();
   const order: Array<'bare' | 'intake'> = rounds === 1 ? ['bare', 'intake'] : ['bare', 'intake', 'intake', 'bare'];
   for (const client of order) {
-    if (client === 'bare') await measureWindow(server, bareWsReceiver(server.wsUrl), bare, jobs, rate, windowMs);
-    else await measureWindow(server, intakeReceiver(server.url), intake, jobs, rate, windowMs);
+    if (client === 'bare') await measureWindow(server, variant.bare(server), bare, jobs, rate, windowMs);
+    else await measureWindow(server, variant.intake(server), intake, jobs, rate, windowMs);
   }
   return { bare: bare.result(), intake: intake.result() };
 }
@@ -88,47 +121,48 @@ function scenarioName(jobCount: number, rate: number): string {
   return `${jobCount} job${jobCount === 1 ? '' : 's'} @ ${rate.toLocaleString('en-US')}/s`;
 }
 
-async function run(context: BenchContext): Promise<FigureEntry[]> {
+async function run(context: BenchContext, variant: Variant): Promise<FigureEntry[]> {
   // Per client: quick 1 window of 1 s; full 2 windows of 2.5 s.
   const rounds = context.quick ? 1 : 2;
   const windowMs = context.quick ? 1000 : 2500;
-  const dataDir = await context.tempDir('fanout', { inMemory: true });
+  const dataDir = await context.tempDir(`fanout${variant.dialect ? `-${variant.dialect.name}` : ''}`, { inMemory: true });
   // Huge phaseMs: the pipeline stays still, so every update on the wire is ours.
-  const server = await startServerProcess({ dataDir, phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 } });
+  const server = await startServerProcess({ dataDir, phaseMs: 1e9, limits: { maxSubscriptionsPerConnection: 100_000 }, ...(variant.dialect && { dialect: variant.dialect.name as 'socketio-events' }) });
+  const { peer, suffix } = variant;
   const entries: FigureEntry[] = [];
   let lostIntake = 0;
   let lostBare = 0;
   try {
-    const allJobs = await seedJobs(server.url, Math.max(...JOB_COUNTS), 'FAN');
-    for (const jobCount of JOB_COUNTS) {
-      for (const rate of RATES) {
+    const allJobs = await seedJobs(server.url, Math.max(...variant.jobCounts), 'FAN', 8, variant.dialect);
+    for (const jobCount of variant.jobCounts) {
+      for (const rate of variant.rates) {
         const jobs = allJobs.slice(0, jobCount);
-        const { bare, intake } = await measureScenario(server, jobs, rate, windowMs, rounds);
+        const { bare, intake } = await measureScenario(server, variant, jobs, rate, windowMs, rounds);
         lostBare += bare.emitted - bare.summary.count;
         lostIntake += intake.emitted - intake.summary.count;
-        const name = scenarioName(jobCount, rate);
+        const name = `${scenarioName(jobCount, rate)}${suffix}`;
         context.log(
           `  ${name}: Intake p50 ${round(intake.summary.p50)} p99 ${round(intake.summary.p99)} max ${round(intake.summary.max)} ms (${intake.summary.count}/${intake.emitted}); ` +
-            `bare p50 ${round(bare.summary.p50)} p99 ${round(bare.summary.p99)} max ${round(bare.summary.max)} ms (${bare.summary.count}/${bare.emitted}); ` +
-            `CPU/update Intake ${round(intake.cpuPerUpdateUs, 1)} µs, bare ${round(bare.cpuPerUpdateUs, 1)} µs`,
+            `${peer} p50 ${round(bare.summary.p50)} p99 ${round(bare.summary.p99)} max ${round(bare.summary.max)} ms (${bare.summary.count}/${bare.emitted}); ` +
+            `CPU/update Intake ${round(intake.cpuPerUpdateUs, 1)} µs, ${peer} ${round(bare.cpuPerUpdateUs, 1)} µs`,
         );
         const p99 = intake.summary.p99;
         const ratio = ratioOf(p99, bare.summary.p99);
         entries.push(
-          contextRow(`fan-out p50, ${name}`, round(intake.summary.p50), 'ms', 'bare ws', round(bare.summary.p50)),
+          contextRow(`fan-out p50, ${name}`, round(intake.summary.p50), 'ms', peer, round(bare.summary.p50)),
           {
             name: `fan-out p99, ${name}`,
             value: round(p99),
             unit: 'ms',
-            peer: 'bare ws',
+            peer,
             peerValue: round(bare.summary.p99),
             ratio: ratio === null ? null : round(ratio, 2),
             target: `≤ ${TARGET_P99_MS} ms and ≤ ${TARGET_RATIO}× peer`,
             met: p99 <= TARGET_P99_MS && ratio !== null && ratio <= TARGET_RATIO,
           },
-          contextRow(`fan-out max, ${name}`, round(intake.summary.max), 'ms', 'bare ws', round(bare.summary.max)),
-          contextRow(`  server's own emitStatus → write p99, ${name}`, round(intake.server.p99), 'ms', 'bare ws run', round(bare.server.p99)),
-          contextRow(`  client CPU per update, ${name}`, round(intake.cpuPerUpdateUs, 1), 'µs', 'bare ws', round(bare.cpuPerUpdateUs, 1)),
+          contextRow(`fan-out max, ${name}`, round(intake.summary.max), 'ms', peer, round(bare.summary.max)),
+          contextRow(`  server's own emitStatus → write p99, ${name}`, round(intake.server.p99), 'ms', `${peer} run`, round(bare.server.p99)),
+          contextRow(`  client CPU per update, ${name}`, round(intake.cpuPerUpdateUs, 1), 'µs', peer, round(bare.cpuPerUpdateUs, 1)),
         );
       }
     }
@@ -136,10 +170,10 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
     await server.stop();
   }
   entries.push({
-    name: 'fan-out updates not delivered (all runs)',
+    name: `fan-out updates not delivered (all runs)${suffix}`,
     value: lostIntake,
     unit: 'updates',
-    peer: 'bare ws',
+    peer,
     peerValue: lostBare,
     ratio: null,
     target: '0',
@@ -151,5 +185,11 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
 export const fanoutFigure: Figure = {
   id: 'fanout',
   title: 'status fan-out latency, emit → core state change, vs a bare ws client',
-  run,
+  run: (context) => run(context, INTAKE_VARIANT),
+};
+
+export const fanoutSocketIoFigure: Figure = {
+  id: 'fanout-socketio',
+  title: 'status fan-out latency over Socket.IO (socketio-events), emit → core state change, vs a bare socket.io-client',
+  run: (context) => run(context, SOCKETIO_VARIANT),
 };

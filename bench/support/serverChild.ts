@@ -7,6 +7,8 @@
  * Every update's message carries its emit time on the shared bench clock
  * (benchClock.ts), so receivers compute latency without any lookup table.
  */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index';
 import { SENT_PLACEHOLDER, benchNow, fillSentTime, stampMessage } from '../benchClock';
@@ -27,6 +29,19 @@ function stampSocketWrites(): void {
     else if (Buffer.isBuffer(data) && data.includes(SENT_PLACEHOLDER)) stamped = Buffer.from(fillSentTime(data.toString('utf8'), benchNow()));
     return (original as (...args: unknown[]) => void).call(this, stamped, ...rest);
   } as typeof original;
+}
+
+/**
+ * Socket.IO broadcasts one pre-encoded WebSocket frame to every member of a
+ * room, written below ws's send(), so the patch above would never see it and
+ * one shared buffer cannot carry a per-client write time. In this bench child
+ * only, Engine.IO encodes per client instead, through ws's send().
+ */
+function stampSocketIoWrites(): void {
+  // Engine.IO exports no subpaths: the transport is found beside its entry file.
+  const require = createRequire(createRequire(import.meta.url).resolve('socket.io'));
+  const transport = require(join(dirname(require.resolve('engine.io')), 'transports', 'websocket.js')) as { WebSocket: { prototype: { _canSendPreEncodedFrame: () => boolean } } };
+  transport.WebSocket.prototype._canSendPreEncodedFrame = () => false;
 }
 
 function send(message: ChildReply): void {
@@ -91,6 +106,7 @@ async function handle(server: ReferenceServer, command: ChildCommand): Promise<u
 async function main(): Promise<void> {
   const options = JSON.parse(process.env.INTAKE_BENCH_SERVER_OPTIONS ?? '{}') as ChildOptions;
   stampSocketWrites();
+  stampSocketIoWrites();
   const server = await startReferenceServer(options);
   process.on('message', (raw) => {
     const command = raw as ChildCommand;

@@ -5,6 +5,8 @@
  * (the floor: no client can be faster than reading the frame).
  */
 import WebSocket from 'ws';
+import { io } from 'socket.io-client';
+import type { SocketIoDialect } from '../../src/shared/dialect';
 import { ConnectionManager } from '../../src/core/connection/ConnectionManager';
 import { silentLogger } from '../../src/core/base/logger';
 import { benchNow, readStamp, type Stamp } from '../benchClock';
@@ -83,9 +85,42 @@ export function bareWsReceiver(wsUrl: string): StreamReceiver {
   };
 }
 
-export function intakeReceiver(baseUrl: string): StreamReceiver {
+/**
+ * The peer of a Socket.IO dialect: a bare socket.io-client that subscribes the
+ * dialect's way and reads each update's payload, and does nothing else.
+ */
+export function bareSocketIoReceiver(baseUrl: string, dialect: SocketIoDialect): StreamReceiver {
   const { latencies, serverDelays, unstamped, arm, record } = recorder();
-  const manager = new ConnectionManager({ baseUrl, logger: silentLogger });
+  const socket = io(new URL(baseUrl).origin, { path: '/socket.io', transports: ['websocket'], reconnection: false, autoConnect: false });
+  const { events, fields } = dialect;
+  return {
+    label: 'bare socket.io-client',
+    latencies,
+    serverDelays,
+    unstamped,
+    arm,
+    async open(jobs) {
+      const acked = new Set<string>();
+      for (const event of events.updates) socket.on(event, (payload: Record<string, unknown>) => record(readStamp(payload[fields.message] as string), benchNow()));
+      if (events.subscribed !== null) socket.on(events.subscribed, (payload: Record<string, unknown>) => acked.add(String(payload[fields.jobId])));
+      socket.connect();
+      await waitFor(() => socket.connected, 'socket.io connected (bare)');
+      for (const job of jobs) {
+        if (events.subscribed === null) socket.emit(events.subscribe, { [fields.jobId]: job.jobId }, () => acked.add(job.jobId));
+        else socket.emit(events.subscribe, { [fields.jobId]: job.jobId });
+      }
+      await waitFor(() => acked.size === jobs.length, `${jobs.length} subscribe acks (bare socket.io-client)`);
+    },
+    async close() {
+      socket.close();
+    },
+  };
+}
+
+/** Intake's engine on the intake contract, or on a Socket.IO dialect. */
+export function intakeReceiver(baseUrl: string, dialect?: SocketIoDialect): StreamReceiver {
+  const { latencies, serverDelays, unstamped, arm, record } = recorder();
+  const manager = new ConnectionManager({ baseUrl, logger: silentLogger, ...(dialect && { dialect }) });
   return {
     label: 'Intake ConnectionManager',
     latencies,

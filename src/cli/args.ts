@@ -14,6 +14,8 @@ export interface CommonOptions {
   /** --ws-url: the WebSocket URL when it is not the one derived from the server; null = derived. */
   wsUrl: string | null;
   token: string | null;
+  /** --backend: intake, socketio-rooms, socketio-events or a dialect file (PATH.json); null = intake (or what a resumed run used). */
+  backend: string | null;
   stateDir: string | null;
   json: boolean;
   /** Uploads at the same time; null = the queue's default (2). */
@@ -43,16 +45,19 @@ export type Command =
 export type ParseResult = { ok: true; command: Command; notice?: string } | { ok: false; message: string };
 
 export const USAGE = `Usage:
-  intake upload --server URL [--ws-url URL] --chart N [--token T] [--state-dir DIR] [--json] [--concurrency N] FILE...
-  intake upload --server URL [--ws-url URL] --jobs jobs.json [--token T] [--state-dir DIR] [--json] [--concurrency N]
-  intake resume --state-dir DIR [--server URL] [--ws-url URL] [--token T] [--json] [--concurrency N]
-  intake watch DIR --server URL [--ws-url URL] [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json] [--concurrency N]
+  intake upload --server URL [--ws-url URL] [--backend B] --chart N [--token T] [--state-dir DIR] [--json] [--concurrency N] FILE...
+  intake upload --server URL [--ws-url URL] [--backend B] --jobs jobs.json [--token T] [--state-dir DIR] [--json] [--concurrency N]
+  intake resume --state-dir DIR [--server URL] [--ws-url URL] [--backend B] [--token T] [--json] [--concurrency N]
+  intake watch DIR --server URL [--ws-url URL] [--backend B] [--chart-from REGEX] [--interval-ms MS] [--token T] [--state-dir DIR] [--json] [--concurrency N]
   intake doctor --server URL [--ws-url URL] [--proxy URL | --no-proxy] [--ca-file FILE] [--token T]
   intake help
 
 Options:
   --server URL         REST base of the backend, e.g. https://ai.example.org/api
-  --ws-url URL         WebSocket URL when it is not <server>/ws, e.g. wss://push.example.org/ws
+  --ws-url URL         WebSocket URL when it is not <server>/ws (intake) or the server's origin +
+                       /socket.io (Socket.IO backends), e.g. wss://push.example.org/ws
+  --backend B          the backend's contract: intake (default), socketio-rooms, socketio-events,
+                       or a custom dialect file PATH.json (upload, watch, resume; kept in the state folder)
   --token T            bearer token; never printed. Prefer INTAKE_TOKEN=T in the
                        environment: a command line is visible to other users (ps).
                        When both are given, INTAKE_TOKEN is used
@@ -71,17 +76,17 @@ doctor checks each step to the server (DNS, TCP, proxy, TLS, HTTP, WebSocket), o
 Exit codes: 0 all jobs completed, 1 a job failed or was rejected, 2 usage error (or unusable state folder),
 130 interrupted, 70 internal error.`;
 
-const VALUE_FLAGS = ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency', '--proxy', '--ca-file', '--log-file'] as const;
+const VALUE_FLAGS = ['--server', '--ws-url', '--backend', '--chart', '--jobs', '--token', '--state-dir', '--chart-from', '--interval-ms', '--concurrency', '--proxy', '--ca-file', '--log-file'] as const;
 const BOOLEAN_FLAGS = ['--json', '--allow-insecure-http', '--no-proxy'] as const;
 const NETWORK_FLAGS = ['--proxy', '--no-proxy', '--ca-file', '--log-file'];
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
 
 const ALLOWED: Record<'upload' | 'resume' | 'watch' | 'doctor', readonly string[]> = {
-  upload: ['--server', '--ws-url', '--chart', '--jobs', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
-  resume: ['--server', '--ws-url', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
+  upload: ['--server', '--ws-url', '--backend', '--chart', '--jobs', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
+  resume: ['--server', '--ws-url', '--backend', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
   doctor: ['--server', '--ws-url', '--token', '--allow-insecure-http', ...NETWORK_FLAGS],
-  watch: ['--server', '--ws-url', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
+  watch: ['--server', '--ws-url', '--backend', '--chart-from', '--interval-ms', '--token', '--state-dir', '--json', '--concurrency', '--allow-insecure-http', ...NETWORK_FLAGS],
 };
 
 export const DEFAULT_SCAN_INTERVAL_MS = 2000;
@@ -192,6 +197,10 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
     const problem = webSocketUrlProblem(wsUrl, allowInsecureHttp);
     if (problem !== null) throw new UsageError(`--ws-url: ${problem}`);
   }
+  const backend = raw.values['--backend'] ?? null;
+  if (backend !== null && !['intake', 'socketio-rooms', 'socketio-events'].includes(backend) && !backend.toLowerCase().endsWith('.json')) {
+    throw new UsageError(`--backend must be intake, socketio-rooms, socketio-events or a dialect file PATH.json (got "${backend}").`);
+  }
   const envToken = env.INTAKE_TOKEN;
   const concurrencyText = raw.values['--concurrency'];
   const concurrency = concurrencyText === undefined ? null : Number(concurrencyText);
@@ -202,6 +211,7 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
     concurrency,
     server,
     wsUrl,
+    backend,
     token: envToken !== undefined && envToken !== '' ? envToken : (raw.values['--token'] ?? null),
     stateDir: raw.values['--state-dir'] ?? null,
     json: raw.booleans.has('--json'),

@@ -12,6 +12,7 @@ import { QueueInputError, type EnqueueResult, type QueueEvent } from '../core/qu
 import type { JobInput } from '../core/queue/jobInput';
 import type { Logger } from '../core/base/logger';
 import type { ConnectionState } from '../shared/connectionState';
+import type { Dialect } from '../shared/dialect';
 import { isFinishedStage, type QueueJob } from '../shared/queueJob';
 import type { JobResult, Outcome, Reporter } from './output/reporter';
 
@@ -19,6 +20,8 @@ export interface SessionOptions {
   server: string;
   /** WebSocket URL override; null or absent = derived from server. */
   wsUrl?: string | null;
+  /** The contract spoken (default intake). */
+  dialect?: Dialect;
   token: string | null;
   stateDir: string;
   reporter: Reporter;
@@ -52,7 +55,7 @@ export class CliSession {
 
   static async open(options: SessionOptions): Promise<CliSession> {
     const engine = await IntakeEngine.open({
-      choice: { serverUrl: options.server, webSocketUrl: options.wsUrl ?? null, token: options.token },
+      choice: { serverUrl: options.server, webSocketUrl: options.wsUrl ?? null, token: options.token, ...(options.dialect && { dialect: options.dialect }) },
       store: createFileQueueStore(options.stateDir),
       ...(options.network && { network: options.network }),
       logger: options.logger,
@@ -68,6 +71,8 @@ export class CliSession {
       }),
     );
     subscriptions.add(engine.connection.onState((state) => session.onConnection(state)));
+    const onBatch = engine.connection.onBatch?.bind(engine.connection);
+    if (onBatch) subscriptions.add(onBatch((batch) => options.reporter.batch(batch)));
     await engine.start();
     return session;
   }

@@ -12,9 +12,9 @@ import { z } from 'zod';
 export const CLI_STATE_FILE = 'cli.json';
 
 // wsUrl was added later and is optional: a folder written by an older version stays readable.
-const cliStateSchema = z.looseObject({ version: z.literal(1), server: z.string().min(1), wsUrl: z.string().min(1).optional() });
-/** wsUrl: the --ws-url override the run used; absent = derived from the server. */
-export type CliState = { version: 1; server: string; wsUrl?: string };
+const cliStateSchema = z.looseObject({ version: z.literal(1), server: z.string().min(1), wsUrl: z.string().min(1).optional(), backend: z.string().min(1).optional() });
+/** wsUrl: the --ws-url override the run used; absent = derived from the server. backend: --backend (a file's absolute path); absent = intake. */
+export type CliState = { version: 1; server: string; wsUrl?: string; backend?: string };
 
 export interface StateDir {
   path: string;
@@ -60,8 +60,8 @@ export async function readCliState(dir: string, now: () => number = Date.now): P
     parsed = null;
   }
   if (parsed?.success) {
-    const { server, wsUrl } = parsed.data;
-    return { state: { version: 1, server, ...(wsUrl !== undefined && { wsUrl }) }, warning: null };
+    const { server, wsUrl, backend } = parsed.data;
+    return { state: { version: 1, server, ...(wsUrl !== undefined && { wsUrl }), ...(backend !== undefined && { backend }) }, warning: null };
   }
   const kept = `${file}.corrupt-${now()}`;
   await rename(file, kept);

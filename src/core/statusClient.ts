@@ -32,6 +32,8 @@ export interface FetchChartStatusOptions {
   signal?: AbortSignal;
   /** Whole request, headers and body. Default 15 s. */
   timeoutMs?: number;
+  /** Another read than §2 (a Socket.IO dialect's job status path); default statusUrl(baseUrl, chartNumber). */
+  url?: string;
 }
 
 export const DEFAULT_STATUS_TIMEOUT_MS = 15_000;
@@ -45,7 +47,7 @@ export function statusUrl(baseUrl: string, chartNumber: string): string {
 /** Returns the parsed JSON body; the caller reads it tolerantly (readJobFromStatusBody). */
 export async function fetchChartStatus(options: FetchChartStatusOptions): Promise<unknown> {
   const fetchImpl = options.fetchImpl ?? options.network?.fetch ?? fetch;
-  const url = statusUrl(options.baseUrl, options.chartNumber);
+  const url = options.url ?? statusUrl(options.baseUrl, options.chartNumber);
   const context = (): { server: URL; proxy: string | null } => ({ server: new URL(url), proxy: options.network?.proxyInUse(new URL(url)) ?? null });
   const timeoutMs = options.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
   const controller = new AbortController();

@@ -14,7 +14,7 @@ import { type UploadContext, handleUpload } from './uploadHandler';
 
 export const API_PREFIX = '/api';
 
-interface Route {
+export interface Route {
   pattern: string;
   match: (path: string) => string[] | null;
   methods: Record<string, (req: IncomingMessage, res: ServerResponse, params: string[]) => void>;
@@ -31,10 +31,17 @@ export interface RouterContext {
   upload: UploadContext;
   stats: ServerStats;
   log: (line: string) => void;
+  /** A Socket.IO dialect's REST routes, served instead of PROTOCOL.md §1–4's (health stays). */
+  dialectRoutes?: Route[];
 }
 
 export function createRequestHandler(ctx: RouterContext): (req: IncomingMessage, res: ServerResponse) => void {
-  const routes: Route[] = [
+  const health: Route = {
+    pattern: '/api/health',
+    match: exact('/api/health'),
+    methods: { GET: (_req, res) => sendJson(res, 200, { ok: true }) },
+  };
+  const routes: Route[] = ctx.dialectRoutes !== undefined ? [...ctx.dialectRoutes, health] : [
     {
       pattern: '/api/documents/upload',
       match: exact('/api/documents/upload'),
@@ -56,11 +63,7 @@ export function createRequestHandler(ctx: RouterContext): (req: IncomingMessage,
       },
       methods: { POST: (req, res, [raw]) => answerEarly(req, res, () => answerCancel(res, ctx, raw ?? '')) },
     },
-    {
-      pattern: '/api/health',
-      match: exact('/api/health'),
-      methods: { GET: (_req, res) => sendJson(res, 200, { ok: true }) },
-    },
+    health,
     {
       pattern: '/api/ws',
       match: exact('/api/ws'),
@@ -125,9 +128,14 @@ function answerCancel(res: ServerResponse, ctx: RouterContext, raw: string): voi
   } catch {
     return sendError(res, 400, 'invalid_job_id', 'The job id in the path is not valid percent-encoding.');
   }
-  switch (ctx.cancel(jobId)) {
+  sendCancelAnswer(res, ctx.cancel(jobId), { jobId, status: 'cancelling' });
+}
+
+/** PROTOCOL.md §4's answers, for every dialect's cancel route; `accepted` is the 202 body. */
+export function sendCancelAnswer(res: ServerResponse, answer: CancelAnswer, accepted: Record<string, unknown>): void {
+  switch (answer) {
     case 'cancelling':
-      return sendJson(res, 202, { jobId, status: 'cancelling' });
+      return sendJson(res, 202, accepted);
     case 'final':
       return sendError(res, 409, 'job_final', 'This job has already ended; there is nothing to cancel.');
     case 'unknown':
@@ -142,6 +150,6 @@ export function pathOf(url: string | undefined): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
-function exact(expected: string): (path: string) => string[] | null {
+export function exact(expected: string): (path: string) => string[] | null {
   return (path) => (path === expected ? [] : null);
 }

@@ -16,6 +16,8 @@ export interface PipelineOptions {
   phaseMs: number;
   failRate: number;
   failPlan?: (info: { chartNumber: string; jobIndex: number }) => number;
+  /** Probability 0..1 that a job about to complete is held by a quality check instead (`blocked`, seed 004). */
+  blockedRate?: number;
   random: () => number;
 }
 
@@ -80,6 +82,11 @@ export class JobPipeline {
       const index = PIPELINE_PHASES.indexOf(job.phase as never);
       const next = index === -1 ? undefined : PIPELINE_PHASES[index + 1];
       if (next === undefined) return; // a phase pushed by emit() that the pipeline does not know: nothing to continue from
+      if (next === 'completed' && this.heldByQualityCheck()) {
+        transition(job, { status: 'blocked', phase: 'blocked', message: 'Held by a quality check: a person needs to look at it.' });
+        this.publisher.publish(job);
+        return;
+      }
       transition(job, {
         status: next === 'completed' ? 'completed' : 'processing',
         phase: next,
@@ -111,6 +118,11 @@ export class JobPipeline {
         : `Processing failed during "${where}" (attempt ${job.attempt} of ${job.maxAttempts}); no retries left.`,
       willRetry,
     });
+  }
+
+  private heldByQualityCheck(): boolean {
+    const rate = this.options.blockedRate ?? 0;
+    return rate > 0 && this.options.random() < rate;
   }
 
   private plannedFailure(job: JobRecord, attempt: number): string | null {

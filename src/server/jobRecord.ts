@@ -47,6 +47,8 @@ export const jobRecordSchema = z.object({
   phaseTimes: z.array(phaseTimeSchema),
   /** The exact 201 body, so an idempotent repeat answers byte-for-byte the same. */
   uploadResponse: z.record(z.string(), z.unknown()),
+  /** The client's batch (dialect socketio-events: one drop or jobs file of several charts). */
+  batchId: z.string().optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
@@ -58,9 +60,9 @@ export const storeFileSchema = z.object({
 });
 export type StoreFile = z.infer<typeof storeFileSchema>;
 
-/** Completed, cancelled (PROTOCOL.md §4), or failed with no retry left: the pipeline has nothing more to do. */
+/** Completed, cancelled (PROTOCOL.md §4), blocked (seed 004), or failed with no retry left: the pipeline has nothing more to do. */
 export function isJobFinished(job: Pick<JobRecord, 'status' | 'willRetry'>): boolean {
-  return job.status === 'completed' || job.status === 'cancelled' || (job.status === 'failed' && !job.willRetry);
+  return job.status === 'completed' || job.status === 'cancelled' || job.status === 'blocked' || (job.status === 'failed' && !job.willRetry);
 }
 
 /** A freshly accepted job: queued, seq 0, no attempt started; `uploadResponse` is the 201 body. */

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
   process.stdout.write(`listening on ${server.url}\n`);
+  if (server.socketIoUrl !== undefined) process.stderr.write(`Socket.IO (${String(parsed.options.dialect)}) at ${server.socketIoUrl}\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {

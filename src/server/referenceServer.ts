@@ -9,7 +9,8 @@ import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerEarly, answerOnSocket, sendError } from './httpReply';
-import { API_PREFIX, createRequestHandler, pathOf } from './httpRouter';
+import { API_PREFIX, type CancelAnswer, createRequestHandler, pathOf } from './httpRouter';
+import { type JobRecord } from './jobRecord';
 import { JobPipeline } from './jobPipeline';
 import { JobStore } from './jobStore';
 import { originProblem, RequestGuard } from './requestGuard';
@@ -23,6 +24,10 @@ import {
 } from './types';
 import { DEFAULT_RETENTION_DAYS, UploadRetention } from './uploadRetention';
 import { WebSocketHub } from './webSocketHub';
+import { builtInSocketIoDialect, type SocketIoDialect } from '../shared/dialect';
+import { dialectRoutes } from './dialectRoutes';
+import { type DialectJob, wordOf } from './dialectView';
+import { SocketIoHub } from './socketIoHub';
 
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const settings = resolveOptions(options);
@@ -33,11 +38,13 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const stats: ServerStats = { httpRequests: 0, requestsByRoute: {}, wsConnections: 0, uploadsAccepted: 0 };
   const faults: UploadFault[] = [];
 
-  // The sink runs only on a later flush, after wsHub below exists.
-  const publisher = new StatusPublisher(store, (frame) => wsHub.publish(frame), log);
+  const dialect = settings.dialect;
+  // The sink runs only on a later flush, after the hubs below exist.
+  const publisher = new StatusPublisher(store, (frame) => (sioHub ?? wsHub).publish(frame), log);
   const pipeline = new JobPipeline(publisher, {
     phaseMs: settings.phaseMs,
     failRate: settings.failRate,
+    blockedRate: settings.blockedRate,
     failPlan: options.failPlan,
     random: options.random ?? Math.random,
   });
@@ -45,7 +52,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     token: settings.token,
     pingMs: settings.pingMs,
     snapshot: options.snapshot ?? true,
-    enabled: options.webSocket ?? true,
+    enabled: dialect === null && (options.webSocket ?? true),
     maxFrameBytes: settings.limits.maxFrameBytes,
     maxSubscriptions: settings.limits.maxSubscriptionsPerConnection,
     lookup: (jobId) => publisher.visible(jobId),
@@ -65,30 +72,47 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     log,
   });
 
+  const cancel = (jobId: string): CancelAnswer => {
+    if (options.cancelling === false) return 'unsupported';
+    const job = store.get(jobId);
+    if (job === undefined || publisher.visible(jobId) === undefined) return 'unknown';
+    return pipeline.cancelJob(job) ? 'cancelling' : 'final';
+  };
+  const batchOf = (jobId: string): string | undefined => store.get(jobId)?.batchId;
+  const jobsOfBatch = (batchId: string): DialectJob[] =>
+    store.all().flatMap((job) => {
+      const view = job.batchId === batchId ? publisher.visible(job.jobId) : undefined;
+      return view === undefined ? [] : [view];
+    });
+  const upload = {
+    store,
+    pipeline,
+    limits: settings.limits,
+    maxAttempts: settings.maxAttempts,
+    takeFault: () => faults.shift(),
+    persisted: () => publisher.persisted(),
+    onAccepted: (job: JobRecord) => {
+      publisher.remember(job);
+      stats.uploadsAccepted += 1;
+    },
+    ...(dialect !== null && {
+      form: dialect.form,
+      answerBody: (job: JobRecord) => ({
+        [dialect.fields.jobId]: job.jobId,
+        status: wordOf(dialect, 'queued'),
+        ...(job.batchId !== undefined && { [dialect.fields.batchId]: job.batchId }),
+      }),
+    }),
+  };
   const routes = createRequestHandler({
     token: () => settings.token,
-    cancel: (jobId) => {
-      if (options.cancelling === false) return 'unsupported';
-      const job = store.get(jobId);
-      if (job === undefined || publisher.visible(jobId) === undefined) return 'unknown';
-      return pipeline.cancelJob(job) ? 'cancelling' : 'final';
-    },
+    cancel,
+    ...(dialect !== null && { dialectRoutes: dialectRoutes({ dialect, upload, lookup: (id) => publisher.visible(id), batchOf, jobsOfBatch, cancel }) }),
     store,
     visible: (jobId) => publisher.visible(jobId),
     stats,
     log,
-    upload: {
-      store,
-      pipeline,
-      limits: settings.limits,
-      maxAttempts: settings.maxAttempts,
-      takeFault: () => faults.shift(),
-      persisted: () => publisher.persisted(),
-      onAccepted: (job) => {
-        publisher.remember(job);
-        stats.uploadsAccepted += 1;
-      },
-    },
+    upload,
   });
   const serverOptions = {
     headersTimeout: settings.headersTimeoutMs,
@@ -106,7 +130,27 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const http = options.tls ? createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handle) : createServer(serverOptions, handle);
   http.keepAliveTimeout = settings.keepAliveTimeoutMs;
   http.maxConnections = settings.maxConnections;
+  const sioHub =
+    dialect === null
+      ? null
+      : new SocketIoHub(http, {
+          dialect,
+          token: settings.token,
+          authRefusal: options.authRefusal ?? (dialect.base === 'socketio-rooms' ? 'disconnect' : 'connect_error'),
+          pingMs: settings.pingMs,
+          snapshot: options.snapshot ?? true,
+          enabled: options.webSocket ?? true,
+          maxSubscriptions: settings.limits.maxSubscriptionsPerConnection,
+          lookup: (jobId) => publisher.visible(jobId),
+          batchOf,
+          jobsOfBatch,
+          refuse: (headers) => guard.problem(headers)?.error ?? null,
+          log,
+          onConnection: () => (stats.wsConnections += 1),
+        });
   http.on('upgrade', (req, socket, head) => {
+    // Socket.IO's engine answers its own path (and checks Host and Origin in allowRequest).
+    if (sioHub !== null && pathOf(req.url).startsWith('/socket.io')) return;
     const refusal = guard.problem(req.headers);
     if (refusal !== null) {
       log(`upgrade refused ${refusal.status} (${refusal.error})`);
@@ -139,6 +183,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     // Port taken or host unknown: undo everything started so far, then tell the caller.
     pipeline.stop();
     wsHub.close();
+    sioHub?.close();
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -159,16 +204,18 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   return {
     url: `${scheme}://${hostForUrl}:${port}${API_PREFIX}`,
     wsUrl: `${wsScheme}://${hostForUrl}:${port}${API_PREFIX}/ws`,
+    ...(sioHub !== null && { socketIoUrl: `${scheme}://${hostForUrl}:${port}/socket.io` }),
     port,
     stats,
-    setSnapshot: (on) => wsHub.setSnapshot(on),
-    setWebSocket: (on) => wsHub.setEnabled(on),
-    dropAllSockets: () => wsHub.dropAll(),
+    setSnapshot: (on) => (sioHub ?? wsHub).setSnapshot(on),
+    setWebSocket: (on) => (sioHub ?? wsHub).setEnabled(on),
+    setJoinAcks: (on) => sioHub?.setJoinAcks(on),
+    dropAllSockets: () => (sioHub ?? wsHub).dropAll(),
     silenceSockets: () => wsHub.silenceAll(),
     setPingReplies: (on) => wsHub.setPingReplies(on),
     injectUploadFaults: (...more) => void faults.push(...more),
     jobs: () =>
-      store.all().map(({ jobId, chartNumber, status, phase, seq }) => ({ jobId, chartNumber, status, phase, seq })),
+      store.all().map(({ jobId, chartNumber, status, phase, seq, batchId }) => ({ jobId, chartNumber, status, phase, seq, ...(batchId !== undefined && { batchId }) })),
     expireUploads: () => retention.expire(),
     emitStatus: (jobId, status, phase, message = '') => {
       const job = store.get(jobId);
@@ -187,6 +234,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
           log('job store: compaction on close failed; the journal is replayed on the next start');
         }
         wsHub.close();
+        sioHub?.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           http.closeAllConnections();
@@ -203,6 +251,8 @@ function resolveOptions(options: ReferenceServerOptions) {
   const pingMs = options.pingMs ?? 30_000;
   const failRate = options.failRate ?? 0;
   const maxAttempts = options.maxAttempts ?? 3;
+  const blockedRate = options.blockedRate ?? 0;
+  if (!(blockedRate >= 0 && blockedRate <= 1)) throw new RangeError('blockedRate must be between 0 and 1');
   if (!(phaseMs >= 0)) throw new RangeError('phaseMs must be 0 or more');
   if (!(pingMs > 0)) throw new RangeError('pingMs must be more than 0');
   if (!(failRate >= 0 && failRate <= 1)) throw new RangeError('failRate must be between 0 and 1');
@@ -225,6 +275,8 @@ function resolveOptions(options: ReferenceServerOptions) {
     phaseMs,
     pingMs,
     failRate,
+    blockedRate,
+    dialect: resolveDialect(options.dialect),
     maxAttempts,
     token: options.token ?? null,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
@@ -237,3 +289,9 @@ function resolveOptions(options: ReferenceServerOptions) {
   };
 }
 
+
+/** null: the intake contract (plain WebSocket); else the Socket.IO dialect to speak. */
+function resolveDialect(dialect: ReferenceServerOptions['dialect']): SocketIoDialect | null {
+  if (dialect === undefined || dialect === 'intake') return null;
+  return typeof dialect === 'string' ? builtInSocketIoDialect(dialect) : dialect;
+}

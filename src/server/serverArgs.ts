@@ -3,6 +3,7 @@
  * Returns a usage error instead of throwing, so main.ts decides how to exit.
  */
 import { readFileSync } from 'node:fs';
+import { BUILT_IN_DIALECTS, type BuiltInDialect } from '../shared/dialect';
 import { parseFailPlan } from './failPlanSpec';
 import { originProblem } from './requestGuard';
 import { type ReferenceServerOptions } from './types';
@@ -33,15 +34,23 @@ export const USAGE = `Usage: intake-server [options]
   --max-connections N      most open connections, WebSockets included (default 1024)
   --no-snapshot      no snapshot in "subscribed" acks
   --no-ws            refuse WebSocket connections (clients must poll)
+  --dialect D        the contract spoken: intake (default; plain WebSocket at /api/ws),
+                     socketio-rooms (seeds 002/003) or socketio-events (seed 004),
+                     both Socket.IO at /socket.io (PROTOCOL.md "Backend dialects")
+  --blocked-rate R   socketio-events: probability 0..1 that a job ends BLOCKED (default 0)
+  --auth-refusal S   Socket.IO dialects: refuse a bad token with connect-error or
+                     disconnect (right after connect, seed 003); default disconnect
+                     for socketio-rooms, connect-error for socketio-events
   --help             show this text`;
 
 export type ParsedArgs = { kind: 'run'; options: ReferenceServerOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
-type NumberFlag = 'port' | 'phaseMs' | 'pingMs' | 'failRate' | 'maxAttempts' | 'retentionDays' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'maxConnections';
+type NumberFlag = 'blockedRate' | 'port' | 'phaseMs' | 'pingMs' | 'failRate' | 'maxAttempts' | 'retentionDays' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'maxConnections';
 const NUMBER_FLAGS: Record<string, { key: NumberFlag; valid: (n: number) => boolean; rule: string }> = {
   '--port': { key: 'port', valid: (n) => Number.isInteger(n) && n >= 0 && n <= 65535, rule: 'a whole number 0–65535' },
   '--phase-ms': { key: 'phaseMs', valid: (n) => Number.isInteger(n) && n >= 0, rule: 'a whole number of milliseconds, 0 or more' },
   '--ping-ms': { key: 'pingMs', valid: (n) => Number.isInteger(n) && n > 0, rule: 'a whole number of milliseconds, more than 0' },
+  '--blocked-rate': { key: 'blockedRate', valid: (n) => n >= 0 && n <= 1, rule: 'a number from 0 to 1' },
   '--fail-rate': { key: 'failRate', valid: (n) => n >= 0 && n <= 1, rule: 'a number from 0 to 1' },
   '--max-attempts': { key: 'maxAttempts', valid: (n) => Number.isInteger(n) && n >= 1, rule: 'a whole number, 1 or more' },
   '--retention-days': { key: 'retentionDays', valid: (n) => n > 0, rule: 'a number of days, more than 0' },
@@ -63,7 +72,15 @@ export function parseServerArgs(argv: readonly string[]): ParsedArgs {
     if (flag === '--help' || flag === '-h') return { kind: 'help' };
     if (flag === '--no-snapshot') options.snapshot = false;
     else if (flag === '--no-ws') options.webSocket = false;
-    else if (flag === '--fail-plan') {
+    else if (flag === '--dialect') {
+      const dialect = value() ?? '';
+      if (!(BUILT_IN_DIALECTS as readonly string[]).includes(dialect)) return { kind: 'error', message: `--dialect must be one of ${BUILT_IN_DIALECTS.join(', ')} (got "${dialect}").` };
+      options.dialect = dialect as BuiltInDialect;
+    } else if (flag === '--auth-refusal') {
+      const style = value() ?? '';
+      if (style !== 'connect-error' && style !== 'disconnect') return { kind: 'error', message: `--auth-refusal must be connect-error or disconnect (got "${style}").` };
+      options.authRefusal = style === 'connect-error' ? 'connect_error' : 'disconnect';
+    } else if (flag === '--fail-plan') {
       const plan = parseFailPlan(value() ?? '');
       if (typeof plan === 'string') return { kind: 'error', message: plan };
       options.failPlan = plan;
@@ -97,6 +114,9 @@ export function parseServerArgs(argv: readonly string[]): ParsedArgs {
       return { kind: 'error', message: `Unknown option "${arg}".` };
     }
   }
+  const socketIo = options.dialect !== undefined && options.dialect !== 'intake';
+  if (options.blockedRate !== undefined && options.dialect !== 'socketio-events') return { kind: 'error', message: '--blocked-rate needs --dialect socketio-events (only seed 004 has BLOCKED).' };
+  if (options.authRefusal !== undefined && !socketIo) return { kind: 'error', message: '--auth-refusal needs a Socket.IO --dialect.' };
   if (tlsFiles.cert !== undefined || tlsFiles.key !== undefined) {
     if (tlsFiles.cert === undefined || tlsFiles.key === undefined) return { kind: 'error', message: '--tls-cert and --tls-key go together.' };
     const cert = readPem(tlsFiles.cert, '--tls-cert', 'CERTIFICATE');

@@ -2,6 +2,8 @@
  * The reference server's public types (see index.ts). Other helpers code
  * against exactly these, so change them only by adding.
  */
+import { type BuiltInDialect, type SocketIoDialect } from '../shared/dialect';
+
 export interface ServerLimits {
   /** Largest accepted document, bytes (413 beyond). */
   maxFileBytes?: number;
@@ -54,6 +56,15 @@ export interface ReferenceServerOptions {
   maxConnections?: number;
   /** PROTOCOL.md §4 cancel route; false answers it with 501 like a server without the extension (tests of clients). Default true. */
   cancelling?: boolean;
+  /**
+   * The contract spoken (PROTOCOL.md "Backend dialects"): `intake` (default, plain WebSocket at /api/ws),
+   * or a Socket.IO dialect at /socket.io, given by name or described in full (a renamed backend).
+   */
+  dialect?: BuiltInDialect | SocketIoDialect;
+  /** Probability 0..1 that a job about to complete ends `blocked` (held by a quality check; seed 004). */
+  blockedRate?: number;
+  /** How a Socket.IO dialect refuses a bad token: a `connect_error` (default for socketio-events) or a disconnect right after connect (seed 003, default for socketio-rooms). */
+  authRefusal?: 'connect_error' | 'disconnect';
 }
 
 export type UploadFault =
@@ -83,6 +94,8 @@ export interface JobSummary {
   status: string;
   phase: string;
   seq: number;
+  /** The client's batch, when the upload named one (socketio-events). */
+  batchId?: string;
 }
 
 export interface ReferenceServer {
@@ -98,6 +111,10 @@ export interface ReferenceServer {
   readonly stats: ServerStats;
   jobs(): JobSummary[];
   emitStatus?(jobId: string, status: string, phase: string, message?: string): void;
+  /** Socket.IO dialects: joins still join, but are never acknowledged (neither callback nor `subscribed`). */
+  setJoinAcks?(on: boolean): void;
+  /** The Socket.IO endpoint (origin + /socket.io) of a Socket.IO dialect; absent for `intake`. */
+  readonly socketIoUrl?: string;
   /** Deletes what is past retention now (also done at start and every hour); returns the jobs deleted. */
   expireUploads?(): number;
   close(): Promise<void>;

@@ -38,7 +38,13 @@ export interface UploadContext {
   persisted(): Promise<void>;
   /** Called once the new job is saved, before the 201 leaves. */
   onAccepted(job: JobRecord): void;
+  /** Multipart field names (a Socket.IO dialect's); default PROTOCOL.md §1's. batchId null: no batches. */
+  form?: { chartNumber: string; documents: string; batchId: string | null };
+  /** The 201 body of a dialect; default PROTOCOL.md §1's. */
+  answerBody?(job: JobRecord): Record<string, unknown>;
 }
+
+const INTAKE_FORM = { chartNumber: 'chartNumber', documents: 'documents', batchId: null };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 /** Document names are echoed in responses and results; a megabyte-long "name" is an attack, not a name. */
@@ -91,6 +97,8 @@ class UploadReception {
   private readonly inFlight = new Set<Readable>();
   private chartNumber: string | undefined;
   private chartNumberTruncated = false;
+  private batchId: string | undefined;
+  private readonly form: { chartNumber: string; documents: string; batchId: string | null };
   private settled = false;
 
   constructor(
@@ -102,6 +110,7 @@ class UploadReception {
     private readonly dropAnswer = false,
   ) {
     this.stagingDir = join(ctx.store.uploadsDir, `staging-${randomUUID()}`);
+    this.form = ctx.form ?? INTAKE_FORM;
   }
 
   start(): void {
@@ -130,7 +139,8 @@ class UploadReception {
     });
 
     parser.on('field', (name, value, info) => {
-      if (name !== 'chartNumber') return;
+      if (name === this.form.batchId) this.batchId = value;
+      if (name !== this.form.chartNumber) return;
       this.chartNumber = value;
       this.chartNumberTruncated = info.valueTruncated;
     });
@@ -157,9 +167,9 @@ class UploadReception {
 
   private receiveFile(field: string, stream: Readable, filename: string): void {
     if (this.settled) return void stream.resume();
-    if (field !== 'documents') {
+    if (field !== this.form.documents) {
       stream.resume();
-      return this.refuse(new Refusal(400, 'bad_multipart', `Unexpected file field "${field.slice(0, 64)}"; send documents in the "documents" field.`));
+      return this.refuse(new Refusal(400, 'bad_multipart', `Unexpected file field "${field.slice(0, 64)}"; send documents in the "${this.form.documents}" field.`));
     }
     const index = this.documents.length + 1;
     if (filename.length > MAX_NAME_CHARS) {
@@ -207,7 +217,8 @@ class UploadReception {
     if (this.chartNumberTruncated) return new Refusal(400, 'invalid_chart_number', 'Chart number is too long; at most 64 characters are allowed.');
     const problem = chartNumberProblem(this.chartNumber ?? '');
     if (problem !== null) return new Refusal(400, 'invalid_chart_number', problem);
-    if (this.documents.length === 0) return new Refusal(400, 'no_documents', 'The upload has no documents; send one or more files in the "documents" field.');
+    if (this.documents.length === 0) return new Refusal(400, 'no_documents', `The upload has no documents; send one or more files in the "${this.form.documents}" field.`);
+    if (this.batchId !== undefined && !/^[\x21-\x7e]{1,200}$/.test(this.batchId)) return new Refusal(400, 'bad_request', 'The batch id must be 1–200 visible ASCII characters.');
     const total = this.documents.length;
     for (const [i, doc] of this.documents.entries()) {
       if (doc.inspector.result().size === 0) return new Refusal(400, 'bad_request', `Document ${i + 1} of ${total} is empty (0 bytes).`);
@@ -238,6 +249,8 @@ class UploadReception {
       maxAttempts: this.ctx.maxAttempts,
       documents,
     });
+    if (this.batchId !== undefined) job.batchId = this.batchId;
+    if (this.ctx.answerBody !== undefined) job.uploadResponse = this.ctx.answerBody(job);
     store.add(job, this.idempotencyKey);
     // On disk before the client hears "201": a restarted server must know the job and its key.
     await this.ctx.persisted();

@@ -27,7 +27,7 @@ export function hasResults(job: Pick<QueueJob, 'stage'>): boolean {
 
 /** Its files can be shown in the file manager once they were sent or judged. */
 export function canReveal(job: Pick<QueueJob, 'stage'>): boolean {
-  return job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed' || job.stage === 'rejected';
+  return job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed' || job.stage === 'rejected' || job.stage === 'blocked';
 }
 
 /** "Show files" (the preview): every job keeps the paths of its files; main says when one is gone. */

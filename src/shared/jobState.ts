@@ -16,6 +16,10 @@ export interface StatusUpdate {
   attempt?: number;
   maxAttempts?: number;
   willRetry?: boolean;
+  /** Socket.IO dialects: the share done, 0–100. */
+  progress?: number;
+  /** Socket.IO dialects: the backend's own status word (`status` holds what it means to Intake). */
+  statusWord?: string;
 }
 
 /** What the client knows of one server job. */
@@ -38,6 +42,10 @@ export interface ServerJobState {
    * a pipeline phase was applied (and in jobs saved before it existed).
    */
   attemptPhase?: string;
+  /** Socket.IO dialects: the share done, 0–100, as the backend said it. */
+  progress?: number;
+  /** Socket.IO dialects: the backend's status word, shown beside the message. */
+  statusWord?: string;
 }
 
 export type ApplyOutcome =
@@ -96,6 +104,9 @@ export function applyStatusUpdate(job: ServerJobState, update: StatusUpdate): Ap
   };
   const attemptPhase = isPipelinePhase(update.phase) ? update.phase : job.attemptPhase;
   if (attemptPhase !== undefined) next.attemptPhase = attemptPhase;
+  const progress = update.progress ?? job.progress;
+  if (progress !== undefined) next.progress = progress;
+  if (update.statusWord !== undefined) next.statusWord = update.statusWord;
   return { job: next, outcome: 'applied', gap };
 }
 
@@ -123,6 +134,10 @@ function compare(job: ServerJobState, update: StatusUpdate): 'newer' | 'duplicat
   const delta = timeOf(update.timestamp) - timeOf(job.timestamp);
   if (delta > 0) return 'newer';
   if (delta < 0) return 'stale';
+  // Socket.IO dialects (no seq): at the same time, more progress is the later update.
+  if (update.progress !== undefined && job.progress !== undefined && update.progress !== job.progress) {
+    return update.progress > job.progress ? 'newer' : 'stale';
+  }
   if (rank > 0) return 'newer';
   return rank === 0 && update.phase === job.phase && update.status === job.status ? 'duplicate' : 'stale';
 }
@@ -133,7 +148,7 @@ function timeOf(timestamp: string): number {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }
 
-/** Completed, cancelled (PROTOCOL.md §4), or failed with no retry coming: the user can be told it ended. */
+/** Completed, cancelled (PROTOCOL.md §4), blocked (seed 004), or failed with no retry coming: the user can be told it ended. */
 export function isFinal(job: Pick<ServerJobState, 'status' | 'willRetry'>): boolean {
-  return job.status === 'completed' || job.status === 'cancelled' || (job.status === 'failed' && !job.willRetry);
+  return job.status === 'completed' || job.status === 'cancelled' || job.status === 'blocked' || (job.status === 'failed' && !job.willRetry);
 }

@@ -34,7 +34,7 @@ export const PHASE_LABELS: Record<KnownPhase, string> = {
  */
 export function phaseRank(phase: string | null | undefined): number {
   // A cancel (PROTOCOL.md §4) also ends whatever phase the job was in.
-  if (phase === 'failed' || phase === 'cancelled') return 7.5;
+  if (phase === 'failed' || phase === 'cancelled' || phase === 'blocked') return 7.5;
   const index = PIPELINE_PHASES.indexOf(phase as PipelinePhase);
   return index + 1; // -1 + 1 = 0 for unknown phases
 }

@@ -4,10 +4,11 @@
  */
 import type { ServerJobState } from './jobState';
 
-export const STAGES = ['queued', 'uploading', 'tracking', 'completed', 'failed', 'cancelled', 'rejected'] as const;
+/** `blocked`: the backend's quality check holds the job and a person must look at it (seed 004's BLOCKED). */
+export const STAGES = ['queued', 'uploading', 'tracking', 'completed', 'failed', 'cancelled', 'rejected', 'blocked'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const FINISHED_STAGES: readonly Stage[] = ['completed', 'failed', 'cancelled', 'rejected'];
+export const FINISHED_STAGES: readonly Stage[] = ['completed', 'failed', 'cancelled', 'rejected', 'blocked'];
 export function isFinishedStage(stage: Stage): boolean {
   return FINISHED_STAGES.includes(stage);
 }
@@ -79,6 +80,8 @@ export interface QueueJob {
    * shown as "Cancelling…" until the final `cancelled` update. Absent or false otherwise.
    */
   cancelRequested?: boolean;
+  /** One id for the jobs of one multi-chart drop or jobs file, sent where the backend knows batches (seed 004). */
+  batchId?: string;
   error: JobError | null;
 }
 

@@ -20,6 +20,9 @@ describe('describe', () => {
     const waiting = sampleJob({ stage: 'uploading', uploadAttempts: 2, nextUploadAt: 4_000, error: { code: 'network', message: 'Connection refused.' } });
     expect(describeJobState(waiting, 1_000)).toBe('upload try 2 failed (Connection refused.); next try in 3s');
     expect(describeJobState(trackedJob('mystery_phase', 5, { message: '' }), 0)).toBe('mystery_phase');
+    // A Socket.IO backend: its percentage and its own status word.
+    expect(describeJobState(trackedJob('processing', 0, { status: 'processing', progress: 45, statusWord: 'PROCESSING', message: 'Running quality checks' }), 0)).toBe('45% PROCESSING: Running quality checks');
+    expect(describeJobState(trackedJob('processing', 0, { status: 'processing', progress: 10, statusWord: 'processing', message: '' }), 0)).toBe('10% processing');
   });
 
   it('names the token when authentication fails', () => {

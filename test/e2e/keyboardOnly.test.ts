@@ -125,6 +125,8 @@ it('does everything from the keyboard, and focus is always somewhere sensible', 
   await page.keyboard.press('End');
   await expectFocus('tab "Cancelled 0" selected');
   await page.keyboard.press('ArrowLeft');
+  await expectFocus('tab "Blocked 0" selected');
+  await page.keyboard.press('ArrowLeft');
   await expectFocus('tab "Failed 1" selected');
   await page.keyboard.press('Tab');
   await expectFocus('row id-FAIL-8');

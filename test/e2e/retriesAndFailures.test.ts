@@ -82,7 +82,7 @@ it('a reloaded window shows exactly what main holds', async () => {
   await session.app.reload();
   await page.locator('.row').first().waitFor();
   await expect(visible()).resolves.toEqual(before);
-  await expect(page.locator('[role=tab]').allTextContents()).resolves.toEqual(['All 2', 'Active 0', 'Completed 1', 'Failed 1', 'Cancelled 0']);
+  await expect(page.locator('[role=tab]').allTextContents()).resolves.toEqual(['All 2', 'Active 0', 'Completed 1', 'Failed 1', 'Blocked 0', 'Cancelled 0']);
   expect(session.app.errors).toEqual([]);
 });
 

@@ -35,15 +35,16 @@ describe('filters', () => {
     expect(shown('completed')).toEqual<Stage[]>(['completed']);
     expect(shown('failed')).toEqual<Stage[]>(['failed', 'rejected']);
     expect(shown('cancelled')).toEqual<Stage[]>(['cancelled']);
-    expect(countByFilter(jobs)).toEqual({ all: 7, active: 3, completed: 1, failed: 2, cancelled: 1 });
+    expect(shown('blocked')).toEqual<Stage[]>(['blocked']);
+    expect(countByFilter(jobs)).toEqual({ all: 8, active: 3, completed: 1, failed: 2, blocked: 1, cancelled: 1 });
   });
 
   it('show their counts, select on click, and move with the arrow keys', async () => {
     const chosen: JobFilter[] = [];
     render(<Harness onChange={(filter) => chosen.push(filter)} />);
     const tabs = screen.getAllByRole('tab');
-    expect(tabs.map((tab) => tab.textContent)).toEqual(['All 7', 'Active 3', 'Completed 1', 'Failed 2', 'Cancelled 1']);
-    expect(tabs.map((tab) => tab.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false', 'false', 'false']);
+    expect(tabs.map((tab) => tab.textContent)).toEqual(['All 8', 'Active 3', 'Completed 1', 'Failed 2', 'Blocked 1', 'Cancelled 1']);
+    expect(tabs.map((tab) => tab.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false', 'false', 'false', 'false']);
     expect(tabs[3]!.className).toContain('filter-alert'); // failures stand out
 
     await userEvent.click(screen.getByRole('tab', { name: 'Completed 1' }));
@@ -51,11 +52,13 @@ describe('filters', () => {
     await userEvent.keyboard('{ArrowRight}');
     expect(document.activeElement?.textContent).toBe('Failed 2');
     await userEvent.keyboard('{ArrowRight}');
+    expect(document.activeElement?.textContent).toBe('Blocked 1');
+    await userEvent.keyboard('{ArrowRight}');
     expect(document.activeElement?.textContent).toBe('Cancelled 1');
     await userEvent.keyboard('{ArrowRight}'); // wraps around
-    await userEvent.keyboard('{ArrowLeft}{ArrowLeft}{ArrowLeft}');
-    expect(chosen).toEqual(['completed', 'failed', 'cancelled', 'all', 'cancelled', 'failed', 'completed']);
+    await userEvent.keyboard('{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}');
+    expect(chosen).toEqual(['completed', 'failed', 'blocked', 'cancelled', 'all', 'cancelled', 'blocked', 'failed', 'completed']);
     // Only the selected tab is in the Tab order.
-    expect(screen.getAllByRole('tab').map((tab) => tab.tabIndex)).toEqual([-1, -1, 0, -1, -1]);
+    expect(screen.getAllByRole('tab').map((tab) => tab.tabIndex)).toEqual([-1, -1, 0, -1, -1, -1]);
   });
 });

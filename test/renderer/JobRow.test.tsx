@@ -140,3 +140,24 @@ describe('JobRow', () => {
     expect(r.row.querySelectorAll('.step-pending')).toHaveLength(7);
   });
 });
+
+describe('JobRow for a Socket.IO backend (PROTOCOL.md "Backend dialects")', () => {
+  it('shows the percentage bar and the backend’s status word and message instead of the stepper', () => {
+    const r = renderRow(job({ stage: 'tracking', jobId: 'j-1', server: server({ status: 'processing', phase: 'processing', progress: 45, statusWord: 'PROCESSING', message: 'Running quality checks' }) }));
+    const bar = r.row.querySelector<HTMLProgressElement>('progress.bar')!;
+    expect(bar.value).toBe(45);
+    expect(bar.getAttribute('aria-label')).toBe('Processing of chart CH-100');
+    expect(r.row.querySelector('.upload-text')?.textContent).toBe('45 % · PROCESSING');
+    expect(r.row.querySelectorAll('.step')).toHaveLength(0);
+    expect(r.status()).toBe('Running quality checks');
+  });
+
+  it('a blocked job: its own pill, the quality-check message as a warning, retry offered', () => {
+    const r = renderRow(job({ stage: 'blocked', jobId: 'j-2', server: server({ status: 'blocked', phase: 'blocked', progress: 100, statusWord: 'BLOCKED', message: '' }), error: { code: 'server_blocked', message: 'Held by a quality check: a person needs to look at it.' } }));
+    expect(r.pill()).toBe('Blocked');
+    expect(r.row.querySelector('.pill')?.className).toContain('pill-blocked');
+    expect(r.status()).toBe('Held by a quality check: a person needs to look at it.');
+    expect(r.row.querySelector('.row-status')?.className).toContain('tone-warning');
+    expect(r.buttons()).toEqual(['Retry', 'Show files', 'Remove']);
+  });
+});

@@ -70,7 +70,7 @@ describe('JobIndex', () => {
     expect(index.idsMatching('completed')).toEqual(['a']);
     expect(index.idsMatching('failed')).toBe(lists.failed);
     expect(index.idsMatching('all')).toBe(lists.all);
-    expect(index.tally.counts).toEqual({ all: 2, active: 0, completed: 1, failed: 1, cancelled: 0 });
+    expect(index.tally.counts).toEqual({ all: 2, active: 0, completed: 1, failed: 1, blocked: 0, cancelled: 0 });
     expect(index.tally.finished).toBe(2);
   });
 

@@ -11,6 +11,7 @@ const EXPECTED: Record<Stage, { retry: boolean; cancel: boolean; results: boolea
   failed: { retry: true, cancel: false, results: false, reveal: true, remove: true },
   rejected: { retry: true, cancel: false, results: false, reveal: true, remove: true },
   cancelled: { retry: true, cancel: false, results: false, reveal: false, remove: true },
+  blocked: { retry: true, cancel: false, results: false, reveal: true, remove: true },
 };
 
 describe('job rules', () => {

@@ -17,9 +17,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
 export interface WsRelayOptions {
-  /** Upstream WebSocket URL, read at every new connection (a restarted server may move). */
-  target: () => string;
+  /** Upstream WebSocket URL, read at every new connection (a restarted server may move); given the client's request path. */
+  target: (requestPath: string) => string;
   random?: () => number;
+  /**
+   * Which server→client text frames duplication and reordering may touch (default: all). Socket.IO
+   * tests keep them to event and ack packets: a doubled Engine.IO handshake is not a network fault.
+   */
+  alterable?: (frame: string) => boolean;
 }
 
 export interface WsRelayStats {
@@ -61,6 +66,8 @@ export interface WsRelay {
   dropAll(): void;
   /** Server→client JSON frames for which `keep` returns false are swallowed (lost-update tests); null: keep all. */
   setFrameFilter(keep: ((message: Record<string, unknown>) => boolean) | null): void;
+  /** Server→client text frames for which `keep` returns false are swallowed (Socket.IO acks, say); null: keep all. */
+  setRawFilter(keep: ((frame: string) => boolean) | null): void;
   /** Send a raw frame to every client connection (bad-frame tests). */
   injectToClients(frame: string | Buffer, options?: { binary?: boolean }): void;
   close(): Promise<void>;
@@ -92,6 +99,8 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
   };
   const subscribeLog: Array<{ jobId: string; acksDeliveredBefore: number }> = [];
   let frameFilter: ((message: Record<string, unknown>) => boolean) | null = null;
+  let rawFilter: ((frame: string) => boolean) | null = null;
+  const alterable = options.alterable ?? (() => true);
   let duplicate = 0;
   let reorder = 0;
   let stripSnapshots = false;
@@ -122,7 +131,7 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
     }
     const headers: Record<string, string> = {};
     if (req.headers.authorization) headers.authorization = req.headers.authorization;
-    const upstream = new WebSocket(options.target(), { headers, autoPong: false, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    const upstream = new WebSocket(options.target(req.url ?? '/'), { headers, autoPong: false, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
     let settled = false;
     upstream.on('unexpected-response', (_request, response) => {
       settled = true;
@@ -172,6 +181,15 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
     if (p.silenced) return;
     let frame: RawData = data;
     let isAck = false;
+    if (!isBinary && rawFilter && !rawFilter(data.toString())) {
+      stats.filtered += 1;
+      return;
+    }
+    if (!isBinary && !alterable(data.toString())) {
+      sendToClient(p, frame, isBinary);
+      flushHeld(p);
+      return;
+    }
     if (!isBinary) {
       try {
         const message = JSON.parse(data.toString()) as Record<string, unknown>;
@@ -281,6 +299,7 @@ export async function startWsRelay(options: WsRelayOptions): Promise<WsRelay> {
     setAckDelay: (ms) => void (ackDelayMs = ms),
     setRefuseUpgrades: (status) => void (refuseStatus = status),
     setFrameFilter: (keep) => void (frameFilter = keep),
+    setRawFilter: (keep) => void (rawFilter = keep),
     silenceAll() {
       for (const p of pairs) {
         p.silenced = true;

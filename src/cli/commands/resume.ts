@@ -37,6 +37,7 @@ export async function resumeCommand(command: Extract<Command, { kind: 'resume' }
   // A saved override belongs to the saved server: resuming against another --server derives its own.
   const sameServer = command.server === null || command.server === saved.state?.server;
   const wsUrl = command.wsUrl ?? (sameServer ? saved.state?.wsUrl : undefined) ?? null;
+  const backend = command.backend ?? (sameServer ? saved.state?.backend : undefined) ?? null;
   const wsProblem = wsUrl === null ? null : webSocketUrlProblem(wsUrl, command.allowInsecureHttp);
   if (wsProblem !== null) {
     io.err.write(`intake: the WebSocket URL this state folder was used with is refused: ${wsProblem}\n`);
@@ -46,6 +47,7 @@ export async function resumeCommand(command: Extract<Command, { kind: 'resume' }
     {
       server,
       wsUrl,
+      backend,
       token: command.token,
       stateDir,
       json: command.json,

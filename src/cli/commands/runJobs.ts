@@ -7,7 +7,8 @@ import type { NetworkArgs } from '../args';
 import type { CliIo } from '../cliIo';
 import { cliNetwork } from '../cliNetwork';
 import { cliLogger } from '../cliLogger';
-import { EXIT_INTERRUPTED, EXIT_JOB_FAILED, exitCodeFor } from '../exitCodes';
+import { EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_USAGE, exitCodeFor } from '../exitCodes';
+import { cliBackend, cliState } from '../cliBackend';
 import type { JobSpec } from '../jobsFile';
 import { reporterFor } from '../output/reporterFor';
 import { CliSession } from '../session';
@@ -17,6 +18,8 @@ export interface RunJobsOptions {
   server: string;
   /** WebSocket URL override; null = derived from server. */
   wsUrl: string | null;
+  /** --backend as given (a built-in name or a dialect file); null = intake. */
+  backend: string | null;
   token: string | null;
   stateDir: StateDir;
   json: boolean;
@@ -31,12 +34,15 @@ export interface RunJobsOptions {
 }
 
 export async function runJobs(options: RunJobsOptions, io: CliIo): Promise<number> {
+  const backend = await cliBackend(options.backend, io);
+  if (backend === null) return EXIT_USAGE;
   const reporter = reporterFor(options.json, io);
   for (const warning of options.warnings) reporter.warning(warning);
-  await writeCliState(options.stateDir.path, { version: 1, server: options.server, ...(options.wsUrl !== null && { wsUrl: options.wsUrl }) });
+  await writeCliState(options.stateDir.path, cliState(options.server, options.wsUrl, backend.saved));
   const session = await CliSession.open({
     server: options.server,
     wsUrl: options.wsUrl,
+    dialect: backend.dialect,
     token: options.token,
     stateDir: options.stateDir.path,
     reporter,

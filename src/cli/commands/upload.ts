@@ -22,6 +22,6 @@ export async function uploadCommand(command: Extract<Command, { kind: 'upload' }
     specs = [{ chartNumber: command.chart, files: command.files.map((f) => path.resolve(f)) }];
   }
   const stateDir = await openStateDir(command.stateDir);
-  const { server, wsUrl, token, json, concurrency, network, logFile } = command;
-  return runJobs({ server, wsUrl, token, stateDir, json, concurrency, network, logFile, specs, nothingToDo: null, warnings: [] }, io);
+  const { server, wsUrl, backend, token, json, concurrency, network, logFile } = command;
+  return runJobs({ server, wsUrl, backend, token, stateDir, json, concurrency, network, logFile, specs, nothingToDo: null, warnings: [] }, io);
 }

@@ -21,6 +21,7 @@ import { reporterFor } from '../output/reporterFor';
 import { CliSession } from '../session';
 import { openStateDir, removeStateDir, writeCliState } from '../stateDir';
 import { cliNetwork } from '../cliNetwork';
+import { cliBackend, cliState } from '../cliBackend';
 
 export async function watchCommand(command: Extract<Command, { kind: 'watch' }>, io: CliIo): Promise<number> {
   const root = path.resolve(command.folder);
@@ -32,13 +33,16 @@ export async function watchCommand(command: Extract<Command, { kind: 'watch' }>,
     io.err.write(`intake: the folder to watch, ${command.folder}, does not exist or is not a folder.\n`);
     return EXIT_USAGE;
   }
+  const backend = await cliBackend(command.backend, io);
+  if (backend === null) return EXIT_USAGE;
   const reporter = reporterFor(command.json, io);
   const stateDir = await openStateDir(command.stateDir);
-  await writeCliState(stateDir.path, { version: 1, server: command.server, ...(command.wsUrl !== null && { wsUrl: command.wsUrl }) });
+  await writeCliState(stateDir.path, cliState(command.server, command.wsUrl, backend.saved));
   const logger = cliLogger(io.err, io.env.INTAKE_DEBUG !== undefined, command.logFile);
   const session = await CliSession.open({
     server: command.server,
     wsUrl: command.wsUrl,
+    dialect: backend.dialect,
     token: command.token,
     stateDir: stateDir.path,
     reporter,

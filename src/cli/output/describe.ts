@@ -43,6 +43,11 @@ export function describeJobState(job: QueueJob, now: number): string {
     const attempt = server.attempt !== null && server.maxAttempts !== null ? ` (attempt ${server.attempt} of ${server.maxAttempts})` : '';
     return `retrying${attempt}`;
   }
+  // A Socket.IO backend says a percentage and its own word, not a phase of the table.
+  if (server.progress !== undefined) {
+    const word = `${Math.round(server.progress)}% ${server.statusWord ?? server.status}`;
+    return server.message !== '' ? `${word}: ${server.message}` : word;
+  }
   // Before its first phase the server calls the job "queued"; ours would read as "not sent yet".
   const label = server.phase === 'queued' ? 'accepted by the server' : phaseLabel(server.phase);
   const same = server.message.replace(/[.\s]+$/, '').toLowerCase() === label.toLowerCase();

@@ -10,6 +10,7 @@ import type { ConnectionState } from '../../shared/connectionState';
 import type { QueueJob } from '../../shared/queueJob';
 import { describeConnection, describeFiles, describeJobState } from './describe';
 import { LiveDisplay } from './liveDisplay';
+import type { BatchProgress } from '../../core/connection/transport';
 import type { JobResult, Reporter, TextSink } from './reporter';
 
 export const REDRAW_MS = 100;
@@ -24,6 +25,7 @@ export interface HumanOutputOptions {
 }
 
 export class HumanOutput implements Reporter {
+  private readonly batchCompleted = new Map<string, number | null>();
   private readonly active = new Map<string, QueueJob>();
   /** A late progress tick must not bring a finished job back onto the screen. */
   private readonly finished = new Set<string>();
@@ -76,6 +78,14 @@ export class HumanOutput implements Reporter {
       this.connectionStory = story;
       this.line(`connection ${describeConnection(state)}`);
     } else this.scheduleRedraw();
+  }
+
+  batch(batch: BatchProgress): void {
+    // One line per job that ended, not one per percent: the server sends an update with every change.
+    if (batch.completed === this.batchCompleted.get(batch.batchId)) return;
+    this.batchCompleted.set(batch.batchId, batch.completed);
+    const of = batch.total === null ? '' : ` of ${batch.total}`;
+    this.line(`batch      ${batch.completed ?? '?'}${of} done at the server${batch.progress === null ? '' : ` (${Math.round(batch.progress)}%)`}`);
   }
 
   done(result: JobResult): void {

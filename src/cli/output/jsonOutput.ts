@@ -6,6 +6,7 @@
 import type { ConnectionState } from '../../shared/connectionState';
 import type { QueueJob } from '../../shared/queueJob';
 import type { JobResult, Reporter, TextSink } from './reporter';
+import type { BatchProgress } from '../../core/connection/transport';
 
 export const JSON_PROGRESS_INTERVAL_MS = 500;
 
@@ -79,6 +80,9 @@ export class JsonOutput implements Reporter {
       phase: server.phase,
       message: server.message,
       seq: server.seq,
+      // Socket.IO backends (PROTOCOL.md "Backend dialects"): their percentage and own status word.
+      ...(server.progress !== undefined && { progress: server.progress }),
+      ...(server.statusWord !== undefined && { statusWord: server.statusWord }),
       ...(server.status === 'failed' && {
         attempt: server.attempt,
         maxAttempts: server.maxAttempts,
@@ -91,6 +95,10 @@ export class JsonOutput implements Reporter {
     // `step`: where the last attempt failed on the way (dns, connect, proxy, proxy_auth, tls, upgrade).
     const step = 'problem' in state && state.problem ? { step: state.problem.step } : {};
     this.emit('connection', { state: state.state, reason: state.reason, ...step });
+  }
+
+  batch(batch: BatchProgress): void {
+    this.emit('batch', { ...batch });
   }
 
   done(result: JobResult): void {

@@ -4,8 +4,9 @@
  */
 import type { ConnectionState } from '../../shared/connectionState';
 import type { QueueJob } from '../../shared/queueJob';
+import type { BatchProgress } from '../../core/connection/transport';
 
-export type Outcome = 'completed' | 'failed' | 'cancelled' | 'rejected';
+export type Outcome = 'completed' | 'failed' | 'cancelled' | 'rejected' | 'blocked';
 
 export interface JobResult {
   /** The queue's local id; null when the queue never accepted the job (validation). */
@@ -27,6 +28,8 @@ export interface Reporter {
   uploaded(job: QueueJob): void;
   phase(job: QueueJob): void;
   connection(state: ConnectionState): void;
+  /** The server's own progress of a batch (seed 004's `batch:update`); without it the per-job lines are the count. */
+  batch(batch: BatchProgress): void;
   done(result: JobResult): void;
   /** A note for the user about the run itself ("watching …", "nothing to resume"). */
   info(message: string): void;

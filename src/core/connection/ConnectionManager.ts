@@ -15,7 +15,10 @@ import { backoffDelay } from './backoff';
 import { FrameRouter } from './frameRouter';
 import { ListenerSet } from '../base/listenerSet';
 import { RestFallback } from './restFallback';
-import { SocketGeneration, type DownReason, type GenerationEvents } from './socketGeneration';
+import type { BatchProgress, DownReason, Transport, TransportEvents } from './transport';
+import { openTransport } from './openTransport';
+import { readKeyOf } from './chartStatusReader';
+import { INTAKE_DIALECT, deriveSocketIoUrl, isSocketIoDialect, type Dialect } from '../../shared/dialect';
 import { SubscriptionChannel } from './subscriptionChannel';
 import { TimerGroup } from '../base/timerGroup';
 import { DEFAULT_CONNECTION_TIMINGS, type ConnectionTimings } from './timings';
@@ -49,13 +52,16 @@ export class ConnectionManager {
   private readonly frames: FrameRouter;
   private readonly stateListeners: ListenerSet<ConnectionState>;
   private readonly jobListeners: ListenerSet<ServerJobState>;
+  private readonly batchListeners: ListenerSet<BatchProgress>;
+  /** Batches followed (seed 004): subscribed on every new connection of a dialect that has them. */
+  private readonly batches = new Set<string>();
 
   private current: ConnectionState = { state: 'stopped', reason: 'not started' };
   private running = false;
   private authFailed = false;
   /** The step the last attempt failed at (shown until the socket is open again). */
   private problem: NetworkProblem | null = null;
-  private generation: SocketGeneration | null = null;
+  private generation: Transport | null = null;
   private channel: SubscriptionChannel | null = null;
   private generationCount = 0;
   /** n of the backoff rule: consecutive failed connections. */
@@ -73,12 +79,14 @@ export class ConnectionManager {
       this.logger.error('a tracking listener threw', { error: error instanceof Error ? error.message : String(error) });
     this.stateListeners = new ListenerSet(reportListenerError);
     this.jobListeners = new ListenerSet(reportListenerError);
+    this.batchListeners = new ListenerSet(reportListenerError);
     this.frames = new FrameRouter({
       jobs: this.jobs,
       logger: this.logger,
       apply: (record, update, source) => this.applyUpdate(record, update, source),
       catchUp: (chart) => this.rest.catchUp(chart),
       badFrame: (reason) => this.countBadFrame(reason),
+      batch: (batch) => this.batchListeners.emit(batch),
     });
     this.rest = new RestFallback({
       clock: this.clock,
@@ -115,6 +123,18 @@ export class ConnectionManager {
     return this.jobListeners.add(listener);
   }
 
+  /** Seed 004's `batch:update` of a followed batch, as the server sent it. */
+  onBatch(listener: (batch: BatchProgress) => void): Disposable {
+    return this.batchListeners.add(listener);
+  }
+
+  /** Follows a batch's progress (dialects with batches); a no-op elsewhere. */
+  followBatch(batchId: string): void {
+    if (this.batches.has(batchId)) return;
+    this.batches.add(batchId);
+    if (this.generation?.isOpen) this.generation.subscribeBatch(batchId);
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -133,8 +153,9 @@ export class ConnectionManager {
     await closed;
   }
 
-  track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void {
-    if (!this.jobs.track(jobId, info.chartNumber, known)) return;
+  track(jobId: string, info: { chartNumber: string; batchId?: string }, known?: ServerJobState): void {
+    if (info.batchId !== undefined && isSocketIoDialect(this.server.dialect) && this.server.dialect.events.subscribeBatch !== null) this.followBatch(info.batchId);
+    if (!this.jobs.track(jobId, readKeyOf(this.server.dialect, jobId, info.chartNumber), known)) return;
     this.channel?.sendNextBatch();
     this.refresh('a job was added');
   }
@@ -161,7 +182,8 @@ export class ConnectionManager {
     const next = resolveTarget(target);
     const previous = this.server;
     const sameNetwork = next.network === previous.network;
-    if (next.baseUrl === previous.baseUrl && next.wsUrl === previous.wsUrl && next.token === previous.token && sameNetwork && !this.authFailed) return;
+    const same = next.baseUrl === previous.baseUrl && next.wsUrl === previous.wsUrl && next.token === previous.token && next.dialect === previous.dialect;
+    if (same && sameNetwork && !this.authFailed) return;
     this.server = next;
     this.restart(next.token !== previous.token ? 'token changed' : sameNetwork ? 'server changed' : 'network settings changed');
   }
@@ -172,7 +194,7 @@ export class ConnectionManager {
   }
 
   /** For tests and diagnostics: the live socket generation, if any. */
-  get currentGeneration(): SocketGeneration | null {
+  get currentGeneration(): Transport | null {
     return this.generation;
   }
 
@@ -209,10 +231,11 @@ export class ConnectionManager {
     this.generationCount += 1;
     this.nextTryAt = this.clock.now();
     try {
-      this.generation = new SocketGeneration({
+      this.generation = openTransport({
         id: this.generationCount,
         url: this.server.wsUrl,
         token: this.server.token,
+        dialect: this.server.dialect,
         network: this.server.network,
         clock: this.clock,
         timings: this.timings,
@@ -226,25 +249,30 @@ export class ConnectionManager {
     }
     this.channel = new SubscriptionChannel(this.generation, {
       batchSize: this.timings.subscribeBatchSize,
-      ackTimeoutMs: this.timings.ackTimeoutMs,
+      ackTimeoutMs: this.generation.missingAck === 'assume' ? this.timings.assumeJoinAfterMs : this.timings.ackTimeoutMs,
       wanted: () => this.jobs.wantedIds(),
       onSubscribeSent: () => (this.stats.subscribesSent += 1),
+      assumed: (jobId) => {
+        const record = this.jobs.get(jobId);
+        if (record) this.rest.catchUp(record.chartNumber);
+      },
     });
     this.refresh(reason);
   }
 
-  private readonly generationEvents: GenerationEvents = {
+  private readonly generationEvents: TransportEvents = {
     open: (generation) => {
       if (generation !== this.generation) return;
       this.problem = null;
       this.rest.stopPolling();
       this.refresh('socket open');
+      for (const batchId of this.batches) generation.subscribeBatch(batchId);
       this.channel?.sendNextBatch();
     },
-    message: (generation, data, isBinary) => {
+    inbound: (generation, message) => {
       // Listeners go with their generation; this check is the second line of defence.
       if (generation !== this.generation || !this.channel) return;
-      this.frames.route(this.channel, data, isBinary);
+      this.frames.route(this.channel, message);
     },
     down: (generation, why) => this.handleDown(generation, why),
     healthy: (generation) => {
@@ -252,7 +280,7 @@ export class ConnectionManager {
     },
   };
 
-  private handleDown(generation: SocketGeneration, why: DownReason): void {
+  private handleDown(generation: Transport, why: DownReason): void {
     if (generation !== this.generation) return;
     this.generation = null;
     this.channel = null;
@@ -350,11 +378,13 @@ export class ConnectionManager {
 }
 
 function resolveTarget(target: ConnectionTarget): Required<ConnectionTarget> {
+  const dialect: Dialect = target.dialect ?? INTAKE_DIALECT;
   return {
     baseUrl: target.baseUrl,
-    wsUrl: target.wsUrl ?? deriveWebSocketUrl(target.baseUrl),
+    wsUrl: target.wsUrl ?? (isSocketIoDialect(dialect) ? deriveSocketIoUrl(target.baseUrl) : deriveWebSocketUrl(target.baseUrl)),
     token: target.token ?? null,
     network: target.network ?? defaultNetwork(),
+    dialect,
   };
 }
 

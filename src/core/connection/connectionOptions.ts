@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../base/logger';
 import type { ConnectionTimings } from './timings';
 import type { Network } from '../network/network';
+import type { Dialect } from '../../shared/dialect';
 
 export interface ConnectionManagerOptions extends ConnectionTarget {
   /** REST base, e.g. http://127.0.0.1:1234/api (ConnectionTarget.baseUrl). */
@@ -26,6 +27,8 @@ export interface ConnectionTarget {
   readonly token?: string | null;
   /** Proxy and trust for the socket and status reads (default: direct, Node's bundled roots). */
   readonly network?: Network;
+  /** The contract spoken (default intake). For a Socket.IO dialect, wsUrl is the Socket.IO endpoint (default: origin + /socket.io). */
+  readonly dialect?: Dialect;
 }
 
 export interface ConnectionStats {

@@ -13,6 +13,7 @@ import { Poller } from './poller';
 import type { ConnectionTimings } from './timings';
 import type { JobRecord } from './trackedJobs';
 import type { Network } from '../network/network';
+import type { Dialect } from '../../shared/dialect';
 
 export interface RestFallbackOptions {
   clock: Clock;
@@ -20,7 +21,7 @@ export interface RestFallbackOptions {
   timings: ConnectionTimings;
   logger: Logger;
   fetchImpl: typeof fetch | undefined;
-  server(): { baseUrl: string; token: string | null; network?: Network };
+  server(): { baseUrl: string; token: string | null; network?: Network; dialect?: Dialect };
   openCharts(): Iterable<string>;
   jobsOfChart(chartNumber: string): Array<[string, JobRecord]>;
   apply(record: JobRecord, update: StatusUpdate): void;
@@ -83,11 +84,12 @@ export class RestFallback {
 
   private async readChart(chartNumber: string, signal: AbortSignal): Promise<void> {
     const session = this.session;
-    const { baseUrl, token, network } = this.options.server();
+    const { baseUrl, token, network, dialect } = this.options.server();
     this.options.counted('request', 1);
     const outcome = await readChartStatus({
       baseUrl,
-      chartNumber,
+      readKey: chartNumber,
+      ...(dialect !== undefined && { dialect }),
       token,
       fetchImpl: this.options.fetchImpl,
       network,

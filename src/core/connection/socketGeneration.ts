@@ -12,17 +12,9 @@ import { WS_MAX_PAYLOAD_BYTES, type ConnectionTimings } from './timings';
 import { answeredByProxy, type Network } from '../network/network';
 import { describeNetworkProblem, proxyStatusProblem, type NetworkProblem, type ProblemContext } from '../network/networkProblem';
 
-export interface DownReason {
-  reason: string;
-  /** The server refused our token: stop retrying until it changes. */
-  auth: boolean;
-  /** Reconnect at once instead of after backoff (a failed nudge probe). */
-  immediate: boolean;
-  /** ws refused a frame above maxPayload: count it as a bad frame too. */
-  badFrame?: boolean;
-  /** The step that failed, when the attempt failed on the way (the indicator names it). */
-  problem?: NetworkProblem;
-}
+import type { DownReason } from './transport';
+
+export type { DownReason } from './transport';
 
 export interface GenerationEvents {
   open(generation: SocketGeneration): void;

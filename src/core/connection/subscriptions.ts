@@ -42,6 +42,13 @@ export class GenerationSubscriptions {
     return this.sent.has(jobId);
   }
 
+  /** Settles every job still waiting (acks that will not come); returns them. */
+  settleAll(): string[] {
+    const jobs = [...this.waiting];
+    this.waiting.clear();
+    return jobs;
+  }
+
   get waitingCount(): number {
     return this.waiting.size;
   }

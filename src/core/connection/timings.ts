@@ -18,6 +18,10 @@ export interface ConnectionTimings {
   nudgePongMs: number;
   /** How long to wait for the acks of one batch of subscribes. */
   ackTimeoutMs: number;
+  /** socketio-rooms: a join not acknowledged by then is taken as done and caught up over REST (PROTOCOL.md). */
+  assumeJoinAfterMs: number;
+  /** Socket.IO: a server disconnect this soon after connect is seed 003's refusal of the token. */
+  authDisconnectWindowMs: number;
   /** Subscribes sent before waiting for their acks. */
   subscribeBatchSize: number;
   /** While polling, each open job's chart is read at most this often. */
@@ -38,6 +42,8 @@ export const DEFAULT_CONNECTION_TIMINGS: Readonly<ConnectionTimings> = Object.fr
   watchdogMs: 45_000,
   nudgePongMs: 5_000,
   ackTimeoutMs: 10_000,
+  assumeJoinAfterMs: 5_000,
+  authDisconnectWindowMs: 2_000,
   subscribeBatchSize: 50,
   pollIntervalMs: 3_000,
   pollMaxRequestsPerSecond: 4,

@@ -25,7 +25,7 @@ import { createNetwork, type Network } from '../network/network';
 import { UploadQueue, type QueueStore, type QueueTimings } from '../queue/UploadQueue';
 import { BackendSelector, type StartDemoServer } from './backendSelector';
 import type { EngineConnection, EngineQueue } from './ports';
-import { serverOfRecord, type ServerChoice, type ServerOfRecord } from './serverOfRecord';
+import { serverOfRecord, type Dialect, type ServerChoice, type ServerOfRecord } from './serverOfRecord';
 
 /** The settings the engine follows (the desktop's Settings satisfy it). */
 export type EngineSettings = Pick<
@@ -67,6 +67,8 @@ export class IntakeEngine {
   private record: ServerOfRecord;
   /** The user's token, for the configured server (the demo server has its own). */
   private userToken: string | null;
+  /** The dialect of the configured server (the demo server speaks intake). */
+  private userDialect: Dialect | undefined;
   private readonly backends: BackendSelector;
   private readonly logger: Logger;
   private readonly store = new DisposableStore();
@@ -96,6 +98,7 @@ export class IntakeEngine {
     this.backends = backends;
     this.record = record;
     this.userToken = options.choice.token;
+    this.userDialect = options.choice.dialect;
     const reportListenerError = (error: unknown) => logger.error('an engine listener threw', { error: (error as Error)?.name });
     this.decisions = new ListenerSet(reportListenerError);
     this.serverChanges = new ListenerSet(reportListenerError);
@@ -145,10 +148,12 @@ export class IntakeEngine {
    * processes end as failed with the reason (the queue's rule), unless it is the same backend.
    * Rejects, leaving the server in use, when the backend cannot be had (the demo server did not start).
    */
-  setServer(choice: Pick<ServerChoice, 'serverUrl' | 'webSocketUrl'>): Promise<ServerOfRecord> {
+  setServer(choice: Pick<ServerChoice, 'serverUrl' | 'webSocketUrl' | 'dialect'>): Promise<ServerOfRecord> {
     const next = this.switching.then(async () => {
       const backend = await this.backends.select(choice.serverUrl);
-      const record = serverOfRecord(backend, { webSocketUrl: choice.webSocketUrl, token: this.userToken }, this.record.network);
+      if (choice.dialect !== undefined) this.userDialect = choice.dialect;
+      const dialect = this.userDialect;
+      const record = serverOfRecord(backend, { webSocketUrl: choice.webSocketUrl, token: this.userToken, ...(dialect !== undefined && { dialect }) }, this.record.network);
       if (sameServer(record, this.record)) return this.record;
       const moved = record.identity !== this.record.identity;
       this.use(record);
@@ -203,7 +208,8 @@ export class IntakeEngine {
     const previous = this.record;
     this.record = record;
     // Uploads care about the REST base, the token and which backend it is; a new WebSocket URL alone is the connection's.
-    if (record.baseUrl !== previous.baseUrl || record.token !== previous.token || record.identity !== previous.identity || record.network !== previous.network) {
+    const uploadsChanged = record.baseUrl !== previous.baseUrl || record.token !== previous.token || record.dialect !== previous.dialect;
+    if (uploadsChanged || record.identity !== previous.identity || record.network !== previous.network) {
       this.queue.setServer(record);
     }
     // Told even when nothing changed: the same token again is how a refused one is tried again.
@@ -213,7 +219,7 @@ export class IntakeEngine {
 }
 
 function sameServer(a: ServerOfRecord, b: ServerOfRecord): boolean {
-  return a.baseUrl === b.baseUrl && a.wsUrl === b.wsUrl && a.token === b.token && a.demo === b.demo && a.network === b.network;
+  return a.baseUrl === b.baseUrl && a.wsUrl === b.wsUrl && a.token === b.token && a.demo === b.demo && a.network === b.network && a.dialect === b.dialect;
 }
 
 /** The real parts: one ConnectionManager (one socket for every job) tracking for one UploadQueue. */

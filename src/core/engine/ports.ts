@@ -8,6 +8,7 @@ import type { FileInspection } from '../../shared/ipc';
 import type { QueueChange, QueueJob } from '../../shared/queueJob';
 import type { Disposable } from '../base/lifecycle';
 import type { ConnectionTarget } from '../connection/connectionOptions';
+import type { BatchProgress } from '../connection/transport';
 import type { JobInput } from '../queue/jobInput';
 import type { EnqueueResult, QueueEvent, ServerTarget } from '../queue/types';
 
@@ -47,4 +48,6 @@ export interface EngineConnection {
   setServer(target: ConnectionTarget): void;
   readonly state: ConnectionState;
   onState(listener: (state: ConnectionState) => void): Disposable;
+  /** Seed 004's `batch:update` of a followed batch (backends with batches only). */
+  onBatch?(listener: (batch: BatchProgress) => void): Disposable;
 }

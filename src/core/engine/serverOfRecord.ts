@@ -7,10 +7,10 @@
  * connection path takes them from here.
  */
 import { canonicalServerUrl, deriveWebSocketUrl } from '../../shared/protocol';
+import { INTAKE_DIALECT, deriveSocketIoUrl, isSocketIoDialect, type Dialect } from '../../shared/dialect';
 import type { Network } from '../network/network';
 
-/** The wire contract spoken with the server; only Intake's own today (PROTOCOL.md). */
-export type Dialect = 'intake';
+export type { Dialect } from '../../shared/dialect';
 
 /** What the user configured: a server URL (null = the bundled demo server), a WebSocket override, a token. */
 export interface ServerChoice {
@@ -18,12 +18,14 @@ export interface ServerChoice {
   /** null = derived from the server URL. Ignored for the demo server, which serves its own socket. */
   webSocketUrl: string | null;
   token: string | null;
+  /** The contract the server speaks (PROTOCOL.md "Backend dialects"); default intake. The demo server speaks intake. */
+  dialect?: Dialect;
 }
 
 export interface ServerOfRecord {
   /** REST base, e.g. https://host/api. */
   readonly baseUrl: string;
-  /** The WebSocket URL in use: the override, else derived from baseUrl. */
+  /** The WebSocket (or Socket.IO endpoint) URL in use: the override, else derived from baseUrl and the dialect. */
   readonly wsUrl: string;
   readonly dialect: Dialect;
   readonly token: string | null;
@@ -41,14 +43,15 @@ export interface ServerOfRecord {
  */
 export function serverOfRecord(
   backend: { baseUrl: string; demo: boolean; token?: string | null },
-  choice: Pick<ServerChoice, 'webSocketUrl' | 'token'>,
+  choice: Pick<ServerChoice, 'webSocketUrl' | 'token' | 'dialect'>,
   network: Network,
 ): ServerOfRecord {
   const override = backend.demo ? null : choice.webSocketUrl;
+  const dialect = backend.demo ? INTAKE_DIALECT : (choice.dialect ?? INTAKE_DIALECT);
   return Object.freeze({
     baseUrl: backend.baseUrl,
-    wsUrl: override ?? deriveWebSocketUrl(backend.baseUrl),
-    dialect: 'intake' as const,
+    wsUrl: override ?? (isSocketIoDialect(dialect) ? deriveSocketIoUrl(backend.baseUrl) : deriveWebSocketUrl(backend.baseUrl)),
+    dialect,
     token: backend.demo ? (backend.token ?? null) : choice.token,
     demo: backend.demo,
     identity: backend.demo ? 'demo' : canonicalServerUrl(backend.baseUrl),

@@ -12,7 +12,7 @@ export interface NotificationDecision {
   title: string;
   body: string;
   jobIds: string[];
-  kind: 'completed' | 'failed' | 'summary';
+  kind: 'completed' | 'failed' | 'blocked' | 'summary';
 }
 
 export interface NotificationOptions {
@@ -25,7 +25,7 @@ export interface NotificationOptions {
 interface Ended {
   id: string;
   chartNumber: string;
-  outcome: 'completed' | 'failed';
+  outcome: 'completed' | 'failed' | 'blocked';
   message: string;
   documents: number;
 }
@@ -69,6 +69,7 @@ function endedOf(event: QueueEvent): Ended | null {
   const { job } = event;
   if (job.stage === 'completed') return ended(job, 'completed');
   if (job.stage === 'failed' || job.stage === 'rejected') return ended(job, 'failed');
+  if (job.stage === 'blocked') return ended(job, 'blocked');
   return null; // cancelled: the user did it and knows
 }
 
@@ -86,11 +87,16 @@ function decide(entries: readonly Ended[], options: NotificationOptions): Notifi
       return { kind: 'completed', title: 'Job completed', body: `${prefix}${documents} processed.`, jobIds };
     }
     const reason = options.includeChartNumbers ? entry.message : withoutChartNumber(entry.message, entry.chartNumber);
+    if (entry.outcome === 'blocked') {
+      // Not a failure: the backend's quality check holds it, and someone has to look (seed 004's BLOCKED).
+      return { kind: 'blocked', title: 'Job needs review', body: `${prefix}held by a quality check; a person needs to look at it.`, jobIds };
+    }
     return { kind: 'failed', title: 'Job failed', body: `${prefix}${reason || 'The documents could not be processed.'}`, jobIds };
   }
   const completed = entries.filter((entry) => entry.outcome === 'completed').length;
-  const failed = entries.length - completed;
-  const parts = [completed > 0 ? `${completed} completed` : null, failed > 0 ? `${failed} failed` : null].filter(Boolean);
+  const blocked = entries.filter((entry) => entry.outcome === 'blocked').length;
+  const failed = entries.length - completed - blocked;
+  const parts = [completed > 0 ? `${completed} completed` : null, failed > 0 ? `${failed} failed` : null, blocked > 0 ? `${blocked} need review` : null].filter(Boolean);
   let body = `${entries.length} jobs finished: ${parts.join(', ')}.`;
   if (options.includeChartNumbers) {
     const charts = [...new Set(entries.map((entry) => entry.chartNumber))];

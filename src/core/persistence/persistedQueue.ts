@@ -28,6 +28,9 @@ const serverJobSchema = z.object({
   phaseSeenAt: z.record(z.string(), z.string()),
   // Where the current attempt is (the stepper marks a failure there); absent in queues saved before it existed.
   attemptPhase: z.string().optional().catch(undefined),
+  // Socket.IO dialects only (PROTOCOL.md "Backend dialects").
+  progress: z.number().optional().catch(undefined),
+  statusWord: z.string().optional().catch(undefined),
 });
 
 export const queueJobSchema = z.object({
@@ -60,6 +63,7 @@ export const queueJobSchema = z.object({
   acceptedBy: z.string().optional().catch(undefined),
   // Absent in queues saved before cancelling at the server existed.
   cancelRequested: z.boolean().optional().catch(undefined),
+  batchId: z.string().optional().catch(undefined),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 

@@ -4,6 +4,7 @@
  * durable by their intake group's write. A failed write takes them all back
  * out, so the caller was told the truth: nothing of them was queued.
  */
+import { randomUUID } from 'node:crypto';
 import type { JobFile, QueueJob } from '../../shared/queueJob';
 import type { FileLimits } from '../files/fileInspector';
 import type { JobBook } from './jobBook';
@@ -33,6 +34,8 @@ export async function admitJobs(inputs: readonly unknown[], deps: AdmissionDeps)
   const verdicts = await judged;
   const now = deps.now();
   const jobs: QueueJob[] = [];
+  // Seed 004 batches: the charts of one drop or jobs file share an id (sent only where the backend knows batches).
+  const batchId = verdicts.filter((verdict) => verdict.ok).length > 1 ? randomUUID() : undefined;
   const results: EnqueueResult[] = verdicts.map((verdict) => {
     if (!verdict.ok) return { ok: false, error: asInputError(verdict.error) };
     // Closed while this input was being checked: nothing may be added any more.
@@ -42,6 +45,7 @@ export async function admitJobs(inputs: readonly unknown[], deps: AdmissionDeps)
       return sha256 === undefined ? file : { ...file, sha256 };
     });
     const job = newQueueJob(verdict.value.chartNumber, files, now);
+    if (batchId !== undefined) job.batchId = batchId;
     deps.book.addPending(job);
     jobs.push(job);
     return { ok: true, job };

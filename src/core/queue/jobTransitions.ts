@@ -30,7 +30,7 @@ export function newQueueJob(chartNumber: string, files: JobFile[], now: number):
 export function followsServer(job: QueueJob): boolean {
   return (
     job.jobId !== null &&
-    (job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed') &&
+    (job.stage === 'tracking' || job.stage === 'completed' || job.stage === 'failed' || job.stage === 'blocked') &&
     job.error?.code !== LEFT_ON_PREVIOUS_SERVER
   );
 }
@@ -58,9 +58,13 @@ export function withServerState(job: QueueJob, state: ServerJobState): { patch: 
     // A newer update after a final `failed` reopens the job (the server retried after all).
     return { patch: { server: state, stage: 'tracking', error: null }, finished: false };
   }
-  const stage = state.status === 'completed' ? 'completed' : state.status === 'cancelled' ? 'cancelled' : 'failed';
+  const stage = state.status === 'completed' || state.status === 'cancelled' || state.status === 'blocked' ? state.status : 'failed';
   const error =
-    stage === 'failed' ? { code: 'server_failed', message: state.message || 'The server could not process the documents.' } : null;
+    stage === 'failed'
+      ? { code: 'server_failed', message: state.message || 'The server could not process the documents.' }
+      : stage === 'blocked'
+        ? { code: 'server_blocked', message: state.message || 'Held by a quality check: a person needs to look at it.' }
+        : null;
   return { patch: { server: state, stage, error, cancelRequested: false }, finished: job.stage !== stage };
 }
 

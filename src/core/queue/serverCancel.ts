@@ -9,6 +9,7 @@
  */
 import { CANCEL_UNSUPPORTED, isCancelling } from '../../shared/jobRules';
 import { withoutTrailingSlashes } from '../../shared/protocol';
+import { dialectPath, isSocketIoDialect, type Dialect } from '../../shared/dialect';
 import type { QueueJob } from '../../shared/queueJob';
 import type { JobBook } from './jobBook';
 import type { QueueEvent, ServerTarget } from './types';
@@ -17,7 +18,11 @@ export type CancelAnswer = { kind: 'cancelling' | 'final' | 'unsupported' } | { 
 
 const CANCEL_TIMEOUT_MS = 15_000;
 
-export function cancelUrl(baseUrl: string, jobId: string): string {
+/** The cancel route of the server's dialect, or null for a backend without one (seed 004). */
+export function cancelUrl(baseUrl: string, jobId: string, dialect?: Dialect): string | null {
+  if (dialect !== undefined && isSocketIoDialect(dialect)) {
+    return dialect.rest.cancel === null ? null : `${withoutTrailingSlashes(baseUrl)}${dialectPath(dialect.rest.cancel, jobId)}`;
+  }
   return `${withoutTrailingSlashes(baseUrl)}/documents/jobs/${encodeURIComponent(jobId)}/cancel`;
 }
 
@@ -25,9 +30,11 @@ export function cancelUrl(baseUrl: string, jobId: string): string {
 export async function requestServerCancel(server: ServerTarget, jobId: string, fetchImpl: typeof fetch = fetch): Promise<CancelAnswer> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (server.token) headers.Authorization = `Bearer ${server.token}`;
+  const url = cancelUrl(server.baseUrl, jobId, server.dialect);
+  if (url === null) return { kind: 'unsupported' };
   let response: Response;
   try {
-    response = await fetchImpl(cancelUrl(server.baseUrl, jobId), { method: 'POST', headers, signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS) });
+    response = await fetchImpl(url, { method: 'POST', headers, signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS) });
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
     return { kind: 'error', message: timedOut ? 'The server did not answer the cancel request in time.' : 'The server could not be reached to cancel the job.' };

@@ -33,7 +33,7 @@ export class ServerFollowing {
 
   /** Asks the tracker to follow a job the server in use accepted; `known`: what we last knew of it, if anything. */
   follow(job: QueueJob, known: ServerJobState | undefined): void {
-    if (job.jobId !== null) this.d.tracker.track(job.jobId, { chartNumber: job.chartNumber }, known);
+    if (job.jobId !== null) this.d.tracker.track(job.jobId, { chartNumber: job.chartNumber, ...(job.batchId !== undefined && { batchId: job.batchId }) }, known);
   }
 
   /** Stops following a job that is still being followed (cancel, remove). */

@@ -37,10 +37,12 @@ export interface QueueStore {
 }
 
 /** What the queue needs from the tracking engine (ConnectionManager implements it). */
+import type { Dialect } from '../../shared/dialect';
 import type { Network } from '../network/network';
 
 export interface JobTracker {
-  track(jobId: string, info: { chartNumber: string }, known?: ServerJobState): void;
+  /** `batchId`: the job's batch is followed too, where the backend has batches (seed 004). */
+  track(jobId: string, info: { chartNumber: string; batchId?: string }, known?: ServerJobState): void;
   untrack(jobId: string): void;
   onJob(listener: (job: ServerJobState) => void): Disposable;
 }
@@ -50,6 +52,8 @@ export interface ServerTarget {
   token?: string | null;
   /** Proxy and trust for uploads and results (default: direct, Node's bundled roots). */
   network?: Network;
+  /** The contract spoken: upload path, multipart fields, answer's id field, cancel route (default intake). */
+  dialect?: Dialect;
   /**
    * Which backend this is, for the jobs it accepted; default the baseUrl (host case, default port
    * and trailing slashes do not count). The desktop's demo

@@ -78,6 +78,7 @@ export class UploadSlots {
         target: this.options.target,
         idempotencyKey: job.idempotencyKey,
         chartNumber: job.chartNumber,
+        ...(job.batchId !== undefined && { batchId: job.batchId }),
         files: job.files,
         attemptsSoFar: job.uploadAttempts,
         clock,

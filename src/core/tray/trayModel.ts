@@ -159,6 +159,8 @@ function stageText(job: QueueJob): string {
       return 'cancelled';
     case 'rejected':
       return 'rejected';
+    case 'blocked':
+      return 'blocked: needs a person';
   }
 }
 

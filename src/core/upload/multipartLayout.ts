@@ -21,14 +21,26 @@ export interface MultipartLayout {
   contentLength: number;
 }
 
-export function layoutMultipart(chartNumber: string, files: readonly MultipartFile[]): MultipartLayout {
+/** Field names of a Socket.IO dialect (PROTOCOL.md "Backend dialects") and any more text fields (its batch id). */
+export interface MultipartForm {
+  chartNumber: string;
+  documents: string;
+  extra?: Record<string, string>;
+}
+
+const INTAKE_FORM: MultipartForm = { chartNumber: 'chartNumber', documents: 'documents' };
+
+export function layoutMultipart(chartNumber: string, files: readonly MultipartFile[], form: MultipartForm = INTAKE_FORM): MultipartLayout {
   const boundary = `----IntakeUpload${randomBytes(12).toString('hex')}`;
-  const field = `--${boundary}\r\nContent-Disposition: form-data; name="chartNumber"\r\n\r\n${chartNumber}\r\n`;
+  const fields = { [form.chartNumber]: chartNumber, ...form.extra };
+  const field = Object.entries(fields)
+    .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+    .join('');
   const fileHeaders = files.map((file, index) =>
     Buffer.from(
       // Each part after the first starts by closing the previous file's bytes.
       `${index === 0 ? field : '\r\n'}--${boundary}\r\n` +
-        `Content-Disposition: form-data; name="documents"; ${filenameParams(file.name)}\r\n` +
+        `Content-Disposition: form-data; name="${form.documents}"; ${filenameParams(file.name)}\r\n` +
         `Content-Type: ${mimeTypeOf(file.type)}\r\n\r\n`,
       'utf8',
     ),

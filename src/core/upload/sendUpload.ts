@@ -10,7 +10,9 @@ import https from 'node:https';
 import type { Clock } from '../clock';
 import { errorBodySchema, uploadResponseSchema, withoutTrailingSlashes } from '../../shared/protocol';
 import { FileBodyPump, type FileBodyResult } from './fileBodyPump';
-import { layoutMultipart, type MultipartFile } from './multipartLayout';
+import { layoutMultipart, type MultipartFile, type MultipartForm } from './multipartLayout';
+import { isSocketIoDialect, type Dialect } from '../../shared/dialect';
+import { idFrom } from '../connection/socketIoPayload';
 import { StallWatchdog } from './stallWatchdog';
 import { answeredByProxy, type Network } from '../network/network';
 import { describeNetworkProblem, proxyStatusProblem, type ProblemContext } from '../network/networkProblem';
@@ -28,6 +30,10 @@ export interface SendUploadInput {
   network?: Network;
   idempotencyKey: string;
   chartNumber: string;
+  /** The contract spoken: upload path, multipart field names, the answer's id field (default intake). */
+  dialect?: Dialect;
+  /** Sent as the dialect's batch field when it has one (seed 004). */
+  batchId?: string;
   files: readonly UploadFile[];
   clock: Clock;
   /** Abort when no byte moves (either way) for this long. */
@@ -51,8 +57,9 @@ export type UploadOutcome =
 /** Error bodies are small; anything bigger is not the JSON we expect and is cut. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-export function uploadUrl(baseUrl: string): string {
-  return `${withoutTrailingSlashes(baseUrl)}/documents/upload`;
+export function uploadUrl(baseUrl: string, dialect?: Dialect): string {
+  const path = dialect !== undefined && isSocketIoDialect(dialect) ? dialect.rest.upload : '/documents/upload';
+  return `${withoutTrailingSlashes(baseUrl)}${path}`;
 }
 
 export async function sendUpload(input: SendUploadInput): Promise<UploadOutcome> {
@@ -94,12 +101,12 @@ class UploadAttempt {
     private readonly input: SendUploadInput,
     private readonly resolve: (outcome: UploadOutcome) => void,
   ) {
-    this.layout = layoutMultipart(input.chartNumber, input.files);
+    this.layout = layoutMultipart(input.chartNumber, input.files, formOf(input.dialect, input.batchId));
     this.watchdog = new StallWatchdog(input.clock, input.stallMs, () => this.finish({ kind: 'stalled' }));
   }
 
   start(): void {
-    const url = new URL(uploadUrl(this.input.baseUrl));
+    const url = new URL(uploadUrl(this.input.baseUrl, this.input.dialect));
     const headers: Record<string, string | number> = {
       'Content-Type': this.layout.contentType,
       'Content-Length': this.layout.contentLength,
@@ -200,7 +207,7 @@ class UploadAttempt {
         this.finish({ kind: 'http', httpStatus: status, code: problem.step, message: problem.message, retryAfter: null });
         return;
       }
-      this.finish(interpretResponse(response.statusCode ?? 0, text, headerValue(response.headers['retry-after'])));
+      this.finish(interpretResponse(response.statusCode ?? 0, text, headerValue(response.headers['retry-after']), this.input.dialect));
     });
   }
 
@@ -228,7 +235,26 @@ function fileProblem(result: Exclude<FileBodyResult, { kind: 'sent' | 'stopped' 
   }
 }
 
-function interpretResponse(status: number, text: string, retryAfter: string | null): UploadOutcome {
+/** The multipart names of the dialect (PROTOCOL.md §1's for intake) and the batch field when it has one. */
+function formOf(dialect: Dialect | undefined, batchId: string | undefined): MultipartForm | undefined {
+  if (dialect === undefined || !isSocketIoDialect(dialect)) return undefined;
+  const { chartNumber, documents, batchId: batchField } = dialect.form;
+  return { chartNumber, documents, ...(batchField !== null && batchId !== undefined && { extra: { [batchField]: batchId } }) };
+}
+
+/** The job id of a 2xx answer: PROTOCOL.md §1's `jobId`, or the dialect's field (a number is an id too). */
+function acceptedJob(body: unknown, dialect: Dialect | undefined): { jobId: string; status: string | null } | null {
+  if (dialect === undefined || !isSocketIoDialect(dialect)) {
+    const parsed = uploadResponseSchema.safeParse(body);
+    return parsed.success ? { jobId: parsed.data.jobId, status: parsed.data.status ?? null } : null;
+  }
+  const jobId = idFrom(body, dialect.fields.jobId);
+  if (jobId === null) return null;
+  const status = (body as Record<string, unknown>)[dialect.fields.status];
+  return { jobId, status: typeof status === 'string' ? status : null };
+}
+
+function interpretResponse(status: number, text: string, retryAfter: string | null, dialect: Dialect | undefined): UploadOutcome {
   let body: unknown = null;
   try {
     body = JSON.parse(text);
@@ -236,8 +262,8 @@ function interpretResponse(status: number, text: string, retryAfter: string | nu
     // Not JSON: handled below by status.
   }
   if (status >= 200 && status < 300) {
-    const parsed = uploadResponseSchema.safeParse(body);
-    if (parsed.success) return { kind: 'accepted', jobId: parsed.data.jobId, httpStatus: status, serverStatus: parsed.data.status ?? null };
+    const accepted = acceptedJob(body, dialect);
+    if (accepted !== null) return { kind: 'accepted', jobId: accepted.jobId, httpStatus: status, serverStatus: accepted.status };
     // Accepted or not, we cannot know the job: retrying with the same key is safe and tells us.
     return { kind: 'http', httpStatus: 502, code: 'bad_response', message: `The server answered ${status} without a job id.`, retryAfter: null };
   }

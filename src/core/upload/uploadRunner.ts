@@ -9,12 +9,14 @@ import { ProgressMeter } from './progressMeter';
 import { decideAfterUpload, type RetryDecision, type RetryTimings } from './retryPolicy';
 import { sendUpload, type UploadFile } from './sendUpload';
 import type { Network } from '../network/network';
+import type { Dialect } from '../../shared/dialect';
 
 export interface UploadRunInput {
   /** Read before every try, so a new server or token applies to the next one. */
-  target: () => { baseUrl: string; token?: string | null; network?: Network };
+  target: () => { baseUrl: string; token?: string | null; network?: Network; dialect?: Dialect };
   idempotencyKey: string;
   chartNumber: string;
+  batchId?: string;
   files: readonly UploadFile[];
   /** Tries already made for this job (persisted across restarts). */
   attemptsSoFar: number;
@@ -47,6 +49,8 @@ export async function runUpload(input: UploadRunInput, events: UploadRunEvents):
       baseUrl: target.baseUrl,
       token: target.token ?? null,
       network: target.network,
+      ...(target.dialect !== undefined && { dialect: target.dialect }),
+      ...(input.batchId !== undefined && { batchId: input.batchId }),
       idempotencyKey: input.idempotencyKey,
       chartNumber: input.chartNumber,
       files: input.files,

@@ -1,8 +1,8 @@
-/** All / Active / Completed / Failed / Cancelled, with counts; a tablist so arrows (and Home/End) move between them. */
+/** All / Active / Completed / Failed / Blocked / Cancelled, with counts; a tablist so arrows (and Home/End) move between them. */
 import type { KeyboardEvent } from 'react';
 import { JOB_FILTERS, type JobFilter } from '../store/jobList';
 
-const LABELS: Record<JobFilter, string> = { all: 'All', active: 'Active', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' };
+const LABELS: Record<JobFilter, string> = { all: 'All', active: 'Active', completed: 'Completed', failed: 'Failed', blocked: 'Blocked', cancelled: 'Cancelled' };
 
 export interface FilterBarProps {
   filter: JobFilter;

@@ -8,6 +8,7 @@ import type { QueueJob } from '../../shared/queueJob';
 import { formatBytes, plural } from '../displayFormat';
 import { jobStatusLine } from './jobStatusLine';
 import { PhaseStepper } from './PhaseStepper';
+import { ServerProgress, reportsProgress } from './ServerProgress';
 import { StagePill } from './StagePill';
 import { UploadBar } from './UploadBar';
 
@@ -83,6 +84,8 @@ export const JobRow = memo(function JobRow({ job, now, tabbable, highlighted, on
       <div className="row-body">
         {showUpload && job.upload ? (
           <UploadBar progress={job.upload} label={`Upload of chart ${job.chartNumber}`} />
+        ) : reportsProgress(job.server) ? (
+          <ServerProgress server={job.server} label={`Processing of chart ${job.chartNumber}`} />
         ) : (
           <PhaseStepper server={job.server} />
         )}

@@ -9,6 +9,7 @@ const LABELS: Record<QueueJob['stage'], string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   rejected: 'Rejected',
+  blocked: 'Blocked',
 };
 
 /** The job's stage as a coloured pill; a server retry shows as "Retrying", a cancel the server has not confirmed as "Cancelling…". */

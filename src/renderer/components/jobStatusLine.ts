@@ -37,6 +37,9 @@ export function jobStatusLine(job: QueueJob, now: number): StatusLine {
       // The honest fallback of PROTOCOL.md §4 (the server goes on with the job) is a warning, not a plain end.
       if (job.error) return { text: job.error.message, tone: 'warning' };
       return { text: server?.status === 'cancelled' ? 'Cancelled at the server' : 'Cancelled', tone: 'plain' };
+    case 'blocked':
+      // Seed 004's BLOCKED: nothing failed, but a person has to look before it goes on.
+      return { text: server?.message || job.error?.message || 'Held by a quality check: a person needs to look at it', tone: 'warning' };
     case 'failed':
     case 'rejected': {
       const reason = job.error?.message ?? server?.message ?? 'Failed';

@@ -5,8 +5,8 @@
 import type { QueueJob } from '../../shared/queueJob';
 import { filterOf, tallyOf } from './jobTally';
 
-export type JobFilter = 'all' | 'active' | 'completed' | 'failed' | 'cancelled';
-export const JOB_FILTERS: readonly JobFilter[] = ['all', 'active', 'completed', 'failed', 'cancelled'];
+export type JobFilter = 'all' | 'active' | 'completed' | 'failed' | 'blocked' | 'cancelled';
+export const JOB_FILTERS: readonly JobFilter[] = ['all', 'active', 'completed', 'failed', 'blocked', 'cancelled'];
 
 export function matchesFilter(job: QueueJob, filter: JobFilter): boolean {
   return filter === 'all' || filterOf(job) === filter;

@@ -28,7 +28,7 @@ export interface JobTally {
 
 export function emptyTally(): JobTally {
   return {
-    counts: { all: 0, active: 0, completed: 0, failed: 0, cancelled: 0 },
+    counts: { all: 0, active: 0, completed: 0, failed: 0, blocked: 0, cancelled: 0 },
     finished: 0,
     countingDown: 0,
     batch: { active: 0, waiting: 0, uploading: 0, processing: 0, sentBytes: 0, totalBytes: 0, bytesPerSecond: 0 },
@@ -49,6 +49,8 @@ export function filterOf(job: QueueJob): Exclude<JobFilter, 'all'> {
       return 'failed';
     case 'cancelled':
       return 'cancelled';
+    case 'blocked':
+      return 'blocked';
   }
 }
 

@@ -69,7 +69,7 @@ describe('IntakeEngine', () => {
     expect(engine.server).toEqual({
       baseUrl: 'https://ai.example.org/api/',
       wsUrl: 'wss://push.example.org/live',
-      dialect: 'intake',
+      dialect: { name: 'intake' },
       token: 't-1',
       demo: false,
       identity: 'https://ai.example.org/api',

@@ -45,6 +45,14 @@ function run(inputs: Array<[QueueEvent, number]>, tickAt: number, options: Notif
 }
 
 describe('coalesceNotifications (pure)', () => {
+  it('a blocked job (seed 004) is told in its own words, and counted apart in a summary', () => {
+    expect(run([[done(job(1, 'blocked')), 0]], 3000, { includeChartNumbers: true })).toEqual([
+      { kind: 'blocked', title: 'Job needs review', body: 'Chart CHART-1001: held by a quality check; a person needs to look at it.', jobIds: ['job-1'] },
+    ]);
+    const mixed = run([[done(job(1, 'blocked')), 0], [done(job(2, 'completed')), 10], [done(job(3, 'failed', 'OCR failed')), 20]], 3000, { includeChartNumbers: false });
+    expect(mixed).toEqual([{ kind: 'summary', title: '3 jobs finished', body: '3 jobs finished: 1 completed, 1 failed, 1 need review.', jobIds: ['job-1', 'job-2', 'job-3'] }]);
+  });
+
   it('20 jobs finishing within 3 s give one summary decision', () => {
     const inputs: Array<[QueueEvent, number]> = Array.from({ length: 20 }, (_, i) => [done(job(i, i < 17 ? 'completed' : 'failed', 'OCR failed')), i * 140]);
     const decisions = run(inputs, 3000, { includeChartNumbers: false });

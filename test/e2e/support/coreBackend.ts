@@ -6,6 +6,7 @@
  * batched per 16 ms like main batches them. Tests point it at a real
  * reference server.
  */
+import type { Dialect } from '../../../src/shared/dialect';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,12 +48,14 @@ export interface CoreBackendOptions {
   concurrency?: number;
   /** Shrunk reconnect timings so a restart test does not wait out a 10 s backoff. */
   fastReconnect?: boolean;
+  /** The backend's contract (default intake). */
+  dialect?: Dialect;
 }
 
 export async function startCoreBackend(options: CoreBackendOptions): Promise<CoreBackend> {
   const dir = mkdtempSync(join(tmpdir(), 'intake-e2e-core-'));
   const engine = await IntakeEngine.open({
-    choice: { serverUrl: options.serverUrl, webSocketUrl: null, token: null },
+    choice: { serverUrl: options.serverUrl, webSocketUrl: null, token: null, ...(options.dialect && { dialect: options.dialect }) },
     store: createFileQueueStore(dir),
     queue: { concurrency: options.concurrency ?? 2, timings: { retryBaseMs: 200, retryMaxMs: 1_000 } },
     connection: { timings: options.fastReconnect ? { backoffBaseMs: 200, backoffCapMs: 1_000, pollIntervalMs: 500 } : {} },
