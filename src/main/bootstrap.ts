@@ -17,8 +17,10 @@ import type { CallLog } from './callLog';
 import { registerHandlers } from './ipc/registerHandlers';
 import { createSenderGuard } from './ipc/senderGuard';
 import { DesktopNotifier } from './notifications/desktopNotifier';
-import { createElectronQueueStore } from './persistence/electronQueueStore';
+import { electronLegacyQueue } from './persistence/electronQueueStore';
 import type { KeyValueStore } from './persistence/keyValueStore';
+import type { LegacyQueueSource } from '../core/persistence/journalQueueStore';
+import type { QueueStore } from '../core/queue/types';
 import { SettingsRepository } from './persistence/settingsRepository';
 import { IntakeShell } from './shell/IntakeShell';
 import { watchNetwork } from './system/networkWatch';
@@ -40,6 +42,8 @@ export interface BootstrapOptions {
   startDemoServer: StartDemoServer;
   /** Opens a store; `warn` hears what was wrong with the file on disk (a damaged one is kept aside). */
   openStore: (name: 'settings' | 'queue', directory: string, warn: (message: string) => void) => KeyValueStore;
+  /** The queue's store (the journal in the user's data folder); `legacy` is where an older version kept it, migrated on load. */
+  openQueueStore: (legacy: LegacyQueueSource) => QueueStore;
   paths: { preload: string; renderer: string; trayIcons: string; appIcon?: string };
   devServerUrl: string | null;
   /** The app's own argv entries (executable, app folder) that are never documents. */
@@ -123,7 +127,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
       logger.warn('the custom CA file cannot be used', { error: (error as Error)?.message });
       return appNetwork({ ...settings.settings, caFile: null }, networkDeps);
     }),
-    store: createElectronQueueStore(openStore('queue')),
+    store: o.openQueueStore(electronLegacyQueue(openStore('queue'))),
     clock,
     logger,
     demo: { start: o.startDemoServer, dataDir: join(userData, 'demo-server') },

@@ -3,10 +3,11 @@
  * privileged scheme, the single-instance lock, early open-file events); the
  * rest is bootstrap.ts.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, protocol } from 'electron';
 import { systemClock } from '../core/clock';
+import { createJournalQueueStore } from '../core/persistence/journalQueueStore';
 import { bootstrap } from './bootstrap';
 import { startDemoServer } from './demoServer';
 import { openCallLog } from './callLog';
@@ -37,6 +38,8 @@ if (!app.requestSingleInstanceLock()) {
       return bootstrap({
         startDemoServer,
         openStore: openElectronKeyValueStore,
+        // The queue left electron-store (one JSON file rewritten whole on every change) for the journal.
+        openQueueStore: (legacy) => createJournalQueueStore(join(app.getPath('userData'), 'queue'), { legacy, logger }),
         paths: {
           preload: resolve(here, '../preload/index.cjs'),
           renderer: resolve(here, '../renderer'),

@@ -18,7 +18,7 @@ import { isTrustedUiUrl } from '../../../src/core/desktop/senderPolicy';
 import { IntakeEngine } from '../../../src/core/engine/IntakeEngine';
 import type { EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
 import { runDoctor } from '../../../src/core/network/doctor';
-import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
+import { createStateDirQueueStore } from '../../../src/core/persistence/fileQueueStore';
 import { ChangeBatcher } from '../../../src/core/tray/changeBatcher';
 import { handleCall } from '../../../src/main/ipc/ipcGate';
 import { createIntakeHandlers } from '../../../src/main/shell/intakeHandlers';
@@ -53,7 +53,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   const dir = mkdtempSync(join(tmpdir(), 'intake-e2e-core-'));
   const engine = await IntakeEngine.open({
     choice: { serverUrl: options.serverUrl, webSocketUrl: null, token: null },
-    store: createFileQueueStore(dir),
+    store: createStateDirQueueStore(dir),
     queue: { concurrency: options.concurrency ?? 2, timings: { retryBaseMs: 200, retryMaxMs: 1_000 } },
     connection: { timings: options.fastReconnect ? { backoffBaseMs: 200, backoffCapMs: 1_000, pollIntervalMs: 500 } : {} },
   });
