@@ -19,7 +19,7 @@ import { IntakeEngine } from '../../../src/core/engine/IntakeEngine';
 import type { EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
 import { runDoctor } from '../../../src/core/network/doctor';
 import { createStateDirQueueStore } from '../../../src/core/persistence/fileQueueStore';
-import { ChangeBatcher } from '../../../src/core/tray/changeBatcher';
+import { PageFeed } from '../../../src/core/tray/pageFeed';
 import { handleCall } from '../../../src/main/ipc/ipcGate';
 import { createIntakeHandlers } from '../../../src/main/shell/intakeHandlers';
 import type { SettingsView } from '../../../src/shared/ipc';
@@ -70,9 +70,9 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     sending = sending.then(job).catch(() => undefined);
   };
 
-  // Batched as main batches them: one message per frame, the last upsert of a job wins.
-  const batcher = subscriptions.add(new ChangeBatcher({ clock: systemClock, deliver: (batch) => bridge && send(() => bridge!.emit('jobs', batch)) }));
-  subscriptions.add(queue.onChange((changes) => batcher.push(changes)));
+  // Fed as main feeds the page: one batch per frame, each job as its changed fields.
+  const feed = subscriptions.add(new PageFeed({ clock: systemClock, send: (deltas) => bridge && send(() => bridge!.emit('jobs', deltas)) }));
+  subscriptions.add(queue.onChange((changes) => feed.push(changes)));
   subscriptions.add(connection.onState((state) => bridge && send(() => bridge!.emit('connection', state))));
 
   const grants = new PathGrants();
@@ -81,7 +81,10 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   const handlers = createIntakeHandlers({
     grants,
     queue: () => queue,
-    snapshot: () => ({ jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: false }),
+    snapshot: () => {
+      feed.flush();
+      return { jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: false };
+    },
     settingsView: () => settings,
     updateSettings: async (patch: SettingsPatch) => {
       settings = { ...settings, ...patch };
