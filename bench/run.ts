@@ -21,8 +21,10 @@ import { uploadFigure } from './figures/upload';
 import { queueScaleFigure } from './figures/queueScale';
 import { recoveryFigure } from './figures/recovery';
 import { healthyPollingFigure } from './figures/healthyPolling';
+import { openFastFigure } from './figures/openFast';
+import { mainLoopFigure } from './figures/mainLoop';
 
-const FIGURES: Figure[] = [fanoutFigure, toPixelsFigure, uploadFigure, queueScaleFigure, recoveryFigure, healthyPollingFigure];
+const FIGURES: Figure[] = [fanoutFigure, toPixelsFigure, uploadFigure, queueScaleFigure, recoveryFigure, healthyPollingFigure, openFastFigure, mainLoopFigure];
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
 interface Args {

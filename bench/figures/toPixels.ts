@@ -19,18 +19,16 @@
  * newest; the figure covers what reached the DOM (the count is reported).
  */
 import type { Page } from 'playwright-core';
-import type { BrowserContext } from 'playwright-core';
-import type { EngineConnection, EngineQueue } from '../../src/core/engine/ports';
-import type { BridgeHandler, InstalledBridge } from '../../test/support/testBridge';
 import { readStamp } from '../benchClock';
 import { contextRow, ratioOf, type BenchContext, type Figure, type FigureEntry } from '../figure';
+import { enqueueTrackedJobs, loadE2eHarness, type CoreBackend } from '../support/e2eHarness';
 import { feedToPage, newProbe } from '../support/feedToPage';
 import { openFloorPage } from '../support/floorPage';
 import { round, summarize } from '../stats';
 import { writeSmallPdfs } from '../support/documents';
 import { calibrate, installProbe, readProbe, setRecording } from '../support/pageProbe';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess';
-import { sleep, waitFor } from '../support/waitFor';
+import { sleep } from '../support/waitFor';
 
 const FRAME_MS = 16.7;
 const STRESS_MS = 33;
@@ -50,46 +48,6 @@ interface Scenario {
   floor?: boolean;
   /** 'whole': every changed job sent whole, the path before deltas. */
   encoding?: 'delta' | 'whole';
-}
-
-/**
- * The renderer's e2e harness (helper E's): the built renderer served with the
- * production CSP, and the real core behind the test bridge. Reused, not
- * copied. It is imported by URL because test/e2e is type-checked apart from
- * the Node project the bench belongs to; these are the parts we use.
- */
-interface AppHarness {
-  page: Page;
-  context: BrowserContext;
-  bridge: InstalledBridge;
-  errors: string[];
-  close(): Promise<void>;
-}
-interface CoreBackend {
-  handler: BridgeHandler;
-  queue: EngineQueue;
-  connection: EngineConnection;
-  trust(appUrl: string): void;
-  close(): Promise<void>;
-}
-async function loadE2eHarness() {
-  const url = (file: string) => new URL(`../../test/e2e/support/${file}`, import.meta.url).href;
-  const { openApp } = (await import(url('appHarness.ts'))) as { openApp: (handler: BridgeHandler, options: { trust: (appUrl: string) => void }) => Promise<AppHarness> };
-  const { startCoreBackend } = (await import(url('coreBackend.ts'))) as { startCoreBackend: (options: { serverUrl: string }) => Promise<CoreBackend> };
-  return { openApp, startCoreBackend };
-}
-
-async function enqueueJobs(core: CoreBackend, file: string, count: number): Promise<string[]> {
-  core.queue.setConcurrency(8);
-  const batch = 100;
-  for (let start = 0; start < count; start += batch) {
-    const enqueues = [];
-    for (let i = start; i < Math.min(count, start + batch); i += 1) enqueues.push(core.queue.enqueue({ chartNumber: `PIX-${i}`, files: [file] }));
-    await Promise.all(enqueues);
-  }
-  const tracked = () => core.queue.snapshot().filter((job) => job.stage === 'tracking' && job.server?.seq != null);
-  await waitFor(() => tracked().length === count, `${count} jobs uploaded and tracked`, 5 * 60_000, 50);
-  return core.queue.snapshot().map((job) => job.id);
 }
 
 /**
@@ -213,7 +171,7 @@ async function run(context: BenchContext): Promise<FigureEntry[]> {
   const results = new Map<string, Result>();
   try {
     await app.page.waitForSelector('[data-testid=connection][data-state=connected]', { timeout: 60_000 });
-    const localIds = await enqueueJobs(core, file, jobCount);
+    const localIds = await enqueueTrackedJobs(core, file, jobCount);
     await app.page.waitForSelector('[data-job-id]');
     const { jobIds, rendered } = await onScreenFirst(app.page, core, localIds);
     stopSetupFeed();

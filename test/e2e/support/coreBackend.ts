@@ -47,14 +47,17 @@ export interface CoreBackendOptions {
   concurrency?: number;
   /** Shrunk reconnect timings so a restart test does not wait out a 10 s backoff. */
   fastReconnect?: boolean;
+  /** The queue's state folder, kept by the caller (the bench seeds a long history there); default a fresh temp folder. */
+  stateDir?: string;
+  historySize?: number;
 }
 
 export async function startCoreBackend(options: CoreBackendOptions): Promise<CoreBackend> {
-  const dir = mkdtempSync(join(tmpdir(), 'intake-e2e-core-'));
+  const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'intake-e2e-core-'));
   const engine = await IntakeEngine.open({
     choice: { serverUrl: options.serverUrl, webSocketUrl: null, token: null },
     store: createStateDirQueueStore(dir),
-    queue: { concurrency: options.concurrency ?? 2, timings: { retryBaseMs: 200, retryMaxMs: 1_000 } },
+    queue: { concurrency: options.concurrency ?? 2, ...(options.historySize && { historySize: options.historySize }), timings: { retryBaseMs: 200, retryMaxMs: 1_000 } },
     connection: { timings: options.fastReconnect ? { backoffBaseMs: 200, backoffCapMs: 1_000, pollIntervalMs: 500 } : {} },
   });
   const { queue, connection } = engine;
@@ -132,7 +135,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
       subscriptions.dispose();
       await engine.dispose();
       await sending;
-      rmSync(dir, { recursive: true, force: true });
+      if (options.stateDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
