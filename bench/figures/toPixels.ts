@@ -158,7 +158,7 @@ function entriesFor(scenario: Scenario, result: Result, floor: Result | undefine
 async function run(context: BenchContext): Promise<FigureEntry[]> {
   const jobCount = context.quick ? 200 : TARGET_JOBS;
   const scenarios = scenariosFor(context.quick, jobCount);
-  const durationMs = context.quick ? 2000 : 5000;
+  const durationMs = context.quick ? 1500 : 5000;
   const dir = await context.tempDir('pixels');
   const file = (await writeSmallPdfs(dir, 1, 2000))[0]!;
   const { openApp, startCoreBackend } = await loadE2eHarness();
