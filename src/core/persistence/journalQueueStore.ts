@@ -33,6 +33,8 @@ export const JOURNAL_FILE_NAME = 'queue.journal';
 const FORMAT_VERSION = 2;
 const DEFAULT_MIN_COMPACT_BYTES = 1024 * 1024;
 const CHUNK_CHARS = 256 * 1024;
+/** Jobs encoded between two turns of the event loop (a thousand changed jobs would block it for milliseconds). */
+const YIELD_EVERY = 200;
 
 /** Where an older version kept the queue: read once, then retired (renamed or deleted) after the migration is durable. */
 export interface LegacyQueueSource {
@@ -84,9 +86,14 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
     const next = generation + 1;
     const fresh = new Map<string, Written>();
     const lines: string[] = [header('snapshot', next), encodeLine(JSON.stringify({ paused: state.paused }))];
+    let encoded = 0;
     for (const job of state.jobs) {
       const known = written.get(job.id);
-      const json = known?.job === job && known.json !== null ? known.json : JSON.stringify(job);
+      let json = known?.job === job ? known.json : null;
+      if (json === null) {
+        json = JSON.stringify(job);
+        if ((encoded += 1) % YIELD_EVERY === 0) await nextTurn();
+      }
       fresh.set(job.id, { job, json });
       lines.push(encodeLine(`{"job":${json}}`));
     }
@@ -112,6 +119,8 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
       if (known?.job === job && Object.isFrozen(job)) continue;
       const json = JSON.stringify(job);
       changed.push([job.id, { job, json }]);
+      // Jobs are frozen and `state.jobs` is the caller's own array: nothing moves while we let others run.
+      if (changed.length % YIELD_EVERY === 0) await nextTurn();
       if (known?.json === json) continue;
       text += encodeLine(`{"job":${json}}`);
     }
@@ -243,6 +252,8 @@ function readHeader(record: unknown, format: Header['format']): Header | null {
   if (head?.format !== format || head.version !== FORMAT_VERSION) return null;
   return typeof head.generation === 'number' && Number.isInteger(head.generation) ? (head as Header) : null;
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function* chunked(lines: readonly string[]): Generator<string> {
   let chunk = '';
