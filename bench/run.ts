@@ -21,8 +21,10 @@ import { uploadFigure } from './figures/upload';
 import { queueScaleFigure } from './figures/queueScale';
 import { recoveryFigure } from './figures/recovery';
 import { healthyPollingFigure } from './figures/healthyPolling';
+import { openFastFigure } from './figures/openFast';
+import { mainLoopFigure } from './figures/mainLoop';
 
-const FIGURES: Figure[] = [fanoutFigure, fanoutSocketIoFigure, toPixelsFigure, uploadFigure, queueScaleFigure, recoveryFigure, healthyPollingFigure];
+const FIGURES: Figure[] = [fanoutFigure, fanoutSocketIoFigure, toPixelsFigure, uploadFigure, queueScaleFigure, recoveryFigure, healthyPollingFigure, openFastFigure, mainLoopFigure];
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
 interface Args {
@@ -94,7 +96,11 @@ async function main(): Promise<number> {
       errors.push({ figure: figure.id, message: message.split('\n')[0] ?? message });
       context.log(`figure ${figure.id} BROKE: ${message}`);
     }
-    while (tempDirs.length > 0) await rm(tempDirs.pop()!, { recursive: true, force: true });
+    // A figure that broke (timed out) may still be writing into its dirs: retry, and never let cleanup end the run.
+    while (tempDirs.length > 0) {
+      const dir = tempDirs.pop()!;
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch((error: Error) => context.log(`could not remove ${dir}: ${error.message}`));
+    }
   }
 
   const table = formatTable(entries);

@@ -1,11 +1,11 @@
 /**
- * An UploadQueue as the CLI builds it (file store in a temp dir), with a
+ * An UploadQueue as the CLI builds it (its state folder store in a temp dir), with a
  * tracker that does nothing: the upload figures measure the uploader and the
  * queue, not live tracking (figures 1, 5 and 6 cover that).
  */
 import { toDisposable } from '../../src/core/base/lifecycle';
-import { UploadQueue, type JobTracker } from '../../src/core/queue/UploadQueue';
-import { createFileQueueStore } from '../../src/core/persistence/fileQueueStore';
+import { UploadQueue, type JobTracker, type QueueStore } from '../../src/core/queue/UploadQueue';
+import { createStateDirQueueStore } from '../../src/core/persistence/fileQueueStore';
 import { silentLogger } from '../../src/core/base/logger';
 
 export const idleTracker: JobTracker = {
@@ -14,8 +14,10 @@ export const idleTracker: JobTracker = {
   onJob: () => toDisposable(() => undefined),
 };
 
-export async function startQueue(stateDir: string, baseUrl: string): Promise<UploadQueue> {
-  const queue = new UploadQueue({ server: { baseUrl }, store: createFileQueueStore(stateDir), tracker: idleTracker, logger: silentLogger });
+/** `state`: a state folder (the CLI's store, the journal) or a store of the caller's choice. */
+export async function startQueue(state: string | QueueStore, baseUrl: string): Promise<UploadQueue> {
+  const store = typeof state === 'string' ? createStateDirQueueStore(state) : state;
+  const queue = new UploadQueue({ server: { baseUrl }, store, tracker: idleTracker, logger: silentLogger });
   await queue.start();
   return queue;
 }

@@ -7,7 +7,7 @@ import { DisposableStore, toDisposable, type Disposable } from '../core/base/lif
 import { IntakeEngine } from '../core/engine/IntakeEngine';
 import type { EngineQueue } from '../core/engine/ports';
 import type { Network } from '../core/network/network';
-import { createFileQueueStore } from '../core/persistence/fileQueueStore';
+import { createStateDirQueueStore } from '../core/persistence/fileQueueStore';
 import { QueueInputError, type EnqueueResult, type QueueEvent } from '../core/queue/UploadQueue';
 import type { JobInput } from '../core/queue/jobInput';
 import type { Logger } from '../core/base/logger';
@@ -56,7 +56,7 @@ export class CliSession {
   static async open(options: SessionOptions): Promise<CliSession> {
     const engine = await IntakeEngine.open({
       choice: { serverUrl: options.server, webSocketUrl: options.wsUrl ?? null, token: options.token, ...(options.dialect && { dialect: options.dialect }) },
-      store: createFileQueueStore(options.stateDir),
+      store: createStateDirQueueStore(options.stateDir),
       ...(options.network && { network: options.network }),
       logger: options.logger,
       ...(options.concurrency != null && { queue: { concurrency: options.concurrency } }),

@@ -20,8 +20,10 @@ import type { CallLog } from './callLog';
 import { registerHandlers } from './ipc/registerHandlers';
 import { createSenderGuard } from './ipc/senderGuard';
 import { DesktopNotifier } from './notifications/desktopNotifier';
-import { createElectronQueueStore } from './persistence/electronQueueStore';
+import { electronLegacyQueue } from './persistence/electronQueueStore';
 import type { KeyValueStore } from './persistence/keyValueStore';
+import type { LegacyQueueSource } from '../core/persistence/journalQueueStore';
+import type { QueueStore } from '../core/queue/types';
 import { SettingsRepository } from './persistence/settingsRepository';
 import { IntakeShell } from './shell/IntakeShell';
 import { SupportActions } from './shell/supportActions';
@@ -52,6 +54,8 @@ export interface BootstrapOptions {
   startDemoServer: StartDemoServer;
   /** Opens a store; `warn` hears what was wrong with the file on disk (a damaged one is kept aside). */
   openStore: (name: 'settings' | 'queue', directory: string, warn: (message: string) => void) => KeyValueStore;
+  /** The queue's store (the journal in the user's data folder); `legacy` is where an older version kept it, migrated on load. */
+  openQueueStore: (legacy: LegacyQueueSource) => QueueStore;
   /** proxyLoginPreload: the sign-in dialog's preload (default: proxyLogin.cjs beside `preload`). */
   paths: { preload: string; renderer: string; trayIcons: string; appIcon?: string; proxyLoginPreload?: string };
   devServerUrl: string | null;
@@ -166,7 +170,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
       logger.warn('the custom CA file cannot be used', { error: (error as Error)?.message });
       return appNetwork({ ...settings.settings, caFile: null }, networkDeps);
     }),
-    store: createElectronQueueStore(openStore('queue')),
+    store: o.openQueueStore(electronLegacyQueue(openStore('queue'))),
     clock,
     logger,
     demo: { start: o.startDemoServer, dataDir: join(userData, 'demo-server') },

@@ -11,6 +11,7 @@ import electronUpdater from 'electron-updater';
 import { systemClock } from '../core/clock';
 import { policyFilePath, readPolicyFile } from '../core/policy/policyFile';
 import { openFileLogger, teeLogger } from '../core/logging/fileLogger';
+import { createJournalQueueStore } from '../core/persistence/journalQueueStore';
 import { bootstrap } from './bootstrap';
 import { startDemoServer } from './demoServer';
 import { openCallLog } from './callLog';
@@ -51,6 +52,8 @@ if (!app.requestSingleInstanceLock()) {
       return bootstrap({
         startDemoServer,
         openStore: openElectronKeyValueStore,
+        // The queue left electron-store (one JSON file rewritten whole on every change) for the journal.
+        openQueueStore: (legacy) => createJournalQueueStore(join(app.getPath('userData'), 'queue'), { legacy, logger }),
         paths: {
           preload: resolve(here, '../preload/index.cjs'),
           renderer: resolve(here, '../renderer'),

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { ConnectionState } from './connectionState';
 import type { CheckName } from './networkStep';
-import type { JobFile, QueueChange, QueueJob } from './queueJob';
+import type { JobDelta } from './jobDelta';
+import type { JobFile, QueueJob } from './queueJob';
 import type { DocumentType } from './documentType';
 import { settingsPatchSchema, type Settings } from './settings';
 
@@ -142,8 +143,8 @@ export type IpcCallInput<N extends IpcCallName> = z.infer<(typeof ipcCalls)[N]['
 export type IpcCallOutput<N extends IpcCallName> = (typeof ipcCalls)[N]['output'];
 
 export interface IpcEvents {
-  /** Deltas of the queue, batched to at most one message per 16 ms. */
-  jobs: QueueChange[];
+  /** Deltas of the queue (a job whole when new to the page, then its changed fields), at most one message per 16 ms. */
+  jobs: JobDelta[];
   connection: ConnectionState;
   paused: boolean;
   /** The backend switched to (true) or away from (false) the bundled demo server. */

@@ -1,11 +1,12 @@
 // `intake resume`: a run killed mid-way is finished by the next one, without a job made twice.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from './cliProcess';
 import { writePdf } from './documents';
 import { startTestServer } from './testServer';
+import { createJournalQueueStore } from '../../src/core/persistence/journalQueueStore';
 
 let dir: string;
 beforeEach(async () => {
@@ -81,7 +82,7 @@ describe('intake resume', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
     expect(run.stderr()).toContain(`intake resume --state-dir ${stateDir}`);
-    const saved = JSON.parse(await readFile(path.join(stateDir, 'queue.json'), 'utf8')) as { jobs: Array<{ chartNumber: string; stage: string }> };
+    const saved = (await createJournalQueueStore(stateDir).load())!;
     expect(saved.jobs).toEqual([expect.objectContaining({ chartNumber: 'S-1' })]);
     expect(['queued', 'uploading']).toContain(saved.jobs[0]?.stage);
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI_STATE_FILE, openStateDir, readCliState, removeStateDir, StateDirError, writeCliState } from '../../src/cli/stateDir';
-import { createFileQueueStore, QUEUE_FILE_NAME } from '../../src/core/persistence/fileQueueStore';
+import { createStateDirQueueStore } from '../../src/core/persistence/fileQueueStore';
+import { JOURNAL_FILE_NAME, SNAPSHOT_FILE_NAME } from '../../src/core/persistence/journalQueueStore';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -28,11 +29,14 @@ describe('state dir', () => {
 
     await writeCliState(made.path, { version: 1, server: 'http://127.0.0.1:1/api' });
     expect(await modeOf(path.join(made.path, CLI_STATE_FILE))).toBe(0o600);
-    // The queue's own folder, when the store has to make it, and its file.
+    // The queue's own folder, when the store has to make it, and its files.
     const queueDir = path.join(parent, 'queue-only');
-    await createFileQueueStore(queueDir).save({ version: 1, jobs: [], paused: false });
+    const queue = createStateDirQueueStore(queueDir);
+    await queue.save({ version: 1, jobs: [], paused: false });
+    await queue.save({ version: 1, jobs: [], paused: true });
     expect(await modeOf(queueDir)).toBe(0o700);
-    expect(await modeOf(path.join(queueDir, QUEUE_FILE_NAME))).toBe(0o600);
+    expect(await modeOf(path.join(queueDir, SNAPSHOT_FILE_NAME))).toBe(0o600);
+    expect(await modeOf(path.join(queueDir, JOURNAL_FILE_NAME))).toBe(0o600);
   });
 
   it('round-trips the server URL and never writes a token', async () => {

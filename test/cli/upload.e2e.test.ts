@@ -82,7 +82,7 @@ describe('intake upload', () => {
     const kept = await ours();
     expect(kept).toHaveLength(1);
     expect(run.stderr()).toContain(`intake resume --state-dir ${path.join(tmp, kept[0] as string)}`);
-    expect(await readdir(path.join(tmp, kept[0] as string))).toContain('queue.json');
+    expect(await readdir(path.join(tmp, kept[0] as string))).toContain('queue.journal');
   });
 
   it('a refused upload try (503) is reported as a retry and the job still completes', async () => {

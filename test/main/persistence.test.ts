@@ -1,10 +1,12 @@
 /**
- * The shell's stores: the queue store keeps the core's PersistedQueue JSON
- * (and sets a damaged one aside), the layout migration, the settings
+ * The shell's stores: the queue older versions kept in electron-store is
+ * migrated to the journal (a damaged one set aside), the layout migration, the settings
  * repository's validation of what it reads back.
  */
-import { describe, expect, it } from 'vitest';
-import { createElectronQueueStore } from '../../src/main/persistence/electronQueueStore';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJournalQueueStore } from '../../src/core/persistence/journalQueueStore';
+import { electronLegacyQueue } from '../../src/main/persistence/electronQueueStore';
+import { makeTempDir, type TempDir } from '../support/files';
 import { memoryKeyValueStore } from '../../src/main/persistence/keyValueStore';
 import { LAYOUT_VERSION, migrateToGroupedLayout, storeMigrations } from '../../src/main/persistence/storeMigrations';
 import { SettingsRepository } from '../../src/main/persistence/settingsRepository';
@@ -18,33 +20,40 @@ const safeStorage = {
   decryptString: (b: Buffer) => b.toString().slice(4),
 };
 
-describe('electron queue store', () => {
-  it('saves and loads the same PersistedQueue JSON', async () => {
-    const kv = memoryKeyValueStore();
-    const store = createElectronQueueStore(kv);
-    expect(await store.load()).toBeNull();
+describe('the queue kept in electron-store by older versions', () => {
+  let dir: TempDir;
+  beforeEach(async () => {
+    dir = await makeTempDir('intake-main-queue-');
+  });
+  afterEach(async () => {
+    await dir.remove();
+  });
+
+  it('is migrated to the journal once: same jobs, the key deleted, later loads read the journal', async () => {
     const state = { version: 1 as const, jobs: [makeJob('queued'), makeJob('completed')], paused: true };
-    await store.save(state);
-    expect(kv.data.queue).toEqual(state);
-    expect(await createElectronQueueStore(kv).load()).toEqual(state);
+    const kv = memoryKeyValueStore({ queue: state });
+    expect(await createJournalQueueStore(dir.path, { legacy: electronLegacyQueue(kv) }).load()).toEqual(state);
+    expect(kv.data.queue).toBeUndefined();
+    kv.set('queue', { version: 1, jobs: [], paused: false }); // would be read again if the journal were not used
+    expect(await createJournalQueueStore(dir.path, { legacy: electronLegacyQueue(kv) }).load()).toEqual(state);
   });
 
   it('a damaged queue: readable jobs kept, the original set aside, a warning for the queue to report', async () => {
     const good = makeJob('tracking');
     const kv = memoryKeyValueStore({ queue: { version: 1, jobs: [good, { id: 'broken' }], paused: false } });
-    const store = createElectronQueueStore(kv, () => 1234);
+    const store = createJournalQueueStore(dir.path, { legacy: electronLegacyQueue(kv, () => 1234) });
     expect(await store.load()).toEqual({ version: 1, jobs: [good], paused: false });
     expect(kv.data['queueDamaged-1234']).toMatchObject({ jobs: [good, { id: 'broken' }] });
-    expect(store.drainWarnings?.()).toEqual(['1 saved job(s) could not be read and were left out.']);
-    expect(store.drainWarnings?.()).toEqual([]);
+    expect(store.drainWarnings()).toEqual(['1 saved job(s) could not be read and were left out.']);
+    expect(store.drainWarnings()).toEqual([]);
   });
 
   it('garbage is set aside and the queue starts empty', async () => {
     const kv = memoryKeyValueStore({ queue: 'not a queue' });
-    const store = createElectronQueueStore(kv, () => 99);
-    expect(await store.load()).toBeNull();
+    const legacy = electronLegacyQueue(kv, () => 99);
+    expect(await legacy.load()).toBeNull();
     expect(kv.data['queueDamaged-99']).toBe('not a queue');
-    expect(store.drainWarnings?.()).toHaveLength(1);
+    expect(legacy.drainWarnings?.()).toHaveLength(1);
   });
 });
 

@@ -284,6 +284,17 @@ describe('launches and OS events', () => {
     expect((boot.sent('jobs').flat() as Array<{ job?: { id: string } }>).map((c) => c.job?.id)).toEqual(['loading-1']);
   });
 
+  it('a job reaches the renderer whole once, then as its changed fields; a snapshot request first sends what is batched', async () => {
+    const boot = await bootShell();
+    const first = boot.core.queue.put(makeJob('queued', { id: 'd1' }));
+    boot.clock.advance(16);
+    boot.core.queue.put({ ...first, stage: 'uploading' });
+    expect(boot.sent('jobs')).toEqual([[{ type: 'upsert', job: first }]]);
+    expect(await boot.invoke('getSnapshot', [])).toMatchObject({ ok: true });
+    // Sent before the snapshot was answered, without waiting for the next frame.
+    expect(boot.sent('jobs')[1]).toEqual([{ type: 'patch', id: 'd1', fields: [{ path: ['stage'], value: 'uploading' }] }]);
+  });
+
   it('queue changes reach the renderer batched, at most one message per 16 ms', async () => {
     const boot = await bootShell();
     for (let i = 0; i < 30; i++) boot.core.queue.put(makeJob('queued', { id: `b${i}` }));

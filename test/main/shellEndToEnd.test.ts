@@ -13,7 +13,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock';
 import { startReferenceServer } from '../../src/server/index';
 import type { IntakeBridge } from '../../src/shared/ipc';
-import type { QueueChange, QueueJob } from '../../src/shared/queueJob';
+import { resolveDeltas } from '../../src/shared/jobDelta';
+import type { QueueJob } from '../../src/shared/queueJob';
 import { FakeNotification, FakeTray, fake, ipcEventFrom, resetFakeElectron } from '../support/fakeElectron';
 import { bootShell } from './fixtures/bootShell';
 
@@ -38,6 +39,20 @@ function pdf(pages: number): string {
   return `%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Count ${pages} >>\nendobj\n${objects}%%EOF\n`;
 }
 
+/** The jobs as a page rebuilds them from main's deltas (whole jobs, then changed fields only), and each version seen. */
+function pageMirror(intake: IntakeBridge): { get(id: string): QueueJob | undefined; versions: QueueJob[] } {
+  const jobs = new Map<string, QueueJob>();
+  const versions: QueueJob[] = [];
+  intake.on('jobs', (deltas) => {
+    for (const change of resolveDeltas(deltas, (id) => jobs.get(id))) {
+      if (change.type === 'upsert') versions.push(change.job);
+      if (change.type === 'upsert') jobs.set(change.job.id, change.job);
+      else jobs.delete(change.id);
+    }
+  });
+  return { get: (id) => jobs.get(id), versions };
+}
+
 describe('shell end to end (real core, reference server as the demo server)', () => {
   it('a file sent through the bridge is uploaded, followed through every phase, notified, and its results read', async () => {
     const boot = await bootShell({
@@ -53,8 +68,7 @@ describe('shell end to end (real core, reference server as the demo server)', ()
     await import('../../src/preload/index');
     const intake = fake.exposed.get('intake') as IntakeBridge;
 
-    const deltas: QueueChange[][] = [];
-    intake.on('jobs', (changes) => deltas.push(changes));
+    const page = pageMirror(intake);
 
     const file = join(userData, 'scan.pdf');
     writeFileSync(file, pdf(3));
@@ -66,17 +80,12 @@ describe('shell end to end (real core, reference server as the demo server)', ()
     if (!enqueued.ok) throw new Error(`enqueue refused: ${enqueued.error.message}`);
     const id = enqueued.value.id;
 
-    const latest = (): QueueJob | undefined =>
-      deltas
-        .flat()
-        .filter((c): c is { type: 'upsert'; job: QueueJob } => c.type === 'upsert' && c.job.id === id)
-        .at(-1)?.job;
+    const latest = (): QueueJob | undefined => page.get(id);
     await vi.waitFor(() => expect(latest()?.stage).toBe('completed'), { timeout: 45_000, interval: 50 });
 
     // Phases arrived in order, never backwards.
-    const phases = deltas
-      .flat()
-      .flatMap((c) => (c.type === 'upsert' && c.job.id === id && c.job.server ? [c.job.server.phase] : []))
+    const phases = page.versions
+      .flatMap((job) => (job.id === id && job.server ? [job.server.phase] : []))
       .filter((phase, i, all) => phase !== all[i - 1]);
     const order = ['processing', 'ocr_started', 'ocr_completed', 'ai_started', 'ai_completed', 'saving_results', 'completed'];
     expect(phases.at(-1)).toBe('completed');
@@ -125,13 +134,8 @@ describe('shell end to end (real core, reference server as the demo server)', ()
     fake.rendererInvokeEvent = ipcEventFrom(boot.window());
     await import('../../src/preload/index');
     const intake = fake.exposed.get('intake') as IntakeBridge;
-    const deltas: QueueChange[][] = [];
-    intake.on('jobs', (changes) => deltas.push(changes));
-    const latest = (id: string): QueueJob | undefined =>
-      deltas
-        .flat()
-        .filter((c): c is { type: 'upsert'; job: QueueJob } => c.type === 'upsert' && c.job.id === id)
-        .at(-1)?.job;
+    const page = pageMirror(intake);
+    const latest = (id: string): QueueJob | undefined => page.get(id);
 
     const file = join(userData, 'scan.pdf');
     writeFileSync(file, pdf(1));

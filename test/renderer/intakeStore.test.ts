@@ -41,6 +41,33 @@ describe('IntakeStore', () => {
     expect(store.getState().jobIds.map((id) => [id, store.job(id)?.stage])).toEqual([['n', 'queued'], ['a', 'uploading']]);
   });
 
+  it('applies a batch of patches as one store update, each job changed in place', async () => {
+    const jobs = Array.from({ length: 5 }, (_, i) => job({ id: `j${i}`, createdAt: T0 + i, stage: 'uploading' }));
+    const bridge = fakeBridge(snapshotOf(jobs));
+    const store = new IntakeStore(bridge);
+    await store.start();
+    let updates = 0;
+    store.subscribe(() => (updates += 1));
+    bridge.emit('jobs', jobs.map((j) => ({ type: 'patch' as const, id: j.id, fields: [{ path: ['upload'], value: { sentBytes: 5, totalBytes: 9, bytesPerSecond: 1, etaSeconds: 4 } }] })));
+    expect(updates).toBe(1);
+    expect(store.job('j3')).toEqual({ ...jobs[3], upload: { sentBytes: 5, totalBytes: 9, bytesPerSecond: 1, etaSeconds: 4 } });
+  });
+
+  it('patches held while the snapshot is on its way are applied on it in order: the latest value of each field wins', async () => {
+    const bridge = fakeBridge();
+    let answer!: () => void;
+    bridge.answer('getSnapshot', () => new Promise((done) => (answer = () => done({ ok: true, value: snapshotOf([job({ id: 'a', stage: 'uploading', uploadAttempts: 2 })]) }))));
+    const store = new IntakeStore(bridge);
+    const starting = store.start();
+    await Promise.resolve();
+    bridge.emit('jobs', [{ type: 'patch', id: 'a', fields: [{ path: ['uploadAttempts'], value: 1 }] }]); // older than the snapshot
+    bridge.emit('jobs', [{ type: 'patch', id: 'a', fields: [{ path: ['uploadAttempts'], value: 2 }] }]); // main's flush before answering
+    bridge.emit('jobs', [{ type: 'patch', id: 'a', fields: [{ path: ['stage'], value: 'tracking' }] }]); // newer than the snapshot
+    answer();
+    await starting;
+    expect(store.job('a')).toMatchObject({ stage: 'tracking', uploadAttempts: 2 });
+  });
+
   it('announces completions and failures once, never phases or the snapshot', async () => {
     const bridge = fakeBridge(snapshotOf([job({ id: 'done-before', stage: 'completed' })]));
     const store = new IntakeStore(bridge);

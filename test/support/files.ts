@@ -24,9 +24,9 @@ export interface TempDir {
   remove(): Promise<void>;
 }
 
-/** Creates a temp folder; call `remove()` in afterEach/afterAll. */
-export async function makeTempDir(prefix = 'intake-test-'): Promise<TempDir> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
+/** Creates a temp folder (in `parent`, default the OS temp folder); call `remove()` in afterEach/afterAll. */
+export async function makeTempDir(prefix = 'intake-test-', parent = tmpdir()): Promise<TempDir> {
+  const path = await mkdtemp(join(parent, prefix));
   const dir: TempDir = {
     path,
     async file(name, content) {

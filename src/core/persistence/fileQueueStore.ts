@@ -1,5 +1,7 @@
 /**
- * The queue on disk for Node front ends (CLI, tests): `<dir>/queue.json`.
+ * The queue as version 1 kept it: `<dir>/queue.json`, the whole queue in one
+ * file. Today it is the journal's legacy source (read once and migrated, see
+ * journalQueueStore.ts); its save stays for tests and tools that need a v1 file.
  * Writes go to a temp file, are fsync'ed, then renamed over the old file, so
  * a crash leaves either the old or the new queue, never half of one. A file
  * whose content is damaged is moved aside (kept for a human), never fatal; one
@@ -7,9 +9,11 @@
  * clear error and is left as it is: taken for an empty queue, the next save
  * would overwrite every job in it.
  */
-import { copyFile, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../base/logger';
+import { exists, readSavedFile, writeAtomically } from './atomicFile';
+import { createJournalQueueStore, type JournalQueueStore, type LegacyQueueSource } from './journalQueueStore';
 import type { PersistedQueue, QueueStore } from '../queue/types';
 import { parsePersistedQueue } from './persistedQueue';
 import { QueueJsonChunks } from './queueJsonChunks';
@@ -73,13 +77,9 @@ export function createFileQueueStore(dir: string, options: FileQueueStoreOptions
 
     async load() {
       await removeStaleTempFiles();
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw new Error(`Cannot read the saved queue (${(error as NodeJS.ErrnoException).code ?? 'I/O error'}).`, { cause: error });
-      }
+      const data = await readSavedFile(path);
+      if (data === null) return null;
+      const text = data.toString('utf8');
       let raw: unknown;
       try {
         raw = JSON.parse(text);
@@ -105,45 +105,25 @@ export function createFileQueueStore(dir: string, options: FileQueueStoreOptions
   };
 }
 
-async function writeAtomically(dir: string, path: string, temp: string, chunks: Iterable<string>): Promise<void> {
-  // Owner only: the queue names patients' documents and chart numbers.
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    // Chunk by chunk: each awaited write lets the event loop run, where one big string would block it.
-    for (const chunk of chunks) await handle.writeFile(chunk, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(dir);
+/**
+ * The v1 queue.json as the journal's legacy source: read with this store's own load (damaged
+ * files set aside, unreadable ones refused), then renamed to queue.json.migrated once the
+ * journal holds it, so it is kept for a human and never read again.
+ */
+export function legacyQueueFile(dir: string, options: FileQueueStoreOptions = {}): LegacyQueueSource {
+  const store = createFileQueueStore(dir, options);
+  return {
+    load: () => store.load(),
+    drainWarnings: () => store.drainWarnings(),
+    async retire() {
+      await rename(store.path, `${store.path}.migrated`).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    },
+  };
 }
 
-/** Makes the rename itself durable. Not possible on Windows (EPERM/EISDIR): best effort there. */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // The file content is already durable; only the name may lag.
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await (await open(path, 'r')).close();
-    return true;
-  } catch {
-    return false;
-  }
+/** The CLI's state folder: the journal, migrating a v1 queue.json found there. */
+export function createStateDirQueueStore(dir: string, options: FileQueueStoreOptions = {}): JournalQueueStore {
+  return createJournalQueueStore(dir, { ...(options.logger && { logger: options.logger }), legacy: legacyQueueFile(dir, options) });
 }

@@ -1,14 +1,15 @@
 /**
- * The core's QueueStore port over the shell's key-value store: the same
- * PersistedQueue JSON the CLI writes to queue.json, under the key `queue`,
- * read back through the core's own parser (version check, migrations, a
- * schema check per job) so both stores mean the same thing.
+ * Where the app kept the queue before the journal: the electron-store key
+ * `queue` (the same PersistedQueue JSON the CLI wrote to queue.json). Read
+ * once through the core's own parser (version check, migrations, a schema
+ * check per job) as the journal's legacy source, then deleted from the store
+ * once the journal holds it (core/persistence/journalQueueStore.ts).
  */
 import { parsePersistedQueue } from '../../core/persistence/persistedQueue';
-import type { QueueStore } from '../../core/queue/UploadQueue';
+import type { LegacyQueueSource } from '../../core/persistence/journalQueueStore';
 import type { KeyValueStore } from './keyValueStore';
 
-export function createElectronQueueStore(store: KeyValueStore, now: () => number = Date.now): QueueStore {
+export function electronLegacyQueue(store: KeyValueStore, now: () => number = Date.now): LegacyQueueSource {
   const warnings: string[] = [];
   return {
     async load() {
@@ -16,12 +17,12 @@ export function createElectronQueueStore(store: KeyValueStore, now: () => number
       if (raw === undefined) return null;
       const parsed = parsePersistedQueue(raw);
       warnings.push(...parsed.warnings);
-      // Keep the original for support before the next save overwrites it.
+      // Keep the original for support: the migration deletes the key.
       if (parsed.damaged) store.set(`queueDamaged-${now()}`, raw);
       return parsed.queue;
     },
-    async save(state) {
-      store.set('queue', state);
+    async retire() {
+      store.delete('queue');
     },
     drainWarnings: () => warnings.splice(0),
   };

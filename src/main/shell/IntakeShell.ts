@@ -17,7 +17,7 @@ import { serverChangeConfirmation, type Confirmation } from '../../core/desktop/
 import { applySettingsPatch } from '../../core/desktop/settingsUpdate';
 import { lockedChangeProblem, lockedSettingProblem } from '../../core/policy/managedPolicy';
 import { filesAlreadyThere, hotFolderLocationProblem, type ProtectedPlaces } from '../../core/hotFolder/hotFolderLocation';
-import { ChangeBatcher } from '../../core/tray/changeBatcher';
+import { PageFeed } from '../../core/tray/pageFeed';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
 import type { ConnectionCheck, QueueSnapshot, SettingsView } from '../../shared/ipc';
 import { runDoctor } from '../../core/network/doctor';
@@ -70,7 +70,7 @@ export interface IntakeShellOptions {
 
 export class IntakeShell {
   readonly handlers: IpcHandlers;
-  private readonly batcher: ChangeBatcher;
+  private readonly pageFeed: PageFeed;
   private readonly disposables = new DisposableStore();
   private readonly timers: TimerGroup;
   private seenUntil: number;
@@ -84,7 +84,8 @@ export class IntakeShell {
   constructor(private readonly o: IntakeShellOptions) {
     this.seenUntil = o.clock.now();
     this.timers = this.disposables.add(new TimerGroup(o.clock));
-    this.batcher = this.disposables.add(new ChangeBatcher({ clock: o.clock, deliver: (changes) => o.window.send('jobs', changes) }));
+    // Only what changed in each job crosses to the page, at most once per frame.
+    this.pageFeed = this.disposables.add(new PageFeed({ clock: o.clock, send: (deltas) => o.window.send('jobs', deltas) }));
     this.handlers = createIntakeHandlers({
       queue: () => o.engine.queue,
       snapshot: () => this.snapshot(),
@@ -109,7 +110,7 @@ export class IntakeShell {
     const { queue, connection } = o.engine;
     this.disposables.add(
       queue.onChange((changes) => {
-        this.batcher.push(changes);
+        this.pageFeed.push(changes);
         this.scheduleTray();
         o.updates?.queueChanged();
       }),
@@ -135,6 +136,8 @@ export class IntakeShell {
   }
 
   snapshot(): QueueSnapshot {
+    // Everything batched so far leaves before the snapshot: patches the page holds until it arrives are then all older than it.
+    this.pageFeed.flush();
     const { queue, connection, server } = this.o.engine;
     return { jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: server.demo };
   }
@@ -235,7 +238,7 @@ export class IntakeShell {
   /** Called from before-quit: flush what the renderer and the disk must see, then end the engine. */
   async shutdown(): Promise<void> {
     this.quitting = true;
-    this.batcher.flush();
+    this.pageFeed.flush();
     this.disposables.dispose();
     this.o.window.saveBounds();
     this.o.notifier.dispose();

@@ -7,7 +7,8 @@
  */
 import type { ConnectionState } from '../../shared/connectionState';
 import type { IntakeBridge, QueueSnapshot } from '../../shared/ipc';
-import type { QueueChange, QueueJob } from '../../shared/queueJob';
+import { resolveDeltas, type JobDelta } from '../../shared/jobDelta';
+import type { QueueJob } from '../../shared/queueJob';
 import { announcementsFor, summarize } from './announcements';
 import { JobIndex } from './jobIndex';
 import type { JobFilter } from './jobList';
@@ -75,10 +76,11 @@ export class IntakeStore {
   /**
    * Subscribe to events BEFORE asking for the snapshot, or a delta sent between
    * the two is lost. Deltas that arrive before the snapshot are held and applied
-   * on top of it (upserts carry whole jobs, so replaying them is harmless).
+   * on top of it, in order: main sends everything it batched before answering,
+   * so the last held delta of each field carries the snapshot's own value.
    */
   async start(): Promise<void> {
-    let held: QueueChange[] | null = [];
+    let held: JobDelta[] | null = [];
     const on = this.bridge.on.bind(this.bridge);
     this.unsubscribers.push(
       on('jobs', (changes) => (held ? held.push(...changes) : this.applyJobs(changes))),
@@ -119,7 +121,9 @@ export class IntakeStore {
     });
   }
 
-  private applyJobs(changes: readonly QueueChange[], announce = true): void {
+  /** One store update per batch, however many jobs it touches. */
+  private applyJobs(deltas: readonly JobDelta[], announce = true): void {
+    const changes = resolveDeltas(deltas, (id) => this.index.get(id));
     const messages = announce ? announcementsFor(this.index, changes) : [];
     this.index.apply(changes);
     const text = summarize(messages);

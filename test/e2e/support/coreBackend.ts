@@ -19,8 +19,8 @@ import { isTrustedUiUrl } from '../../../src/core/desktop/senderPolicy';
 import { IntakeEngine } from '../../../src/core/engine/IntakeEngine';
 import type { EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
 import { runDoctor } from '../../../src/core/network/doctor';
-import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
-import { ChangeBatcher } from '../../../src/core/tray/changeBatcher';
+import { createStateDirQueueStore } from '../../../src/core/persistence/fileQueueStore';
+import { PageFeed } from '../../../src/core/tray/pageFeed';
 import { handleCall } from '../../../src/main/ipc/ipcGate';
 import { createIntakeHandlers } from '../../../src/main/shell/intakeHandlers';
 import type { SettingsView } from '../../../src/shared/ipc';
@@ -50,14 +50,17 @@ export interface CoreBackendOptions {
   fastReconnect?: boolean;
   /** The backend's contract (default intake). */
   dialect?: Dialect;
+  /** The queue's state folder, kept by the caller (the bench seeds a long history there); default a fresh temp folder. */
+  stateDir?: string;
+  historySize?: number;
 }
 
 export async function startCoreBackend(options: CoreBackendOptions): Promise<CoreBackend> {
-  const dir = mkdtempSync(join(tmpdir(), 'intake-e2e-core-'));
+  const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'intake-e2e-core-'));
   const engine = await IntakeEngine.open({
     choice: { serverUrl: options.serverUrl, webSocketUrl: null, token: null, ...(options.dialect && { dialect: options.dialect }) },
-    store: createFileQueueStore(dir),
-    queue: { concurrency: options.concurrency ?? 2, timings: { retryBaseMs: 200, retryMaxMs: 1_000 } },
+    store: createStateDirQueueStore(dir),
+    queue: { concurrency: options.concurrency ?? 2, ...(options.historySize && { historySize: options.historySize }), timings: { retryBaseMs: 200, retryMaxMs: 1_000 } },
     connection: { timings: options.fastReconnect ? { backoffBaseMs: 200, backoffCapMs: 1_000, pollIntervalMs: 500 } : {} },
   });
   const { queue, connection } = engine;
@@ -73,9 +76,9 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     sending = sending.then(job).catch(() => undefined);
   };
 
-  // Batched as main batches them: one message per frame, the last upsert of a job wins.
-  const batcher = subscriptions.add(new ChangeBatcher({ clock: systemClock, deliver: (batch) => bridge && send(() => bridge!.emit('jobs', batch)) }));
-  subscriptions.add(queue.onChange((changes) => batcher.push(changes)));
+  // Fed as main feeds the page: one batch per frame, each job as its changed fields.
+  const feed = subscriptions.add(new PageFeed({ clock: systemClock, send: (deltas) => bridge && send(() => bridge!.emit('jobs', deltas)) }));
+  subscriptions.add(queue.onChange((changes) => feed.push(changes)));
   subscriptions.add(connection.onState((state) => bridge && send(() => bridge!.emit('connection', state))));
 
   const grants = new PathGrants();
@@ -84,7 +87,10 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   const handlers = createIntakeHandlers({
     grants,
     queue: () => queue,
-    snapshot: () => ({ jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: false }),
+    snapshot: () => {
+      feed.flush();
+      return { jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: false };
+    },
     settingsView: () => settings,
     updateSettings: async (patch: SettingsPatch) => {
       settings = { ...settings, ...patch };
@@ -134,7 +140,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
       subscriptions.dispose();
       await engine.dispose();
       await sending;
-      rmSync(dir, { recursive: true, force: true });
+      if (options.stateDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,158 @@
+import { mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as atomicFile from '../../../src/core/persistence/atomicFile';
+import { createFileQueueStore, createStateDirQueueStore } from '../../../src/core/persistence/fileQueueStore';
+import { createJournalQueueStore, JOURNAL_FILE_NAME, SNAPSHOT_FILE_NAME } from '../../../src/core/persistence/journalQueueStore';
+import type { PersistedQueue } from '../../../src/core/queue/UploadQueue';
+import type { QueueJob } from '../../../src/shared/queueJob';
+import { makeTempDir, type TempDir } from '../../support/files';
+import { sampleJob } from '../../support/sampleJob';
+
+vi.mock('../../../src/core/persistence/atomicFile', { spy: true });
+
+let dir: TempDir;
+beforeEach(async () => {
+  dir = await makeTempDir('intake-journal-');
+});
+afterEach(async () => {
+  vi.clearAllMocks();
+  await dir.remove();
+});
+
+function job(n: number, changes: Partial<QueueJob> = {}): QueueJob {
+  return Object.freeze(sampleJob({ id: `local-${n}`, idempotencyKey: `key-${n}`, jobId: `srv-${n}`, stage: 'tracking', createdAt: n, updatedAt: n, ...changes }));
+}
+
+const queue = (jobs: QueueJob[], paused = false): PersistedQueue => ({ version: 1, jobs, paused });
+const journalPath = () => join(dir.path, JOURNAL_FILE_NAME);
+const size = async (path: string) => (await stat(path)).size;
+
+describe('createJournalQueueStore', () => {
+  it('reads back exactly what was saved: changes, removals and the pause flag', async () => {
+    const store = createJournalQueueStore(dir.path);
+    expect(await store.load()).toBeNull();
+    const jobs = [job(1), job(2), job(3)];
+    await store.save(queue(jobs));
+    await store.save(queue([jobs[0]!, job(2, { stage: 'completed' }), jobs[2]!], true));
+    await store.save(queue([job(2, { stage: 'completed' }), jobs[2]!, job(4)], true));
+    const loaded = await createJournalQueueStore(dir.path).load();
+    expect(loaded).toEqual(queue([job(2, { stage: 'completed' }), job(3), job(4)], true));
+    expect(store.drainWarnings()).toEqual([]);
+  });
+
+  it('a status change appends that one job, whatever the size of the history', async () => {
+    const store = createJournalQueueStore(dir.path);
+    const jobs = Array.from({ length: 2000 }, (_, n) => job(n));
+    await store.save(queue(jobs));
+    const before = await size(journalPath());
+    const changed = [...jobs];
+    changed[1234] = job(1234, { stage: 'completed', updatedAt: 99 });
+    await store.save(queue(changed));
+    const grown = (await size(journalPath())) - before;
+    expect(grown).toBeGreaterThan(JSON.stringify(changed[1234]).length);
+    expect(grown).toBeLessThan(JSON.stringify(changed[1234]).length + 40);
+    // Nothing changed: nothing written.
+    await store.save(queue(changed));
+    expect(await size(journalPath())).toBe(before + grown);
+  });
+
+  it('compacts once the journal outgrows the snapshot: snapshot first, then a fresh journal, each replaced atomically', async () => {
+    const store = createJournalQueueStore(dir.path, { minCompactBytes: 1000 });
+    let jobs = [job(1), job(2)];
+    await store.save(queue(jobs));
+    vi.mocked(atomicFile.writeAtomically).mockClear();
+    for (let n = 0; n < 20; n += 1) {
+      jobs = [job(1, { updatedAt: 100 + n }), jobs[1]!];
+      await store.save(queue(jobs));
+    }
+    const targets = vi.mocked(atomicFile.writeAtomically).mock.calls.map(([, path]) => path.slice(dir.path.length + 1));
+    expect(targets.length).toBeGreaterThanOrEqual(2);
+    expect(targets.slice(0, 2)).toEqual([SNAPSHOT_FILE_NAME, JOURNAL_FILE_NAME]);
+    expect(await size(journalPath())).toBeLessThan(1000 + 400);
+    expect(await createJournalQueueStore(dir.path).load()).toEqual(queue(jobs));
+    expect((await readdir(dir.path)).sort()).toEqual([JOURNAL_FILE_NAME, SNAPSHOT_FILE_NAME]);
+  });
+
+  it('a torn last record, cut at any byte, is dropped with a warning: that job keeps its old state; the next save appends cleanly', async () => {
+    const base = createJournalQueueStore(dir.path);
+    await base.save(queue([job(1), job(2)]));
+    await base.save(queue([job(1, { stage: 'completed' }), job(2)]));
+    const whole = await size(journalPath());
+    await base.save(queue([job(1, { stage: 'completed' }), job(2, { stage: 'failed' })]));
+    const grown = await readFile(journalPath());
+    for (let cut = whole + 1; cut < grown.length; cut += 7) {
+      await writeFile(journalPath(), grown.subarray(0, cut));
+      const store = createJournalQueueStore(dir.path);
+      expect(await store.load()).toEqual(queue([job(1, { stage: 'completed' }), job(2)]));
+      expect(store.drainWarnings()).toEqual([expect.stringMatching(/torn or damaged record \(\d+ bytes/)]);
+      expect(await size(journalPath())).toBe(whole);
+      await store.save(queue([job(1, { stage: 'completed' }), job(2, { stage: 'cancelled' })]));
+      expect(await createJournalQueueStore(dir.path).load()).toEqual(queue([job(1, { stage: 'completed' }), job(2, { stage: 'cancelled' })]));
+    }
+  });
+
+  it('a damaged record in the middle ends the good part there, with a warning', async () => {
+    const store = createJournalQueueStore(dir.path);
+    await store.save(queue([job(1)]));
+    await store.save(queue([job(1), job(2)]));
+    await store.save(queue([job(1), job(2), job(3)]));
+    const text = await readFile(journalPath(), 'utf8');
+    await writeFile(journalPath(), text.replace('"key-2"', '"kez-2"'));
+    const reopened = createJournalQueueStore(dir.path);
+    expect((await reopened.load())?.jobs.map((j) => j.id)).toEqual(['local-1']);
+    expect(reopened.drainWarnings()).toHaveLength(1);
+  });
+
+  it('a journal older than the snapshot (a compaction stopped halfway) is ignored: the snapshot holds it all', async () => {
+    const store = createJournalQueueStore(dir.path, { minCompactBytes: 1 });
+    await store.save(queue([job(1)]));
+    await store.save(queue([job(1, { updatedAt: -1 })]));
+    const oldJournal = await readFile(journalPath()); // generation 1, with a change in it
+    const firstSnapshot = (await stat(join(dir.path, SNAPSHOT_FILE_NAME))).ino;
+    let n = 0;
+    // Until the journal outgrows the snapshot and a compaction replaces it (generation 2).
+    while ((await stat(join(dir.path, SNAPSHOT_FILE_NAME))).ino === firstSnapshot) await store.save(queue([job(1, { updatedAt: (n += 1) })]));
+    await writeFile(journalPath(), oldJournal);
+    const reopened = createJournalQueueStore(dir.path);
+    expect(await reopened.load()).toEqual(queue([job(1, { updatedAt: n })]));
+    expect(reopened.drainWarnings()).toEqual([]);
+  });
+
+  it('an unreadable journal stops the load with a clear error instead of passing for an empty queue', async () => {
+    await mkdir(journalPath());
+    await expect(createJournalQueueStore(dir.path).load()).rejects.toThrow('Cannot read the saved queue (EISDIR).');
+  });
+
+  it('removes temp files left by a crash before a rename', async () => {
+    await writeFile(join(dir.path, `${SNAPSHOT_FILE_NAME}.tmp-1-1`), 'half');
+    await writeFile(join(dir.path, `${JOURNAL_FILE_NAME}.tmp-1-2`), 'half');
+    await createJournalQueueStore(dir.path).load();
+    expect(await readdir(dir.path)).toEqual([]);
+  });
+});
+
+describe('migrating the queue file of an older version', () => {
+  it('a v1 queue.json is loaded, written as the journal, and kept as queue.json.migrated; later loads read the journal', async () => {
+    const v1 = queue([job(1), job(2, { stage: 'completed' })], true);
+    await createFileQueueStore(dir.path).save(v1);
+    const store = createStateDirQueueStore(dir.path);
+    expect(await store.load()).toEqual(v1);
+    expect((await readdir(dir.path)).sort()).toEqual([JOURNAL_FILE_NAME, 'queue.json.migrated', SNAPSHOT_FILE_NAME]);
+    await truncate(join(dir.path, 'queue.json.migrated'), 0);
+    expect(await createStateDirQueueStore(dir.path).load()).toEqual(v1);
+  });
+
+  it('a damaged v1 file is set aside as before and its readable jobs migrated, with the warning', async () => {
+    await writeFile(join(dir.path, 'queue.json'), JSON.stringify({ version: 1, jobs: [job(1), { id: 'broken' }], paused: false }));
+    const store = createStateDirQueueStore(dir.path);
+    expect((await store.load())?.jobs.map((j) => j.id)).toEqual(['local-1']);
+    expect(store.drainWarnings()).toEqual([expect.stringContaining('1 saved job(s) could not be read')]);
+    expect((await readdir(dir.path)).some((name) => name.startsWith('queue.json.corrupt-'))).toBe(true);
+  });
+
+  it('nothing saved anywhere: null, and nothing is written', async () => {
+    expect(await createStateDirQueueStore(dir.path).load()).toBeNull();
+    expect(await readdir(dir.path)).toEqual([]);
+  });
+});

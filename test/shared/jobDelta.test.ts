@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { applyJobPatch, diffJob, resolveDeltas, type JobDelta } from '../../src/shared/jobDelta';
+import type { QueueJob } from '../../src/shared/queueJob';
+import { sampleJob, trackedJob } from '../support/sampleJob';
+
+describe('job deltas', () => {
+  it('a status update is the changed fields of the server state, not the whole job', () => {
+    const before = trackedJob('ocr_started', 3);
+    const after: QueueJob = { ...before, updatedAt: 9, server: { ...before.server!, phase: 'ocr_completed', seq: 4, message: 'now ocr_completed' } };
+    const fields = diffJob(before, after);
+    expect(fields).toHaveLength(4);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        { path: ['updatedAt'], value: 9 },
+        { path: ['server', 'phase'], value: 'ocr_completed' },
+        { path: ['server', 'seq'], value: 4 },
+        { path: ['server', 'message'], value: 'now ocr_completed' },
+      ]),
+    );
+    expect(applyJobPatch(before, fields)).toEqual(after);
+    expect(before.server?.phase).toBe('ocr_started'); // the base is not changed
+  });
+
+  it('fields added, removed, set to null and replaced whole (arrays) all travel; no change gives no fields', () => {
+    const before = sampleJob({ upload: { sentBytes: 1, totalBytes: 10, bytesPerSecond: 5, etaSeconds: 2 }, cancelRequested: true });
+    // A field QueueJob does not know yet (another change may add one): generic, so it travels too.
+    const after = { ...before, upload: null, files: [...before.files, { ...before.files[0]!, name: 'b.pdf' }], progress: { done: 3, of: 7 } } as QueueJob;
+    delete (after as { cancelRequested?: boolean }).cancelRequested;
+    const fields = diffJob(before, after);
+    expect(fields.map((field) => field.path.join('.'))).toEqual(['files', 'upload', 'progress', 'cancelRequested']);
+    expect(applyJobPatch(before, fields)).toEqual(after);
+    expect(diffJob(after, { ...after })).toEqual([]);
+  });
+
+  it('resolves a batch against the jobs held: patches of one job build on each other; a patch for an unknown job is dropped', () => {
+    const held = new Map([['local-1', sampleJob()]]);
+    const deltas: JobDelta[] = [
+      { type: 'patch', id: 'local-1', fields: [{ path: ['stage'], value: 'uploading' }] },
+      { type: 'upsert', job: sampleJob({ id: 'new' }) },
+      { type: 'patch', id: 'local-1', fields: [{ path: ['uploadAttempts'], value: 2 }] },
+      { type: 'patch', id: 'new', fields: [{ path: ['stage'], value: 'tracking' }] },
+      { type: 'patch', id: 'gone', fields: [{ path: ['stage'], value: 'failed' }] },
+      { type: 'remove', id: 'other' },
+    ];
+    expect(resolveDeltas(deltas, (id) => held.get(id))).toEqual([
+      { type: 'upsert', job: sampleJob({ stage: 'uploading', uploadAttempts: 2 }) },
+      { type: 'upsert', job: sampleJob({ id: 'new', stage: 'tracking' }) },
+      { type: 'remove', id: 'other' },
+    ]);
+  });
+});
