@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartPatternProblem, proxyUrlProblem, serverUrlProblem } from '../../src/shared/settings';
+import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem } from '../../src/shared/settings';
 
 describe('serverUrlProblem', () => {
   it.each([
@@ -23,8 +23,10 @@ describe('serverUrlProblem', () => {
     expect(serverUrlProblem(url, false)).toBe(message);
   });
 
-  it('credentials are refused even when insecure HTTP is allowed', () => {
+  it('credentials are refused even when insecure HTTP is allowed, a user name alone too', () => {
     expect(serverUrlProblem('http://me:pw@ai.example.org/api', true)).toContain('user name or password');
+    expect(webSocketUrlProblem('wss://me@ai.example.org/ws', false)).toBe('WebSocket URL must not contain a user name or password; use the token field.');
+    expect(webSocketUrlProblem('wss://:pw@ai.example.org/ws', false)).toBe('WebSocket URL must not contain a user name or password; use the token field.');
   });
 });
 
