@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appAssetPath, devServerCsp } from '../../../src/core/desktop/appAssetPath';
 import { pathsFromArgv } from '../../../src/core/desktop/launchArgs';
+import { plainDataProblem } from '../../../src/core/desktop/plainData';
+import { isTrustedUiUrl } from '../../../src/core/desktop/senderPolicy';
 import { MAX_GRANTS, PathGrants } from '../../../src/core/desktop/pathGrants';
 import { serverChangeConfirmation } from '../../../src/core/desktop/serverChangeConfirmation';
 import { applySettingsPatch, settingsFromStored } from '../../../src/core/desktop/settingsUpdate';
@@ -140,6 +142,8 @@ describe('launch arguments', () => {
     try {
       writeFileSync(join(dir, 'scan.pdf'), '%PDF-');
       writeFileSync(join(dir, 'a-b.pdf'), '%PDF-');
+      // A switch is never a document, even where a file of that name exists.
+      writeFileSync(join(dir, '--flag'), '%PDF-');
       mkdirSync(join(dir, 'folder'));
       const argv = ['/opt/intake/intake', 'scan.pdf', 'folder', 'missing.pdf', '--flag', 'a-b.pdf', '.'];
       expect(pathsFromArgv(argv, { workingDirectory: dir, ignore: ['.'] })).toEqual([join(dir, 'scan.pdf'), join(dir, 'folder'), join(dir, 'a-b.pdf')]);
@@ -147,5 +151,15 @@ describe('launch arguments', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('senders and payloads', () => {
+  it('a dev-server setting that is not a URL trusts nothing', () => {
+    expect(isTrustedUiUrl('http://localhost:5173/', { devServerUrl: 'not a url' })).toBe(false);
+  });
+
+  it('an object whose class cannot be named is refused as unknown', () => {
+    expect(plainDataProblem(Object.create(Object.create(null)))).toBe('an object of type unknown');
   });
 });
