@@ -100,3 +100,13 @@ describe('frames without time', () => {
     expect(isFinal(job)).toBe(true);
   });
 });
+
+describe('frames at the same time as the state (what the dropped-frame counters see)', () => {
+  it('only the very same phase and status is a duplicate; anything else not newer is stale', () => {
+    const at = apply([frame('processing', 'ocr_started', { timestamp: T(4) })]).job;
+    expect(apply([frame('processing', 'ocr_started', { timestamp: T(4) })], at).outcomes).toEqual(['duplicate']);
+    expect(apply([frame('paused', 'ocr_started', { timestamp: T(4) })], at).outcomes).toEqual(['stale']);
+    const unknown = apply([frame('processing', 'virus_scan', { timestamp: T(4) })]).job;
+    expect(apply([frame('processing', 'deskew', { timestamp: T(4) })], unknown).outcomes).toEqual(['stale']);
+  });
+});

@@ -32,7 +32,15 @@ describe('serverUrlProblem', () => {
 
 describe('proxyUrlProblem', () => {
   // The scheme's own port written out (http://…:80) names the port too, though URL drops it.
-  it.each(['http://proxy.example.org:3128', 'https://proxy.example.org:443/', 'http://proxy.example.org:80', 'http://user:pw@[::1]:8080'])('accepts %s', (url) => {
+  it.each([
+    'http://proxy.example.org:3128',
+    'https://proxy.example.org:443/',
+    'http://proxy.example.org:80',
+    ' http://proxy.example.org:80 ',
+    'http://u:pw@proxy.example.org:80',
+    'http://[::1]:80',
+    'http://user:pw@[::1]:8080',
+  ])('accepts %s', (url) => {
     expect(proxyUrlProblem(url)).toBeNull();
   });
 
@@ -42,6 +50,7 @@ describe('proxyUrlProblem', () => {
     ['http://proxy.example.org', 'Proxy URL must name its port (example: http://proxy.example.org:3128).'],
     ['http://proxy.example.org:/', 'Proxy URL must name its port (example: http://proxy.example.org:3128).'],
     ['http://user:80@proxy.example.org', 'Proxy URL must name its port (example: http://proxy.example.org:3128).'],
+    ['http://proxy.example.org/a:80', 'Proxy URL must name its port (example: http://proxy.example.org:3128).'],
     ['http://proxy:3128/path', 'Proxy URL must end after the port.'],
     ['http://proxy:3128?x=1', 'Proxy URL must end after the port.'],
     ['http://proxy:3128#frag', 'Proxy URL must end after the port.'],
