@@ -67,7 +67,7 @@ for (const [file, mutants] of [...files.entries()].sort(([a], [b]) => a.localeCo
         status: mutant.status,
         mutator: mutant.mutatorName,
         replacement: oneLine(mutant.replacement ?? ''),
-        reason: reasons[key] ?? reasons[`${file}:${line}`] ?? 'NO REASON YET',
+        reason: reasons[key] ?? reasons[`${file}:${line}`] ?? reasons[file] ?? 'NO REASON YET',
       });
     } else tally.other += 1;
   }
