@@ -126,4 +126,18 @@ describe('fetchChartStatus answers', () => {
     const error = await failure(fetchChartStatus({ baseUrl, chartNumber: 'A', fetchImpl: never, timeoutMs: 20 }));
     expect(error).toMatchObject({ code: 'timeout', status: 0, message: 'Status request timed out.' });
   });
+
+  it('a body cut off mid-read is a network failure the caller retries, not a crash', async () => {
+    const cut = () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"jobs": ['));
+            controller.error(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }));
+          },
+        }),
+      );
+    const error = await failure(fetchChartStatus({ baseUrl, chartNumber: 'A', fetchImpl: canned(cut).fetchImpl }));
+    expect(error).toMatchObject({ code: 'network', status: 0, message: 'Status request could not reach the server: The server 127.0.0.1:9 cut the connection (is it running?).' });
+  });
 });
