@@ -105,7 +105,7 @@ const lines = [
   '',
   `score = (killed + timeout) / (killed + timeout + survived + no coverage); target ${TARGET} % per core folder`,
   '',
-  'A folder with fewer files measured than it has was only partly run: its score is for those files alone.',
+  'A folder with fewer files measured than it has was only partly run, or has files of types only (no code, no mutants; e.g. src/shared/connectionState.ts).',
   'A run limited to some test files ("tests run") gives a lower bound: the suites left out can only kill more.',
   '',
   'folder                         score   killed  survived  other  files measured',
