@@ -37,6 +37,6 @@ if (status !== 0) process.exit(status);
 if (args.includes('--dryRunOnly')) process.exit(0);
 // What was mutated (a folder, files, or line ranges), for the summary.
 writeFileSync(`reports/mutation/${slug}/scope.txt`, `${scope}\n`);
-const record = { scope, tests, commit: dirty ? `${commit} + uncommitted changes` : commit, startedAt: started.at, loadAtStart: started.load, loadAtEnd: os.loadavg()[0] };
+const record = { scope, tests, incremental: args.includes('--incremental'), commit: dirty ? `${commit} + uncommitted changes` : commit, startedAt: started.at, loadAtStart: started.load, loadAtEnd: os.loadavg()[0] };
 writeFileSync(`reports/mutation/${slug}/run.json`, `${JSON.stringify(record, null, 2)}\n`);
 process.exit(run(process.execPath, ['scripts/mutation-summary.mjs']));

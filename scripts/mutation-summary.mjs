@@ -99,7 +99,7 @@ const lines = [
   ...runs.flatMap((r) => [
     `  ${r.at}  ${r.path}  (${r.files} files; mutated: ${r.scope})`,
     ...(r.run
-      ? [`      code: commit ${r.run.commit}; started ${r.run.startedAt}; load ${Number(r.run.loadAtStart).toFixed(1)} at start, ${Number(r.run.loadAtEnd).toFixed(1)} at end; tests run: ${r.run.tests}`]
+      ? [`      code: commit ${r.run.commit}; started ${r.run.startedAt}; load ${Number(r.run.loadAtStart).toFixed(1)} at start, ${Number(r.run.loadAtEnd).toFixed(1)} at end; tests run: ${r.run.tests}${r.run.incremental ? '; incremental (results of unchanged mutants and tests reused)' : ''}`]
       : []),
   ]),
   '',
