@@ -123,6 +123,10 @@ describe('settings the schema refuses', () => {
       ok: false,
       message: 'Setting uploadConcurrency is invalid: Too big: expected number to be <=8.',
     });
+    expect(applySettingsPatch(DEFAULT_SETTINGS, { hotFolder: { path: `/${'x'.repeat(5000)}`, enabled: false } })).toEqual({
+      ok: false,
+      message: 'Setting hotFolder.path is invalid: Too big: expected string to have <=4096 characters.',
+    });
   });
 
   it('a valid chart-number pattern is taken', () => {
