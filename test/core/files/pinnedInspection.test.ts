@@ -88,4 +88,12 @@ describe('inspectFiles limits and duplicates', () => {
     execFileSync('mkfifo', [fifo]);
     expect((await inspectFiles([fifo])).rejected[0]?.reason).toBe('Not a regular file (a device, socket or pipe cannot be sent).');
   });
+
+  it('says why a path cannot be read: not a folder on the way, a link loop, anything else by its code', async () => {
+    const file = await dir.file('scan.pdf', MAGIC.pdf);
+    const loop = join(dir.path, 'loop.pdf');
+    await symlink(loop, loop);
+    const reasons = (await inspectFiles([join(file, 'inner.pdf'), loop, join(dir.path, `${'n'.repeat(300)}.pdf`)])).rejected.map((r) => r.reason);
+    expect(reasons).toEqual(['File not found (a part of its path is not a folder).', 'File is a link that points to itself.', 'File cannot be read (ENAMETOOLONG).']);
+  });
 });

@@ -1,7 +1,9 @@
 /** What a notification says, word for word: one job, a summary, chart numbers only when allowed. */
 import { describe, expect, it } from 'vitest';
 import { coalesceNotifications, initialNotificationState, type NotificationDecision, type NotificationOptions } from '../../../src/core/notifications/notificationPolicy';
+import { NotificationScheduler } from '../../../src/core/notifications/NotificationScheduler';
 import type { QueueJob, Stage } from '../../../src/shared/queueJob';
+import { FakeClock } from '../../support/fakeClock';
 
 function job(n: number, stage: Stage, extra: Partial<QueueJob> = {}): QueueJob {
   return {
@@ -44,6 +46,8 @@ describe('notification words', () => {
     // With chart numbers allowed, the server's message is shown as it is.
     expect(tell([job(5, 'failed', { error: { code: 'x', message: 'CH-5 is closed.' } })], { includeChartNumbers: true })[0]?.body).toBe('Chart CH-5: CH-5 is closed.');
     expect(tell([job(6, 'failed', { chartNumber: '', error: { code: 'x', message: 'Closed.' } })], { includeChartNumbers: false })[0]?.body).toBe('Closed.');
+    // With chart numbers off, the server's quote of one is masked, not dropped silently.
+    expect(tell([job(8, 'failed', { error: { code: 'x', message: 'Chart CH-8 is closed.' } })], { includeChartNumbers: false })[0]?.body).toBe('Chart [chart] is closed.');
   });
 
   it('a job that ends twice in one window is told once, as it ended last', () => {
@@ -63,5 +67,24 @@ describe('notification words', () => {
     const few = tell(many.slice(0, shown), { includeChartNumbers: true })[0]?.body ?? '';
     expect(few).not.toContain('more');
     expect(few.endsWith(`Charts: ${many.slice(0, shown).map((j) => j.chartNumber).join(', ')}.`)).toBe(true);
+  });
+});
+
+describe('NotificationScheduler', () => {
+  it('reads options given as a function, and logs a failed delivery with its kind and error', () => {
+    const clock = new FakeClock();
+    const logged: Array<[string, Record<string, unknown> | undefined]> = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (message: string, fields?: Record<string, unknown>) => void logged.push([message, fields]) };
+    const delivered: NotificationDecision[] = [];
+    const scheduler = new NotificationScheduler(clock, () => ({ includeChartNumbers: true }), (d) => delivered.push(d), logger);
+    scheduler.handle({ type: 'done', job: job(9, 'completed') });
+    clock.advance(60_000);
+    expect(delivered.map((d) => d.body)).toEqual(['Chart CH-9: 1 document processed.']);
+    const failing = new NotificationScheduler(clock, { includeChartNumbers: false }, () => { throw new Error('no notification centre'); }, logger);
+    failing.handle({ type: 'done', job: job(10, 'completed') });
+    clock.advance(60_000);
+    expect(logged).toEqual([['delivering a notification failed', { kind: 'completed', error: 'Error: no notification centre' }]]);
+    scheduler.dispose();
+    failing.dispose();
   });
 });

@@ -12,6 +12,8 @@ describe('tray tooltip', () => {
   it('counts every open kind, and unseen failures and rejections', () => {
     const jobs = [makeJob('queued'), makeJob('queued'), makeJob('uploading'), makeJob('tracking'), makeJob('failed', { updatedAt: 50 }), makeJob('rejected', { updatedAt: 60 })];
     expect(trayModel(input({ jobs, seenUntil: 40 })).tooltip).toBe('Intake — 1 uploading · 2 waiting · 1 processing · 2 failed');
+    // Completed and cancelled jobs are never failures, however recent.
+    expect(trayModel(input({ jobs: [makeJob('completed', { updatedAt: 99 }), makeJob('cancelled', { updatedAt: 99 })], seenUntil: 40 }))).toMatchObject({ tooltip: 'Intake — all done', icon: 'idle' });
     // Seen at the very moment it failed: no longer news.
     expect(trayModel(input({ jobs: [makeJob('rejected', { updatedAt: 60 })], seenUntil: 60 }))).toMatchObject({ tooltip: 'Intake — all done', icon: 'idle' });
     expect(trayModel(input({ jobs: [makeJob('rejected', { updatedAt: 61 })], seenUntil: 60 }))).toMatchObject({ tooltip: 'Intake — 1 failed', icon: 'error' });
