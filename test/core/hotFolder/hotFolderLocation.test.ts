@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeFolderError } from '../../../src/core/hotFolder/folderProblem';
 import { isDropInside, samePath } from '../../../src/core/hotFolder/hotFolderLayout';
 import { filesAlreadyThere, hotFolderLocationProblem, type ProtectedPlaces } from '../../../src/core/hotFolder/hotFolderLocation';
+import { hotFolderPlan, samePlan } from '../../../src/core/hotFolder/hotFolderPlan';
 import { makeTempDir, type TempDir } from '../../support/files';
 
 const places: ProtectedPlaces = {
@@ -103,5 +104,39 @@ describe('hot folder layout and folder errors', () => {
     expect(describeFolderError(error('EPERM'))).toBe('The hot folder cannot be read: permission denied.');
     expect(describeFolderError(error('EIO'))).toBe('The hot folder cannot be read (EIO).');
     expect(describeFolderError(error())).toBe('The hot folder cannot be read (SystemError).');
+  });
+});
+
+describe('hotFolderPlan (what the settings ask the watcher to do)', () => {
+  const settings = (path: string | null, enabled: boolean, chartNumberPattern: string | null = null) => ({ hotFolder: { path, enabled }, chartNumberPattern });
+
+  it('watches nothing when off, without a folder, or with a blank one', () => {
+    expect(hotFolderPlan(settings('/scans', false))).toEqual({ watch: false, problem: null });
+    expect(hotFolderPlan(settings(null, true))).toEqual({ watch: false, problem: null });
+    expect(hotFolderPlan(settings('  ', true))).toEqual({ watch: false, problem: null });
+  });
+
+  it('refuses a relative folder, saying why', () => {
+    expect(hotFolderPlan(settings('scans', true))).toEqual({
+      watch: false,
+      problem: 'The hot folder must be a full path (for example /home/me/Scans or C:\\Scans); it is not watched.',
+    });
+  });
+
+  it('watches the resolved folder with the pattern, none when empty, and goes on without a broken one', () => {
+    expect(hotFolderPlan(settings('/scans/../scans/', true, '^(\\d+)_'))).toEqual({ watch: true, root: '/scans', pattern: '^(\\d+)_', problem: null });
+    expect(hotFolderPlan(settings('/scans', true, ''))).toEqual({ watch: true, root: '/scans', pattern: null, problem: null });
+    const broken = hotFolderPlan(settings('/scans', true, '([a-z'));
+    expect(broken).toMatchObject({ watch: true, root: '/scans', pattern: null });
+    expect(broken.problem).toMatch(/^Chart-number pattern is not a valid regular expression: .+ Hot-folder files outside a chart sub-folder go to failed\/ until it is fixed\.$/);
+  });
+
+  it('a running watcher goes on only for the same folder and pattern', () => {
+    const a = hotFolderPlan(settings('/scans', true, 'x'));
+    expect(samePlan(a, hotFolderPlan(settings('/scans/', true, 'x')))).toBe(true);
+    expect(samePlan(a, hotFolderPlan(settings('/other', true, 'x')))).toBe(false);
+    expect(samePlan(a, hotFolderPlan(settings('/scans', true, 'y')))).toBe(false);
+    expect(samePlan(a, hotFolderPlan(settings('/scans', false, 'x')))).toBe(false);
+    expect(samePlan(hotFolderPlan(settings(null, false)), hotFolderPlan(settings('rel', true)))).toBe(true);
   });
 });
