@@ -33,8 +33,10 @@ for (const path of reportFiles.sort((a, b) => statSync(a).mtimeMs - statSync(b).
   const report = JSON.parse(readFileSync(path, 'utf8'));
   if (typeof report.files !== 'object' || report.files === null) throw new Error(`${path} is not a Stryker JSON report (no "files").`);
   const scopeFile = join(dirname(path), 'scope.txt');
-  const scope = existsSync(scopeFile) ? readFileSync(scopeFile, 'utf8').trim() : 'scope not recorded';
-  runs.push({ path, at: statSync(path).mtime.toISOString(), files: Object.keys(report.files).length, scope });
+  const runFile = join(dirname(path), 'run.json');
+  const run = existsSync(runFile) ? JSON.parse(readFileSync(runFile, 'utf8')) : null;
+  const scope = run?.scope ?? (existsSync(scopeFile) ? readFileSync(scopeFile, 'utf8').trim() : 'scope not recorded');
+  runs.push({ path, at: statSync(path).mtime.toISOString(), files: Object.keys(report.files).length, scope, run });
   for (const [file, entry] of Object.entries(report.files)) files.set(file.replace(/\\/g, '/'), entry.mutants ?? []);
 }
 
@@ -65,7 +67,7 @@ for (const [file, mutants] of [...files.entries()].sort(([a], [b]) => a.localeCo
         status: mutant.status,
         mutator: mutant.mutatorName,
         replacement: oneLine(mutant.replacement ?? ''),
-        reason: reasons[key] ?? reasons[`${file}:${line}`] ?? 'NO REASON YET',
+        reason: reasons[key] ?? reasons[`${file}:${line}`] ?? reasons[file] ?? 'NO REASON YET',
       });
     } else tally.other += 1;
   }
@@ -94,11 +96,17 @@ const lines = [
   `summary written: ${new Date().toISOString()}`,
   `machine: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}, load ${os.loadavg()[0]?.toFixed(1)} when the summary was written (the machine is shared)`,
   'runs (Stryker JSON reports merged; the newest wins per file):',
-  ...runs.map((r) => `  ${r.at}  ${r.path}  (${r.files} files; mutated: ${r.scope})`),
+  ...runs.flatMap((r) => [
+    `  ${r.at}  ${r.path}  (${r.files} files; mutated: ${r.scope})`,
+    ...(r.run
+      ? [`      code: commit ${r.run.commit}; started ${r.run.startedAt}; load ${Number(r.run.loadAtStart).toFixed(1)} at start, ${Number(r.run.loadAtEnd).toFixed(1)} at end; tests run: ${r.run.tests}${r.run.incremental ? '; incremental (results of unchanged mutants and tests reused)' : ''}`]
+      : []),
+  ]),
   '',
   `score = (killed + timeout) / (killed + timeout + survived + no coverage); target ${TARGET} % per core folder`,
   '',
-  'A folder with fewer files measured than it has was only partly run: its score is for those files alone.',
+  'A folder with fewer files measured than it has was only partly run, or has files of types only (no code, no mutants; e.g. src/shared/connectionState.ts).',
+  'A run limited to some test files ("tests run") gives a lower bound: the suites left out can only kill more.',
   '',
   'folder                         score   killed  survived  other  files measured',
 ];

@@ -77,9 +77,15 @@ export function proxyUrlProblem(value: string): string | null {
     return 'Proxy is not a valid URL (example: http://proxy.example.org:3128).';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `Proxy URL must start with http:// or https:// (got ${url.protocol}).`;
-  if (url.port === '') return 'Proxy URL must name its port (example: http://proxy.example.org:3128).';
+  if (url.port === '' && !namesDefaultPort(value)) return 'Proxy URL must name its port (example: http://proxy.example.org:3128).';
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return 'Proxy URL must end after the port.';
   return null;
+}
+
+/** URL drops a scheme's own port (http://proxy:80 has port ''): whether the text wrote one after the host anyway. */
+function namesDefaultPort(value: string): boolean {
+  const afterCredentials = value.trim().replace(/^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?/i, '');
+  return /^(?:\[[^\]]*\]|[^:/?#]*):\d+(?:[/?#]|$)/.test(afterCredentials);
 }
 
 /** Why a WebSocket URL override is refused, or null when it may be used: the server URL's rules, for ws/wss. */

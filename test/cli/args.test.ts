@@ -16,7 +16,7 @@ describe('parseArgs', () => {
     const result = parseArgs(['upload', '--server', server, '--chart', 'A-1', 'a.pdf', 'b.pdf', '--json']);
     expect(result).toEqual({
       ok: true,
-      command: { kind: 'upload', server, wsUrl: null, chart: 'A-1', files: ['a.pdf', 'b.pdf'], jobsFile: null, token: null, stateDir: null, json: true, concurrency: null, allowInsecureHttp: false, network: direct, logFile: null },
+      command: { kind: 'upload', server, wsUrl: null, backend: null, chart: 'A-1', files: ['a.pdf', 'b.pdf'], jobsFile: null, token: null, stateDir: null, json: true, concurrency: null, allowInsecureHttp: false, network: direct, logFile: null },
     });
   });
 
@@ -24,7 +24,7 @@ describe('parseArgs', () => {
     const result = parseArgs(['upload', `--server=${server}`, '--jobs=jobs.json', '--state-dir', 'st'], { INTAKE_TOKEN: 'sekret' });
     expect(result).toEqual({
       ok: true,
-      command: { kind: 'upload', server, wsUrl: null, chart: null, files: [], jobsFile: 'jobs.json', token: 'sekret', stateDir: 'st', json: false, concurrency: null, allowInsecureHttp: false, network: direct, logFile: null },
+      command: { kind: 'upload', server, wsUrl: null, backend: null, chart: null, files: [], jobsFile: 'jobs.json', token: 'sekret', stateDir: 'st', json: false, concurrency: null, allowInsecureHttp: false, network: direct, logFile: null },
     });
   });
 

@@ -158,6 +158,6 @@ describe('JobRow for a Socket.IO backend (PROTOCOL.md "Backend dialects")', () =
     expect(r.row.querySelector('.pill')?.className).toContain('pill-blocked');
     expect(r.status()).toBe('Held by a quality check: a person needs to look at it.');
     expect(r.row.querySelector('.row-status')?.className).toContain('tone-warning');
-    expect(r.buttons()).toEqual(['Retry', 'Show files', 'Remove']);
+    expect(r.buttons()).toEqual(['Retry', 'Show files', 'Show in folder', 'Remove']);
   });
 });

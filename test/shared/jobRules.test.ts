@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canCancel, canRemove, canRetry, canReveal, hasResults, isCancelling } from '../../src/shared/jobRules';
+import { canCancel, canRemove, canRetry, canReveal, hasResults, isCancelling, refileKind, undoKind } from '../../src/shared/jobRules';
 import { STAGES, type Stage } from '../../src/shared/queueJob';
 
 // The one table the renderer's buttons, main's refusals and the queue's checks all follow.
@@ -30,5 +30,21 @@ describe('job rules', () => {
 
   it('a job can always be either cancelled or retried, unless it completed', () => {
     for (const stage of STAGES) expect(canCancel({ stage }) || canRetry({ stage }) || stage === 'completed').toBe(true);
+  });
+
+  it('undo and re-file: taken back before the server holds the job, cancelled there after, nothing once ended', () => {
+    const expected: Record<Stage, [ReturnType<typeof undoKind>, ReturnType<typeof refileKind>]> = {
+      queued: ['remove', 'rename'],
+      uploading: ['remove', 'rename'],
+      tracking: ['cancel', 'cancelAndResend'],
+      completed: [null, null],
+      failed: [null, null],
+      rejected: [null, null],
+      cancelled: [null, null],
+      blocked: [null, null],
+    };
+    for (const stage of STAGES) expect([undoKind({ stage }), refileKind({ stage })]).toEqual(expected[stage]);
+    // Being cancelled already: nothing more to undo or re-file.
+    expect([undoKind({ stage: 'tracking', cancelRequested: true }), refileKind({ stage: 'tracking', cancelRequested: true })]).toEqual([null, null]);
   });
 });

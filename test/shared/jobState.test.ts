@@ -74,6 +74,18 @@ describe('applyStatusUpdate with seq', () => {
       gaps: [false, true],
     },
     {
+      name: 'the first numbered frame is no gap, whatever its seq (nothing was known before it)',
+      updates: [u('ocr_started', { seq: 5, timestamp: T(5) }), u('ocr_completed', { seq: 6, timestamp: T(6) })],
+      phase: 'ocr_completed',
+      outcomes: ['applied', 'applied'],
+    },
+    {
+      name: 'a final job ignores even a frame far ahead, without calling it a gap',
+      updates: [u('completed', { seq: 2, timestamp: T(2) }), u('failed', { seq: 9, timestamp: T(9) })],
+      phase: 'completed',
+      outcomes: ['applied', 'final'],
+    },
+    {
       name: 'completed is final even against a higher seq',
       updates: [u('completed', { seq: 7, timestamp: T(7) }), u('failed', { seq: 8, timestamp: T(8) })],
       phase: 'completed',
@@ -102,7 +114,8 @@ describe('applyStatusUpdate with seq', () => {
     const result = run(updates);
     expect(result.job.phase).toBe(phase);
     expect(result.outcomes).toEqual(outcomes);
-    if (gaps) expect(result.gaps).toEqual(gaps);
+    // Only a skipped seq is a gap (it makes the client fetch §2): never a stale, duplicate or final frame.
+    expect(result.gaps).toEqual(gaps ?? outcomes.map(() => false));
   });
 });
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalServerUrl,
   chartNumberProblem,
   chartNumberSchema,
   clientMessageSchema,
   deriveWebSocketUrl,
   readJobFromStatusBody,
   serverMessageSchema,
+  withoutTrailingSlashes,
 } from '../../src/shared/protocol';
 
 describe('chart numbers', () => {
@@ -97,4 +99,42 @@ describe('deriveWebSocketUrl', () => {
     ['http://127.0.0.1:8080/api/', 'ws://127.0.0.1:8080/api/ws'],
     ['http://host/', 'ws://host/ws'],
   ])('%s → %s', (base, ws) => expect(deriveWebSocketUrl(base)).toBe(ws));
+});
+
+describe('readJobFromStatusBody: what a §2 body must hold', () => {
+  it('a body or entry with only a status, or only a phase, still tells the state (one stands for the other)', () => {
+    expect(readJobFromStatusBody({ status: 'processing' }, 'a')).toStrictEqual({ jobId: 'a', status: 'processing', phase: 'processing', message: '' });
+    expect(readJobFromStatusBody({ phase: 'ocr_started' }, 'a')).toStrictEqual({ jobId: 'a', status: 'ocr_started', phase: 'ocr_started', message: '' });
+    expect(readJobFromStatusBody({ jobs: [{ jobId: 'a', phase: 'ai_started' }] }, 'a')).toMatchObject({ status: 'ai_started', phase: 'ai_started' });
+  });
+
+  it('a body or entry with neither status nor phase tells nothing: null, not an empty state', () => {
+    expect(readJobFromStatusBody({ message: 'working', timestamp: 't1' }, 'a')).toBeNull();
+    expect(readJobFromStatusBody({ jobs: [{ jobId: 'a', message: 'working', seq: 3 }] }, 'a')).toBeNull();
+  });
+
+  it('keeps the retry fields a failure carries, and only the fields the server sent', () => {
+    const body = { jobs: [{ jobId: 'a', status: 'failed', phase: 'failed', timestamp: 't9', seq: 9, attempt: 2, maxAttempts: 3, willRetry: true }] };
+    expect(readJobFromStatusBody(body, 'a')).toStrictEqual({
+      jobId: 'a', status: 'failed', phase: 'failed', message: '', timestamp: 't9', seq: 9, attempt: 2, maxAttempts: 3, willRetry: true,
+    });
+    expect(readJobFromStatusBody({ jobs: [{ jobId: 'a', status: 'failed', willRetry: false }] }, 'a')).toStrictEqual({
+      jobId: 'a', status: 'failed', phase: 'failed', message: '', willRetry: false,
+    });
+    // Absent means absent: no keys holding undefined (ordering then falls back to rank).
+    expect(Object.keys(readJobFromStatusBody({ status: 'processing', phase: 'ocr_started' }, 'a') ?? {})).toEqual(['jobId', 'status', 'phase', 'message']);
+  });
+});
+
+describe('server URLs', () => {
+  it('withoutTrailingSlashes drops every trailing slash, and only those', () => {
+    expect(withoutTrailingSlashes('https://ai.example.org/api///')).toBe('https://ai.example.org/api');
+    expect(withoutTrailingSlashes('/a//b')).toBe('/a//b');
+  });
+
+  it('canonicalServerUrl: one name however the URL is written; unparseable text stays as it is', () => {
+    expect(canonicalServerUrl('HTTPS://AI.Example.org:443/api/')).toBe('https://ai.example.org/api');
+    expect(canonicalServerUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+    expect(canonicalServerUrl('not a url/')).toBe('not a url/');
+  });
 });

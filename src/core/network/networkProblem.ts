@@ -38,21 +38,22 @@ function rootError(chain: readonly Error[]): (Error & { code?: string }) | null 
 
 /** A proxy answered an HTTP status (407, 403…) instead of opening the way. */
 export function proxyStatusProblem(status: number, context: ProblemContext): NetworkProblem {
-  const proxy = context.proxy ?? 'the proxy';
+  // Without a known proxy address the sentence names none ("The proxy wants…", not "The proxy the proxy wants…").
+  const proxy = context.proxy === null ? 'The proxy' : `The proxy ${context.proxy}`;
   if (status === 401) {
     // Not RFC 7235, but what some proxies (tinyproxy) answer to wrong credentials on a tunnel.
     return {
       step: 'proxy_auth',
-      message: `The proxy ${proxy} did not accept the credentials (HTTP 401) for the way to ${context.server.host}. Check the user name and password for the proxy.`,
+      message: `${proxy} did not accept the credentials (HTTP 401) for the way to ${context.server.host}. Check the user name and password for the proxy.`,
     };
   }
   if (status === 407) {
     return {
       step: 'proxy_auth',
-      message: `The proxy ${proxy} wants credentials (HTTP 407) before it lets Intake reach ${context.server.host}. Give them in the proxy URL (http://user:password@host:port), in INTAKE_PROXY_CREDENTIALS, or in the app's proxy dialog.`,
+      message: `${proxy} wants credentials (HTTP 407) before it lets Intake reach ${context.server.host}. Give them in the proxy URL (http://user:password@host:port), in INTAKE_PROXY_CREDENTIALS, or in the app's proxy dialog.`,
     };
   }
-  return { step: 'proxy', message: `The proxy ${proxy} refused the way to ${context.server.host} (HTTP ${status}). Ask your IT desk to allow it.` };
+  return { step: 'proxy', message: `${proxy} refused the way to ${context.server.host} (HTTP ${status}). Ask your IT desk to allow it.` };
 }
 
 export function describeNetworkProblem(error: unknown, context: ProblemContext): NetworkProblem {
