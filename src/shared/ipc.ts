@@ -130,6 +130,8 @@ export const ipcCalls = {
   pickHotFolder: call<SettingsView>()(none),
   /** A custom CA certificate (PEM), chosen in main's file dialog; refused when it cannot be used. */
   pickCaFile: call<SettingsView>()(none),
+  /** Settings → Server → Backend type → custom: a dialect file chosen in main's file dialog; a malformed one is refused, nothing changes. */
+  pickDialectFile: call<SettingsView>()(none),
   /** Settings → Test connection: DNS, TCP, proxy, TLS, HTTP and WebSocket to the server in use, one result each. */
   testConnection: call<ConnectionCheck[]>()(none),
   /** Opens the folder of the log file in the OS file manager. */

@@ -100,6 +100,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     setToken: async (token) => (settings = { ...settings, hasToken: token !== null }),
     pickHotFolder: async () => settings,
     pickCaFile: async () => settings,
+    pickDialectFile: async () => settings,
     testConnection: () => {
       const { baseUrl, wsUrl, token, network } = engine.server;
       return runDoctor({ baseUrl, wsUrl, token, network });
