@@ -132,6 +132,9 @@ export class IntakeShell {
       }),
     );
     this.disposables.add(o.engine.onServer((server) => o.window.send('demoServer', server.demo)));
+    // Only a backend with batches (seed 004) reports them; the page shows them on the batch's jobs.
+    const onBatch = connection.onBatch?.bind(connection);
+    if (onBatch) this.disposables.add(onBatch((batch) => o.window.send('batch', batch)));
     this.disposables.add(o.engine.onNotification((decision) => this.notify(decision)));
     this.refreshTray();
   }
