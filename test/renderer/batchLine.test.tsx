@@ -12,14 +12,10 @@ import { batchLine } from '../../src/renderer/store/batchLine';
 import { IntakeStore } from '../../src/renderer/store/intakeStore';
 import { IntakeContext } from '../../src/renderer/store/useIntake';
 import type { BatchProgress } from '../../src/shared/batchProgress';
-import { fakeBridge, snapshotOf } from './fakeBridge';
+import { fakeBridge, giveListHeight, snapshotOf } from './fakeBridge';
 import { T0, job, server } from './jobFixtures';
 
-beforeEach(() => {
-  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(function (this: HTMLElement) {
-    return this.classList.contains('list-scroll') ? 700 : 0;
-  });
-});
+beforeEach(() => giveListHeight());
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
