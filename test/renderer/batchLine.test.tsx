@@ -48,7 +48,10 @@ describe('batch line', () => {
     act(() => bridge.emit('jobs', [{ type: 'patch', id: 'b', fields: [{ path: ['stage'], value: 'completed' }] }]));
     expect(lineOf('c')).toBe('Batch: 2 of 3 done · 67 %');
 
+    const sourceOf = (id: string) => container.querySelector(`[data-job-id="${id}"] [data-testid="row-batch"]`)?.getAttribute('data-source');
+    expect(sourceOf('a')).toBe('intake');
     act(() => bridge.emit('batch', update({ total: 3, completed: 2, progress: 80 })));
+    expect(sourceOf('a')).toBe('server');
     expect(['a', 'b', 'c'].map(lineOf)).toEqual(Array(3).fill('Batch: 2 of 3 done · 80 %'));
     act(() => bridge.emit('batch', update({ batchId: 'other', total: 9, completed: 9, progress: 100 })));
     expect(lineOf('a')).toBe('Batch: 2 of 3 done · 80 %');
