@@ -1,7 +1,8 @@
 /**
  * Settings → Server → Backend type over the fake electron, with the real core
  * and the reference server speaking socketio-events: choosing the preset
- * switches the server of record to that dialect and a job runs to completed;
+ * switches the server of record to that dialect, a job runs to completed and
+ * a batch's `batch:update` reaches the page;
  * a custom dialect file is taken only from main's file dialog, and a
  * malformed one is refused naming the field, the previous backend in force.
  */
@@ -46,6 +47,15 @@ describe('Settings → Server → Backend type (app)', () => {
       await vi.waitFor(() => expect(engine.queue.get(enqueued.value.id)?.stage).toBe('completed'), WAIT);
       expect(engine.queue.get(enqueued.value.id)).toMatchObject({ server: { statusWord: 'DELIVERED' } });
       expect(boot.stores.settings.get('settings')).toMatchObject({ backend: 'socketio-events' });
+
+      // A batch (a jobs file, the hot folder): the server's batch:update reaches the page over the typed IPC.
+      const batch = await engine.queue.enqueueMany([
+        { chartNumber: 'EV-2', files: [await dir.pdf('events-2.pdf')] },
+        { chartNumber: 'EV-3', files: [await dir.pdf('events-3.pdf')] },
+      ]);
+      const batchId = batch[0]?.ok ? batch[0].job.batchId : undefined;
+      expect(batchId).toEqual(expect.any(String));
+      await vi.waitFor(() => expect(boot.sent('batch')).toContainEqual(expect.objectContaining({ batchId, total: 2, completed: 2 })), WAIT);
     } finally {
       await engine.dispose();
     }
