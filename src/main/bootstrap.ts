@@ -44,6 +44,8 @@ import { appNetwork, type NetworkSettings } from './system/appNetwork';
 import { registerProxyLoginChannel } from './ipc/proxyLoginChannel';
 import { proxyLoginStore } from './persistence/proxyLoginStore';
 import { ProxyLoginDialog } from './window/proxyLoginDialog';
+import { loadBackend } from '../core/dialect/backendChoice';
+import { INTAKE_DIALECT } from '../shared/dialect';
 
 /** How long Quit waits for the core to close before quitting anyway. */
 export const SHUTDOWN_LIMIT_MS = 5_000;
@@ -164,7 +166,16 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     return appNetwork(current, networkDeps);
   };
   const engine = await IntakeEngine.open({
-    choice: { serverUrl: settings.settings.serverUrl, webSocketUrl: settings.settings.webSocketUrl, token: settings.token() },
+    choice: {
+      serverUrl: settings.settings.serverUrl,
+      webSocketUrl: settings.settings.webSocketUrl,
+      token: settings.token(),
+      dialect: await loadBackend(settings.settings.backend).catch((error: unknown) => {
+        // A dialect file gone or changed since it was chosen: say so, and speak intake until another is chosen.
+        logger.warn('the dialect file cannot be used', { error: (error as Error)?.name });
+        return INTAKE_DIALECT;
+      }),
+    },
     network: await makeNetwork(settings.settings).catch((error: unknown) => {
       // A custom CA file gone since it was set: start with the OS store and Node's roots, and say so.
       logger.warn('the custom CA file cannot be used', { error: (error as Error)?.message });
@@ -208,6 +219,13 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
         logger,
       })
     : null;
+  /** Main's own file dialog: the only way a CA or dialect file is chosen (never a path from the page). */
+  const pickOneFile = async (title: string, filter: { name: string; extensions: string[] }): Promise<string | null> => {
+    const options = { title, properties: ['openFile'] as Array<'openFile'>, filters: [filter] };
+    const parent = window.window;
+    const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
   intake = new IntakeShell({
     app,
     loginItem,
@@ -239,16 +257,8 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     protectedPlaces,
-    pickCaFile: async () => {
-      const options = {
-        title: 'Choose the CA certificate (PEM)',
-        properties: ['openFile'] as Array<'openFile'>,
-        filters: [{ name: 'Certificates', extensions: ['pem', 'crt', 'cer'] }],
-      };
-      const parent = window.window;
-      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+    pickCaFile: () => pickOneFile('Choose the CA certificate (PEM)', { name: 'Certificates', extensions: ['pem', 'crt', 'cer'] }),
+    pickDialectFile: () => pickOneFile('Choose the dialect file (JSON)', { name: 'Dialect files', extensions: ['json'] }),
     confirm: async (question) => {
       const options = {
         type: 'warning' as const,

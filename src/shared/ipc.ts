@@ -5,6 +5,7 @@
  * sides are inferred from here. Adding a call touches this list only.
  */
 import { z } from 'zod';
+import type { BatchProgress } from './batchProgress';
 import type { ConnectionState } from './connectionState';
 import type { CheckName } from './networkStep';
 import type { JobDelta } from './jobDelta';
@@ -130,6 +131,8 @@ export const ipcCalls = {
   pickHotFolder: call<SettingsView>()(none),
   /** A custom CA certificate (PEM), chosen in main's file dialog; refused when it cannot be used. */
   pickCaFile: call<SettingsView>()(none),
+  /** Settings → Server → Backend type → custom: a dialect file chosen in main's file dialog; a malformed one is refused, nothing changes. */
+  pickDialectFile: call<SettingsView>()(none),
   /** Settings → Test connection: DNS, TCP, proxy, TLS, HTTP and WebSocket to the server in use, one result each. */
   testConnection: call<ConnectionCheck[]>()(none),
   /** Opens the folder of the log file in the OS file manager. */
@@ -155,8 +158,10 @@ export interface IpcEvents {
   openFiles: string[];
   /** The tray's "Settings…" was chosen: show the settings view. */
   openSettings: null;
+  /** The server's progress of a batch (seed 004's `batch:update`), shown on that batch's jobs. */
+  batch: BatchProgress;
 }
-export const IPC_EVENT_NAMES = ['jobs', 'connection', 'paused', 'demoServer', 'focusJob', 'openFiles', 'openSettings'] as const satisfies readonly (keyof IpcEvents)[];
+export const IPC_EVENT_NAMES = ['jobs', 'connection', 'paused', 'demoServer', 'focusJob', 'openFiles', 'openSettings', 'batch'] as const satisfies readonly (keyof IpcEvents)[];
 export type IpcEventName = (typeof IPC_EVENT_NAMES)[number];
 
 export const IPC_CALL_NAMES = Object.keys(ipcCalls) as IpcCallName[];

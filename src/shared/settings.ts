@@ -1,5 +1,6 @@
 /** User settings: one schema for main (validation, storage) and the renderer (forms). */
 import { z } from 'zod';
+import type { BuiltInDialect } from './dialect';
 
 export const settingsSchema = z.object({
   /** REST base of the backend; null = the bundled demo server. */
@@ -26,6 +27,11 @@ export const settingsSchema = z.object({
   proxyBypass: z.string().max(4096),
   /** A certificate authority (PEM file) trusted besides the OS store and Node's roots; null = none. */
   caFile: z.string().max(4096).nullable(),
+  /**
+   * Settings → Server → Backend type: a built-in dialect's name, or the path of a custom dialect file
+   * (chosen in main's file dialog only). The demo server always speaks `intake`.
+   */
+  backend: z.string().min(1).max(4096),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -48,6 +54,7 @@ export const DEFAULT_SETTINGS: Settings = {
   proxyUrl: null,
   proxyBypass: '',
   caFile: null,
+  backend: 'intake' satisfies BuiltInDialect,
 };
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);

@@ -2,8 +2,9 @@
  * A Socket.IO backend (seed 004's socketio-events) in the window, on the real
  * core and the real reference server speaking that dialect: a drop goes to
  * completed with a percentage bar and the backend's status word instead of
- * the stepper, and a job the quality check holds ends with its own pill and
- * filter count.
+ * the stepper, a job the quality check holds ends with its own pill and
+ * filter count, and a batch of two charts shows the server's `batch:update`
+ * progress on both of its jobs.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SOCKETIO_EVENTS } from '../../src/shared/dialect';
@@ -62,5 +63,43 @@ it('a Socket.IO job goes from drop to completed with a percentage bar, then a he
   await expect(page.getByRole('tab', { name: 'Blocked 1' }).isVisible()).resolves.toBe(true);
   expect(server.jobs().map((job) => job.status)).toEqual(['completed', 'blocked']);
   await session.app.screenshot('21-socketio-blocked');
+  expect(session.app.errors).toEqual([]);
+});
+
+it('a batch of two charts shows the server’s batch progress on both of its jobs', async () => {
+  const { page } = session.app;
+  await page.waitForSelector('[data-testid=connection][data-state=connected]', { timeout: 30_000 });
+  dice.length = 0; // every job of the batch passes the quality check, also when this test runs alone
+  type Seen = { __batchLines: string[] };
+  // Every text a server-fed batch line shows, checked on every frame (each update lasts one phase).
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as Seen).__batchLines = seen;
+    const look = () => {
+      for (const line of document.querySelectorAll('[data-testid=row-batch][data-source=server]')) {
+        if (seen.at(-1) !== line.textContent) seen.push(line.textContent ?? '');
+      }
+      requestAnimationFrame(look);
+    };
+    look();
+  });
+  // The window's add dialog files one chart per drop: a batch comes from a jobs file or the hot folder, i.e. the core's enqueueMany.
+  const results = await session.core.queue.enqueueMany([
+    { chartNumber: 'BAT-1', files: [await files.pdf('batch-1.pdf', { pages: 1 })] },
+    { chartNumber: 'BAT-2', files: [await files.pdf('batch-2.pdf', { pages: 1 })] },
+  ]);
+  expect(results.every((result) => result.ok)).toBe(true);
+  await waitForPill(page, 'BAT-1', 'Completed', 60_000);
+  await waitForPill(page, 'BAT-2', 'Completed', 60_000);
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid=row-batch][data-source=server]')].filter((line) => line.textContent === 'Batch: 2 of 2 done · 100 %').length === 2,
+    undefined,
+    { timeout: 30_000 },
+  );
+  const seen = await page.evaluate(() => (window as unknown as Seen).__batchLines);
+  // The server's mean progress while the batch ran, not only the end every count agrees on.
+  expect(seen.some((text) => /^Batch: [01] of 2 done · \d+ %$/.test(text))).toBe(true);
+  expect(new Set(server.jobs().slice(-2).map((job) => job.batchId)).size).toBe(1);
+  await session.app.screenshot('22-socketio-batch');
   expect(session.app.errors).toEqual([]);
 });

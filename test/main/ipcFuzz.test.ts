@@ -79,6 +79,7 @@ const perCall: Record<IpcCallName, unknown[][]> = {
   getSettings: [[{}], [null]],
   pickHotFolder: [[{}], ['/home/nurse'], [{ path: '/' }]],
   pickCaFile: [[{}], ['/etc/ssl/private/key.pem']],
+  pickDialectFile: [[{}], ['/etc/passwd']],
   testConnection: [[{}], ['https://evil.example']],
   openLogFolder: [[{}], ['/etc']],
   saveDiagnostics: [[{}], ['/tmp/out.txt']],

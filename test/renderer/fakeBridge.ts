@@ -43,3 +43,10 @@ export function fakeBridge(snapshot: QueueSnapshot = snapshotOf()): FakeBridge {
   bridge.listenerCount = (event: string) => listeners.get(event)?.size ?? 0;
   return bridge as unknown as FakeBridge;
 }
+
+/** happy-dom lays nothing out: give the list's scroll box a height so the virtualizer shows rows (undone by vi.restoreAllMocks). */
+export function giveListHeight(px = 700): void {
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(function (this: HTMLElement) {
+    return this.classList.contains('list-scroll') ? px : 0;
+  });
+}

@@ -14,7 +14,7 @@ import type * as UseNowModule from '../../src/renderer/hooks/useNow';
 import { IntakeStore } from '../../src/renderer/store/intakeStore';
 import { IntakeContext } from '../../src/renderer/store/useIntake';
 import type { QueueJob } from '../../src/shared/queueJob';
-import { fakeBridge, snapshotOf, type FakeBridge } from './fakeBridge';
+import { fakeBridge, giveListHeight, snapshotOf, type FakeBridge } from './fakeBridge';
 import { T0, job, server } from './jobFixtures';
 
 const renders = vi.hoisted(() => ({ list: 0, rows: 0 }));
@@ -29,12 +29,7 @@ vi.mock('../../src/renderer/components/jobStatusLine', async (original) => {
 
 const JOBS = 10_000;
 
-beforeEach(() => {
-  // happy-dom lays nothing out; give the list's scroll box a height so the virtualizer shows rows.
-  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(function (this: HTMLElement) {
-    return this.classList.contains('list-scroll') ? 700 : 0;
-  });
-});
+beforeEach(() => giveListHeight());
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();

@@ -16,6 +16,8 @@ function renderSettings(view: SettingsView = SETTINGS_VIEW) {
   const picked = { current: null as IpcResult<SettingsView> | null };
   const onPickHotFolder = vi.fn(async (): Promise<IpcResult<SettingsView>> => picked.current ?? { ok: true, value: view });
   const onPickCaFile = vi.fn(async (): Promise<IpcResult<SettingsView>> => ({ ok: true, value: { ...view, caFile: '/etc/hospital/ca.pem' } }));
+  const dialectFile = { current: { ok: true, value: { ...view, backend: '/etc/intake/acme.json' } } as IpcResult<SettingsView> };
+  const onPickDialectFile = vi.fn(async (): Promise<IpcResult<SettingsView>> => dialectFile.current);
   const checks: ConnectionCheck[] = [
     { name: 'DNS', outcome: 'ok', detail: 'ai.example.org resolves' },
     { name: 'TLS', outcome: 'failed', detail: 'The certificate of ai.example.org is signed by an authority this computer does not trust.' },
@@ -32,13 +34,48 @@ function renderSettings(view: SettingsView = SETTINGS_VIEW) {
       onSetToken={onSetToken}
       onPickHotFolder={onPickHotFolder}
       onPickCaFile={onPickCaFile}
+      onPickDialectFile={onPickDialectFile}
       onTestConnection={onTestConnection}
       onOpenLogFolder={onOpenLogFolder}
       onSaveDiagnostics={onSaveDiagnostics}
     />,
   );
-  return { onSave, onSetToken, onClose, onPickHotFolder, onPickCaFile, onTestConnection, onOpenLogFolder, onSaveDiagnostics, picked, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
+  return { onSave, onSetToken, onClose, onPickHotFolder, onPickCaFile, onPickDialectFile, dialectFile, onTestConnection, onOpenLogFolder, onSaveDiagnostics, picked, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
 }
+
+describe('SettingsDialog: backend type', () => {
+  it('a preset is saved at once; a custom file comes from main\'s dialog, and its refusal naming the field is shown', async () => {
+    const { onSave, onPickDialectFile, dialectFile } = renderSettings();
+    const select = screen.getByLabelText('Backend type') as HTMLSelectElement;
+    expect(select.value).toBe('intake');
+    expect([...select.options].map((o) => o.textContent)).toEqual(['Intake (WebSocket)', 'Socket.IO job rooms (Flask-SocketIO)', 'Socket.IO job and batch events', 'Custom dialect file…']);
+    onSave.mockResolvedValueOnce({ ok: true, value: { ...SETTINGS_VIEW, backend: 'socketio-events' } });
+    await userEvent.selectOptions(select, 'socketio-events');
+    expect(onSave).toHaveBeenCalledWith({ backend: 'socketio-events' });
+    expect(select.value).toBe('socketio-events');
+
+    const refusal = 'The dialect file /etc/intake/broken.json is not usable: rest.status: must contain "{id}" exactly once';
+    dialectFile.current = { ok: false, error: { code: 'invalid_request', message: refusal } };
+    await userEvent.selectOptions(select, 'custom');
+    expect(onPickDialectFile).toHaveBeenCalledTimes(1);
+    expect(document.getElementById('backend-note')?.textContent).toBe(refusal);
+    expect(select.value).toBe('socketio-events');
+
+    dialectFile.current = { ok: true, value: { ...SETTINGS_VIEW, backend: '/etc/intake/acme.json' } };
+    await userEvent.selectOptions(select, 'custom');
+    expect(select.value).toBe('custom');
+    expect(document.getElementById('backend-note')?.textContent).toBe('Dialect file: /etc/intake/acme.json');
+    expect(onSave).toHaveBeenCalledTimes(1);
+  });
+
+  it('locked by policy: shown, not changeable', () => {
+    renderSettings({ ...SETTINGS_VIEW, backend: 'socketio-rooms', locked: ['backend'] });
+    const select = screen.getByLabelText('Backend type') as HTMLSelectElement;
+    expect(select.value).toBe('socketio-rooms');
+    expect(select.disabled).toBe(true);
+    expect(document.getElementById('backend-note')?.textContent).toBe('Set by your administrator.');
+  });
+});
 
 describe('SettingsDialog: network', () => {
   it('a manual proxy is checked as typed and saved with its bypass list; System and None need nothing more', async () => {

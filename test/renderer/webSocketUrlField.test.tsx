@@ -13,7 +13,7 @@ const CONFIGURED: SettingsView = { ...SETTINGS_VIEW, serverUrl: 'https://ai.exam
 
 function renderSettings(view: SettingsView) {
   const onSave = vi.fn(async (): Promise<IpcResult<SettingsView>> => ({ ok: true, value: view }));
-  render(<SettingsDialog initial={view} onClose={vi.fn()} onSave={onSave} onSetToken={vi.fn()} onPickHotFolder={vi.fn()} onPickCaFile={vi.fn()} onTestConnection={vi.fn()} onOpenLogFolder={vi.fn()} onSaveDiagnostics={vi.fn()} />);
+  render(<SettingsDialog initial={view} onClose={vi.fn()} onSave={onSave} onSetToken={vi.fn()} onPickHotFolder={vi.fn()} onPickCaFile={vi.fn()} onPickDialectFile={vi.fn()} onTestConnection={vi.fn()} onOpenLogFolder={vi.fn()} onSaveDiagnostics={vi.fn()} />);
   const field = screen.getByLabelText('WebSocket URL (optional)') as HTMLInputElement;
   return { onSave, field, save: () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement };
 }

@@ -7,8 +7,11 @@
  * auth failure stay with the ConnectionManager, the one owner of each.
  */
 import type { StatusUpdate } from '../../shared/jobState';
+import type { BatchProgress } from '../../shared/batchProgress';
 import type { TimerGroup } from '../base/timerGroup';
 import type { NetworkProblem } from '../../shared/networkStep';
+
+export type { BatchProgress } from '../../shared/batchProgress';
 
 export interface DownReason {
   reason: string;
@@ -22,15 +25,6 @@ export interface DownReason {
   problem?: NetworkProblem;
 }
 
-/** Seed 004's `batch:update`, read tolerantly. */
-export interface BatchProgress {
-  batchId: string;
-  total: number | null;
-  completed: number | null;
-  progress: number | null;
-  status: string;
-  message: string;
-}
 
 export type Inbound =
   /** A subscribe was acknowledged; `snapshot` is the job's state when the ack carried it. */

@@ -11,6 +11,7 @@ import type { QueueJob, Stage } from '../../shared/queueJob';
 import type { Settings } from '../../shared/settings';
 import { redactText } from '../logging/logRedaction';
 import type { ManagedPolicy } from '../policy/managedPolicy';
+import { isBuiltInDialect } from '../dialect/backendChoice';
 
 export interface DiagnosticsInput {
   at: Date;
@@ -47,12 +48,14 @@ export function diagnosticsReport(input: DiagnosticsInput): string {
   return redactText(text, known);
 }
 
-/** Paths the user chose (hot folder, CA file) are said to be set, not shown: a folder name can name a patient. */
+/** Paths the user chose (hot folder, CA file, dialect file) are said to be set, not shown: a folder name can name a patient. */
 function safeSettings(settings: Settings, hasToken: boolean): Record<string, unknown> {
   return {
     ...settings,
     hotFolder: { enabled: settings.hotFolder.enabled, path: settings.hotFolder.path === null ? null : '(set)' },
     caFile: settings.caFile === null ? null : '(set)',
+    // A built-in dialect's name says what support needs; a custom file's path is only said to be one.
+    backend: isBuiltInDialect(settings.backend) ? settings.backend : '(custom dialect file)',
     token: hasToken ? '(set)' : '(none)',
   };
 }

@@ -133,13 +133,14 @@ export class IntakeEngine {
   }
 
   /** Follows the settings: concurrency, history, hot folder now; a server change queued behind any other. */
-  async configure(settings: EngineSettings, changed: ReadonlySet<keyof Settings>): Promise<void> {
+  /** `dialect`: Settings → Server → Backend type, loaded by the caller (a file is read before anything is saved). */
+  async configure(settings: EngineSettings, changed: ReadonlySet<keyof Settings>, dialect?: Dialect): Promise<void> {
     if (changed.has('uploadConcurrency')) this.queue.setConcurrency(settings.uploadConcurrency);
     if (changed.has('historySize')) this.queue.setHistorySize(settings.historySize);
     // Not awaited: stopping a watcher waits for its check, which a stalled network share can hold up.
     if (changed.has('hotFolder') || changed.has('chartNumberPattern')) void this.hotFolder?.apply(settings);
-    if (changed.has('serverUrl') || changed.has('webSocketUrl')) {
-      await this.setServer({ serverUrl: settings.serverUrl, webSocketUrl: settings.webSocketUrl });
+    if (changed.has('serverUrl') || changed.has('webSocketUrl') || dialect !== undefined) {
+      await this.setServer({ serverUrl: settings.serverUrl, webSocketUrl: settings.webSocketUrl, ...(dialect !== undefined && { dialect }) });
     }
   }
 

@@ -253,13 +253,15 @@ export class UploadQueue {
       throw new QueueInputError('invalid_argument', 'Server URL is not a valid URL.');
     }
     const previousIdentity = this.serverIdentity;
-    const urlChanged = server.baseUrl !== this.server.baseUrl;
     const tokenChanged = (server.token ?? null) !== (this.server.token ?? null);
+    // Another dialect is another upload route and form: an upload in flight starts again on the new one.
+    const urlChanged = server.baseUrl !== this.server.baseUrl || server.dialect !== this.server.dialect;
     this.server = {
       baseUrl: server.baseUrl,
       token: server.token ?? null,
       ...(server.identity !== undefined && { identity: server.identity }),
       ...(server.network !== undefined && { network: server.network }),
+      ...(server.dialect !== undefined && { dialect: server.dialect }),
     };
     this.serverIdentity = identityOf(this.server);
     if (this.serverIdentity !== previousIdentity) this.following.leaveOtherServersJobs(previousIdentity);

@@ -34,6 +34,8 @@ import type { UpdateController } from '../../core/updates/updateController';
 import type { Network } from '../../core/network/network';
 import type { Settings } from '../../shared/settings';
 import { NETWORK_SETTING_KEYS } from '../system/appNetwork';
+import { isBuiltInDialect, loadBackend } from '../../core/dialect/backendChoice';
+import type { Dialect } from '../../shared/dialect';
 
 export const TRAY_REFRESH_MS = 250;
 /** The same warning is shown again only after this long (a disk that stays full warns on every save). */
@@ -58,6 +60,8 @@ export interface IntakeShellOptions {
   pickFolder: () => Promise<string | null>;
   /** The native file dialog for a CA certificate; null when cancelled. */
   pickCaFile: () => Promise<string | null>;
+  /** The native file dialog for a custom dialect file (JSON); null when cancelled. */
+  pickDialectFile: () => Promise<string | null>;
   /** Folders a hot folder may not be (home, Documents, …, Intake's own data). */
   protectedPlaces: ProtectedPlaces;
   /** Updates (core's UpdateController); absent = no updates in this session. */
@@ -94,6 +98,7 @@ export class IntakeShell {
       setToken: (token) => this.setToken(token),
       pickHotFolder: () => this.pickHotFolder(),
       pickCaFile: () => this.pickCaFile(),
+      pickDialectFile: () => this.pickDialectFile(),
       testConnection: () => this.testConnection(),
       pickFiles: o.pickFiles,
       grants: this.grants,
@@ -127,6 +132,9 @@ export class IntakeShell {
       }),
     );
     this.disposables.add(o.engine.onServer((server) => o.window.send('demoServer', server.demo)));
+    // Only a backend with batches (seed 004) reports them; the page shows them on the batch's jobs.
+    const onBatch = connection.onBatch?.bind(connection);
+    if (onBatch) this.disposables.add(onBatch((batch) => o.window.send('batch', batch)));
     this.disposables.add(o.engine.onNotification((decision) => this.notify(decision)));
     this.refreshTray();
   }
@@ -270,7 +278,17 @@ export class IntakeShell {
     if (patch.caFile !== undefined && patch.caFile !== null && patch.caFile !== this.o.settings.settings.caFile) {
       throw new IpcFailure('invalid_request', 'Choose the CA certificate with "Choose file…": Intake reads only a file picked in its own dialog.');
     }
+    if (patch.backend !== undefined && patch.backend !== this.o.settings.settings.backend && !isBuiltInDialect(patch.backend)) {
+      throw new IpcFailure('invalid_request', 'Choose the dialect file with "Custom dialect file…": Intake reads only a file picked in its own dialog.');
+    }
     return this.applySettings(patch);
+  }
+
+  /** A custom dialect file, chosen in main's dialog; a malformed one is refused with the field, and nothing changes. */
+  private async pickDialectFile(): Promise<SettingsView> {
+    this.refuseLocked('backend');
+    const file = await this.o.pickDialectFile();
+    return file === null ? this.o.settings.view() : this.applySettings({ backend: file });
   }
 
   /** A custom CA certificate, chosen in main's dialog; one that cannot be used is refused and nothing changes. */
@@ -318,6 +336,8 @@ export class IntakeShell {
     if (question !== null && !(await o.confirm(question))) {
       throw new IpcFailure('invalid_request', 'Nothing was changed: the new server was not confirmed.');
     }
+    // The dialect is read before anything is saved: a file that cannot be used changes nothing.
+    const dialect = patch.backend === undefined ? undefined : await this.loadDialect(patch.backend);
     const result = o.settings.update(patch);
     if (!result.ok) throw new IpcFailure('invalid_request', result.message);
     const changed = new Set(result.changed);
@@ -337,13 +357,21 @@ export class IntakeShell {
     }
     try {
       // Everything but the server switch is in effect before it, which may fail: a saved setting is always in force.
-      await o.engine.configure(result.settings, changed);
+      await o.engine.configure(result.settings, changed, dialect);
     } catch {
       // Roll back only our own change: a newer switch queued behind this one has saved its URL since.
-      if (o.settings.settings.serverUrl === result.settings.serverUrl) o.settings.update({ serverUrl: before.serverUrl });
+      if (o.settings.settings.serverUrl === result.settings.serverUrl) o.settings.update({ serverUrl: before.serverUrl, backend: before.backend });
       throw new IpcFailure('unavailable', 'The demo server could not be started; the previous server stays in use.');
     }
     return o.settings.view();
+  }
+
+  private async loadDialect(backend: string): Promise<Dialect> {
+    try {
+      return await loadBackend(backend);
+    } catch (error) {
+      throw new IpcFailure('invalid_request', error instanceof Error ? error.message : 'The dialect file could not be used.');
+    }
   }
 
   private async setToken(token: string | null): Promise<SettingsView> {

@@ -26,6 +26,7 @@ export interface HandlerServices {
   setToken: (token: string | null) => Promise<SettingsView>;
   pickHotFolder: () => Promise<SettingsView>;
   pickCaFile: () => Promise<SettingsView>;
+  pickDialectFile: () => Promise<SettingsView>;
   testConnection: () => Promise<ConnectionCheck[]>;
   /** The native picker; what the user chose there is granted. */
   pickFiles: () => Promise<string[]>;
@@ -107,6 +108,7 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     setToken: (token) => services.setToken(token),
     pickHotFolder: () => services.pickHotFolder(),
     pickCaFile: () => services.pickCaFile(),
+    pickDialectFile: () => services.pickDialectFile(),
     testConnection: () => services.testConnection(),
     openLogFolder: () => services.openLogFolder(),
     saveDiagnostics: () => services.saveDiagnostics(),

@@ -214,6 +214,7 @@ export function App() {
       {settings && (
         <SettingsDialog initial={settings} onClose={() => setSettings(null)} onSave={(patch) => bridge.updateSettings(patch)} onSetToken={(token) => bridge.setToken(token)} onPickHotFolder={() => bridge.pickHotFolder()}
           onPickCaFile={() => bridge.pickCaFile()}
+          onPickDialectFile={() => bridge.pickDialectFile()}
           onTestConnection={() => bridge.testConnection()}
           onOpenLogFolder={() => bridge.openLogFolder()}
           onSaveDiagnostics={() => bridge.saveDiagnostics()}

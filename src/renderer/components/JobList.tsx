@@ -16,7 +16,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { QueueJob } from '../../shared/queueJob';
 import { useNow } from '../hooks/useNow';
-import { useJob } from '../store/useIntake';
+import { useBatchLine, useIntake, useJob } from '../store/useIntake';
 import { focusFallback, focusIsLost } from './focusFallback';
 import { JobRow, type JobAction, type JobRowProps } from './JobRow';
 
@@ -160,5 +160,7 @@ export const JobList = memo(function JobList({ ids, countingDown, onAction, focu
 /** A row that follows its own job in the store (see the top of this file). */
 function LiveJobRow({ id, ...props }: Omit<JobRowProps, 'job'> & { id: string }) {
   const job = useJob(id);
-  return job === undefined ? null : <JobRow job={job} {...props} />;
+  const batch = useBatchLine(job?.batchId);
+  const fromServer = useIntake((s) => job?.batchId !== undefined && s.batches[job.batchId] !== undefined);
+  return job === undefined ? null : <JobRow job={job} batch={batch} batchFromServer={fromServer} {...props} />;
 }

@@ -40,6 +40,10 @@ export function actionsFor(job: QueueJob): JobAction[] {
 
 export interface JobRowProps {
   job: QueueJob;
+  /** "Batch: 2 of 3 done · 67 %" for a job of a multi-chart batch (useBatchLine); absent or null otherwise. */
+  batch?: string | null;
+  /** The batch line carries the server's figures (else Intake's own count). */
+  batchFromServer?: boolean;
   now: number;
   tabbable: boolean;
   highlighted: boolean;
@@ -47,7 +51,7 @@ export interface JobRowProps {
   onFocusRow: (id: string) => void;
 }
 
-export const JobRow = memo(function JobRow({ job, now, tabbable, highlighted, onAction, onFocusRow }: JobRowProps) {
+export const JobRow = memo(function JobRow({ job, batch = null, batchFromServer = false, now, tabbable, highlighted, onAction, onFocusRow }: JobRowProps) {
   const totalBytes = job.files.reduce((sum, file) => sum + file.size, 0);
   const status = jobStatusLine(job, now);
   const showUpload = job.stage === 'uploading' && job.upload !== null;
@@ -65,6 +69,11 @@ export const JobRow = memo(function JobRow({ job, now, tabbable, highlighted, on
         <span className="row-meta">
           {plural(job.files.length, 'file')} · {formatBytes(totalBytes)}
         </span>
+        {batch !== null && (
+          <span className="row-batch" data-testid="row-batch" data-source={batchFromServer ? 'server' : 'intake'}>
+            {batch}
+          </span>
+        )}
         <StagePill job={job} />
         <span className="row-actions">
           {actionsFor(job).map((action) => (

@@ -7,7 +7,8 @@ import type { ConnectionCheck, IpcResult, SettingsView } from '../../shared/ipc'
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import { FormFooter, Modal } from './Modal';
 import { NetworkSettings } from './NetworkSettings';
-import { derivedWebSocketUrl, draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
+import { BackendSettings } from './BackendSettings';
+import { LOCKED_NOTE, derivedWebSocketUrl, draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
 
 export interface SettingsDialogProps {
   initial: SettingsView;
@@ -18,14 +19,14 @@ export interface SettingsDialogProps {
   onPickHotFolder: () => Promise<IpcResult<SettingsView>>;
   /** Main's file dialog for a custom CA certificate. */
   onPickCaFile: () => Promise<IpcResult<SettingsView>>;
+  /** Main's file dialog for a custom dialect file (Backend type). */
+  onPickDialectFile: () => Promise<IpcResult<SettingsView>>;
   onTestConnection: () => Promise<IpcResult<ConnectionCheck[]>>;
   /** Support: main opens the log folder / asks where to save the diagnostics file. */
   onOpenLogFolder: () => Promise<IpcResult<void>>;
   onSaveDiagnostics: () => Promise<IpcResult<boolean>>;
 }
 
-/** What a setting an administrator's policy locked says instead of its hint. */
-export const LOCKED_NOTE = 'Set by your administrator.';
 
 function Field({ id, label, hint, problem, locked, children }: { id: string; label: string; hint?: string; problem?: string; locked?: boolean; children: ReactNode }) {
   if (locked) hint = LOCKED_NOTE;
@@ -58,7 +59,7 @@ function Toggle({ id, label, checked, onChange, locked }: { id: string; label: s
   );
 }
 
-export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder, onPickCaFile, onTestConnection, onOpenLogFolder, onSaveDiagnostics }: SettingsDialogProps) {
+export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHotFolder, onPickCaFile, onPickDialectFile, onTestConnection, onOpenLogFolder, onSaveDiagnostics }: SettingsDialogProps) {
   const [view, setView] = useState(initial);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFrom(initial));
   const [token, setToken] = useState('');
@@ -153,6 +154,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
               {...describe('ws-url', 'webSocketUrl', true)}
             />
           </Field>
+          <BackendSettings backend={view.backend} locked={view.locked.includes('backend')} onSave={onSave} onPickDialectFile={onPickDialectFile} onSettings={setView} />
           <Toggle id="allow-http" label="Allow plain http:// to other computers (not recommended)" checked={draft.allowInsecureHttp} onChange={(v) => change('allowInsecureHttp', v)} locked={locked('allowInsecureHttp')} />
           <div className="field">
             <label htmlFor="token">Access token</label>

@@ -106,3 +106,6 @@ export function derivedWebSocketUrl(serverUrl: string): string {
   if (url === '' || serverUrlProblem(url, true) !== null) return 'wss://ai.example.org/api/ws';
   return deriveWebSocketUrl(url);
 }
+
+/** What a setting an administrator's policy locked says instead of its hint. */
+export const LOCKED_NOTE = 'Set by your administrator.';

@@ -5,11 +5,13 @@
  * (see useIntake.ts). What main asks the page to do (show a job, open files,
  * open settings) is not state: it arrives as a command, handled once.
  */
+import type { BatchProgress } from '../../shared/batchProgress';
 import type { ConnectionState } from '../../shared/connectionState';
 import type { IntakeBridge, QueueSnapshot } from '../../shared/ipc';
 import { resolveDeltas, type JobDelta } from '../../shared/jobDelta';
 import type { QueueJob } from '../../shared/queueJob';
 import { announcementsFor, summarize } from './announcements';
+import { batchLine } from './batchLine';
 import { JobIndex } from './jobIndex';
 import type { JobFilter } from './jobList';
 import type { JobTally } from './jobTally';
@@ -27,6 +29,8 @@ export interface IntakeState {
   connection: ConnectionState;
   paused: boolean;
   demoServer: boolean;
+  /** The server's latest progress of each batch it reported (seed 004); a new object on each report. */
+  batches: Readonly<Record<string, BatchProgress>>;
   /** Latest polite announcement for the live region; `serial` lets equal texts be re-read. */
   announcement: { text: string; serial: number } | null;
 }
@@ -42,6 +46,7 @@ const INITIAL: IntakeState = {
   connection: { state: 'connecting', reason: 'starting' },
   paused: false,
   demoServer: false,
+  batches: {},
   announcement: null,
 };
 
@@ -87,6 +92,7 @@ export class IntakeStore {
       on('connection', (connection) => this.set({ connection })),
       on('paused', (paused) => this.set({ paused })),
       on('demoServer', (demoServer) => this.set({ demoServer })),
+      on('batch', (batch) => this.set({ batches: { ...this.state.batches, [batch.batchId]: batch } })),
       on('focusJob', (jobId) => this.command({ type: 'focusJob', jobId })),
       on('openFiles', (paths) => paths.length > 0 && this.command({ type: 'openFiles', paths })),
       on('openSettings', () => this.command({ type: 'openSettings' })),
@@ -132,6 +138,11 @@ export class IntakeStore {
 
   job(id: string): QueueJob | undefined {
     return this.index.get(id);
+  }
+
+  /** The batch line of a job's batch: the server's progress, else this window's count of its jobs. */
+  batchLine(batchId: string): string | null {
+    return batchLine(this.state.batches[batchId], this.index.batchCount(batchId));
   }
 
   /** The ids a filter shows, newest first; the same array while that filter's members stay the same. */

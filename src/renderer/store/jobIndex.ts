@@ -8,7 +8,8 @@
  * row subscribed to that job does (useJob). Only a job arriving, leaving or
  * moving between filters makes new arrays (a copy of the ids, no comparisons).
  */
-import type { QueueChange, QueueJob } from '../../shared/queueJob';
+import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
+import type { BatchCount } from './batchLine';
 import { JOB_FILTERS, isBefore, type JobFilter } from './jobList';
 import { countJob, emptyTally, filterOf, publishTally, type JobTally } from './jobTally';
 
@@ -28,12 +29,15 @@ export class JobIndex {
   private readonly versions = Object.fromEntries(JOB_FILTERS.map((filter) => [filter, 0])) as Record<JobFilter, number>;
   private readonly filtered = new Map<JobFilter, { version: number; ids: readonly string[] }>();
   private readonly before: (a: QueueJob, b: QueueJob) => boolean;
+  /** The jobs of each batch (seed 004), for Intake's own count when the server sends none. */
+  private readonly batches = new Map<string, Set<string>>();
 
   constructor(jobs: readonly QueueJob[] = [], options: JobIndexOptions = {}) {
     this.before = options.isBefore ?? isBefore;
     for (const job of jobs) {
       this.byId.set(job.id, job);
       countJob(this.running, job, 1);
+      this.joinBatch(job);
     }
     const newerFirst = (a: QueueJob, b: QueueJob) => (a.id === b.id ? 0 : this.before(a, b) ? -1 : 1);
     this.order = [...this.byId.values()].sort(newerFirst).map((job) => job.id);
@@ -93,6 +97,21 @@ export class JobIndex {
     }
     this.byId.set(job.id, job);
     countJob(this.running, job, 1);
+    this.joinBatch(job);
+  }
+
+  /** How many jobs of a batch this window holds, and how many of them have finished: O(jobs of the batch). */
+  batchCount(batchId: string): BatchCount {
+    const ids = this.batches.get(batchId);
+    let done = 0;
+    for (const id of ids ?? []) if (isFinishedStage((this.byId.get(id) as QueueJob).stage)) done += 1;
+    return { total: ids?.size ?? 0, done };
+  }
+
+  private joinBatch(job: QueueJob): void {
+    if (job.batchId === undefined) return;
+    const members = this.batches.get(job.batchId) ?? new Set<string>();
+    this.batches.set(job.batchId, members.add(job.id));
   }
 
   private remove(id: string): void {
@@ -101,6 +120,11 @@ export class JobIndex {
     this.removeFromOrder(old);
     this.byId.delete(id);
     countJob(this.running, old, -1);
+    if (old.batchId !== undefined) {
+      const members = this.batches.get(old.batchId);
+      members?.delete(id);
+      if (members?.size === 0) this.batches.delete(old.batchId);
+    }
     this.touch(filterOf(old));
   }
 

@@ -32,6 +32,12 @@ export function useJob(id: string): QueueJob | undefined {
   return useSyncExternalStore(store.subscribe, () => store.job(id));
 }
 
+/** The batch line of a job's batch (a string: re-renders only when its text changes); null without a batch. */
+export function useBatchLine(batchId: string | undefined): string | null {
+  const { store } = useIntakeContext();
+  return useSyncExternalStore(store.subscribe, () => (batchId === undefined ? null : store.batchLine(batchId)));
+}
+
 /** The ids a filter shows; a new array only when its members change. */
 export function useJobIds(filter: JobFilter): readonly string[] {
   const { store } = useIntakeContext();

@@ -35,7 +35,7 @@ it('a diagnostics file holds versions, settings, policy and statistics, and no t
     at: new Date('2026-12-02T09:14:00Z'),
     versions: { intake: '0.1.0', electron: '45.4.1', node: '22.20.0' },
     os: { platform: 'linux', release: '6.1.0', arch: 'x64' },
-    settings: { ...DEFAULT_SETTINGS, serverUrl: 'https://ai.example.org/api', hotFolder: { path: `/srv/hot/${CHART}`, enabled: true }, caFile: '/etc/ssl/clinic.pem' },
+    settings: { ...DEFAULT_SETTINGS, serverUrl: 'https://ai.example.org/api', hotFolder: { path: `/srv/hot/${CHART}`, enabled: true }, caFile: '/etc/ssl/clinic.pem', backend: '/home/nurse/dialects/acme.json' },
     hasToken: true,
     token: TOKEN,
     policy: parsePolicy(JSON.stringify({ settings: { serverUrl: 'https://ai.example.org/api' }, locked: ['serverUrl'] }), '/etc/intake/policy.json'),
@@ -57,5 +57,6 @@ it('a diagnostics file holds versions, settings, policy and statistics, and no t
   expect(text).toMatch(/"jobs": 2,\s+"byStage": \{\s+"failed": 1,\s+"completed": 1\s+\},\s+"files": 2,\s+"bytes": 1024,\s+"uploadAttempts": 4/);
   expect(text).toContain('info connected {"attempt":1}');
   expect(text).toContain('"token": "(set)"');
-  for (const secret of [TOKEN, CHART, 'CH-7', FILE, 'Smith', 'page1.tif', 'nurse', '/srv/hot', 'clinic.pem']) expect(text, secret).not.toContain(secret);
+  expect(text).toContain('"backend": "(custom dialect file)"');
+  for (const secret of [TOKEN, CHART, 'CH-7', FILE, 'Smith', 'page1.tif', 'nurse', '/srv/hot', 'clinic.pem', 'acme.json']) expect(text, secret).not.toContain(secret);
 });

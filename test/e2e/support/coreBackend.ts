@@ -80,6 +80,9 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   const feed = subscriptions.add(new PageFeed({ clock: systemClock, send: (deltas) => bridge && send(() => bridge!.emit('jobs', deltas)) }));
   subscriptions.add(queue.onChange((changes) => feed.push(changes)));
   subscriptions.add(connection.onState((state) => bridge && send(() => bridge!.emit('connection', state))));
+  // As main forwards them (IntakeShell.attach).
+  const onBatch = connection.onBatch?.bind(connection);
+  if (onBatch) subscriptions.add(onBatch((batch) => bridge && send(() => bridge!.emit('batch', batch))));
 
   const grants = new PathGrants();
   const trusted = (sender: BridgeSender) => sender.mainFrame && appUrl !== null && isTrustedUiUrl(sender.url, { devServerUrl: appUrl });
@@ -100,6 +103,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     setToken: async (token) => (settings = { ...settings, hasToken: token !== null }),
     pickHotFolder: async () => settings,
     pickCaFile: async () => settings,
+    pickDialectFile: async () => settings,
     testConnection: () => {
       const { baseUrl, wsUrl, token, network } = engine.server;
       return runDoctor({ baseUrl, wsUrl, token, network });
