@@ -32,7 +32,7 @@ describe('tray tooltip', () => {
 });
 
 describe('tray menu', () => {
-  it('with no jobs: show, a note, pause, settings, quit, with separators', () => {
+  it('with no jobs: show, a note, pause, settings, the log folder and diagnostics, quit, with separators', () => {
     expect(trayModel(input({})).menu).toEqual([
       { kind: 'action', action: 'show', label: 'Show Intake' },
       { kind: 'separator' },
@@ -40,6 +40,8 @@ describe('tray menu', () => {
       { kind: 'separator' },
       { kind: 'action', action: 'pause', label: 'Pause uploads' },
       { kind: 'action', action: 'settings', label: 'Settings…' },
+      { kind: 'action', action: 'openLogs', label: 'Open log folder' },
+      { kind: 'action', action: 'saveDiagnostics', label: 'Save diagnostics…' },
       { kind: 'separator' },
       { kind: 'action', action: 'quit', label: 'Quit Intake' },
     ]);
