@@ -215,6 +215,25 @@ describe('SettingsDialog: managed settings', () => {
     await userEvent.click(save());
     expect(onSave).toHaveBeenCalledWith({ notifications: false });
   });
+
+  it('a locked proxy holds the whole proxy group read-only, a locked CA file its buttons; Test connection stays', () => {
+    renderSettings({ ...SETTINGS_VIEW, proxyMode: 'manual', proxyUrl: 'http://proxy.clinic.example:3128', caFile: '/etc/intake/ca.pem', locked: ['proxyUrl', 'caFile'] });
+    for (const radio of screen.getAllByRole('radio')) expect((radio as HTMLInputElement).disabled).toBe(true);
+    expect(document.getElementById(screen.getByRole('radiogroup', { name: 'Proxy' }).getAttribute('aria-describedby') ?? '')?.textContent).toBe('Set by your administrator.');
+    expect((screen.getByLabelText('Proxy URL') as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByLabelText(/Connect directly to/) as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Choose file…' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Remove certificate' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(document.getElementById('ca-file-note')?.textContent).toBe('Set by your administrator.');
+    expect((screen.getByRole('button', { name: 'Test connection' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('nothing locked: the proxy and CA controls are editable', () => {
+    renderSettings({ ...SETTINGS_VIEW, proxyMode: 'manual', proxyUrl: 'http://proxy.clinic.example:3128', caFile: '/etc/intake/ca.pem', locked: [] });
+    for (const radio of screen.getAllByRole('radio')) expect((radio as HTMLInputElement).disabled).toBe(false);
+    expect((screen.getByLabelText('Proxy URL') as HTMLInputElement).disabled).toBe(false);
+    expect((screen.getByRole('button', { name: 'Remove certificate' }) as HTMLButtonElement).disabled).toBe(false);
+  });
 });
 
 describe('SettingsDialog: support', () => {

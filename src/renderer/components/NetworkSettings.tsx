@@ -6,12 +6,15 @@
  */
 import { useId, useState } from 'react';
 import type { ConnectionCheck, IpcResult, SettingsView } from '../../shared/ipc';
-import type { DraftProblems, SettingsDraft } from './settingsForm';
+import type { Settings } from '../../shared/settings';
+import { LOCKED_NOTE, type DraftProblems, type SettingsDraft } from './settingsForm';
 
 export interface NetworkSettingsProps {
   draft: SettingsDraft;
   problems: DraftProblems;
   caFile: string | null;
+  /** Settings the administrator's policy sets: shown, not editable (main refuses them too). */
+  locked: (key: keyof Settings) => boolean;
   change: <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => void;
   onPickCaFile: () => Promise<IpcResult<SettingsView>>;
   onClearCaFile: () => Promise<IpcResult<SettingsView>>;
@@ -27,8 +30,11 @@ const MODES: Array<{ value: SettingsDraft['proxyMode']; label: string }> = [
 
 const OUTCOME_WORDS: Record<ConnectionCheck['outcome'], string> = { ok: 'OK', failed: 'Failed', skipped: 'Not tried' };
 
-export function NetworkSettings({ draft, problems, caFile, change, onPickCaFile, onClearCaFile, onSettings, onTestConnection }: NetworkSettingsProps) {
+export function NetworkSettings({ draft, problems, caFile, locked, change, onPickCaFile, onClearCaFile, onSettings, onTestConnection }: NetworkSettingsProps) {
   const name = useId();
+  // The proxy is one decision (mode, URL, bypass): a lock on any part of it holds the whole group.
+  const proxyLocked = locked('proxyMode') || locked('proxyUrl') || locked('proxyBypass');
+  const caLocked = locked('caFile');
   const [caNote, setCaNote] = useState<string | null>(null);
   const [checks, setChecks] = useState<ConnectionCheck[] | null>(null);
   const [testing, setTesting] = useState(false);
@@ -54,14 +60,19 @@ export function NetworkSettings({ draft, problems, caFile, change, onPickCaFile,
   return (
     <fieldset>
       <legend>Network</legend>
-      <div className="field" role="radiogroup" aria-label="Proxy">
+      <div className="field" role="radiogroup" aria-label="Proxy" aria-describedby={proxyLocked ? 'proxy-locked-note' : undefined}>
         <span className="field-label">Proxy</span>
         {MODES.map((mode) => (
           <label key={mode.value} className="toggle">
-            <input type="radio" name={name} value={mode.value} checked={draft.proxyMode === mode.value} onChange={() => change('proxyMode', mode.value)} />
+            <input type="radio" name={name} value={mode.value} checked={draft.proxyMode === mode.value} disabled={proxyLocked} onChange={() => change('proxyMode', mode.value)} />
             <span>{mode.label}</span>
           </label>
         ))}
+        {proxyLocked && (
+          <p id="proxy-locked-note" className="field-hint">
+            {LOCKED_NOTE}
+          </p>
+        )}
       </div>
       {draft.proxyMode === 'manual' && (
         <>
@@ -73,6 +84,7 @@ export function NetworkSettings({ draft, problems, caFile, change, onPickCaFile,
               className="mono"
               placeholder="http://proxy.example.org:3128"
               value={draft.proxyUrl}
+              disabled={proxyLocked}
               onChange={(e) => change('proxyUrl', e.target.value)}
               aria-invalid={problems.proxyUrl !== undefined}
               aria-describedby={problems.proxyUrl !== undefined ? 'proxy-url-note' : undefined}
@@ -85,7 +97,7 @@ export function NetworkSettings({ draft, problems, caFile, change, onPickCaFile,
           </div>
           <div className="field">
             <label htmlFor="proxy-bypass">Connect directly to (comma-separated hosts, e.g. *.hospital.local)</label>
-            <input id="proxy-bypass" spellCheck={false} className="mono" value={draft.proxyBypass} onChange={(e) => change('proxyBypass', e.target.value)} />
+            <input id="proxy-bypass" spellCheck={false} className="mono" value={draft.proxyBypass} disabled={proxyLocked} onChange={(e) => change('proxyBypass', e.target.value)} />
           </div>
         </>
       )}
@@ -93,15 +105,15 @@ export function NetworkSettings({ draft, problems, caFile, change, onPickCaFile,
         <label htmlFor="ca-file">Custom CA certificate (PEM)</label>
         <div className="inline">
           <input id="ca-file" readOnly className="mono" value={caFile ?? ''} placeholder="None: the system's and Node's trusted authorities" aria-describedby="ca-file-note" aria-invalid={caNote !== null} />
-          <button type="button" className="btn" onClick={() => void applyCa(onPickCaFile)}>
+          <button type="button" className="btn" disabled={caLocked} onClick={() => void applyCa(onPickCaFile)}>
             Choose file…
           </button>
-          <button type="button" className="btn btn-ghost" disabled={caFile === null} onClick={() => void applyCa(onClearCaFile)}>
+          <button type="button" className="btn btn-ghost" disabled={caLocked || caFile === null} onClick={() => void applyCa(onClearCaFile)}>
             Remove certificate
           </button>
         </div>
         <p id="ca-file-note" className={caNote ? 'field-error' : 'field-hint'} aria-live="polite">
-          {caNote ?? 'Added to the authorities this computer trusts, for a server signed by your organisation.'}
+          {caNote ?? (caLocked ? LOCKED_NOTE : null) ?? 'Added to the authorities this computer trusts, for a server signed by your organisation.'}
         </p>
       </div>
       <div className="field">

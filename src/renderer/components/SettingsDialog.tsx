@@ -212,6 +212,7 @@ export function SettingsDialog({ initial, onClose, onSave, onSetToken, onPickHot
           draft={draft}
           problems={problems}
           caFile={view.caFile}
+          locked={(key) => view.locked.includes(key)}
           change={change}
           onPickCaFile={onPickCaFile}
           onClearCaFile={() => onSave({ caFile: null })}
