@@ -134,6 +134,9 @@ export async function installBridge(
       return JSON.stringify({ ok: false, error: { code: 'internal', message: (error as Error).message } });
     }
   });
+  // Under tsx (the bench) esbuild keeps function names by wrapping them in a `__name` helper, which the
+  // page does not have when defineBridge is serialized into it: give the page a no-op one.
+  await context.addInitScript({ content: 'globalThis.__name ??= (target) => target;' });
   await context.addInitScript(defineBridge, IPC_CALL_NAMES as string[]);
   const evaluateAll = async (fn: (arg: [string, unknown]) => void, arg: [string, unknown]) => {
     await Promise.all(
