@@ -71,3 +71,5 @@ try {
 } finally {
   if (work) rmSync(work, { recursive: true, force: true });
 }
+// Explicitly: electron-builder's own exit handlers once reset a failing exitCode to 0.
+process.exit(process.exitCode ?? 0);
