@@ -10,13 +10,13 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
 import { fetchChartStatus } from '../../../src/core/statusClient';
-import { isFinal, type ServerJobState } from '../../../src/shared/jobState';
+import { isFinal } from '../../../src/shared/jobState';
 import { readJobFromStatusBody } from '../../../src/shared/protocol';
 import { spawnServerProcess } from '../../support/referenceServer';
 import { startWsRelay } from '../../support/wsRelay';
+import { capturedLog, chaosPause, commonFaults, finishByPolling, recordEngine, runFaults } from './chaosRig';
 import { uploadJobs, type CreatedJob } from './uploadJobs';
 import { seededRandom } from './seededRandom';
-import { waitUntil } from './waitUntil';
 
 const JOBS = 200;
 
@@ -27,10 +27,9 @@ describe('200 jobs through drops, restarts, silence, missing snapshots, no WebSo
     const relay = await startWsRelay({ target: () => proc.wsUrl, random: seededRandom(99) });
     onTestFinished(() => relay.close());
 
-    const logLines: string[] = [];
-    const log = (message: string, fields?: Record<string, unknown>): void => void logLines.push(`${message} ${JSON.stringify(fields ?? {})}`);
+    const log = capturedLog();
     const m = new ConnectionManager({
-      logger: { debug: log, info: log, warn: log, error: log },
+      logger: log.logger,
       baseUrl: proc.url,
       wsUrl: relay.url,
       random: seededRandom(5),
@@ -49,19 +48,11 @@ describe('200 jobs through drops, restarts, silence, missing snapshots, no WebSo
     });
     onTestFinished(() => m.dispose());
 
-    const emissions = new Map<string, ServerJobState[]>();
-    const applications = new Map<string, number>();
+    const { emissions, reasons, appliedOnce } = recordEngine(m, (job) => `${job.jobId}#${job.seq}`);
     let endedWhilePolling = 0;
     m.onJob((job) => {
-      const list = emissions.get(job.jobId) ?? [];
-      list.push(job);
-      emissions.set(job.jobId, list);
-      const key = `${job.jobId}#${job.seq}`;
-      applications.set(key, (applications.get(key) ?? 0) + 1);
       if (isFinal(job) && m.state.state === 'polling') endedWhilePolling += 1;
     });
-    const reasons: string[] = [];
-    m.onState((state) => reasons.push(`${state.state}: ${state.reason}`));
 
     relay.setDuplicate(0.1);
     relay.setReorder(0.1);
@@ -78,55 +69,28 @@ describe('200 jobs through drops, restarts, silence, missing snapshots, no WebSo
     };
     await uploadWave(JOBS - 8 * 15);
 
-    const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(random() * 700)));
-    const connectionsNow = (): number => relay.stats.connections;
-    const reconnected = async (after: number, what: string): Promise<void> =>
-      waitUntil(() => relay.stats.connections > after && m.state.state === 'connected', what, 30_000);
+    const { faults, withReconnect } = commonFaults(m, relay, proc);
+    const noSnapshots = withReconnect(() => {
+      relay.setStripSnapshots(true);
+      relay.dropAll();
+    }, 'reconnect without snapshots');
+    await runFaults({
+      m,
+      random,
+      order: ['drop', 'restart', 'silence', 'noSnapshots', 'drop', 'restart', 'silence', 'noSnapshots'],
+      faults: {
+        ...faults,
+        noSnapshots: async () => {
+          await noSnapshots();
+          await chaosPause(random)();
+          relay.setStripSnapshots(false);
+        },
+      },
+      afterEach: () => uploadWave(15),
+    });
 
-    const faults: Record<string, () => Promise<void>> = {
-      drop: async () => {
-        const before = connectionsNow();
-        relay.dropAll();
-        await reconnected(before, 'reconnect after a drop');
-      },
-      restart: async () => {
-        const before = connectionsNow();
-        await proc.restart();
-        await reconnected(before, 'reconnect after a server restart');
-      },
-      silence: async () => {
-        const before = connectionsNow();
-        relay.silenceAll();
-        await reconnected(before, 'watchdog reconnect after silence');
-      },
-      noSnapshots: async () => {
-        const before = connectionsNow();
-        relay.setStripSnapshots(true);
-        relay.dropAll();
-        await reconnected(before, 'reconnect without snapshots');
-        await pause();
-        relay.setStripSnapshots(false);
-      },
-    };
-    const order = ['drop', 'restart', 'silence', 'noSnapshots', 'drop', 'restart', 'silence', 'noSnapshots'];
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    await waitUntil(() => m.state.state === 'connected', 'first connection');
-    for (const fault of order) {
-      await pause();
-      await faults[fault]!();
-      await uploadWave(15);
-    }
-
-    // Last fault: the WebSocket endpoint goes away for good; polling must finish the work.
     await uploadWave(JOBS - jobs.length);
-    const openBeforePolling = jobs.filter((j) => !isFinal(m.job(j.jobId)!)).length;
-    relay.setRefuseUpgrades(404);
-    relay.dropAll();
-    await waitUntil(() => m.state.state === 'polling', 'polling once the endpoint is gone', 30_000);
-    await waitUntil(() => jobs.every((j) => isFinal(m.job(j.jobId)!)), 'every job final', 90_000);
+    const openBeforePolling = await finishByPolling(m, relay, jobs);
 
     expect(jobs).toHaveLength(JOBS);
     // The ground truth: the server's own §2 bodies.
@@ -149,7 +113,7 @@ describe('200 jobs through drops, restarts, silence, missing snapshots, no WebSo
       const seen = emissions.get(job.jobId) ?? [];
       for (let i = 1; i < seen.length; i += 1) expect(seen[i]!.seq!).toBeGreaterThan(seen[i - 1]!.seq!);
     }
-    expect([...applications.values()].every((count) => count === 1)).toBe(true);
+    expect(appliedOnce()).toBe(true);
 
     // The mix the scenario promised, and the faults really bit.
     expect(failedForGood).toBeGreaterThan(0);
@@ -165,7 +129,7 @@ describe('200 jobs through drops, restarts, silence, missing snapshots, no WebSo
     expect(endedWhilePolling).toBeGreaterThan(0);
     expect(m.stats.requestsSavedBySharing).toBeGreaterThan(0);
     // Operators' logs: plenty to read, no chart numbers.
-    expect(logLines.length).toBeGreaterThan(10);
-    expect(logLines.filter((line) => /CH-\d/.test(line))).toEqual([]);
+    expect(log.lines.length).toBeGreaterThan(10);
+    expect(log.lines.filter((line) => /CH-\d/.test(line))).toEqual([]);
   });
 });

@@ -12,9 +12,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
 import { fetchChartStatus } from '../../../src/core/statusClient';
 import { SOCKETIO_EVENTS, SOCKETIO_ROOMS, dialectPath, statusMeaning, type SocketIoDialect } from '../../../src/shared/dialect';
-import { isFinal, type ServerJobState } from '../../../src/shared/jobState';
 import { spawnServerProcess } from '../../support/referenceServer';
 import { startWsRelay } from '../../support/wsRelay';
+import { capturedLog, chaosPause, commonFaults, finishByPolling, recordEngine, runFaults } from './chaosRig';
 import { uploadDialectJobs } from './dialectUploads';
 import type { CreatedJob } from './uploadJobs';
 import { seededRandom } from './seededRandom';
@@ -53,10 +53,9 @@ describe.each([
     const relay = await startWsRelay({ target: (requestPath) => `ws://127.0.0.1:${proc.port}${requestPath}`, random: seededRandom(99), alterable: isPacket });
     onTestFinished(() => relay.close());
 
-    const logLines: string[] = [];
-    const log = (message: string, fields?: Record<string, unknown>): void => void logLines.push(`${message} ${JSON.stringify(fields ?? {})}`);
+    const log = capturedLog();
     const m = new ConnectionManager({
-      logger: { debug: log, info: log, warn: log, error: log },
+      logger: log.logger,
       baseUrl: proc.url,
       dialect,
       wsUrl: relay.url.replace('/api/ws', '/socket.io'),
@@ -75,15 +74,7 @@ describe.each([
     });
     onTestFinished(() => m.dispose());
 
-    const emissions = new Map<string, ServerJobState[]>();
-    const applications = new Map<string, number>();
-    m.onJob((job) => {
-      emissions.set(job.jobId, [...(emissions.get(job.jobId) ?? []), job]);
-      const key = `${job.jobId}#${job.timestamp}#${job.progress}#${job.status}`;
-      applications.set(key, (applications.get(key) ?? 0) + 1);
-    });
-    const reasons: string[] = [];
-    m.onState((state) => reasons.push(`${state.state}: ${state.reason}`));
+    const { emissions, reasons, appliedOnce } = recordEngine(m, (job) => `${job.jobId}#${job.timestamp}#${job.progress}#${job.status}`);
 
     relay.setDuplicate(0.1);
     relay.setReorder(0.1);
@@ -97,60 +88,34 @@ describe.each([
     };
     await uploadWave(JOBS - 8 * 15);
 
-    const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(random() * 700)));
-    const reconnected = async (after: number, what: string): Promise<void> =>
-      waitUntil(() => relay.stats.connections > after && m.state.state === 'connected', what, 30_000);
-
+    const { faults, withReconnect } = commonFaults(m, relay, proc);
     let noAckRounds = 0;
-    const faults: Record<string, () => Promise<void>> = {
-      drop: async () => {
-        const before = relay.stats.connections;
-        relay.dropAll();
-        await reconnected(before, 'reconnect after a drop');
+    const noAcks = withReconnect(() => {
+      relay.setRawFilter((frame) => !isAck(dialect, frame));
+      relay.dropAll();
+    }, 'reconnect without acks');
+    await runFaults({
+      m,
+      random,
+      order: ['drop', 'restart', 'silence', 'noAcks', 'junk', 'drop', 'restart', 'silence'],
+      faults: {
+        ...faults,
+        noAcks: async () => {
+          const requests = m.stats.httpRequests;
+          await noAcks();
+          await waitUntil(() => m.stats.httpRequests > requests, 'joins taken as done and read over REST', 30_000);
+          noAckRounds += 1;
+          relay.setRawFilter(null);
+        },
+        junk: async () => {
+          for (const frame of junkFrames(dialect)) relay.injectToClients(frame);
+          await chaosPause(random)();
+        },
       },
-      restart: async () => {
-        const before = relay.stats.connections;
-        await proc.restart();
-        await reconnected(before, 'reconnect after a server restart');
-      },
-      silence: async () => {
-        const before = relay.stats.connections;
-        relay.silenceAll();
-        await reconnected(before, 'heartbeat reconnect after silence');
-      },
-      noAcks: async () => {
-        const before = relay.stats.connections;
-        const requests = m.stats.httpRequests;
-        relay.setRawFilter((frame) => !isAck(dialect, frame));
-        relay.dropAll();
-        await reconnected(before, 'reconnect without acks');
-        await waitUntil(() => m.stats.httpRequests > requests, 'joins taken as done and read over REST', 30_000);
-        noAckRounds += 1;
-        relay.setRawFilter(null);
-      },
-      junk: async () => {
-        for (const frame of junkFrames(dialect)) relay.injectToClients(frame);
-        await pause();
-      },
-    };
-    const order = ['drop', 'restart', 'silence', 'noAcks', 'junk', 'drop', 'restart', 'silence'];
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    await waitUntil(() => m.state.state === 'connected', 'first connection');
-    for (const fault of order) {
-      await pause();
-      await faults[fault]!();
-      await uploadWave(15);
-    }
+      afterEach: () => uploadWave(15),
+    });
 
-    // Last fault: the Socket.IO endpoint goes away for good; polling must finish the work.
-    const openBeforePolling = jobs.filter((j) => !isFinal(m.job(j.jobId)!)).length;
-    relay.setRefuseUpgrades(404);
-    relay.dropAll();
-    await waitUntil(() => m.state.state === 'polling', 'polling once the endpoint is gone', 30_000);
-    await waitUntil(() => jobs.every((j) => isFinal(m.job(j.jobId)!)), 'every job final', 90_000);
+    const openBeforePolling = await finishByPolling(m, relay, jobs);
 
     expect(jobs).toHaveLength(JOBS);
     let ended = { failed: 0, blocked: 0, completed: 0 };
@@ -172,7 +137,7 @@ describe.each([
         expect(newer).toBe(true);
       }
     }
-    expect([...applications.values()].every((count) => count === 1)).toBe(true);
+    expect(appliedOnce()).toBe(true);
 
     // The mix the scenario promised, and the faults really bit.
     expect(ended.failed).toBeGreaterThan(0);
@@ -185,6 +150,6 @@ describe.each([
     expect(noAckRounds).toBe(1);
     expect(reasons.some((r) => /ping timeout/.test(r))).toBe(true);
     expect(openBeforePolling).toBeGreaterThan(0);
-    expect(logLines.filter((line) => /SC-\d/.test(line))).toEqual([]);
+    expect(log.lines.filter((line) => /SC-\d/.test(line))).toEqual([]);
   });
 });
