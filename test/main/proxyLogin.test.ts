@@ -51,9 +51,13 @@ describe('proxy sign-in (app)', () => {
       await vi.waitFor(() => expect(dialogs()).toHaveLength(1), { timeout: 10_000, interval: 20 });
       const first = dialogs()[0]!;
       expect(first.loadedUrl).toBe('app://intake/proxyLogin.html');
-      expect(first.options).toMatchObject({ modal: true, webPreferences: { preload: '/app/out/preload/proxyLogin.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false } });
+      expect(first.options).toMatchObject({ modal: true, webPreferences: { preload: '/app/out/preload/proxyLogin.cjs' } });
       // The Intake page cannot answer the dialog's calls.
       const intakeWindow = FakeBrowserWindow.instances.find((w) => w.options.title === 'Intake')!;
+      // Its security switches are written out again for the scanner (proxyLoginDialog.ts): they must be the Intake window's, all of them.
+      const { preload: _dialogPreload, ...dialogSwitches } = first.options.webPreferences as Record<string, unknown>;
+      const { preload: _windowPreload, ...windowSwitches } = intakeWindow.options.webPreferences as Record<string, unknown>;
+      expect(dialogSwitches).toEqual(windowSwitches);
       // The page's indicator gets the failed step as a field.
       const states = () => intakeWindow.webContents.sent.filter((s) => s.channel === ipcChannel('connection')).map((s) => s.payload);
       await vi.waitFor(() => expect(states()).toContainEqual(expect.objectContaining({ problem: expect.objectContaining({ step: 'proxy_auth' }) })), { timeout: 10_000, interval: 20 });
