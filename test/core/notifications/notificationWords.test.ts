@@ -4,24 +4,10 @@ import { coalesceNotifications, initialNotificationState, type NotificationDecis
 import { NotificationScheduler } from '../../../src/core/notifications/NotificationScheduler';
 import type { QueueJob, Stage } from '../../../src/shared/queueJob';
 import { FakeClock } from '../../support/fakeClock';
+import { sampleJob } from '../../support/sampleJob';
 
 function job(n: number, stage: Stage, extra: Partial<QueueJob> = {}): QueueJob {
-  return {
-    id: `job-${n}`,
-    chartNumber: `CH-${n}`,
-    files: [{ path: `/tmp/${n}.pdf`, name: `${n}.pdf`, size: 10, type: 'pdf' }],
-    stage,
-    idempotencyKey: `key-${n}`,
-    jobId: `srv-${n}`,
-    createdAt: 0,
-    updatedAt: 0,
-    upload: null,
-    uploadAttempts: 1,
-    nextUploadAt: null,
-    server: null,
-    error: null,
-    ...extra,
-  };
+  return sampleJob({ id: `job-${n}`, chartNumber: `CH-${n}`, files: [{ path: `/tmp/${n}.pdf`, name: `${n}.pdf`, size: 10, type: 'pdf' }], stage, jobId: `srv-${n}`, ...extra });
 }
 
 /** All the jobs end at once; the window then closes. */
