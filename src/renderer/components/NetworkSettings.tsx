@@ -7,6 +7,7 @@
 import { useId, useState } from 'react';
 import type { ConnectionCheck, IpcResult, SettingsView } from '../../shared/ipc';
 import type { Settings } from '../../shared/settings';
+import { Field } from './Field';
 import { LOCKED_NOTE, type DraftProblems, type SettingsDraft } from './settingsForm';
 
 export interface NetworkSettingsProps {
@@ -76,8 +77,7 @@ export function NetworkSettings({ draft, problems, caFile, locked, change, onPic
       </div>
       {draft.proxyMode === 'manual' && (
         <>
-          <div className="field">
-            <label htmlFor="proxy-url">Proxy URL</label>
+          <Field id="proxy-url" label="Proxy URL" problem={problems.proxyUrl}>
             <input
               id="proxy-url"
               spellCheck={false}
@@ -89,16 +89,10 @@ export function NetworkSettings({ draft, problems, caFile, locked, change, onPic
               aria-invalid={problems.proxyUrl !== undefined}
               aria-describedby={problems.proxyUrl !== undefined ? 'proxy-url-note' : undefined}
             />
-            {problems.proxyUrl && (
-              <p className="field-error" id="proxy-url-note" role="alert">
-                {problems.proxyUrl}
-              </p>
-            )}
-          </div>
-          <div className="field">
-            <label htmlFor="proxy-bypass">Connect directly to (comma-separated hosts, e.g. *.hospital.local)</label>
+          </Field>
+          <Field id="proxy-bypass" label="Connect directly to (comma-separated hosts, e.g. *.hospital.local)">
             <input id="proxy-bypass" spellCheck={false} className="mono" value={draft.proxyBypass} disabled={proxyLocked} onChange={(e) => change('proxyBypass', e.target.value)} />
-          </div>
+          </Field>
         </>
       )}
       <div className="field">

@@ -2,12 +2,13 @@
  * Settings, validated as the user types with the same rules main applies.
  * The token is write-only: the renderer only ever learns whether one is set.
  */
-import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ConnectionCheck, IpcResult, SettingsView } from '../../shared/ipc';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import { FormFooter, Modal } from './Modal';
 import { NetworkSettings } from './NetworkSettings';
 import { BackendSettings } from './BackendSettings';
+import { Field } from './Field';
 import { LOCKED_NOTE, derivedWebSocketUrl, draftFrom, draftProblems, patchFrom, type SettingsDraft } from './settingsForm';
 
 export interface SettingsDialogProps {
@@ -27,25 +28,6 @@ export interface SettingsDialogProps {
   onSaveDiagnostics: () => Promise<IpcResult<boolean>>;
 }
 
-
-function Field({ id, label, hint, problem, locked, children }: { id: string; label: string; hint?: string; problem?: string; locked?: boolean; children: ReactNode }) {
-  if (locked) hint = LOCKED_NOTE;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {problem ? (
-        <p className="field-error" id={`${id}-note`} role="alert">
-          {problem}
-        </p>
-      ) : hint ? (
-        <p className="field-hint" id={`${id}-note`}>
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 function Toggle({ id, label, checked, onChange, locked }: { id: string; label: string; checked: boolean; onChange: (value: boolean) => void; locked?: boolean }) {
   return (
