@@ -71,5 +71,6 @@ try {
 } finally {
   if (work) rmSync(work, { recursive: true, force: true });
 }
-// Explicitly: electron-builder's own exit handlers once reset a failing exitCode to 0.
+// Exit explicitly: in a CI run that packed with electron-builder, a failing verdict (exitCode 1) still
+// ended the process with 0 (cause not pinned down), and CI went on.
 process.exit(process.exitCode ?? 0);
