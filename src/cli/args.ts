@@ -221,7 +221,7 @@ function commonOptions(raw: RawArgs, env: Readonly<Record<string, string | undef
   };
 }
 
-export function networkArgs(raw: RawArgs): NetworkArgs {
+function networkArgs(raw: RawArgs): NetworkArgs {
   const proxy = raw.values['--proxy'] ?? null;
   const noProxy = raw.booleans.has('--no-proxy');
   if (proxy !== null && noProxy) throw new UsageError('Give either --proxy or --no-proxy, not both.');

@@ -16,7 +16,7 @@ export function describeFiles(job: QueueJob): string {
   return `${job.files.length} file${job.files.length === 1 ? '' : 's'}, ${formatBytes(total)}`;
 }
 
-export function describeProgress(job: QueueJob, now: number): string {
+function describeProgress(job: QueueJob, now: number): string {
   const upload = job.upload;
   if (upload === null && job.nextUploadAt !== null) {
     const wait = Math.max(0, (job.nextUploadAt - now) / 1000);

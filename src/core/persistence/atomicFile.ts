@@ -27,7 +27,7 @@ export async function writeAtomically(dir: string, path: string, temp: string, c
 }
 
 /** Makes a rename or a new file's name durable. Not possible on Windows (EPERM/EISDIR): best effort there. */
-export async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {

@@ -110,7 +110,7 @@ export function createFileQueueStore(dir: string, options: FileQueueStoreOptions
  * files set aside, unreadable ones refused), then renamed to queue.json.migrated once the
  * journal holds it, so it is kept for a human and never read again.
  */
-export function legacyQueueFile(dir: string, options: FileQueueStoreOptions = {}): LegacyQueueSource {
+function legacyQueueFile(dir: string, options: FileQueueStoreOptions = {}): LegacyQueueSource {
   const store = createFileQueueStore(dir, options);
   return {
     load: () => store.load(),
