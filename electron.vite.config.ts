@@ -13,7 +13,8 @@ const cspMetaTag = {
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // coreHost: the engine's own process (Electron utilityProcess), forked by main.
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), coreHost: resolve('src/main/host/coreHost.ts') } },
     },
   },
   preload: {

@@ -15,6 +15,7 @@ import { createJournalQueueStore } from '../core/persistence/journalQueueStore';
 import { bootstrap } from './bootstrap';
 import { startDemoServer } from './demoServer';
 import { openCallLog } from './callLog';
+import { openUtilityHost } from './host/utilityHost';
 import { createConsoleLogger } from './consoleLogger';
 import { EarlyLaunches } from './earlyLaunches';
 import { openElectronKeyValueStore } from './persistence/electronKeyValueStore';
@@ -49,11 +50,14 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(() => {
       const resources = app.isPackaged ? process.resourcesPath : resolve(app.getAppPath(), 'resources');
+      const queueDir = join(app.getPath('userData'), 'queue');
       return bootstrap({
         startDemoServer,
         openStore: openElectronKeyValueStore,
         // The queue left electron-store (one JSON file rewritten whole on every change) for the journal.
-        openQueueStore: (legacy) => createJournalQueueStore(join(app.getPath('userData'), 'queue'), { legacy, logger }),
+        openQueueStore: (legacy) => createJournalQueueStore(queueDir, { legacy, logger }),
+        // The engine runs in its own process, so its work never delays the window and IPC here (issue 18).
+        coreHost: { open: () => openUtilityHost(resolve(here, 'coreHost.js'), logger), queueDir },
         paths: {
           preload: resolve(here, '../preload/index.cjs'),
           renderer: resolve(here, '../renderer'),

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DROPPED_PATH_CHANNEL, ipcChannel, type QueueSnapshot } from '../../src/shared/ipc';
-import { FakeBrowserWindow, FakeTray, fake, ipcEventFrom, resetFakeElectron } from '../support/fakeElectron';
+import { FakeBrowserWindow, FakeTray, FakeUtilityProcess, fake, ipcEventFrom, resetFakeElectron } from '../support/fakeElectron';
 
 vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
 vi.mock('electron-store', () => ({
@@ -74,6 +74,9 @@ describe('built main process', () => {
     await vi.waitFor(() => expect(trayImage()).toBe(join(root, 'resources/tray/idle.png')), { timeout: 5_000 });
     expect(existsSync(trayImage())).toBe(true);
     expect((await invoke<QueueSnapshot>('getSnapshot')).value.demoServer).toBe(true);
+    // The engine runs in its own process: the built host entry, forked as Electron's utilityProcess.
+    expect(FakeUtilityProcess.instances.map((host) => host.modulePath)).toEqual([join(root, 'out/main/coreHost.js')]);
+    expect(FakeUtilityProcess.instances[0]!.options).toMatchObject({ serviceName: 'Intake core' });
 
     const file = join(dir, 'scan.pdf');
     writeFileSync(file, '%PDF-1.4\n1 0 obj\n<< /Type /Page >>\nendobj\n%%EOF\n');
@@ -86,7 +89,10 @@ describe('built main process', () => {
       { timeout: 60_000, interval: 200 },
     );
 
+    const host = FakeUtilityProcess.instances[0]!.child;
     fake.app.quit();
     await vi.waitFor(() => expect(fake.app.quitCount).toBe(1), { timeout: 15_000 });
+    // Quit ends the engine in its process (every job durable), and that process exits on its own.
+    await vi.waitFor(() => expect(host.exitCode).toBe(0), { timeout: 10_000 });
   }, 120_000);
 });

@@ -15,6 +15,10 @@ import { FakeNotification, fake, resetFakeElectron } from '../support/fakeElectr
 import { bootShell } from './fixtures/bootShell';
 import { fakeCore } from './fixtures/fakeCore';
 import { makeJob } from './fixtures/jobs';
+import type { IntakeEngine } from '../../src/core/engine/IntakeEngine';
+
+/** These suites boot the engine in main's process: its hot-folder supervisor is there to watch. */
+const inProcess = (app: { running: { engine: unknown } }) => app.running.engine as IntakeEngine;
 
 vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
 
@@ -56,17 +60,17 @@ async function boot(settings?: Record<string, unknown>) {
   const update = async (patch: Record<string, unknown>) => {
     const reply = (await shell.invoke('updateSettings', [patch])) as { ok: boolean };
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
-    await shell.running.engine.hotFolder!.idle();
+    await inProcess(shell).hotFolder!.idle();
   };
   /** The user picks `folder` in main's folder dialog. */
   const choose = async (folder: string) => {
     fake.dialogResult = { canceled: false, filePaths: [folder] };
     const reply = (await shell.invoke('pickHotFolder', [undefined])) as { ok: boolean };
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
-    await shell.running.engine.hotFolder!.idle();
+    await inProcess(shell).hotFolder!.idle();
   };
   let checked = 0;
-  shell.running.engine.hotFolder!.onEvent((event) => {
+  inProcess(shell).hotFolder!.onEvent((event) => {
     if (event.type === 'checked') checked++;
   });
   /**
@@ -109,8 +113,8 @@ describe('hot folder location (chosen in main, never typed by the page)', () => 
     fake.dialogResult = { canceled: false, filePaths: [folder] };
     const reply = (await app.invoke('pickHotFolder', [undefined])) as { ok: boolean; error: { code: string; message: string } };
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/cannot be the hot folder/) } });
-    await app.running.engine.hotFolder!.idle();
-    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    await inProcess(app).hotFolder!.idle();
+    expect(inProcess(app).hotFolder!.watching).toBeNull();
     expect(await app.invoke('getSettings', [undefined])).toMatchObject({ ok: true, value: { hotFolder: { path: null, enabled: false } } });
   });
 
@@ -118,10 +122,10 @@ describe('hot folder location (chosen in main, never typed by the page)', () => 
     const app = await boot();
     const typed = (await app.invoke('updateSettings', [{ hotFolder: { path: '/home/nurse', enabled: true } }])) as { ok: boolean; error: { message: string } };
     expect(typed).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('Choose folder') } });
-    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(inProcess(app).hotFolder!.watching).toBeNull();
     await app.choose(dir);
     await app.update({ hotFolder: { path: dir, enabled: false } });
-    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(inProcess(app).hotFolder!.watching).toBeNull();
   });
 
   it('a folder that already holds files asks once in main’s dialog; declining changes nothing', async () => {
@@ -132,7 +136,7 @@ describe('hot folder location (chosen in main, never typed by the page)', () => 
     expect(await app.invoke('pickHotFolder', [undefined])).toMatchObject({ ok: false, error: { message: 'Nothing was changed: the hot folder was not set.' } });
     const question = fake.calls.filter((c) => c.api === 'dialog' && c.method === 'showMessageBox').at(-1)!.args.at(-1);
     expect(question).toMatchObject({ message: '2 files are already in this folder: upload them?', buttons: ['Cancel', 'Upload them'] });
-    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(inProcess(app).hotFolder!.watching).toBeNull();
     fake.messageBoxResponse = 1;
     await app.choose(dir);
     await app.checkUntil(() => app.enqueued.length === 1, 'the file already there to be queued');
@@ -140,7 +144,7 @@ describe('hot folder location (chosen in main, never typed by the page)', () => 
 
   it('a refused folder saved by hand in the settings file is not watched, and the user is told', async () => {
     const app = await boot({ hotFolder: { path: '/home/nurse/Documents', enabled: true } });
-    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(inProcess(app).hotFolder!.watching).toBeNull();
     expect(FakeNotification.instances.map((n) => n.options.body)).toContainEqual(expect.stringContaining('The hot folder is not watched.'));
   });
 });
@@ -148,23 +152,23 @@ describe('hot folder location (chosen in main, never typed by the page)', () => 
 describe('hot folder in the shell', () => {
   it('turning the setting on starts the watcher; turning it off stops it', async () => {
     const app = await boot();
-    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(inProcess(app).hotFolder!.watching).toBeNull();
 
     await app.choose(dir);
-    expect(app.running.engine.hotFolder!.watching).toBe(dir);
+    expect(inProcess(app).hotFolder!.watching).toBe(dir);
     drop('A-1/scan.pdf');
     await app.checkUntil(() => app.enqueued.length === 1, 'the dropped file to be queued');
     // Pinned to the file the watcher found (device + inode): the queue sends that file or none.
     expect(app.enqueued).toEqual([{ chartNumber: 'A-1', files: [{ path: join(dir, 'A-1', 'scan.pdf'), identity: { dev: expect.any(Number), ino: expect.any(Number) } }] }]);
 
     await app.update({ hotFolder: { path: dir, enabled: false } });
-    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(inProcess(app).hotFolder!.watching).toBeNull();
     drop('B-2/scan.pdf');
     expect(app.enqueued).toHaveLength(1);
 
     // On again: picks up what was dropped meanwhile, and not the file it already queued.
     await app.update({ hotFolder: { path: dir, enabled: true } });
-    expect(app.running.engine.hotFolder!.watching).toBe(dir);
+    expect(inProcess(app).hotFolder!.watching).toBe(dir);
     await app.checkUntil(() => app.enqueued.length === 2, 'the file dropped while off to be queued');
     await app.checks(3);
     expect(app.enqueued.map((e) => e.chartNumber)).toEqual(['A-1', 'B-2']);
@@ -186,13 +190,13 @@ describe('hot folder in the shell', () => {
     const other = join(dir, 'other');
     mkdirSync(other);
     await app.choose(other);
-    expect(app.running.engine.hotFolder!.watching).toBe(other);
+    expect(inProcess(app).hotFolder!.watching).toBe(other);
   });
 
   it('starts at launch when the saved settings have it on', async () => {
     const app = await boot({ hotFolder: { path: dir, enabled: true } });
-    await app.running.engine.hotFolder!.idle();
-    expect(app.running.engine.hotFolder!.watching).toBe(dir);
+    await inProcess(app).hotFolder!.idle();
+    expect(inProcess(app).hotFolder!.watching).toBe(dir);
     drop('C-3/scan.pdf');
     await app.checkUntil(() => app.enqueued.length === 1, 'the file to be queued');
   });
@@ -225,17 +229,17 @@ describe('hot folder in the shell', () => {
 
   it('quitting stops the watcher before the queue closes', async () => {
     const app = await boot({ hotFolder: { path: dir, enabled: true } });
-    await app.running.engine.hotFolder!.idle();
-    expect(app.running.engine.hotFolder!.watching).toBe(dir);
+    await inProcess(app).hotFolder!.idle();
+    expect(inProcess(app).hotFolder!.watching).toBe(dir);
     let watchingAtClose: string | null | undefined;
     const close = app.core.queue.dispose.bind(app.core.queue);
     app.core.queue.dispose = () => {
-      watchingAtClose = app.running.engine.hotFolder!.watching;
+      watchingAtClose = inProcess(app).hotFolder!.watching;
       return close();
     };
     app.tray().clickMenuItem('Quit Intake');
     await vi.waitFor(() => expect(fake.app.quitCount).toBe(1), { timeout: 10_000 });
     expect(watchingAtClose).toBeNull();
-    expect(app.running.engine.hotFolder!.watching).toBeNull();
+    expect(inProcess(app).hotFolder!.watching).toBeNull();
   });
 });

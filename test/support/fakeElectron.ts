@@ -7,6 +7,7 @@
  * Use: `vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);`
  * then `resetFakeElectron()` in beforeEach and drive `fake`.
  */
+import { fork as forkNode, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 
 export interface RecordedCall {
@@ -296,6 +297,38 @@ class FakeApp extends EventEmitter {
   }
 }
 
+/**
+ * Electron's UtilityProcess over a real Node child process (the core's host entry is
+ * Electron-free; without `process.parentPort` it answers over the IPC channel).
+ */
+export class FakeUtilityProcess extends EventEmitter {
+  static instances: FakeUtilityProcess[] = [];
+  readonly child: ChildProcess;
+
+  constructor(
+    readonly modulePath: string,
+    readonly options: Record<string, unknown>,
+  ) {
+    super();
+    this.child = forkNode(modulePath, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (message) => this.emit('message', message));
+    this.child.on('exit', (code) => this.emit('exit', code ?? 1));
+    FakeUtilityProcess.instances.push(this);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  postMessage(message: unknown): void {
+    if (this.child.connected) this.child.send(message as never);
+  }
+
+  kill(): boolean {
+    return this.child.kill();
+  }
+}
+
 function createFakeState() {
   const rendererListeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
   return {
@@ -335,6 +368,7 @@ export function resetFakeElectron(): void {
   FakeTray.instances = [];
   FakeNotification.instances = [];
   FakeNotification.supported = true;
+  for (const host of FakeUtilityProcess.instances.splice(0)) if (host.child.exitCode === null) host.child.kill('SIGKILL');
 }
 
 /** The `electron` module as main and preload see it. Getters read the current fake state. */
@@ -350,6 +384,9 @@ export const electronModule = {
   },
   BrowserWindow: FakeBrowserWindow,
   Tray: FakeTray,
+  utilityProcess: {
+    fork: (modulePath: string, _args: string[] = [], options: Record<string, unknown> = {}) => new FakeUtilityProcess(modulePath, options),
+  },
   Menu: FakeMenu,
   Notification: FakeNotification,
   net: {

@@ -24,14 +24,14 @@ import type { NotificationDecision } from '../notifications/notificationPolicy';
 import { createNetwork, type Network } from '../network/network';
 import { UploadQueue, type QueueStore, type QueueTimings } from '../queue/UploadQueue';
 import { BackendSelector, type StartDemoServer } from './backendSelector';
-import type { EngineConnection, EngineQueue } from './ports';
+import type { Engine, EngineConnection, EngineQueue, EngineSettings } from './ports';
+import { PageFeed } from '../tray/pageFeed';
+import { runDoctor } from '../network/doctor';
+import type { ConnectionCheck } from '../../shared/ipc';
+import type { JobDelta } from '../../shared/jobDelta';
 import { serverOfRecord, type Dialect, type ServerChoice, type ServerOfRecord } from './serverOfRecord';
 
-/** The settings the engine follows (the desktop's Settings satisfy it). */
-export type EngineSettings = Pick<
-  Settings,
-  'serverUrl' | 'webSocketUrl' | 'uploadConcurrency' | 'historySize' | 'hotFolder' | 'chartNumberPattern' | 'chartNumbersInNotifications'
->;
+export type { EngineSettings } from './ports';
 
 export interface EnginePartsDeps {
   server: ServerOfRecord;
@@ -60,7 +60,7 @@ export interface IntakeEngineOptions {
   parts?: (deps: EnginePartsDeps) => { queue: EngineQueue; connection: EngineConnection };
 }
 
-export class IntakeEngine {
+export class IntakeEngine implements Engine {
   readonly queue: EngineQueue;
   readonly connection: EngineConnection;
   readonly hotFolder: HotFolderSupervisor | null;
@@ -77,6 +77,8 @@ export class IntakeEngine {
   /** Server switches run one after another, so the last one asked for is the one in use. */
   private switching: Promise<unknown> = Promise.resolve();
   private disposing: Promise<void> | null = null;
+  private readonly clock: Clock;
+  private pageFeed: { feed: PageFeed; batches: ListenerSet<JobDelta[]> } | null = null;
 
   /** Resolves the first backend (starting the demo server if none is set) and builds the parts; start() runs them. */
   static async open(options: IntakeEngineOptions): Promise<IntakeEngine> {
@@ -94,6 +96,7 @@ export class IntakeEngine {
   private constructor(options: IntakeEngineOptions, backends: BackendSelector, record: ServerOfRecord) {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
+    this.clock = clock;
     this.logger = logger;
     this.backends = backends;
     this.record = record;
@@ -190,6 +193,25 @@ export class IntakeEngine {
   /** Decisions of the notification policy (only with `notifications`). */
   onNotification(listener: (decision: NotificationDecision) => void): Disposable {
     return this.decisions.add(listener);
+  }
+
+  checkConnection(): Promise<ConnectionCheck[]> {
+    const { baseUrl, wsUrl, token, network } = this.record;
+    return runDoctor({ baseUrl, wsUrl, token, network });
+  }
+
+  onPageBatch(listener: (deltas: JobDelta[]) => void): Disposable {
+    if (this.pageFeed === null) {
+      const batches = new ListenerSet<JobDelta[]>((error) => this.logger.error('a page-batch listener threw', { error: (error as Error)?.name }));
+      const feed = this.store.add(new PageFeed({ clock: this.clock, send: (deltas) => batches.emit(deltas) }));
+      this.store.add(this.queue.onChange((changes) => feed.push(changes)));
+      this.pageFeed = { feed, batches };
+    }
+    return this.pageFeed.batches.add(listener);
+  }
+
+  flushPage(): void {
+    this.pageFeed?.feed.flush();
   }
 
   /** Stops everything in the engine's order; every job is durable when it resolves. */

@@ -61,6 +61,11 @@ export class ProxyLogin {
     return saved !== null && saved.proxy === proxy ? { username: saved.username, password: saved.password } : null;
   }
 
+  /** The credentials in force (for a network built in another process), null without. */
+  get saved(): SavedProxyLogin | null {
+    return this.current;
+  }
+
   /** The network saw this proxy answer 407 to a request that carried `sent`. */
   required(proxy: string, sent: ProxyCredentials | null): void {
     if (this.asking !== null || this.declined.has(proxy)) return;

@@ -10,17 +10,15 @@ import { DisposableStore } from '../../core/base/lifecycle';
 import type { Logger } from '../../core/base/logger';
 import { TimerGroup } from '../../core/base/timerGroup';
 import type { Clock } from '../../core/clock';
-import type { IntakeEngine } from '../../core/engine/IntakeEngine';
+import type { Engine } from '../../core/engine/ports';
 import type { NotificationDecision } from '../../core/notifications/notificationPolicy';
 import { PathGrants } from '../../core/desktop/pathGrants';
 import { serverChangeConfirmation, type Confirmation } from '../../core/desktop/serverChangeConfirmation';
 import { applySettingsPatch } from '../../core/desktop/settingsUpdate';
 import { lockedChangeProblem, lockedSettingProblem } from '../../core/policy/managedPolicy';
 import { filesAlreadyThere, hotFolderLocationProblem, type ProtectedPlaces } from '../../core/hotFolder/hotFolderLocation';
-import { PageFeed } from '../../core/tray/pageFeed';
 import { openJobCount, trayModel, type TrayAction } from '../../core/tray/trayModel';
 import type { ConnectionCheck, QueueSnapshot, SettingsView } from '../../shared/ipc';
-import { runDoctor } from '../../core/network/doctor';
 import type { SettingsPatch } from '../../shared/settings';
 import type { DesktopNotifier } from '../notifications/desktopNotifier';
 import { IpcFailure } from '../ipc/ipcFailure';
@@ -31,9 +29,8 @@ import type { MainWindowController } from '../window/mainWindow';
 import { createIntakeHandlers } from './intakeHandlers';
 import type { SupportActions } from './supportActions';
 import type { UpdateController } from '../../core/updates/updateController';
-import type { Network } from '../../core/network/network';
 import type { Settings } from '../../shared/settings';
-import { NETWORK_SETTING_KEYS } from '../system/appNetwork';
+import { NETWORK_SETTING_KEYS } from '../../core/network/appNetwork';
 import { isBuiltInDialect, loadBackend } from '../../core/dialect/backendChoice';
 import type { Dialect } from '../../shared/dialect';
 
@@ -45,7 +42,7 @@ export interface IntakeShellOptions {
   app: Pick<App, 'setBadgeCount' | 'quit'>;
   /** Start at login: Electron's login item, or the XDG autostart entry on Linux. */
   loginItem: LoginItem;
-  engine: IntakeEngine;
+  engine: Engine;
   settings: SettingsRepository;
   window: MainWindowController;
   tray: TrayController;
@@ -68,13 +65,15 @@ export interface IntakeShellOptions {
   updates?: Pick<UpdateController, 'readyVersion' | 'requestRestart' | 'queueChanged'>;
   /** Open log folder / Save diagnostics…; absent, both answer that they are unavailable. */
   support?: Pick<SupportActions, 'openLogFolder' | 'saveDiagnostics'>;
-  /** Builds the network for Settings → Network (appNetwork); absent, network settings change nothing (wiring tests). */
-  makeNetwork?: (settings: Settings) => Promise<Network>;
+  /**
+   * Builds the network for Settings → Network and puts it in use (appNetwork); rejects, changing
+   * nothing, when it cannot be built. Absent, network settings change nothing (wiring tests).
+   */
+  applyNetwork?: (settings: Settings) => Promise<void>;
 }
 
 export class IntakeShell {
   readonly handlers: IpcHandlers;
-  private readonly pageFeed: PageFeed;
   private readonly disposables = new DisposableStore();
   private readonly timers: TimerGroup;
   private seenUntil: number;
@@ -88,8 +87,6 @@ export class IntakeShell {
   constructor(private readonly o: IntakeShellOptions) {
     this.seenUntil = o.clock.now();
     this.timers = this.disposables.add(new TimerGroup(o.clock));
-    // Only what changed in each job crosses to the page, at most once per frame.
-    this.pageFeed = this.disposables.add(new PageFeed({ clock: o.clock, send: (deltas) => o.window.send('jobs', deltas) }));
     this.handlers = createIntakeHandlers({
       queue: () => o.engine.queue,
       snapshot: () => this.snapshot(),
@@ -114,8 +111,11 @@ export class IntakeShell {
     const { o } = this;
     const { queue, connection } = o.engine;
     this.disposables.add(
-      queue.onChange((changes) => {
-        this.pageFeed.push(changes);
+      // Only what changed in each job crosses to the page, at most once per frame.
+      o.engine.onPageBatch((deltas) => o.window.send('jobs', deltas)),
+    );
+    this.disposables.add(
+      queue.onChange(() => {
         this.scheduleTray();
         o.updates?.queueChanged();
       }),
@@ -145,7 +145,7 @@ export class IntakeShell {
 
   snapshot(): QueueSnapshot {
     // Everything batched so far leaves before the snapshot: patches the page holds until it arrives are then all older than it.
-    this.pageFeed.flush();
+    this.o.engine.flushPage();
     const { queue, connection, server } = this.o.engine;
     return { jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: server.demo };
   }
@@ -246,7 +246,7 @@ export class IntakeShell {
   /** Called from before-quit: flush what the renderer and the disk must see, then end the engine. */
   async shutdown(): Promise<void> {
     this.quitting = true;
-    this.pageFeed.flush();
+    this.o.engine.flushPage();
     this.disposables.dispose();
     this.o.window.saveBounds();
     this.o.notifier.dispose();
@@ -300,8 +300,7 @@ export class IntakeShell {
 
   /** The same steps as `intake doctor`, to the server in use, through its network. */
   private testConnection(): Promise<ConnectionCheck[]> {
-    const { baseUrl, wsUrl, token, network } = this.o.engine.server;
-    return runDoctor({ baseUrl, wsUrl, token, network });
+    return this.o.engine.checkConnection();
   }
 
   /** The hot folder, chosen in main's dialog: refused where Intake would walk a whole tree; files already there are asked about. */
@@ -346,9 +345,9 @@ export class IntakeShell {
     // Withdrawing the permission to keep the token unencrypted deletes such a token.
     const token = o.settings.token();
     if (token !== tokenBefore) o.engine.setToken(token);
-    if (o.makeNetwork && NETWORK_SETTING_KEYS.some((key) => changed.has(key))) {
+    if (o.applyNetwork && NETWORK_SETTING_KEYS.some((key) => changed.has(key))) {
       try {
-        o.engine.setNetwork(await o.makeNetwork(result.settings));
+        await o.applyNetwork(result.settings);
       } catch (error) {
         // A custom CA file that cannot be used: nothing of the change stays, the previous network is in force.
         o.settings.update({ proxyMode: before.proxyMode, proxyUrl: before.proxyUrl, proxyBypass: before.proxyBypass, caFile: before.caFile });

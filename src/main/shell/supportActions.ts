@@ -10,7 +10,7 @@ import { arch, release } from 'node:os';
 import type { Logger } from '../../core/base/logger';
 import type { Clock } from '../../core/clock';
 import { diagnosticsReport } from '../../core/diagnostics/diagnosticsReport';
-import type { IntakeEngine } from '../../core/engine/IntakeEngine';
+import type { Engine } from '../../core/engine/ports';
 import { lastLogLines } from '../../core/logging/fileLogger';
 import type { SettingsRepository } from '../persistence/settingsRepository';
 import { IpcFailure } from '../ipc/ipcFailure';
@@ -18,7 +18,7 @@ import { IpcFailure } from '../ipc/ipcFailure';
 export const DIAGNOSTICS_LOG_LINES = 200;
 
 export interface SupportActionsOptions {
-  engine: IntakeEngine;
+  engine: Engine;
   settings: SettingsRepository;
   clock: Clock;
   logger: Logger;

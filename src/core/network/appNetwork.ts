@@ -2,18 +2,24 @@
  * The desktop's network, from Settings → Network: System (default: the proxy per
  * URL from Electron's session.resolveProxy, so PAC files and OS settings apply),
  * None, or Manual with a bypass list; trust = Node's roots + the OS certificate
- * store + an optional custom CA file. Built here, used through the core's one port.
+ * store + an optional custom CA file. Built wherever the engine runs (main, or the
+ * core's own process, which asks main for session.resolveProxy), used through the core's one port.
  */
-import { createNetwork, type Network, type ProxyCredentials, type ProxyResolver } from '../../core/network/network';
-import { pacResolver } from '../../core/network/pacAnswer';
-import { bypassList, fixedProxy } from '../../core/network/proxyRules';
-import { readCaFile, systemCertificates } from '../../core/network/trust';
+import { createNetwork, type Network, type ProxyCredentials, type ProxyResolver } from './network';
+import { pacResolver } from './pacAnswer';
+import { bypassList, fixedProxy } from './proxyRules';
+import { readCaFile, systemCertificates } from './trust';
 import type { Settings } from '../../shared/settings';
-import type { Logger } from '../../core/base/logger';
+import type { Logger } from '../base/logger';
 
 export type NetworkSettings = Pick<Settings, 'proxyMode' | 'proxyUrl' | 'proxyBypass' | 'caFile'>;
 
-export const NETWORK_SETTING_KEYS: ReadonlyArray<keyof Settings> = ['proxyMode', 'proxyUrl', 'proxyBypass', 'caFile'];
+export const NETWORK_SETTING_KEYS = ['proxyMode', 'proxyUrl', 'proxyBypass', 'caFile'] as const satisfies ReadonlyArray<keyof Settings>;
+
+/** Only the network's settings (to send them to the core's own process). */
+export function networkSettings(settings: NetworkSettings): NetworkSettings {
+  return { proxyMode: settings.proxyMode, proxyUrl: settings.proxyUrl, proxyBypass: settings.proxyBypass, caFile: settings.caFile };
+}
 
 export interface AppNetworkDeps {
   /** Electron's session.defaultSession (resolveProxy answers like a PAC file: "PROXY h:p; DIRECT"). */

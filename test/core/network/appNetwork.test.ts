@@ -5,15 +5,15 @@
  * setting is trusted besides the OS store. Real tinyproxy, real HTTPS server.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { proxyFromPacAnswer } from '../../src/core/network/pacAnswer';
-import { appNetwork } from '../../src/main/system/appNetwork';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
-import { makeCertificates, type TestCertificates } from '../support/certificates';
-import { electronModule, fake, resetFakeElectron } from '../support/fakeElectron';
-import { makeTempDir, type TempDir } from '../support/files';
-import { startServer } from '../support/referenceServer';
-import { startTinyproxy } from '../support/tinyproxy';
-import { tryUpload } from '../core/network/networkRig';
+import { proxyFromPacAnswer } from '../../../src/core/network/pacAnswer';
+import { appNetwork } from '../../../src/core/network/appNetwork';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+import { makeCertificates, type TestCertificates } from '../../support/certificates';
+import { electronModule, fake, resetFakeElectron } from '../../support/fakeElectron';
+import { makeTempDir, type TempDir } from '../../support/files';
+import { startServer } from '../../support/referenceServer';
+import { startTinyproxy } from '../../support/tinyproxy';
+import { tryUpload } from './networkRig';
 
 let dir: TempDir;
 let certs: TestCertificates;

@@ -1,0 +1,37 @@
+/**
+ * Entry of the core's own process: Electron's utilityProcess in the app
+ * (main's end: utilityHost.ts), or a Node child process forked with an IPC
+ * channel (the tests' stand-in). Runs the engine (core/host/engineHost.ts)
+ * until main disposes it, then exits.
+ */
+import { toDisposable } from '../../core/base/lifecycle';
+import { serveEngine } from '../../core/host/engineHost';
+import { processEndpoint } from '../../core/host/nodeEndpoints';
+import { RpcPeer, type MessageEndpoint, type PeerMessage } from '../../core/host/rpcPeer';
+import { createJournalQueueStore } from '../../core/persistence/journalQueueStore';
+import { startDemoServer } from '../demoServer';
+
+/** Electron's parentPort: messages arrive as events with `data`; Electron ends this process with main. */
+function parentPortEndpoint(port: Electron.ParentPort): MessageEndpoint {
+  return {
+    post: (message) => port.postMessage(message),
+    onMessage: (listener) => {
+      const on = (event: Electron.MessageEvent) => listener(event.data as PeerMessage);
+      port.on('message', on);
+      return toDisposable(() => port.off('message', on));
+    },
+    onClose: () => toDisposable(() => undefined),
+    close: () => undefined,
+  };
+}
+
+const parentPort = (process as { parentPort?: Electron.ParentPort }).parentPort;
+const endpoint = parentPort ? parentPortEndpoint(parentPort) : processEndpoint(process);
+const peer = new RpcPeer(endpoint, {
+  onError: (error) => process.stderr.write(`intake core: ${(error as Error)?.name ?? 'error'}\n`),
+});
+serveEngine(peer, {
+  startDemoServer,
+  openQueueStore: (dir, legacy, logger) => createJournalQueueStore(dir, { ...(legacy && { legacy }), logger }),
+  onDisposed: () => process.exit(0),
+});

@@ -1,0 +1,226 @@
+/**
+ * The engine in its own process, as main sees it (RemoteEngine), against the
+ * real reference server: over a worker MessageChannel (what Electron's
+ * MessagePort stands in for) and over a real Node child process running the
+ * app's host entry (src/main/host/coreHost.ts), the stand-in for Electron's
+ * utilityProcess. Same interface as the engine in one process: the mirror
+ * holds what a call changed when it resolves, the page's batches replay to
+ * the mirror's state, errors keep their class, and a killed core process
+ * loses nothing that was accepted.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { serveEngine } from '../../../src/core/host/engineHost';
+import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
+import { processEndpoint, workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
+import { RemoteEngine } from '../../../src/core/host/RemoteEngine';
+import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
+import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
+import { QueueInputError } from '../../../src/core/queue/types';
+import { silentLogger } from '../../../src/core/base/logger';
+import { resolveDeltas, type JobDelta } from '../../../src/shared/jobDelta';
+import type { QueueJob } from '../../../src/shared/queueJob';
+import { makeTempDir, type TempDir } from '../../support/files';
+import { sampleJob } from '../../support/sampleJob';
+import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
+import { startServer } from '../../support/referenceServer';
+import { waitFor } from '../queue/waitFor';
+
+const HOST_ENTRY = join(__dirname, '../../../src/main/host/coreHost.ts');
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function tempDir(): Promise<TempDir> {
+  const dir = await makeTempDir('intake-remote-engine-');
+  cleanups.push(() => dir.remove());
+  return dir;
+}
+
+function config(serverUrl: string, queueDir: string, overrides: Partial<HostedEngineConfig> = {}): HostedEngineConfig {
+  return {
+    choice: { serverUrl, webSocketUrl: null, token: null },
+    network: { settings: { proxyMode: 'none', proxyUrl: null, proxyBypass: '', caFile: null }, login: null },
+    queueDir,
+    legacyQueue: false,
+    demoDataDir: null,
+    queue: { concurrency: 2, historySize: 100 },
+    chartNumbersInNotifications: false,
+    hotFolder: false,
+    ...overrides,
+  };
+}
+
+/** A page's copy of the jobs: the snapshot, then every batch replayed on it (as the renderer does). */
+function pageCopy(engine: RemoteEngine) {
+  const jobs = new Map<string, QueueJob>();
+  const sub = engine.onPageBatch((deltas: JobDelta[]) => {
+    for (const change of resolveDeltas(deltas, (id) => jobs.get(id))) {
+      if (change.type === 'remove') jobs.delete(change.id);
+      else jobs.set(change.job.id, change.job);
+    }
+  });
+  cleanups.push(() => sub.dispose());
+  return { jobs, load: () => engine.queue.snapshot().forEach((job) => jobs.set(job.id, job)) };
+}
+
+describe('RemoteEngine over a MessageChannel', () => {
+  async function open(overrides: Partial<HostedEngineConfig> = {}, extra: Partial<Parameters<typeof RemoteEngine.open>[0]> = {}) {
+    const server = await startServer({ phaseMs: 20 });
+    const dir = await tempDir();
+    const { port1, port2 } = new MessageChannel();
+    const hostPeer = new RpcPeer(workerPortEndpoint(port1));
+    const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d, legacy) => createJournalQueueStore(d, { ...(legacy && { legacy }) }) });
+    cleanups.push(() => (host.dispose(), hostPeer.dispose()));
+    const engine = await RemoteEngine.open({ endpoint: workerPortEndpoint(port2), config: config(server.url, join(dir.path, 'queue'), overrides), logger: silentLogger, resolveProxy: async () => 'DIRECT', ...extra });
+    cleanups.push(() => engine.dispose());
+    return { server, dir, engine };
+  }
+
+  it('follows a job to completed: the mirror holds it when enqueue resolves, and the page replay ends at the mirror', async () => {
+    const { engine, dir } = await open();
+    const page = pageCopy(engine);
+    await engine.start();
+    page.load();
+      await waitFor(() => engine.connection.state.state === 'connected', 'connected');
+    const job = await engine.queue.enqueue({ chartNumber: 'R-1', files: [await dir.pdf('a.pdf')] });
+    expect(engine.queue.get(job.id)).toBeDefined();
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed in the mirror');
+    expect(engine.queue.get(job.id)).toMatchObject({ chartNumber: 'R-1', server: { status: 'completed' } });
+    await waitFor(() => page.jobs.get(job.id)?.stage === 'completed', 'completed on the page');
+    expect(page.jobs.get(job.id)).toEqual(engine.queue.get(job.id));
+    expect(engine.server).toMatchObject({ demo: false, dialect: { name: 'intake' } });
+    expect(engine.server).not.toHaveProperty('network');
+  });
+
+  it('refused input keeps its class and code; enqueueMany answers each input', async () => {
+    const { engine, dir } = await open();
+    await engine.start();
+    const refused = await engine.queue.enqueue({ chartNumber: 'R-2', files: [join(dir.path, 'missing.pdf')] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(QueueInputError);
+    expect((refused as QueueInputError).code).toBe('invalid_files');
+    expect((refused as QueueInputError).rejected.length).toBe(1);
+    const results = await engine.queue.enqueueMany([
+      { chartNumber: 'R-3', files: [await dir.pdf('b.pdf')] },
+      { chartNumber: 'R-4', files: [join(dir.path, 'gone.pdf')] },
+    ]);
+    expect(results[0]).toMatchObject({ ok: true });
+    expect(results[1]!.ok).toBe(false);
+    if (!results[1]!.ok) expect(results[1]!.error).toBeInstanceOf(QueueInputError);
+    expect(engine.queue.snapshot().map((job) => job.chartNumber)).toEqual(['R-3']);
+  });
+
+  it('pause, clear finished and a server switch travel to the engine and back', async () => {
+    const { engine, dir } = await open();
+    await engine.start();
+    engine.queue.pauseAll();
+    expect(engine.queue.paused).toBe(true);
+    const job = await engine.queue.enqueue({ chartNumber: 'R-5', files: [await dir.pdf('c.pdf')] });
+    expect(engine.queue.get(job.id)?.stage).toBe('queued');
+    engine.queue.resumeAll();
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed after resume');
+    expect(await engine.queue.clearFinished()).toBe(1);
+    expect(engine.queue.snapshot()).toEqual([]);
+    const other = await startServer({ phaseMs: 20 });
+    const servers: string[] = [];
+    engine.onServer((server) => servers.push(server.baseUrl));
+    await engine.configure({ serverUrl: other.url, webSocketUrl: null, uploadConcurrency: 2, historySize: 100, hotFolder: { path: null, enabled: false }, chartNumberPattern: null, chartNumbersInNotifications: false } as never, new Set(['serverUrl']));
+    expect(servers).toEqual([engine.server.baseUrl]);
+    expect(engine.server.baseUrl).toContain(new URL(other.url).host);
+  });
+
+  it('a network that cannot be built is refused and the previous one stays', async () => {
+    const { engine, dir } = await open();
+    await engine.start();
+    await expect(engine.setNetwork({ settings: { proxyMode: 'none', proxyUrl: null, proxyBypass: '', caFile: join(dir.path, 'no-ca.pem') }, login: null })).rejects.toThrow(/CA|certificate|no-ca/i);
+    const job = await engine.queue.enqueue({ chartNumber: 'R-6', files: [await dir.pdf('d.pdf')] });
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed with the previous network');
+  });
+  it("the System proxy mode asks main's session for each URL's proxy", async () => {
+    const asked: string[] = [];
+    const { engine, dir, server } = await open(
+      { network: { settings: { proxyMode: 'system', proxyUrl: null, proxyBypass: '', caFile: null }, login: null } },
+      { resolveProxy: async (url) => (asked.push(url), 'DIRECT') },
+    );
+    await engine.start();
+    const job = await engine.queue.enqueue({ chartNumber: 'R-7', files: [await dir.pdf('e.pdf')] });
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed through the System proxy decision');
+    expect(asked.some((url) => url.startsWith(new URL(server.url).origin))).toBe(true);
+  });
+
+  it("an older version's queue that main holds is migrated into the host's journal, then retired", async () => {
+    const saved = sampleJob({ id: 'old-1', chartNumber: 'OLD-1', stage: 'completed' });
+    let retired = 0;
+    const { engine } = await open(
+      { legacyQueue: true },
+      { legacyQueue: { load: async () => ({ version: PERSISTED_QUEUE_VERSION, jobs: [saved], paused: false }), retire: async () => void retired++, drainWarnings: () => [] } },
+    );
+    await engine.start();
+    expect(engine.queue.get('old-1')).toMatchObject({ chartNumber: 'OLD-1', stage: 'completed' });
+    expect(retired).toBe(1);
+  });
+});
+
+describe('RemoteEngine over a Node child process running the host entry', () => {
+  // Inside the project, so the bundle's packages resolve from its node_modules.
+  const entry = join(__dirname, '../../../node_modules/.cache/intake-tests', `coreHost-${process.pid}.mjs`);
+  beforeAll(async () => {
+    // Bundled once like the app's build: node starts it without a TypeScript loader.
+    await build({ entryPoints: [HOST_ENTRY], outfile: entry, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' });
+  });
+  afterAll(async () => rm(entry, { force: true }));
+
+  function startHost(): ChildProcess {
+    const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: join(__dirname, '../../..') });
+    cleanups.push(() => void (child.exitCode === null && child.kill('SIGKILL')));
+    return child;
+  }
+
+  it('killed mid-job, a new core process finds every accepted job with its server id and follows it again', async () => {
+    const server = await startServer({ phaseMs: 60_000 });
+    const dir = await tempDir();
+    const queueDir = join(dir.path, 'queue');
+    const first = startHost();
+    const lost: string[] = [];
+    const engine = await RemoteEngine.open({ endpoint: processEndpoint(first), config: config(server.url, queueDir), logger: silentLogger, resolveProxy: async () => 'DIRECT', onHostLost: (reason) => lost.push(reason) });
+    await engine.start();
+    const jobs = [
+      await engine.queue.enqueue({ chartNumber: 'C-1', files: [await dir.pdf('one.pdf')] }),
+      await engine.queue.enqueue({ chartNumber: 'C-2', files: [await dir.pdf('two.pdf')] }),
+    ];
+    await waitFor(() => jobs.every((job) => engine.queue.get(job.id)?.stage === 'tracking'), 'both jobs uploaded and followed');
+    const serverIds = jobs.map((job) => engine.queue.get(job.id)?.jobId);
+
+    first.kill('SIGKILL');
+    await waitFor(() => lost.length === 1, 'main told the core process is gone');
+    await expect(engine.queue.enqueue({ chartNumber: 'C-3', files: [await dir.pdf('three.pdf')] })).rejects.toBeInstanceOf(HostGoneError);
+    await engine.dispose();
+
+    const again = await RemoteEngine.open({ endpoint: processEndpoint(startHost()), config: config(server.url, queueDir), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
+    cleanups.push(() => again.dispose());
+    await again.start();
+    expect(again.queue.snapshot().map((job) => job.chartNumber).sort()).toEqual(['C-1', 'C-2']);
+    // A job whose server id was not yet on disk is uploaded again with its Idempotency-Key: the same server job.
+    await waitFor(() => jobs.every((job, i) => again.queue.get(job.id)?.jobId === serverIds[i]), 'both jobs with their server ids again');
+    expect(server.jobs()).toHaveLength(2);
+    await waitFor(() => again.connection.state.state === 'connected', 'the new core process connected');
+    expect(jobs.map((job) => again.queue.get(job.id)?.stage)).toEqual(['tracking', 'tracking']);
+  });
+
+  it('dispose ends the engine and the process exits on its own', async () => {
+    const server = await startServer({ phaseMs: 20 });
+    const dir = await tempDir();
+    const child = startHost();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const engine = await RemoteEngine.open({ endpoint: processEndpoint(child), config: config(server.url, join(dir.path, 'queue')), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
+    await engine.start();
+    await engine.dispose();
+    expect(await exited).toBe(0);
+  });
+});

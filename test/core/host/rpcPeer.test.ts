@@ -1,0 +1,96 @@
+/**
+ * The channel between main and the core's process, over a worker_threads
+ * MessageChannel (what Electron's MessagePort stands in for): calls and
+ * replies, errors with their fields, events, and a channel that ends.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
+import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
+import { QueueInputError } from '../../../src/core/queue/types';
+
+const peers: RpcPeer[] = [];
+afterEach(() => peers.splice(0).forEach((peer) => peer.dispose()));
+
+function pair(options: ConstructorParameters<typeof RpcPeer>[1] = {}) {
+  const { port1, port2 } = new MessageChannel();
+  const a = new RpcPeer(workerPortEndpoint(port1), options);
+  const b = new RpcPeer(workerPortEndpoint(port2), options);
+  peers.push(a, b);
+  return { a, b };
+}
+
+describe('RpcPeer', () => {
+  it('answers calls in either direction, each with its own reply, whatever order they finish in', async () => {
+    const { a, b } = pair();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    b.handle('slow', async (x: number) => {
+      await slow;
+      return x * 2;
+    });
+    b.handle('fast', (x: number) => x + 1);
+    a.handle('ask', () => 'from a');
+    const first = a.call<number>('slow', 10);
+    expect(await a.call('fast', 1)).toBe(2);
+    expect(await b.call('ask')).toBe('from a');
+    release();
+    expect(await first).toBe(20);
+  });
+
+  it('a handler error crosses with its name, code and fields; a missing handler is named', async () => {
+    const { a, b } = pair();
+    b.handle('refuse', () => {
+      throw new QueueInputError('invalid_files', 'These files cannot be sent.', [{ path: '/x.exe', reason: 'type' }] as never);
+    });
+    const error = await a.call('refuse').catch((e: unknown) => e as Error & { code?: string; rejected?: unknown });
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: 'QueueInputError', message: 'These files cannot be sent.', code: 'invalid_files', rejected: [{ path: '/x.exe', reason: 'type' }] });
+    await expect(a.call('nothing')).rejects.toThrow("no handler for 'nothing'");
+  });
+
+  it('a revive hook turns known errors back into their class', async () => {
+    const { a, b } = pair({ revive: (wire) => new QueueInputError(wire.code as never, wire.message) });
+    b.handle('refuse', () => {
+      throw new QueueInputError('no_files', 'No files.');
+    });
+    await expect(a.call('refuse')).rejects.toBeInstanceOf(QueueInputError);
+  });
+
+  it('events reach every listener of that name, in order', async () => {
+    const { a, b } = pair();
+    const seen: unknown[] = [];
+    const done = new Promise<void>((resolve) => b.on<number>('tick', (n) => (seen.push(n), n === 3 && resolve())));
+    b.on('other', () => seen.push('wrong'));
+    for (const n of [1, 2, 3]) a.emit('tick', n);
+    await done;
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('when the other end closes, waiting calls reject with HostGoneError and later calls at once; onClose is told', async () => {
+    const { a, b } = pair();
+    b.handle('never', () => new Promise(() => undefined));
+    const waiting = a.call('never');
+    const closed = new Promise<string>((resolve) => a.onClose(resolve));
+    // Let the call reach b before the channel ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    b.dispose();
+    await expect(waiting).rejects.toBeInstanceOf(HostGoneError);
+    expect(await closed).toMatch(/closed/);
+    expect(a.isClosed).toBe(true);
+    await expect(a.call('never')).rejects.toBeInstanceOf(HostGoneError);
+  });
+
+  it('a value that cannot cross (a function) fails that call, not the channel', async () => {
+    const { a, b } = pair();
+    b.handle('echo', (x: unknown) => x);
+    await expect(a.call('echo', () => 1)).rejects.toThrow();
+    expect(await a.call('echo', { ok: [1, 2] })).toEqual({ ok: [1, 2] });
+  });
+
+  it('one handler per method', () => {
+    const { a } = pair();
+    a.handle('m', () => 1);
+    expect(() => a.handle('m', () => 2)).toThrow("'m' already has a handler");
+  });
+});
