@@ -5,7 +5,7 @@
  * project the bench belongs to; these are the parts the bench uses.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import type { EngineConnection, EngineQueue } from '../../src/core/engine/ports';
+import type { Engine, EngineConnection, EngineQueue } from '../../src/core/engine/ports';
 import type { BridgeHandler, InstalledBridge } from '../../test/support/testBridge';
 import { waitFor } from './waitFor';
 
@@ -20,6 +20,7 @@ export interface AppHarness {
 
 export interface CoreBackend {
   handler: BridgeHandler;
+  engine: Engine;
   queue: EngineQueue;
   connection: EngineConnection;
   trust(appUrl: string): void;
@@ -31,6 +32,8 @@ export interface CoreBackendOptions {
   /** The queue's state folder (kept by the caller); default a fresh temp folder. */
   stateDir?: string;
   historySize?: number;
+  /** Another engine for the same handlers (the engine in its own process); default IntakeEngine in the bench's process. */
+  openEngine?: () => Promise<Engine>;
 }
 
 export async function loadE2eHarness() {
@@ -41,7 +44,7 @@ export async function loadE2eHarness() {
 }
 
 /** `count` jobs of `file`, uploaded and followed by the core (tracking, with a first server state). Local ids, in queue order. */
-export async function enqueueTrackedJobs(core: CoreBackend, file: string, count: number): Promise<string[]> {
+export async function enqueueTrackedJobs(core: Pick<CoreBackend, 'queue'>, file: string, count: number): Promise<string[]> {
   core.queue.setConcurrency(8);
   const batch = 100;
   for (let start = 0; start < count; start += batch) {

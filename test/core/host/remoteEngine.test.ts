@@ -8,14 +8,13 @@
  * the mirror's state, errors keep their class, and a killed core process
  * loses nothing that was accepted.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { serveEngine } from '../../../src/core/host/engineHost';
 import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
+import { bundleCoreHost, forkCoreHost, hostedConfig } from '../../support/coreHostProcess';
 import { processEndpoint, workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
 import { RemoteEngine } from '../../../src/core/host/RemoteEngine';
 import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
@@ -30,8 +29,6 @@ import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persisted
 import { startServer } from '../../support/referenceServer';
 import { waitFor } from '../queue/waitFor';
 
-const HOST_ENTRY = join(__dirname, '../../../src/main/host/coreHost.ts');
-
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -43,19 +40,7 @@ async function tempDir(): Promise<TempDir> {
   return dir;
 }
 
-function config(serverUrl: string, queueDir: string, overrides: Partial<HostedEngineConfig> = {}): HostedEngineConfig {
-  return {
-    choice: { serverUrl, webSocketUrl: null, token: null },
-    network: { settings: { proxyMode: 'none', proxyUrl: null, proxyBypass: '', caFile: null }, login: null },
-    queueDir,
-    legacyQueue: false,
-    demoDataDir: null,
-    queue: { concurrency: 2, historySize: 100 },
-    chartNumbersInNotifications: false,
-    hotFolder: false,
-    ...overrides,
-  };
-}
+const config = hostedConfig;
 
 /** A page's copy of the jobs: the snapshot, then every batch replayed on it (as the renderer does). */
 function pageCopy(engine: RemoteEngine) {
@@ -168,16 +153,14 @@ describe('RemoteEngine over a MessageChannel', () => {
 });
 
 describe('RemoteEngine over a Node child process running the host entry', () => {
-  // Inside the project, so the bundle's packages resolve from its node_modules.
-  const entry = join(__dirname, '../../../node_modules/.cache/intake-tests', `coreHost-${process.pid}.mjs`);
+  let host: Awaited<ReturnType<typeof bundleCoreHost>>;
   beforeAll(async () => {
-    // Bundled once like the app's build: node starts it without a TypeScript loader.
-    await build({ entryPoints: [HOST_ENTRY], outfile: entry, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' });
+    host = await bundleCoreHost();
   });
-  afterAll(async () => rm(entry, { force: true }));
+  afterAll(async () => host.remove());
 
   function startHost(): ChildProcess {
-    const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: join(__dirname, '../../..') });
+    const child = forkCoreHost(host.entry);
     cleanups.push(() => void (child.exitCode === null && child.kill('SIGKILL')));
     return child;
   }

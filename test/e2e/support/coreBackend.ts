@@ -13,14 +13,11 @@ import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { DisposableStore } from '../../../src/core/base/lifecycle';
 import { silentLogger } from '../../../src/core/base/logger';
-import { systemClock } from '../../../src/core/clock';
 import { PathGrants } from '../../../src/core/desktop/pathGrants';
 import { isTrustedUiUrl } from '../../../src/core/desktop/senderPolicy';
 import { IntakeEngine } from '../../../src/core/engine/IntakeEngine';
-import type { EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
-import { runDoctor } from '../../../src/core/network/doctor';
+import type { Engine, EngineConnection, EngineQueue } from '../../../src/core/engine/ports';
 import { createStateDirQueueStore } from '../../../src/core/persistence/fileQueueStore';
-import { PageFeed } from '../../../src/core/tray/pageFeed';
 import { handleCall } from '../../../src/main/ipc/ipcGate';
 import { createIntakeHandlers } from '../../../src/main/shell/intakeHandlers';
 import type { SettingsView } from '../../../src/shared/ipc';
@@ -29,7 +26,7 @@ import type { BridgeHandler, BridgeSender, DroppedPathHandler, InstalledBridge }
 
 export interface CoreBackend {
   handler: BridgeHandler;
-  engine: IntakeEngine;
+  engine: Engine;
   queue: EngineQueue;
   connection: EngineConnection;
   /** Starts pushing events into the page(s) behind this bridge. */
@@ -53,11 +50,13 @@ export interface CoreBackendOptions {
   /** The queue's state folder, kept by the caller (the bench seeds a long history there); default a fresh temp folder. */
   stateDir?: string;
   historySize?: number;
+  /** Another engine for the same handlers (the bench: the engine in its own process); default IntakeEngine in this process. */
+  openEngine?: () => Promise<Engine>;
 }
 
 export async function startCoreBackend(options: CoreBackendOptions): Promise<CoreBackend> {
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'intake-e2e-core-'));
-  const engine = await IntakeEngine.open({
+  const engine: Engine = options.openEngine ? await options.openEngine() : await IntakeEngine.open({
     choice: { serverUrl: options.serverUrl, webSocketUrl: null, token: null, ...(options.dialect && { dialect: options.dialect }) },
     store: createStateDirQueueStore(dir),
     queue: { concurrency: options.concurrency ?? 2, ...(options.historySize && { historySize: options.historySize }), timings: { retryBaseMs: 200, retryMaxMs: 1_000 } },
@@ -77,8 +76,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
   };
 
   // Fed as main feeds the page: one batch per frame, each job as its changed fields.
-  const feed = subscriptions.add(new PageFeed({ clock: systemClock, send: (deltas) => bridge && send(() => bridge!.emit('jobs', deltas)) }));
-  subscriptions.add(queue.onChange((changes) => feed.push(changes)));
+  subscriptions.add(engine.onPageBatch((deltas) => bridge && send(() => bridge!.emit('jobs', deltas))));
   subscriptions.add(connection.onState((state) => bridge && send(() => bridge!.emit('connection', state))));
   // As main forwards them (IntakeShell.attach).
   const onBatch = connection.onBatch?.bind(connection);
@@ -91,7 +89,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     grants,
     queue: () => queue,
     snapshot: () => {
-      feed.flush();
+      engine.flushPage();
       return { jobs: queue.snapshot(), connection: connection.state, paused: queue.paused, demoServer: false };
     },
     settingsView: () => settings,
@@ -104,10 +102,7 @@ export async function startCoreBackend(options: CoreBackendOptions): Promise<Cor
     pickHotFolder: async () => settings,
     pickCaFile: async () => settings,
     pickDialectFile: async () => settings,
-    testConnection: () => {
-      const { baseUrl, wsUrl, token, network } = engine.server;
-      return runDoctor({ baseUrl, wsUrl, token, network });
-    },
+    testConnection: () => engine.checkConnection(),
     pickFiles: async () => picked,
     showItemInFolder: () => undefined,
     openLogFolder: async () => undefined,
