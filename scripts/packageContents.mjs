@@ -11,6 +11,7 @@ export function packageProblems({ asarFiles, resourceFiles, packageJson }) {
   const required = [
     ['/package.json', 'the package manifest'],
     ['/out/main/index.js', 'the built main process'],
+    ['/out/main/coreHost.js', "the core's own process (utilityProcess entry)"],
     ['/out/preload/index.cjs', 'the built preload'],
     ['/out/renderer/index.html', 'the built renderer'],
     ['/out/server/index.js', 'the demo (reference) server'],

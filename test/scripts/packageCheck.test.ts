@@ -29,7 +29,7 @@ function put(root: string, file: string, text = 'x'): void {
 /** An app folder as electron-builder packs it, minus `leaveOut`, plus `extra`; packed into resources/app.asar. */
 async function packagedApp({ leaveOut = [], extra = [] }: { leaveOut?: string[]; extra?: string[] } = {}) {
   const app = join(dir, 'app');
-  const files = ['package.json', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/assets/index-abc.js', 'out/server/index.js'];
+  const files = ['package.json', 'out/main/index.js', 'out/main/coreHost.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/assets/index-abc.js', 'out/server/index.js'];
   for (const name of Object.keys(manifest.dependencies)) files.push(`node_modules/${name}/package.json`);
   for (const file of [...files, ...extra]) if (!leaveOut.includes(file)) put(app, file);
   const resources = join(dir, 'resources');
@@ -52,9 +52,10 @@ describe('package:check', () => {
   });
 
   it('fails when a file is missing (the preload removed on purpose), naming it', async () => {
-    const result = check(await packagedApp({ leaveOut: ['out/preload/index.cjs', 'node_modules/ws/package.json'] }));
+    const result = check(await packagedApp({ leaveOut: ['out/preload/index.cjs', 'out/main/coreHost.js', 'node_modules/ws/package.json'] }));
     expect(result.code).toBe(1);
     expect(result.err).toContain('missing the built preload: /out/preload/index.cjs');
+    expect(result.err).toContain("missing the core's own process (utilityProcess entry): /out/main/coreHost.js");
     expect(result.err).toContain('missing the runtime dependency ws: /node_modules/ws/package.json');
   });
 
