@@ -19,6 +19,7 @@
  * electron-store key) is migrated explicitly: read once through its own
  * loader, written as snapshot 1, then retired.
  */
+import { close as closeCb, fdatasync as fdatasyncCb, open as openCb, write as writeCb } from 'node:fs';
 import { open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../base/logger';
@@ -59,6 +60,19 @@ type Header = { format: 'snapshot' | 'journal'; version: number; generation: num
 /** What the disk holds for a job: the object last written (by identity) and its JSON. */
 type Written = { job: QueueJob; json: string | null };
 
+// The journal's descriptor calls, looked up when called (the crash test watches node:fs).
+const openFd = (path: string, flags: string, mode: number) => new Promise<number>((resolve, reject) => openCb(path, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd))));
+const closeFd = (fd: number) => new Promise<void>((resolve, reject) => closeCb(fd, (error) => (error ? reject(error) : resolve())));
+const fdatasyncFd = (fd: number) => new Promise<void>((resolve, reject) => fdatasyncCb(fd, (error) => (error ? reject(error) : resolve())));
+const writeFd = (fd: number, bytes: Buffer, offset: number, length: number) =>
+  new Promise<number>((resolve, reject) => writeCb(fd, bytes, offset, length, null, (error, written) => (error ? reject(error) : resolve(written))));
+
+/** All of `text` at the end of the file (a write may take part of it). */
+async function appendAll(fd: number, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length; ) done += await writeFd(fd, bytes, done, bytes.length - done);
+}
+
 export function createJournalQueueStore(dir: string, options: JournalQueueStoreOptions = {}): JournalQueueStore {
   const logger = options.logger ?? silentLogger;
   const minCompactBytes = options.minCompactBytes ?? DEFAULT_MIN_COMPACT_BYTES;
@@ -75,6 +89,17 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
   let tempCounter = 0;
   // One write at a time, in order: an append must never overtake a compaction.
   let writing: Promise<void> = Promise.resolve();
+  /**
+   * The journal's descriptor, open for appending between saves (an open and a close less per change);
+   * closed before a compaction replaces the file, and by close(). A plain descriptor, not a FileHandle:
+   * a store dropped without close() must not warn when it is collected.
+   */
+  let journal: number | null = null;
+  const closeJournal = async (): Promise<void> => {
+    const fd = journal;
+    journal = null;
+    if (fd !== null) await closeFd(fd).catch(() => undefined);
+  };
 
   const warn = (message: string): void => {
     warnings.push(message);
@@ -83,6 +108,7 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
   const temp = (path: string) => `${path}.tmp-${process.pid}-${(tempCounter += 1)}`;
 
   async function compact(state: PersistedQueue): Promise<void> {
+    await closeJournal();
     const next = generation + 1;
     const fresh = new Map<string, Written>();
     const lines: string[] = [header('snapshot', next), encodeLine(JSON.stringify({ paused: state.paused }))];
@@ -129,12 +155,13 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
     if (state.paused !== writtenPaused) text += encodeLine(JSON.stringify({ paused: state.paused }));
     if (text !== '') {
       needsCompaction = true; // until the append is whole and synced: a failed one may have left half a line
-      const handle = await open(journalPath, 'a', 0o600);
       try {
-        await handle.writeFile(text, 'utf8');
-        await handle.datasync();
-      } finally {
-        await handle.close();
+        journal ??= await openFd(journalPath, 'a', 0o600);
+        await appendAll(journal, text);
+        await fdatasyncFd(journal);
+      } catch (error) {
+        await closeJournal();
+        throw error;
       }
       needsCompaction = false;
       journalBytes += Buffer.byteLength(text);
@@ -232,6 +259,7 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
     },
     async load() {
       await writing;
+      await closeJournal();
       await removeStaleTempFiles();
       return readState();
     },
@@ -239,6 +267,10 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
       const run = writing.then(() => append(state));
       writing = run.catch(() => undefined);
       return run;
+    },
+    async close() {
+      await writing;
+      await closeJournal();
     },
   };
 }

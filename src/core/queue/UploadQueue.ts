@@ -307,6 +307,7 @@ export class UploadQueue {
     // A failing disk was already reported as a warning; closing must still finish.
     await this.persister.flush().catch(() => undefined);
     this.persister.dispose();
+    await this.options.store.close?.().catch(() => undefined);
   }
 
   // ---- internals -----------------------------------------------------------

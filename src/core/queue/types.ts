@@ -34,6 +34,8 @@ export interface QueueStore {
   save(state: PersistedQueue): Promise<void>;
   /** Problems met while loading (e.g. a corrupt file moved aside); the queue reports each as a 'warning' event. Optional. */
   drainWarnings?(): string[];
+  /** Releases what the store holds open (the journal's file handle) after the last save. Optional. */
+  close?(): Promise<void>;
 }
 
 /** What the queue needs from the tracking engine (ConnectionManager implements it). */

@@ -4,7 +4,8 @@
  * From change `killAt` on it SIGKILLs itself just before or just after its
  * `step`-th file-system call (open, write, sync, rename… each is a
  * step, counted before and after): a deterministic point inside an append or
- * a compaction. The store is not changed: node:fs/promises is only watched.
+ * a compaction. The store is not changed: node:fs/promises and node:fs's
+ * callback calls are only watched.
  * Usage: node journalCrashChild.mjs <dir> <from> <killAt> <step> <minCompactBytes>
  */
 import fs from 'node:fs';
@@ -31,6 +32,15 @@ const watch = <T extends object>(target: T, names: string[]): void => {
   }
 };
 watch(fs.promises, ['open', 'rename', 'mkdir', 'unlink']);
+// The journal's own descriptor (kept open between appends) goes through node:fs's callback calls.
+for (const name of ['open', 'write', 'fdatasync', 'close']) {
+  const real = (fs as unknown as Record<string, (...args: unknown[]) => void>)[name]!;
+  (fs as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+    tick();
+    const callback = args.pop() as (...results: unknown[]) => void;
+    real.apply(fs, [...args, (...results: unknown[]) => (tick(), callback(...results))]);
+  };
+}
 syncBuiltinESMExports();
 
 const states = allStates();

@@ -52,7 +52,8 @@ async function compactingChanges(states: PersistedQueue[]): Promise<number[]> {
 function killPoints(compacting: number[]): Array<{ at: number; step: number }> {
   const random = seededRandom(18);
   const points = new Map<number, number>();
-  // An append has 8 steps (open, write, datasync, close, each counted before and after); a compaction about 36 more.
+  // An append has 4 to 6 steps (open when the journal is not open yet, write, datasync, each counted before and after);
+  // a step beyond its last lands in the next save. A compaction has about 36 more.
   while (points.size < KILLS / 2) points.set(Math.floor(random() * CHANGES), Math.floor(random() * 8));
   while (points.size < KILLS) points.set(compacting[Math.floor(random() * compacting.length)]!, 8 + Math.floor(random() * 36));
   return [...points].sort(([a], [b]) => a - b).map(([at, step]) => ({ at, step }));

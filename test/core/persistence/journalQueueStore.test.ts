@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as atomicFile from '../../../src/core/persistence/atomicFile';
@@ -55,6 +55,29 @@ describe('createJournalQueueStore', () => {
     // Nothing changed: nothing written.
     await store.save(queue(changed));
     expect(await size(journalPath())).toBe(before + grown);
+  });
+
+  it('keeps the journal open between appends, reopens it after a compaction replaced it, and close() lets it go', async () => {
+    // Linux: /proc/self/fd names what this process holds open.
+    const journalOpen = async () => {
+      const fds = await readdir('/proc/self/fd');
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return targets.filter((target) => target === journalPath()).length;
+    };
+    const store = createJournalQueueStore(dir.path, { minCompactBytes: 4096 });
+    await store.load();
+    await store.save(queue([job(1)])); // the first save compacts: a fresh journal, not yet open
+    await store.save(queue([job(1, { stage: 'completed' })]));
+    expect(await journalOpen()).toBe(1);
+    const many = Array.from({ length: 40 }, (_, n) => job(n + 10));
+    await store.save(queue(many)); // outgrows the snapshot: compacted, the old descriptor closed
+    await store.save(queue([...many.slice(1), job(10, { stage: 'completed' })]));
+    expect(await journalOpen()).toBe(1);
+    await store.close!();
+    expect(await journalOpen()).toBe(0);
+    const loaded = await createJournalQueueStore(dir.path).load();
+    expect(loaded?.jobs.find((j) => j.id === 'local-10')?.stage).toBe('completed');
+    expect(loaded?.jobs).toHaveLength(40);
   });
 
   it('compacts once the journal outgrows the snapshot: snapshot first, then a fresh journal, each replaced atomically', async () => {
