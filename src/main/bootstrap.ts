@@ -13,9 +13,9 @@ import { pathsFromArgv } from '../core/desktop/launchArgs';
 import { startedAtLogin, type LoginItem } from '../core/desktop/autostart';
 import { electronLoginItem } from './system/loginItem';
 import type { StartDemoServer } from '../core/engine/backendSelector';
-import { IntakeEngine, type IntakeEngineOptions } from '../core/engine/IntakeEngine';
+import type { IntakeEngineOptions } from '../core/engine/IntakeEngine';
 import type { Engine } from '../core/engine/ports';
-import { RemoteEngine } from '../core/host/RemoteEngine';
+import { openEngine } from './openEngine';
 import type { MessageEndpoint } from '../core/host/rpcPeer';
 import { hotFolderLocationProblem, type ProtectedPlaces } from '../core/hotFolder/hotFolderLocation';
 import { NO_POLICY, policyReport, type ManagedPolicy } from '../core/policy/managedPolicy';
@@ -40,15 +40,11 @@ import { installApplicationMenu } from './window/applicationMenu';
 import { serveAppProtocol } from './window/appProtocol';
 import { hardenSession, hardenWebContents } from './window/contentSecurity';
 import { MainWindowController } from './window/mainWindow';
-import type { Network, ProxyCredentials } from '../core/network/network';
 import { ProxyLogin } from '../core/network/proxyLogin';
 import { APP_ORIGIN } from '../core/desktop/senderPolicy';
-import { appNetwork, networkSettings, type NetworkSettings } from '../core/network/appNetwork';
 import { registerProxyLoginChannel } from './ipc/proxyLoginChannel';
 import { proxyLoginStore } from './persistence/proxyLoginStore';
 import { ProxyLoginDialog } from './window/proxyLoginDialog';
-import { loadBackend } from '../core/dialect/backendChoice';
-import { INTAKE_DIALECT } from '../shared/dialect';
 
 /** How long Quit waits for the core to close before quitting anyway. */
 export const SHUTDOWN_LIMIT_MS = 5_000;
@@ -160,88 +156,19 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
   });
   let rebuildNetwork = (): void => undefined;
   const proxyLogin = new ProxyLogin({ store: proxyLoginStore(settingsStore, safeStorage, logger), ask: (request) => proxyDialog.ask(request), onChange: () => rebuildNetwork(), logger });
-  const networkDeps = {
+  const { engine, applyNetwork } = await openEngine({
+    options: o,
+    settings,
+    proxyLogin,
     session: session.defaultSession,
+    legacyQueue: () => electronLegacyQueue(openStore('queue')),
+    demoDataDir: join(userData, 'demo-server'),
+    // Shown even with job notifications off: a folder that cannot be read, or files sent to failed/, need the user.
+    onHotFolderNotice: (notice) => notifier.inform(notice.title, notice.body),
+    onHostLost: () => intake?.warn('The part of Intake that uploads and follows jobs stopped unexpectedly. Quit and start Intake again; every accepted job is saved.'),
+    clock,
     logger,
-    proxyCredentials: (proxy: string) => proxyLogin.credentials(proxy),
-    onProxyAuthRequired: (proxy: string, sent: ProxyCredentials | null) => proxyLogin.required(proxy, sent),
-  };
-  let builtFor: NetworkSettings = settings.settings;
-  /** Credentials belong to the proxy they were given for: another proxy setting forgets them. */
-  const networkChanging = (current: NetworkSettings): void => {
-    if (current.proxyMode !== builtFor.proxyMode || current.proxyUrl !== builtFor.proxyUrl) proxyLogin.reset();
-    builtFor = current;
-  };
-  const dialect = await loadBackend(settings.settings.backend).catch((error: unknown) => {
-    // A dialect file gone or changed since it was chosen: say so, and speak intake until another is chosen.
-    logger.warn('the dialect file cannot be used', { error: (error as Error)?.name });
-    return INTAKE_DIALECT;
   });
-  const choice = { serverUrl: settings.settings.serverUrl, webSocketUrl: settings.settings.webSocketUrl, token: settings.token(), dialect };
-  const demoDataDir = join(userData, 'demo-server');
-  const queueOptions = { concurrency: settings.settings.uploadConcurrency, historySize: settings.settings.historySize };
-  // Shown even with job notifications off: a folder that cannot be read, or files sent to failed/, need the user.
-  const onHotFolderNotice = (notice: { title: string; body: string }) => notifier.inform(notice.title, notice.body);
-  /** The core in its own process; null (the engine then runs here, and the log says why) when that process cannot start. */
-  const openRemoteEngine = async (host: NonNullable<BootstrapOptions['coreHost']>): Promise<RemoteEngine | null> => {
-    try {
-      return await RemoteEngine.open({
-        endpoint: host.open(),
-        config: {
-          choice,
-          network: { settings: networkSettings(settings.settings), login: proxyLogin.saved },
-          queueDir: host.queueDir,
-          legacyQueue: true,
-          demoDataDir,
-          queue: queueOptions,
-          chartNumbersInNotifications: settings.settings.chartNumbersInNotifications,
-          hotFolder: true,
-        },
-        logger,
-        resolveProxy: (url) => session.defaultSession.resolveProxy(url),
-        legacyQueue: electronLegacyQueue(openStore('queue')),
-        onHotFolderNotice,
-        onProxyAuthRequired: ({ proxy, sent }) => proxyLogin.required(proxy, sent),
-        onHostLost: () => intake?.warn('The part of Intake that uploads and follows jobs stopped unexpectedly. Quit and start Intake again; every accepted job is saved.'),
-      });
-    } catch (error) {
-      logger.error('the core process could not start; running the engine in the main process', { error: (error as Error)?.message });
-      return null;
-    }
-  };
-  let engine: Engine;
-  let applyNetwork: (current: NetworkSettings) => Promise<void>;
-  const remote = o.coreHost && !o.engineParts ? await openRemoteEngine(o.coreHost) : null;
-  if (remote !== null) {
-    engine = remote;
-    applyNetwork = (current) => {
-      networkChanging(current);
-      return remote.setNetwork({ settings: networkSettings(current), login: proxyLogin.saved });
-    };
-  } else {
-    const makeNetwork = (current: NetworkSettings): Promise<Network> => {
-      networkChanging(current);
-      return appNetwork(current, networkDeps);
-    };
-    const local = await IntakeEngine.open({
-      choice,
-      network: await makeNetwork(settings.settings).catch((error: unknown) => {
-        // A custom CA file gone since it was set: start with the OS store and Node's roots, and say so.
-        logger.warn('the custom CA file cannot be used', { error: (error as Error)?.message });
-        return appNetwork({ ...settings.settings, caFile: null }, networkDeps);
-      }),
-      store: o.openQueueStore(electronLegacyQueue(openStore('queue'))),
-      clock,
-      logger,
-      demo: { start: o.startDemoServer, dataDir: demoDataDir },
-      queue: queueOptions,
-      notifications: { chartNumbers: () => settings.settings.chartNumbersInNotifications },
-      hotFolder: { onNotice: onHotFolderNotice },
-      ...(o.engineParts && { parts: o.engineParts }),
-    });
-    engine = local;
-    applyNetwork = async (current) => local.setNetwork(await makeNetwork(current));
-  }
 
   const support = new SupportActions({
     engine,
