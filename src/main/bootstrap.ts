@@ -58,8 +58,9 @@ export interface BootstrapOptions {
   /** The queue's store (the journal in the user's data folder); `legacy` is where an older version kept it, migrated on load. */
   openQueueStore: (legacy: LegacyQueueSource) => QueueStore;
   /**
-   * Runs the core in its own process (the app: Electron's utilityProcess, coreHost.ts), reached over
-   * this channel; its journal is `queueDir`. Absent, the engine runs in this process with openQueueStore.
+   * Runs the core in its own process (the app: Electron's utilityProcess, coreHost.ts): `open` starts
+   * one and gives main's end of its channel (again if it dies); its journal is `queueDir`. Absent, the
+   * engine runs in this process with openQueueStore.
    */
   coreHost?: { open: () => MessageEndpoint; queueDir: string };
   /** proxyLoginPreload: the sign-in dialog's preload (default: proxyLogin.cjs beside `preload`). */
@@ -165,7 +166,7 @@ export async function bootstrap(o: BootstrapOptions): Promise<RunningIntake> {
     demoDataDir: join(userData, 'demo-server'),
     // Shown even with job notifications off: a folder that cannot be read, or files sent to failed/, need the user.
     onHotFolderNotice: (notice) => notifier.inform(notice.title, notice.body),
-    onHostLost: () => intake?.warn('The part of Intake that uploads and follows jobs stopped unexpectedly. Quit and start Intake again; every accepted job is saved.'),
+    onHostLost: () => intake?.warn('The part of Intake that uploads and follows jobs keeps stopping. Quit and start Intake again; every accepted job is saved.'),
     clock,
     logger,
   });

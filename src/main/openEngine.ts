@@ -31,7 +31,7 @@ export interface OpenEngineDeps {
   legacyQueue: () => LegacyQueueSource;
   demoDataDir: string;
   onHotFolderNotice: (notice: HotFolderNotice) => void;
-  /** The core process ended without being asked to. */
+  /** The core process kept ending without being asked to, and is not started again. */
   onHostLost: () => void;
   clock: Clock;
   logger: Logger;
@@ -102,7 +102,7 @@ export async function openEngine(deps: OpenEngineDeps): Promise<OpenedEngine> {
   async function openRemote(host: NonNullable<BootstrapOptions['coreHost']>): Promise<RemoteEngine | null> {
     try {
       return await RemoteEngine.open({
-        endpoint: host.open(),
+        connect: host.open,
         config: {
           choice,
           network: { settings: networkSettings(settings.settings), login: proxyLogin.saved },

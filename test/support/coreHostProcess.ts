@@ -42,13 +42,18 @@ export function hostedConfig(serverUrl: string, queueDir: string, overrides: Par
   };
 }
 
-/** RemoteEngine over a forked host; the child is killed if it is still running when `dispose` has finished. */
+/** RemoteEngine over a forked host (forked again if it dies); `children` are the processes started so far. */
 export async function openRemoteEngineInChild(
   entry: string,
   config: HostedEngineConfig,
-  options: Partial<Omit<RemoteEngineOptions, 'endpoint' | 'config'>> = {},
-): Promise<{ engine: RemoteEngine; child: ChildProcess }> {
-  const child = forkCoreHost(entry);
-  const engine = await RemoteEngine.open({ endpoint: processEndpoint(child), config, logger: silentLogger, resolveProxy: async () => 'DIRECT', ...options });
-  return { engine, child };
+  options: Partial<Omit<RemoteEngineOptions, 'connect' | 'config'>> = {},
+): Promise<{ engine: RemoteEngine; children: ChildProcess[] }> {
+  const children: ChildProcess[] = [];
+  const connect = () => {
+    const child = forkCoreHost(entry);
+    children.push(child);
+    return processEndpoint(child);
+  };
+  const engine = await RemoteEngine.open({ connect, config, logger: silentLogger, resolveProxy: async () => 'DIRECT', ...options });
+  return { engine, children };
 }

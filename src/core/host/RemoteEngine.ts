@@ -27,10 +27,11 @@ import type { PersistedQueue } from '../queue/types';
 import type { JobInput } from '../queue/jobInput';
 import { QueueInputError, type EnqueueResult, type QueueEvent } from '../queue/types';
 import { HOST_EVENTS, MAIN_CALLS, type EngineView, type HostedEngineConfig, type LogRecord, type NetworkRecipe, type WireEnqueueResult } from './engineProtocol';
-import { RpcPeer, revivePlain, type MessageEndpoint, type WireError } from './rpcPeer';
+import { HostGoneError, RpcPeer, revivePlain, type MessageEndpoint, type WireError } from './rpcPeer';
 
 export interface RemoteEngineOptions {
-  endpoint: MessageEndpoint;
+  /** Starts a core process and gives main's end of its channel; called again to restart one that died. */
+  connect: () => MessageEndpoint;
   config: HostedEngineConfig;
   logger: Logger;
   /** Electron's session.resolveProxy, for the host's System proxy mode. */
@@ -40,56 +41,70 @@ export interface RemoteEngineOptions {
   onHotFolderNotice?: (notice: HotFolderNotice) => void;
   /** A proxy answered 407 (main's ProxyLogin decides whether to ask). */
   onProxyAuthRequired?: (request: ProxyAuthRequired) => void;
-  /** The host process ended without being asked to (it crashed or was killed). */
+  /** The core process kept dying (RESTART_LIMIT times within RESTART_WINDOW_MS) and is not started again. */
   onHostLost?: (reason: string) => void;
+  /** For the restart limit; default Date.now. */
+  now?: () => number;
 }
+
+/** A core process that dies is started again, at most this many times within RESTART_WINDOW_MS. */
+export const RESTART_LIMIT = 3;
+export const RESTART_WINDOW_MS = 60_000;
 
 export class RemoteEngine implements Engine {
   readonly queue: RemoteQueue;
   readonly connection: RemoteConnection;
   readonly hotFolder: Engine['hotFolder'];
   private view: ServerView;
-  private readonly peer: RpcPeer;
+  private peer: RpcPeer;
+  /** What a restarted core process is opened with: the first config, followed through every change since. */
+  private readonly config: HostedEngineConfig;
+  /** The hot-folder settings last applied (a restarted supervisor is given them again). */
+  private hotFolderSettings: Pick<Settings, 'hotFolder' | 'chartNumberPattern'> | null = null;
+  private started = false;
+  private readonly restarts: number[] = [];
   private readonly store = new DisposableStore();
   private readonly serverChanges: ListenerSet<ServerView>;
   private readonly decisions: ListenerSet<NotificationDecision>;
   private readonly pageBatches: ListenerSet<JobDelta[]>;
   private disposing: Promise<void> | null = null;
 
-  /** Opens the engine in the host (the demo server starts there when no URL is set); start() then loads and connects. */
+  /** Opens the engine in a core process (the demo server starts there when no URL is set); start() then loads and connects. */
   static async open(options: RemoteEngineOptions): Promise<RemoteEngine> {
-    const { logger } = options;
-    const peer = new RpcPeer(options.endpoint, {
-      revive: reviveError,
-      onError: (error) => logger.warn('a call to the core process failed', { error: (error as Error)?.message }),
-    });
-    peer.on<LogRecord>(HOST_EVENTS.log, (record) => logger[record.level](record.message, record.fields));
-    peer.handle(MAIN_CALLS.resolveProxy, (url: string) => options.resolveProxy(url));
-    peer.handle(MAIN_CALLS.legacyLoad, async () => {
-      const queue = (await options.legacyQueue?.load()) ?? null;
-      return { queue, warnings: options.legacyQueue?.drainWarnings?.() ?? [] };
-    });
-    peer.handle(MAIN_CALLS.legacyRetire, () => options.legacyQueue?.retire());
-    try {
-      const view = await peer.call<EngineView>('open', options.config);
-      return new RemoteEngine(peer, options, view);
-    } catch (error) {
-      peer.dispose();
-      throw error;
-    }
+    const config = structuredClone(options.config);
+    const { peer, view } = await openPeer(options, config);
+    return new RemoteEngine(peer, options, config, view);
   }
 
-  private constructor(peer: RpcPeer, options: RemoteEngineOptions, view: EngineView) {
+  private constructor(
+    peer: RpcPeer,
+    private readonly options: RemoteEngineOptions,
+    config: HostedEngineConfig,
+    view: EngineView,
+  ) {
     this.peer = peer;
-    const { logger } = options;
-    const report = (error: unknown) => logger.error('an engine listener threw', { error: (error as Error)?.name });
+    this.config = config;
+    const report = (error: unknown) => options.logger.error('an engine listener threw', { error: (error as Error)?.name });
     this.serverChanges = new ListenerSet(report);
     this.decisions = new ListenerSet(report);
     this.pageBatches = new ListenerSet(report);
     this.view = view.server;
-    this.queue = new RemoteQueue(peer, view, report);
-    this.connection = new RemoteConnection(peer, view.connection, report);
-    this.hotFolder = options.config.hotFolder ? { apply: (settings) => peer.call<void>('hotFolder.apply', pick(settings, ['hotFolder', 'chartNumberPattern'])) } : null;
+    this.queue = new RemoteQueue(() => this.peer, view, report);
+    this.connection = new RemoteConnection(() => this.peer, view.connection, report);
+    this.hotFolder = config.hotFolder
+      ? {
+          apply: async (settings) => {
+            const plain = pick(settings, ['hotFolder', 'chartNumberPattern']);
+            await this.peer.call<void>('hotFolder.apply', plain);
+            this.hotFolderSettings = plain;
+          },
+        }
+      : null;
+    this.bind(peer);
+  }
+
+  /** Listens to one core process; a restart binds the next. */
+  private bind(peer: RpcPeer): void {
     const { store } = this;
     store.add(
       peer.on<JobDelta[]>(HOST_EVENTS.jobs, (deltas) => {
@@ -99,21 +114,64 @@ export class RemoteEngine implements Engine {
       }),
     );
     store.add(peer.on<string>(HOST_EVENTS.warning, (message) => this.queue.warn(message)));
-    store.add(peer.on<ServerView>(HOST_EVENTS.server, (server) => {
-      this.view = server;
-      this.serverChanges.emit(server);
-    }));
+    store.add(peer.on<ServerView>(HOST_EVENTS.server, (server) => this.serverIs(server)));
     store.add(peer.on<NotificationDecision>(HOST_EVENTS.notification, (decision) => this.decisions.emit(decision)));
-    if (options.onHotFolderNotice) store.add(peer.on(HOST_EVENTS.hotFolderNotice, options.onHotFolderNotice));
-    if (options.onProxyAuthRequired) store.add(peer.on(HOST_EVENTS.proxyAuthRequired, options.onProxyAuthRequired));
-    store.add(
-      peer.onClose((reason) => {
-        if (this.disposing === null) {
-          logger.error('the core process ended unexpectedly', { reason });
-          options.onHostLost?.(reason);
-        }
-      }),
-    );
+    store.add(peer.on<ConnectionState>(HOST_EVENTS.connection, (state) => this.connection.is(state)));
+    store.add(peer.on<BatchProgress>(HOST_EVENTS.batch, (batch) => this.connection.batch(batch)));
+    const { onHotFolderNotice, onProxyAuthRequired } = this.options;
+    if (onHotFolderNotice) store.add(peer.on(HOST_EVENTS.hotFolderNotice, onHotFolderNotice));
+    if (onProxyAuthRequired) store.add(peer.on(HOST_EVENTS.proxyAuthRequired, onProxyAuthRequired));
+    store.add(peer.onClose((reason) => void this.lost(reason)));
+  }
+
+  /** The core process ended without being asked to: start another on the same journal, unless it keeps dying. */
+  private async lost(reason: string): Promise<void> {
+    if (this.disposing !== null) return;
+    const { logger } = this.options;
+    const now = (this.options.now ?? Date.now)();
+    while (this.restarts.length > 0 && now - this.restarts[0]! > RESTART_WINDOW_MS) this.restarts.shift();
+    if (this.restarts.length >= RESTART_LIMIT) {
+      logger.error('the core process ended unexpectedly again; not starting it again', { reason, restarts: this.restarts.length });
+      this.options.onHostLost?.(reason);
+      return;
+    }
+    this.restarts.push(now);
+    logger.error('the core process ended unexpectedly; starting it again', { reason });
+    try {
+      const { peer, view } = await openPeer(this.options, this.config);
+      if (this.disposing !== null) {
+        peer.dispose();
+        return;
+      }
+      this.peer = peer;
+      this.bind(peer);
+      this.serverIs(view.server);
+      if (!this.started) return;
+      this.replace(await peer.call<EngineView>('start'));
+      if (this.hotFolderSettings !== null) await peer.call('hotFolder.apply', this.hotFolderSettings);
+      logger.info('the core process runs again');
+    } catch (error) {
+      logger.error('the core process could not be started again', { error: (error as Error)?.message });
+      // Tried again until the limit says stop (the new process may have died, or not answered).
+      if (this.peer.isClosed) await this.lost((error as Error)?.message ?? reason);
+    }
+  }
+
+  /** A restarted core's whole state: the mirror, the page and the listeners are brought to it. */
+  private replace(view: EngineView): void {
+    const deltas: JobDelta[] = [];
+    for (const job of this.queue.snapshot()) if (!view.jobs.some((j) => j.id === job.id)) deltas.push({ type: 'remove', id: job.id });
+    for (const job of view.jobs) deltas.push({ type: 'upsert', job });
+    this.queue.setPaused(view.paused);
+    const changes = this.queue.apply(deltas);
+    this.pageBatches.emit(deltas);
+    this.queue.announce(changes);
+    this.connection.is(view.connection);
+  }
+
+  private serverIs(server: ServerView): void {
+    this.view = server;
+    this.serverChanges.emit(server);
   }
 
   get server(): ServerView {
@@ -122,20 +180,29 @@ export class RemoteEngine implements Engine {
 
   async start(): Promise<void> {
     this.queue.reset(await this.peer.call<EngineView>('start'));
+    this.started = true;
   }
 
   async configure(settings: EngineSettings, changed: ReadonlySet<keyof Settings>, dialect?: Dialect): Promise<void> {
     const plain = pick(settings, ['serverUrl', 'webSocketUrl', 'uploadConcurrency', 'historySize', 'hotFolder', 'chartNumberPattern', 'chartNumbersInNotifications']);
+    const { config } = this;
+    config.queue = { concurrency: plain.uploadConcurrency, historySize: plain.historySize };
+    config.chartNumbersInNotifications = plain.chartNumbersInNotifications;
+    if (changed.has('hotFolder') || changed.has('chartNumberPattern')) this.hotFolderSettings = pick(plain, ['hotFolder', 'chartNumberPattern']);
     await this.peer.call('configure', plain, [...changed], dialect ?? null);
+    // The server switch succeeded (it rejects when it did not): a restart opens the new one.
+    config.choice = { ...config.choice, serverUrl: plain.serverUrl, webSocketUrl: plain.webSocketUrl, ...(dialect !== undefined && { dialect }) };
   }
 
   setToken(token: string | null): void {
+    this.config.choice = { ...this.config.choice, token };
     this.peer.tell('setToken', token);
   }
 
   /** New proxy or trust settings, built in the host; rejects (the previous network stays) when they cannot be used. */
-  setNetwork(recipe: NetworkRecipe): Promise<void> {
-    return this.peer.call('setNetwork', recipe);
+  async setNetwork(recipe: NetworkRecipe): Promise<void> {
+    await this.peer.call('setNetwork', recipe);
+    this.config.network = recipe;
   }
 
   onServer(listener: (server: ServerView) => void): Disposable {
@@ -161,7 +228,10 @@ export class RemoteEngine implements Engine {
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
       try {
-        if (!this.peer.isClosed) await this.peer.call('dispose');
+        // The process ends right after its engine did: its answer may not make it out before it exits.
+        if (!this.peer.isClosed) await this.peer.call('dispose').catch((error: unknown) => {
+          if (!(error instanceof HostGoneError)) throw error;
+        });
       } finally {
         this.store.dispose();
         this.peer.dispose();
@@ -179,7 +249,7 @@ class RemoteQueue implements EngineQueue {
   private readonly events: ListenerSet<QueueEvent>;
 
   constructor(
-    private readonly peer: RpcPeer,
+    private readonly peerNow: () => RpcPeer,
     view: EngineView,
     report: (error: unknown) => void,
   ) {
@@ -207,6 +277,14 @@ class RemoteQueue implements EngineQueue {
 
   announce(changes: QueueChange[]): void {
     if (changes.length > 0) this.changes.emit(changes);
+  }
+
+  setPaused(paused: boolean): void {
+    this.pausedNow = paused;
+  }
+
+  private get peer(): RpcPeer {
+    return this.peerNow();
   }
 
   warn(message: string): void {
@@ -308,18 +386,22 @@ class RemoteConnection implements EngineConnection {
   private readonly batches: ListenerSet<BatchProgress>;
 
   constructor(
-    private readonly peer: RpcPeer,
+    private readonly peer: () => RpcPeer,
     state: ConnectionState,
     report: (error: unknown) => void,
   ) {
     this.now = state;
     this.states = new ListenerSet(report);
     this.batches = new ListenerSet(report);
-    peer.on<ConnectionState>(HOST_EVENTS.connection, (next) => {
-      this.now = next;
-      this.states.emit(next);
-    });
-    peer.on<BatchProgress>(HOST_EVENTS.batch, (batch) => this.batches.emit(batch));
+  }
+
+  is(state: ConnectionState): void {
+    this.now = state;
+    this.states.emit(state);
+  }
+
+  batch(batch: BatchProgress): void {
+    this.batches.emit(batch);
   }
 
   get state(): ConnectionState {
@@ -333,7 +415,7 @@ class RemoteConnection implements EngineConnection {
   }
 
   nudge(): void {
-    this.peer.tell('connection.nudge');
+    this.peer().tell('connection.nudge');
   }
 
   setServer(): void {
@@ -346,6 +428,28 @@ class RemoteConnection implements EngineConnection {
 
   onBatch(listener: (batch: BatchProgress) => void): Disposable {
     return this.batches.add(listener);
+  }
+}
+
+/** Starts a core process, answers what it asks main, and opens the engine there with `config`. */
+async function openPeer(options: RemoteEngineOptions, config: HostedEngineConfig): Promise<{ peer: RpcPeer; view: EngineView }> {
+  const { logger } = options;
+  const peer = new RpcPeer(options.connect(), {
+    revive: reviveError,
+    onError: (error) => logger.warn('a call to the core process failed', { error: (error as Error)?.message }),
+  });
+  peer.on<LogRecord>(HOST_EVENTS.log, (record) => logger[record.level](record.message, record.fields));
+  peer.handle(MAIN_CALLS.resolveProxy, (url: string) => options.resolveProxy(url));
+  peer.handle(MAIN_CALLS.legacyLoad, async () => {
+    const queue = (await options.legacyQueue?.load()) ?? null;
+    return { queue, warnings: options.legacyQueue?.drainWarnings?.() ?? [] };
+  });
+  peer.handle(MAIN_CALLS.legacyRetire, () => options.legacyQueue?.retire());
+  try {
+    return { peer, view: await peer.call<EngineView>('open', config) };
+  } catch (error) {
+    peer.dispose();
+    throw error;
   }
 }
 

@@ -10,13 +10,13 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { serveEngine } from '../../../src/core/host/engineHost';
 import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
 import { bundleCoreHost, forkCoreHost, hostedConfig } from '../../support/coreHostProcess';
 import { processEndpoint, workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
-import { RemoteEngine } from '../../../src/core/host/RemoteEngine';
+import { RemoteEngine, RESTART_LIMIT } from '../../../src/core/host/RemoteEngine';
 import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
 import { QueueInputError } from '../../../src/core/queue/types';
@@ -63,7 +63,7 @@ describe('RemoteEngine over a MessageChannel', () => {
     const hostPeer = new RpcPeer(workerPortEndpoint(port1));
     const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d, legacy) => createJournalQueueStore(d, { ...(legacy && { legacy }) }) });
     cleanups.push(() => (host.dispose(), hostPeer.dispose()));
-    const engine = await RemoteEngine.open({ endpoint: workerPortEndpoint(port2), config: config(server.url, join(dir.path, 'queue'), overrides), logger: silentLogger, resolveProxy: async () => 'DIRECT', ...extra });
+    const engine = await RemoteEngine.open({ connect: () => workerPortEndpoint(port2), config: config(server.url, join(dir.path, 'queue'), overrides), logger: silentLogger, resolveProxy: async () => 'DIRECT', ...extra });
     cleanups.push(() => engine.dispose());
     return { server, dir, engine };
   }
@@ -152,6 +152,36 @@ describe('RemoteEngine over a MessageChannel', () => {
   });
 });
 
+describe('a core process that keeps dying', () => {
+  it(`is started again ${RESTART_LIMIT} times within a minute, then main is told, and calls fail with HostGoneError`, async () => {
+    const server = await startServer({ phaseMs: 20 });
+    const dir = await tempDir();
+    const hostPorts: MessagePort[] = [];
+    const connect = () => {
+      const { port1, port2 } = new MessageChannel();
+      const peer = new RpcPeer(workerPortEndpoint(port1));
+      const host = serveEngine(peer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d) => createJournalQueueStore(d) });
+      cleanups.push(() => (host.dispose(), peer.dispose()));
+      hostPorts.push(port1);
+      return workerPortEndpoint(port2);
+    };
+    const lost: string[] = [];
+    const engine = await RemoteEngine.open({ connect, config: config(server.url, join(dir.path, 'queue')), logger: silentLogger, resolveProxy: async () => 'DIRECT', onHostLost: (r) => lost.push(r), now: () => 1_000 });
+    cleanups.push(() => engine.dispose());
+    await engine.start();
+    const job = await engine.queue.enqueue({ chartNumber: 'D-1', files: [await dir.pdf('d.pdf')] });
+    for (let death = 1; death <= RESTART_LIMIT; death += 1) {
+      hostPorts.at(-1)!.close();
+      await waitFor(() => hostPorts.length === death + 1 && engine.queue.get(job.id) !== undefined && engine.connection.state.state === 'connected', `restart ${death}`);
+    }
+    expect(lost).toEqual([]);
+    hostPorts.at(-1)!.close();
+    await waitFor(() => lost.length === 1, 'main told after the limit');
+    expect(hostPorts).toHaveLength(RESTART_LIMIT + 1);
+    await expect(engine.queue.enqueue({ chartNumber: 'D-2', files: [await dir.pdf('e.pdf')] })).rejects.toBeInstanceOf(HostGoneError);
+  });
+});
+
 describe('RemoteEngine over a Node child process running the host entry', () => {
   let host: Awaited<ReturnType<typeof bundleCoreHost>>;
   beforeAll(async () => {
@@ -165,14 +195,22 @@ describe('RemoteEngine over a Node child process running the host entry', () => 
     return child;
   }
 
-  it('killed mid-job, a new core process finds every accepted job with its server id and follows it again', async () => {
+  it('killed mid-job, the core process is started again on the same journal: every job back with its server id, the page brought to it', async () => {
     const server = await startServer({ phaseMs: 60_000 });
     const dir = await tempDir();
-    const queueDir = join(dir.path, 'queue');
-    const first = startHost();
+    const children: ChildProcess[] = [];
     const lost: string[] = [];
-    const engine = await RemoteEngine.open({ endpoint: processEndpoint(first), config: config(server.url, queueDir), logger: silentLogger, resolveProxy: async () => 'DIRECT', onHostLost: (reason) => lost.push(reason) });
+    const engine = await RemoteEngine.open({
+      connect: () => processEndpoint((children.push(startHost()), children.at(-1)!)),
+      config: config(server.url, join(dir.path, 'queue')),
+      logger: silentLogger,
+      resolveProxy: async () => 'DIRECT',
+      onHostLost: (reason) => lost.push(reason),
+    });
+    cleanups.push(() => engine.dispose());
+    const page = pageCopy(engine);
     await engine.start();
+    page.load();
     const jobs = [
       await engine.queue.enqueue({ chartNumber: 'C-1', files: [await dir.pdf('one.pdf')] }),
       await engine.queue.enqueue({ chartNumber: 'C-2', files: [await dir.pdf('two.pdf')] }),
@@ -180,20 +218,21 @@ describe('RemoteEngine over a Node child process running the host entry', () => 
     await waitFor(() => jobs.every((job) => engine.queue.get(job.id)?.stage === 'tracking'), 'both jobs uploaded and followed');
     const serverIds = jobs.map((job) => engine.queue.get(job.id)?.jobId);
 
-    first.kill('SIGKILL');
-    await waitFor(() => lost.length === 1, 'main told the core process is gone');
-    await expect(engine.queue.enqueue({ chartNumber: 'C-3', files: [await dir.pdf('three.pdf')] })).rejects.toBeInstanceOf(HostGoneError);
-    await engine.dispose();
-
-    const again = await RemoteEngine.open({ endpoint: processEndpoint(startHost()), config: config(server.url, queueDir), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
-    cleanups.push(() => again.dispose());
-    await again.start();
-    expect(again.queue.snapshot().map((job) => job.chartNumber).sort()).toEqual(['C-1', 'C-2']);
+    const states: string[] = [];
+    engine.connection.onState((state) => states.push(state.state));
+    children[0]!.kill('SIGKILL');
+    await waitFor(() => children.length === 2, 'a second core process started');
+    // The new process's own connection: down at its start, then up.
+    await waitFor(() => states.some((state) => state !== 'connected') && states.at(-1) === 'connected', 'the new core process connected');
     // A job whose server id was not yet on disk is uploaded again with its Idempotency-Key: the same server job.
-    await waitFor(() => jobs.every((job, i) => again.queue.get(job.id)?.jobId === serverIds[i]), 'both jobs with their server ids again');
+    await waitFor(() => jobs.every((job, i) => engine.queue.get(job.id)?.jobId === serverIds[i] && engine.queue.get(job.id)?.stage === 'tracking'), 'both jobs followed again');
+    expect(engine.queue.snapshot().map((job) => job.chartNumber).sort()).toEqual(['C-1', 'C-2']);
     expect(server.jobs()).toHaveLength(2);
-    await waitFor(() => again.connection.state.state === 'connected', 'the new core process connected');
-    expect(jobs.map((job) => again.queue.get(job.id)?.stage)).toEqual(['tracking', 'tracking']);
+    await waitFor(() => jobs.every((job) => JSON.stringify(page.jobs.get(job.id)) === JSON.stringify(engine.queue.get(job.id))), 'the page at the new state');
+    expect(lost).toEqual([]);
+    // And it works as before.
+    const more = await engine.queue.enqueue({ chartNumber: 'C-3', files: [await dir.pdf('three.pdf')] });
+    await waitFor(() => engine.queue.get(more.id)?.stage === 'tracking', 'a new job through the new core process');
   });
 
   it('dispose ends the engine and the process exits on its own', async () => {
@@ -201,7 +240,7 @@ describe('RemoteEngine over a Node child process running the host entry', () => 
     const dir = await tempDir();
     const child = startHost();
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const engine = await RemoteEngine.open({ endpoint: processEndpoint(child), config: config(server.url, join(dir.path, 'queue')), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
+    const engine = await RemoteEngine.open({ connect: () => processEndpoint(child), config: config(server.url, join(dir.path, 'queue')), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
     await engine.start();
     await engine.dispose();
     expect(await exited).toBe(0);
