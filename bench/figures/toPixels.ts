@@ -70,6 +70,8 @@ async function onScreenFirst(page: Page, core: CoreBackend, localIds: string[]):
 
 /** One stream into one page: the app (deltas or, as before, whole jobs) or the floor page. */
 async function measure(page: Page, core: CoreBackend, server: ServerProcess, jobIds: string[], scenario: Scenario, durationMs: number) {
+  // The app and the floor page are two tabs: the one in the background gets one animation frame a second.
+  await page.bringToFront();
   const probe = newProbe();
   const stop = feedToPage(core.queue, page, probe, scenario.encoding ?? 'delta');
   const clock = await calibrate(page);
