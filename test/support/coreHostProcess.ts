@@ -13,6 +13,8 @@ import { silentLogger } from '../../src/core/base/logger';
 import type { HostedEngineConfig } from '../../src/core/host/engineProtocol';
 import { processEndpoint } from '../../src/core/host/nodeEndpoints';
 import { RemoteEngine, type RemoteEngineOptions } from '../../src/core/host/RemoteEngine';
+import { resolveDeltas, type JobDelta } from '../../src/shared/jobDelta';
+import type { QueueJob } from '../../src/shared/queueJob';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -56,4 +58,16 @@ export async function openRemoteEngineInChild(
   };
   const engine = await RemoteEngine.open({ connect, config, logger: silentLogger, resolveProxy: async () => 'DIRECT', ...options });
   return { engine, children };
+}
+
+/** A page's copy of the jobs: the snapshot (load), then every batch replayed on it, as the renderer does. */
+export function pageCopyOf(engine: Pick<RemoteEngine, 'onPageBatch' | 'queue'>) {
+  const jobs = new Map<string, QueueJob>();
+  const sub = engine.onPageBatch((deltas: JobDelta[]) => {
+    for (const change of resolveDeltas(deltas, (id) => jobs.get(id))) {
+      if (change.type === 'remove') jobs.delete(change.id);
+      else jobs.set(change.job.id, change.job);
+    }
+  });
+  return { jobs, load: () => engine.queue.snapshot().forEach((job) => jobs.set(job.id, job)), dispose: () => sub.dispose() };
 }

@@ -1,28 +1,24 @@
 /**
  * The engine in its own process, as main sees it (RemoteEngine), against the
- * real reference server: over a worker MessageChannel (what Electron's
- * MessagePort stands in for) and over a real Node child process running the
- * app's host entry (src/main/host/coreHost.ts), the stand-in for Electron's
- * utilityProcess. Same interface as the engine in one process: the mirror
- * holds what a call changed when it resolves, the page's batches replay to
- * the mirror's state, errors keep their class, and a killed core process
- * loses nothing that was accepted.
+ * real reference server, over a worker MessageChannel (what Electron's
+ * MessagePort stands in for; coreHostProcess.test.ts runs the real host entry
+ * as a child process). Same interface as the engine in one process: the
+ * mirror holds what a call changed when it resolves, the page's batches
+ * replay to the mirror's state, errors keep their class, and a core that
+ * keeps dying is given up on, and main told.
  */
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { serveEngine } from '../../../src/core/host/engineHost';
 import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
-import { bundleCoreHost, forkCoreHost, hostedConfig } from '../../support/coreHostProcess';
-import { processEndpoint, workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
+import { hostedConfig, pageCopyOf } from '../../support/coreHostProcess';
+import { workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
 import { RemoteEngine, RESTART_LIMIT } from '../../../src/core/host/RemoteEngine';
 import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
 import { QueueInputError } from '../../../src/core/queue/types';
 import { silentLogger } from '../../../src/core/base/logger';
-import { resolveDeltas, type JobDelta } from '../../../src/shared/jobDelta';
-import type { QueueJob } from '../../../src/shared/queueJob';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { sampleJob } from '../../support/sampleJob';
 import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
@@ -42,17 +38,11 @@ async function tempDir(): Promise<TempDir> {
 
 const config = hostedConfig;
 
-/** A page's copy of the jobs: the snapshot, then every batch replayed on it (as the renderer does). */
+/** The page's copy, dropped with the test. */
 function pageCopy(engine: RemoteEngine) {
-  const jobs = new Map<string, QueueJob>();
-  const sub = engine.onPageBatch((deltas: JobDelta[]) => {
-    for (const change of resolveDeltas(deltas, (id) => jobs.get(id))) {
-      if (change.type === 'remove') jobs.delete(change.id);
-      else jobs.set(change.job.id, change.job);
-    }
-  });
-  cleanups.push(() => sub.dispose());
-  return { jobs, load: () => engine.queue.snapshot().forEach((job) => jobs.set(job.id, job)) };
+  const page = pageCopyOf(engine);
+  cleanups.push(() => page.dispose());
+  return page;
 }
 
 describe('RemoteEngine over a MessageChannel', () => {
@@ -179,70 +169,5 @@ describe('a core process that keeps dying', () => {
     await waitFor(() => lost.length === 1, 'main told after the limit');
     expect(hostPorts).toHaveLength(RESTART_LIMIT + 1);
     await expect(engine.queue.enqueue({ chartNumber: 'D-2', files: [await dir.pdf('e.pdf')] })).rejects.toBeInstanceOf(HostGoneError);
-  });
-});
-
-describe('RemoteEngine over a Node child process running the host entry', () => {
-  let host: Awaited<ReturnType<typeof bundleCoreHost>>;
-  beforeAll(async () => {
-    host = await bundleCoreHost();
-  });
-  afterAll(async () => host.remove());
-
-  function startHost(): ChildProcess {
-    const child = forkCoreHost(host.entry);
-    cleanups.push(() => void (child.exitCode === null && child.kill('SIGKILL')));
-    return child;
-  }
-
-  it('killed mid-job, the core process is started again on the same journal: every job back with its server id, the page brought to it', async () => {
-    const server = await startServer({ phaseMs: 60_000 });
-    const dir = await tempDir();
-    const children: ChildProcess[] = [];
-    const lost: string[] = [];
-    const engine = await RemoteEngine.open({
-      connect: () => processEndpoint((children.push(startHost()), children.at(-1)!)),
-      config: config(server.url, join(dir.path, 'queue')),
-      logger: silentLogger,
-      resolveProxy: async () => 'DIRECT',
-      onHostLost: (reason) => lost.push(reason),
-    });
-    cleanups.push(() => engine.dispose());
-    const page = pageCopy(engine);
-    await engine.start();
-    page.load();
-    const jobs = [
-      await engine.queue.enqueue({ chartNumber: 'C-1', files: [await dir.pdf('one.pdf')] }),
-      await engine.queue.enqueue({ chartNumber: 'C-2', files: [await dir.pdf('two.pdf')] }),
-    ];
-    await waitFor(() => jobs.every((job) => engine.queue.get(job.id)?.stage === 'tracking'), 'both jobs uploaded and followed');
-    const serverIds = jobs.map((job) => engine.queue.get(job.id)?.jobId);
-
-    const states: string[] = [];
-    engine.connection.onState((state) => states.push(state.state));
-    children[0]!.kill('SIGKILL');
-    await waitFor(() => children.length === 2, 'a second core process started');
-    // The new process's own connection: down at its start, then up.
-    await waitFor(() => states.some((state) => state !== 'connected') && states.at(-1) === 'connected', 'the new core process connected');
-    // A job whose server id was not yet on disk is uploaded again with its Idempotency-Key: the same server job.
-    await waitFor(() => jobs.every((job, i) => engine.queue.get(job.id)?.jobId === serverIds[i] && engine.queue.get(job.id)?.stage === 'tracking'), 'both jobs followed again');
-    expect(engine.queue.snapshot().map((job) => job.chartNumber).sort()).toEqual(['C-1', 'C-2']);
-    expect(server.jobs()).toHaveLength(2);
-    await waitFor(() => jobs.every((job) => JSON.stringify(page.jobs.get(job.id)) === JSON.stringify(engine.queue.get(job.id))), 'the page at the new state');
-    expect(lost).toEqual([]);
-    // And it works as before.
-    const more = await engine.queue.enqueue({ chartNumber: 'C-3', files: [await dir.pdf('three.pdf')] });
-    await waitFor(() => engine.queue.get(more.id)?.stage === 'tracking', 'a new job through the new core process');
-  });
-
-  it('dispose ends the engine and the process exits on its own', async () => {
-    const server = await startServer({ phaseMs: 20 });
-    const dir = await tempDir();
-    const child = startHost();
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const engine = await RemoteEngine.open({ connect: () => processEndpoint(child), config: config(server.url, join(dir.path, 'queue')), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
-    await engine.start();
-    await engine.dispose();
-    expect(await exited).toBe(0);
   });
 });
