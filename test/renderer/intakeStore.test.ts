@@ -194,18 +194,31 @@ function seeded(seed: number): () => number {
 const settle = () => new Promise((done) => setTimeout(done, 0));
 const FINISHED: Stage[] = ['completed', 'failed', 'cancelled', 'rejected', 'blocked'];
 
+/** A store starting against a MiniMain holding `jobs` (`sent` first: jobs main sent a page before); `paint()` ends its first frame. */
+function opening(jobs: QueueJob[], sent: (main: MiniMain) => void = () => undefined) {
+  const bridge = fakeBridge();
+  const main = new MiniMain(bridge);
+  for (const j of jobs) main.jobs.set(j.id, j);
+  sent(main);
+  let painted: (() => void) | null = null;
+  const store = new IntakeStore(bridge, { afterPaint: () => new Promise((done) => (painted = done)) });
+  const starting = store.start();
+  const paint = (): boolean => {
+    const frame: (() => void) | null = painted;
+    painted = null;
+    frame?.();
+    return frame !== null;
+  };
+  return { bridge, main, store, starting, paint };
+}
+
 describe('IntakeStore with a long history', () => {
   const history = (count: number) =>
     Array.from({ length: count }, (_, i) => job({ id: `h${String(i).padStart(4, '0')}`, createdAt: T0 + i * 1000, stage: FINISHED[i % FINISHED.length] }));
 
   it('shows the first screen with the whole queue counted, then asks for every job once that is painted', async () => {
     const jobs = [...history(300), job({ id: 'old-upload', createdAt: T0 - 5000, stage: 'uploading' })];
-    const bridge = fakeBridge();
-    const main = new MiniMain(bridge);
-    for (const j of jobs) main.jobs.set(j.id, j);
-    let painted!: () => void;
-    const store = new IntakeStore(bridge, { afterPaint: () => new Promise((done) => (painted = done)) });
-    const starting = store.start();
+    const { main, store, starting, paint } = opening(jobs);
     expect(main.calls).toEqual([{ firstScreen: true }]);
     main.answers.shift()?.();
     await settle();
@@ -216,7 +229,7 @@ describe('IntakeStore with a long history', () => {
     expect(first.tally).toEqual(tallyOf(jobs));
     expect(main.calls).toHaveLength(1); // nothing more before the first screen is painted
 
-    painted();
+    paint();
     await settle();
     expect(main.calls).toEqual([{ firstScreen: true }, undefined]);
     main.answers.shift()?.();
@@ -234,16 +247,10 @@ describe('IntakeStore with a long history', () => {
   });
 
   it('keeps the first screen live while the rest is on its way, and counts a history job it does not hold once', async () => {
-    const jobs = history(200);
-    const bridge = fakeBridge();
-    const main = new MiniMain(bridge);
-    for (const j of jobs) main.jobs.set(j.id, j);
-    let painted!: () => void;
-    const store = new IntakeStore(bridge, { afterPaint: () => new Promise((done) => (painted = done)) });
-    const starting = store.start();
+    const { main, store, starting, paint } = opening(history(200));
     main.answers.shift()?.();
     await settle();
-    painted();
+    paint();
     await settle();
     // The rest is on its way: a shown job changes, a new one comes, an old one the page does not hold is retried.
     main.upsert({ ...(main.jobs.get('h0199') as QueueJob), chartNumber: 'RENAMED' });
@@ -277,29 +284,20 @@ describe('IntakeStore with a long history', () => {
   it.each(Array.from({ length: 20 }, (_, i) => i + 1))('loses and reorders nothing while the rest is on its way (seed %i)', async (seed) => {
     const random = seeded(seed * 1_000_003);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-    const bridge = fakeBridge();
-    const main = new MiniMain(bridge);
     // A history, part of it already sent to a page before (its changes then cross as patches).
-    for (const j of history(150)) {
-      if (random() < 0.5) main.upsert(j);
-      else main.jobs.set(j.id, j);
-    }
-    main.flush();
-    let painted: (() => void) | null = null;
-    const store = new IntakeStore(bridge, { afterPaint: () => new Promise((done) => (painted = done)) });
+    const { main, store, starting, paint } = opening(history(150), (before) => {
+      for (const j of before.jobs.values()) if (random() < 0.5) before.upsert(j);
+      before.flush();
+    });
     let done = false;
-    const starting = store.start().then(() => (done = true));
+    void starting.then(() => (done = true));
     for (let step = 0; !done || step < 300; step += 1) {
       const ids = [...main.jobs.keys()];
       const roll = random();
       if (step >= 300 || roll < 0.15) {
         // The page's side moves on: an answer arrives, or the first screen is painted.
         if (main.answers.length > 0 && random() < 0.7) main.answers.shift()?.();
-        else if (painted) {
-          const paint: () => void = painted;
-          painted = null;
-          paint();
-        } else main.flush();
+        else if (!paint()) main.flush();
         await settle();
       } else if (roll < 0.5 && ids.length > 0) {
         const old = main.jobs.get(pick(ids)) as QueueJob;
