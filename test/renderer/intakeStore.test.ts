@@ -267,6 +267,26 @@ describe('IntakeStore with a long history', () => {
     expect(store.getState().tally).toEqual(tallyOf(main.jobs.values()));
   });
 
+  it('shows a job main asks for at once when it is on the first screen, else once every job is here', async () => {
+    const { bridge, main, store, starting, paint } = opening(history(200));
+    const heard: MainCommand[] = [];
+    store.onCommand((command) => heard.push(command));
+    main.answers.shift()?.();
+    await settle();
+    bridge.emit('focusJob', 'h0199');
+    expect(heard).toEqual([{ type: 'focusJob', jobId: 'h0199' }]);
+    bridge.emit('focusJob', 'h0003'); // not here yet
+    expect(heard).toHaveLength(1);
+    paint();
+    await settle();
+    main.answers.shift()?.();
+    await starting;
+    expect(heard).toEqual([
+      { type: 'focusJob', jobId: 'h0199' },
+      { type: 'focusJob', jobId: 'h0003' },
+    ]);
+  });
+
   it('shows a failure of the rest instead of a part of the queue', async () => {
     const bridge = fakeBridge();
     const main = new MiniMain(bridge);

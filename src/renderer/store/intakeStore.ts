@@ -86,6 +86,8 @@ export class IntakeStore {
    */
   private rest: { left: SnapshotRest; from: JobTally | null; tally: JobTally | null } | null = null;
   private readonly afterPaint: () => Promise<void>;
+  /** The latest job main asked to show while only the first screen was held, not being one of it. */
+  private focusLater: string | null = null;
 
   constructor(
     private readonly bridge: IntakeBridge,
@@ -135,7 +137,7 @@ export class IntakeStore {
       on('paused', (paused) => this.set({ paused })),
       on('demoServer', (demoServer) => this.set({ demoServer })),
       on('batch', (batch) => this.set({ batches: { ...this.state.batches, [batch.batchId]: batch } })),
-      on('focusJob', (jobId) => this.command({ type: 'focusJob', jobId })),
+      on('focusJob', (jobId) => this.focusJob(jobId)),
       on('openFiles', (paths) => paths.length > 0 && this.command({ type: 'openFiles', paths })),
       on('openSettings', () => this.command({ type: 'openSettings' })),
     );
@@ -149,6 +151,16 @@ export class IntakeStore {
     const pending = held;
     held = null;
     this.load(all, pending);
+    const waiting = this.focusLater;
+    this.focusLater = null;
+    if (waiting !== null) this.command({ type: 'focusJob', jobId: waiting });
+  }
+
+  /** A job to show that may be one of a long history's rest still on its way is asked for once every job is here. */
+  private focusJob(jobId: string): void {
+    const later = this.rest !== null && this.index.get(jobId) === undefined;
+    this.focusLater = later ? jobId : null;
+    if (!later) this.command({ type: 'focusJob', jobId });
   }
 
   /** A snapshot answer, then the deltas held while it was on its way; false when it failed. */
