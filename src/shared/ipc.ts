@@ -9,7 +9,7 @@ import type { BatchProgress } from './batchProgress';
 import type { ConnectionState } from './connectionState';
 import type { CheckName } from './networkStep';
 import type { JobDelta } from './jobDelta';
-import type { JobFile, QueueJob } from './queueJob';
+import type { JobFile, QueueJob, Stage } from './queueJob';
 import type { DocumentType } from './documentType';
 import { settingsPatchSchema, type Settings } from './settings';
 
@@ -58,6 +58,18 @@ export interface QueueSnapshot {
   paused: boolean;
   /** True while the bundled demo server is the backend. */
   demoServer: boolean;
+  /**
+   * Only in a first-screen snapshot (`getSnapshot({ firstScreen: true })`) that leaves jobs out
+   * (shared/firstScreen.ts): what it left out. Absent: `jobs` is every job.
+   */
+  rest?: SnapshotRest;
+}
+/** The jobs a first-screen snapshot left out: older finished jobs, only counted. */
+export interface SnapshotRest {
+  /** How many were left out, by stage (finished stages only). */
+  stages: Partial<Record<Stage, number>>;
+  /** The newest one left out: every job left out is this one or older (shared/queueJob.ts isBefore). */
+  newest: { id: string; createdAt: number };
 }
 /** One step of *Test connection* (the same check as `intake doctor`). */
 export interface ConnectionCheck {
@@ -99,7 +111,11 @@ export const ipcCalls = {
   clearFinished: call<number>()(none),
   pauseAll: call<void>()(none),
   resumeAll: call<void>()(none),
-  getSnapshot: call<QueueSnapshot>()(none),
+  /**
+   * Every job, or with `firstScreen` only what the window's first screen needs (shared/firstScreen.ts):
+   * with a long history the page paints that, then asks for every job.
+   */
+  getSnapshot: call<QueueSnapshot>()(z.object({ firstScreen: z.literal(true) }).strict().optional()),
   /** The §2 `results` of a completed job, as the server sent them. */
   getResults: call<unknown>()(id),
   getSettings: call<SettingsView>()(none),
@@ -174,8 +190,8 @@ export const ipcChannel = (name: IpcCallName | IpcEventName): string => `intake:
 
 /** `window.intake`, as the preload exposes it. */
 export type IntakeBridge = {
-  [N in IpcCallName]: IpcCallInput<N> extends undefined
-    ? () => Promise<IpcResult<IpcCallOutput<N>>>
+  [N in IpcCallName]: undefined extends IpcCallInput<N>
+    ? (input?: IpcCallInput<N>) => Promise<IpcResult<IpcCallOutput<N>>>
     : (input: IpcCallInput<N>) => Promise<IpcResult<IpcCallOutput<N>>>;
 } & {
   /** Real path of a dropped or pasted File (preload-local, webUtils.getPathForFile). Empty when it has none. */

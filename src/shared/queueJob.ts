@@ -85,5 +85,14 @@ export interface QueueJob {
   error: JobError | null;
 }
 
+/** The list's order: newer first; equal times fall back to the id so the order never flickers. */
+export function isBefore(a: Pick<QueueJob, 'createdAt' | 'id'>, b: Pick<QueueJob, 'createdAt' | 'id'>): boolean {
+  return a.createdAt !== b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
+}
+
+export function sortNewestFirst<J extends Pick<QueueJob, 'createdAt' | 'id'>>(jobs: readonly J[]): J[] {
+  return [...jobs].sort((a, b) => (a.id === b.id ? 0 : isBefore(a, b) ? -1 : 1));
+}
+
 /** One entry of the queue's change stream. */
 export type QueueChange = { type: 'upsert'; job: QueueJob } | { type: 'remove'; id: string };

@@ -74,7 +74,7 @@ const perCall: Record<IpcCallName, unknown[][]> = {
   clearFinished: [[0], [{}], ['all']],
   pauseAll: [[{}], [null], ['yes']],
   resumeAll: [[{}], [null], ['yes']],
-  getSnapshot: [[{}], [null]],
+  getSnapshot: [[{}], [null], [{ firstScreen: false }], [{ firstScreen: true, all: true }], ['firstScreen']],
   getResults: [[undefined], ['no-such-job'], ['failed-1'], [HUGE]],
   getSettings: [[{}], [null]],
   pickHotFolder: [[{}], ['/home/nurse'], [{ path: '/' }]],

@@ -13,6 +13,8 @@ import { FakeNotification, fake, preventable, resetFakeElectron } from '../suppo
 import { bootShell, type FakeCore } from './fixtures/bootShell';
 import { fakeCore } from './fixtures/fakeCore';
 import { makeJob } from './fixtures/jobs';
+import { FIRST_SCREEN_JOBS } from '../../src/shared/firstScreen';
+import type { QueueSnapshot } from '../../src/shared/ipc';
 
 vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
 
@@ -293,6 +295,18 @@ describe('launches and OS events', () => {
     expect(await boot.invoke('getSnapshot', [])).toMatchObject({ ok: true });
     // Sent before the snapshot was answered, without waiting for the next frame.
     expect(boot.sent('jobs')[1]).toEqual([{ type: 'patch', id: 'd1', fields: [{ path: ['stage'], value: 'uploading' }] }]);
+  });
+
+  it('the first-screen snapshot holds the newest jobs and counts the older finished ones; batched changes leave first', async () => {
+    const boot = await bootShell();
+    const jobs = Array.from({ length: FIRST_SCREEN_JOBS + 10 }, (_, i) => boot.core.queue.put(makeJob(i % 2 ? 'completed' : 'failed', { id: `h${i}`, createdAt: 1_000 + i })));
+    expect(boot.sent('jobs')).toHaveLength(0);
+    const answer = await boot.invoke('getSnapshot', [{ firstScreen: true }]);
+    expect(boot.sent('jobs')).toHaveLength(1);
+    const value = (answer as { value: QueueSnapshot }).value;
+    expect(value.jobs.map((job) => job.id)).toEqual(jobs.slice(10).reverse().map((job) => job.id));
+    expect(value.rest).toEqual({ stages: { completed: 5, failed: 5 }, newest: { id: 'h9', createdAt: 1_009 } });
+    expect(await boot.invoke('getSnapshot', [undefined])).toMatchObject({ ok: true, value: { jobs: { length: FIRST_SCREEN_JOBS + 10 } } });
   });
 
   it('queue changes reach the renderer batched, at most one message per 16 ms', async () => {

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JobIndex } from '../../src/renderer/store/jobIndex';
-import { JOB_FILTERS, isBefore, matchesFilter, sortNewestFirst } from '../../src/renderer/store/jobList';
+import { JOB_FILTERS, matchesFilter } from '../../src/renderer/store/jobList';
 import { tallyOf } from '../../src/renderer/store/jobTally';
-import { STAGES, type QueueChange, type QueueJob } from '../../src/shared/queueJob';
+import { STAGES, isBefore, sortNewestFirst, type QueueChange, type QueueJob } from '../../src/shared/queueJob';
 import { T0, job } from './jobFixtures';
 
 function countingOrder() {

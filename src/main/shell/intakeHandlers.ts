@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import type { PathGrants } from '../../core/desktop/pathGrants';
 import { DocumentReadError, readDocumentBytes } from '../../core/files/documentBytes';
 import { QueueInputError } from '../../core/queue/UploadQueue';
+import { firstScreenOf } from '../../shared/firstScreen';
 import { chartNumberProblem } from '../../shared/protocol';
 import { CANCEL_REFUSAL, REFILE_REFUSAL, RETRY_REFUSAL, UNDO_REFUSAL, canCancel, canRetry, hasResults, refileKind, undoKind } from '../../shared/jobRules';
 import type { JobFile, QueueJob } from '../../shared/queueJob';
@@ -93,7 +94,7 @@ export function createIntakeHandlers(services: HandlerServices): IpcHandlers {
     clearFinished: () => services.queue().clearFinished(),
     pauseAll: () => services.setPaused(true),
     resumeAll: () => services.setPaused(false),
-    getSnapshot: () => services.snapshot(),
+    getSnapshot: (input) => (input?.firstScreen ? firstScreenOf(services.snapshot()) : services.snapshot()),
     getResults: async (id) => {
       if (!hasResults(job(id))) throw new IpcFailure('invalid_request', 'Results exist only for a completed job.');
       try {

@@ -8,9 +8,9 @@
  * row subscribed to that job does (useJob). Only a job arriving, leaving or
  * moving between filters makes new arrays (a copy of the ids, no comparisons).
  */
-import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
+import { isBefore, isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { BatchCount } from './batchLine';
-import { JOB_FILTERS, isBefore, type JobFilter } from './jobList';
+import { JOB_FILTERS, type JobFilter } from './jobList';
 import { countJob, emptyTally, filterOf, publishTally, type JobTally } from './jobTally';
 
 export interface JobIndexOptions {

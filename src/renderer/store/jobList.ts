@@ -1,6 +1,7 @@
 /**
- * The list's filters and its order (newest first, one entry per job id), as
- * pure functions on jobs. The store keeps the order incrementally (jobIndex.ts).
+ * The list's filters, as pure functions on jobs. Its order (newest first) is
+ * shared/queueJob.ts `isBefore`: main picks the first screen's jobs by it too.
+ * The store keeps both incrementally (jobIndex.ts).
  */
 import type { QueueJob } from '../../shared/queueJob';
 import { filterOf, tallyOf } from './jobTally';
@@ -15,13 +16,4 @@ export function matchesFilter(job: QueueJob, filter: JobFilter): boolean {
 /** From scratch; the store keeps the same counts incrementally (jobTally.ts). */
 export function countByFilter(jobs: readonly QueueJob[]): Record<JobFilter, number> {
   return tallyOf(jobs).counts;
-}
-
-/** Newer first; equal times fall back to the id so the order never flickers. */
-export function isBefore(a: QueueJob, b: QueueJob): boolean {
-  return a.createdAt !== b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
-}
-
-export function sortNewestFirst(jobs: readonly QueueJob[]): QueueJob[] {
-  return [...jobs].sort((a, b) => (a.id === b.id ? 0 : isBefore(a, b) ? -1 : 1));
 }

@@ -5,7 +5,8 @@
  * and puts the new one in. A batch of updates then costs O(changed jobs); a
  * pass over 10,000 jobs per animation frame is what made frames drop.
  */
-import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
+import type { SnapshotRest } from '../../shared/ipc';
+import { isFinishedStage, type QueueJob, type Stage } from '../../shared/queueJob';
 import type { JobFilter } from './jobList';
 
 export interface BatchFigures {
@@ -37,7 +38,11 @@ export function emptyTally(): JobTally {
 
 /** The one filter besides 'all' a job belongs to. */
 export function filterOf(job: QueueJob): Exclude<JobFilter, 'all'> {
-  switch (job.stage) {
+  return filterOfStage(job.stage);
+}
+
+function filterOfStage(stage: Stage): Exclude<JobFilter, 'all'> {
+  switch (stage) {
     case 'queued':
     case 'uploading':
     case 'tracking':
@@ -83,6 +88,21 @@ export function tallyOf(jobs: Iterable<QueueJob>): JobTally {
   const tally = emptyTally();
   for (const job of jobs) countJob(tally, job, 1);
   return tally;
+}
+
+/**
+ * `tally` plus the jobs a first-screen snapshot only counted (finished, no countdown: they add
+ * to the filter counts and `finished` only). A new object; `batch` keeps its identity.
+ */
+export function withRest(tally: JobTally, rest: SnapshotRest): JobTally {
+  const counts = { ...tally.counts };
+  let finished = tally.finished;
+  for (const [stage, count] of Object.entries(rest.stages) as [Stage, number][]) {
+    counts.all += count;
+    counts[filterOfStage(stage)] += count;
+    if (isFinishedStage(stage)) finished += count;
+  }
+  return { ...tally, counts, finished };
 }
 
 function sameValues<T extends object>(a: T, b: T): boolean {
