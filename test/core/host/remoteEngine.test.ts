@@ -142,6 +142,111 @@ describe('RemoteEngine over a MessageChannel', () => {
   });
 });
 
+describe('RemoteEngine: every call reaches the engine and its answer comes back', () => {
+  async function open(serverOptions: Parameters<typeof startServer>[0] = { phaseMs: 20 }, overrides: Partial<HostedEngineConfig> = {}) {
+    const server = await startServer(serverOptions);
+    const dir = await tempDir();
+    const { port1, port2 } = new MessageChannel();
+    const hostPeer = new RpcPeer(workerPortEndpoint(port1));
+    const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d) => createJournalQueueStore(d) });
+    cleanups.push(() => (host.dispose(), hostPeer.dispose()));
+    const logged: string[] = [];
+    const logger = { debug() {}, info: (m: string) => void logged.push(m), warn: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m) };
+    const engine = await RemoteEngine.open({ connect: () => workerPortEndpoint(port2), config: config(server.url, join(dir.path, 'queue'), overrides), logger, resolveProxy: async () => 'DIRECT' });
+    cleanups.push(() => engine.dispose());
+    await engine.start();
+    return { server, dir, engine, logged };
+  }
+
+  it('inspect, results, refile, retry, remove and cancel', async () => {
+    const { engine, dir } = await open({ phaseMs: 20 });
+    const file = await dir.pdf('a.pdf', { pages: 2 });
+    const inspection = await engine.queue.inspect([file, join(dir.path, 'none.pdf')]);
+    expect(inspection.accepted.map((f) => f.path)).toEqual([file]);
+    expect(inspection.rejected).toHaveLength(1);
+
+    const done = await engine.queue.enqueue({ chartNumber: 'K-1', files: [file] });
+    await waitFor(() => engine.queue.get(done.id)?.stage === 'completed', 'completed');
+    expect(await engine.queue.getResults(done.id)).toBeTruthy();
+    engine.queue.pauseAll();
+    const waiting = await engine.queue.enqueue({ chartNumber: 'K-1', files: [file] });
+    const refiled = await engine.queue.refile(waiting.id, 'K-2');
+    expect(refiled.chartNumber).toBe('K-2');
+    expect(engine.queue.get(refiled.id)?.chartNumber).toBe('K-2');
+
+    engine.queue.remove(done.id);
+    await waitFor(() => engine.queue.get(done.id) === undefined, 'removed from the mirror');
+  });
+
+  it('cancel reaches the server; retry sends a failed job again', async () => {
+    const slow = await open({ phaseMs: 60_000 });
+    const job = await slow.engine.queue.enqueue({ chartNumber: 'K-3', files: [await slow.dir.pdf('c.pdf')] });
+    await waitFor(() => slow.engine.queue.get(job.id)?.stage === 'tracking', 'uploaded');
+    await slow.engine.queue.cancel(job.id);
+    await waitFor(() => slow.engine.queue.get(job.id)?.stage === 'cancelled', 'cancelled');
+    expect(slow.server.jobs()[0]).toMatchObject({ status: 'cancelled' });
+
+    const failing = await open({ phaseMs: 10, failRate: 1, maxAttempts: 1 });
+    const bad = await failing.engine.queue.enqueue({ chartNumber: 'K-4', files: [await failing.dir.pdf('f.pdf')] });
+    await waitFor(() => failing.engine.queue.get(bad.id)?.stage === 'failed', 'failed for good');
+    failing.engine.queue.retry(bad.id);
+    await waitFor(() => failing.engine.queue.get(bad.id)?.stage !== 'failed', 'sent again');
+  });
+
+  it('the history size reaches the queue', async () => {
+    const { engine, dir } = await open({ phaseMs: 5 });
+    engine.queue.setHistorySize(1);
+    const files = [await dir.pdf('1.pdf'), await dir.pdf('2.pdf'), await dir.pdf('3.pdf')];
+    const jobs = await Promise.all(files.map((file, i) => engine.queue.enqueue({ chartNumber: `H-${i}`, files: [file] })));
+    await waitFor(() => engine.queue.snapshot().filter((j) => j.stage === 'completed').length === 1 && engine.queue.snapshot().length === 1, 'one finished job kept');
+    expect(jobs.map((job) => job.id)).toContain(engine.queue.snapshot()[0]!.id);
+  });
+
+  it('a token set later reaches the connection; a refused one shows as auth_failed', async () => {
+    const { engine } = await open({ phaseMs: 20, token: 'the-token' });
+    await waitFor(() => engine.connection.state.state === 'auth_failed', 'refused without a token');
+    engine.setToken('the-token');
+    await waitFor(() => engine.connection.state.state === 'connected', 'connected with the token');
+    expect(engine.server.token).toBe('the-token');
+  });
+
+  it('the connection check runs in the engine; notifications, warnings and the engine log reach main', async () => {
+    const { engine, dir, logged } = await open({ phaseMs: 10 });
+    const checks = await engine.checkConnection();
+    expect(checks.map((c) => `${c.name}:${c.outcome}`)).toContain('HTTP:ok');
+    const decisions: string[] = [];
+    engine.onNotification((d) => decisions.push(d.kind));
+    const job = await engine.queue.enqueue({ chartNumber: 'N-1', files: [await dir.pdf('n.pdf')] });
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed');
+    await waitFor(() => decisions.includes('completed'), 'a notification decision');
+    expect(logged).toContain('queue loaded');
+    engine.connection.nudge();
+    await engine.dispose();
+    await expect(engine.queue.enqueue({ chartNumber: 'N-2', files: [await dir.pdf('m.pdf')] })).rejects.toBeInstanceOf(HostGoneError);
+  });
+
+  it("a warning from loading the saved queue reaches main's listeners", async () => {
+    const warnings: string[] = [];
+    const server = await startServer({ phaseMs: 20 });
+    const dir = await tempDir();
+    const { port1, port2 } = new MessageChannel();
+    const hostPeer = new RpcPeer(workerPortEndpoint(port1));
+    const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo')), openQueueStore: (d, legacy) => createJournalQueueStore(d, { ...(legacy && { legacy }) }) });
+    cleanups.push(() => (host.dispose(), hostPeer.dispose()));
+    const engine = await RemoteEngine.open({
+      connect: () => workerPortEndpoint(port2),
+      config: config(server.url, join(dir.path, 'queue'), { legacyQueue: true }),
+      logger: silentLogger,
+      resolveProxy: async () => 'DIRECT',
+      legacyQueue: { load: async () => ({ version: PERSISTED_QUEUE_VERSION, jobs: [], paused: false }), retire: async () => undefined, drainWarnings: () => ['The saved queue had 1 damaged job; it was left out.'] },
+    });
+    cleanups.push(() => engine.dispose());
+    engine.queue.onEvent((event) => event.type === 'warning' && warnings.push(event.message));
+    await engine.start();
+    expect(warnings).toContain('The saved queue had 1 damaged job; it was left out.');
+  });
+});
+
 describe('a core process that keeps dying', () => {
   it(`is started again ${RESTART_LIMIT} times within a minute, then main is told, and calls fail with HostGoneError`, async () => {
     const server = await startServer({ phaseMs: 20 });
