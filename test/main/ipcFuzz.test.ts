@@ -13,6 +13,8 @@ import { IPC_CALL_NAMES, IPC_ERROR_CODES, type IpcCallName } from '../../src/sha
 import { FakeBrowserWindow, FakeFrame, resetFakeElectron } from '../support/fakeElectron';
 import { bootShell } from './fixtures/bootShell';
 import { makeJob } from './fixtures/jobs';
+import { HostGoneError } from '../../src/core/host/rpcPeer';
+import { HOST_DOWN_MESSAGE } from '../../src/main/ipc/ipcGate';
 import { realQueueCore } from './fixtures/realQueueCore';
 
 vi.mock('electron', async () => (await import('../support/fakeElectron')).electronModule);
@@ -229,6 +231,16 @@ describe('IPC fuzz', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(result.error.message).not.toContain('CHART-123');
     expect(boot.logger.lines.join('\n')).not.toContain('CHART-123');
+    await queue.dispose();
+  });
+
+  it("a call that meets the core's process down answers unavailable, saying it is starting again", async () => {
+    const { boot, queue } = await bootWithRealQueue();
+    vi.spyOn(queue, 'clearFinished').mockImplementation(() => {
+      throw new HostGoneError('the channel was disconnected');
+    });
+    const result = await boot.invoke('clearFinished', [undefined]);
+    expect(result).toEqual({ ok: false, error: { code: 'unavailable', message: HOST_DOWN_MESSAGE } });
     await queue.dispose();
   });
 

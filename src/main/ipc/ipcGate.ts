@@ -9,7 +9,11 @@ import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import type { Logger } from '../../core/base/logger';
 import { plainDataProblem } from '../../core/desktop/plainData';
 import { ipcCalls, type IpcCallInput, type IpcCallName, type IpcCallOutput, type IpcResult } from '../../shared/ipc';
+import { HostGoneError } from '../../core/host/rpcPeer';
 import { IpcFailure } from './ipcFailure';
+
+/** A call that met the core's process down (it is being started again). */
+export const HOST_DOWN_MESSAGE = 'The part of Intake that uploads and follows jobs is starting again. Try again in a moment.';
 
 export type IpcHandlers = {
   [N in IpcCallName]: (input: IpcCallInput<N>) => Promise<IpcCallOutput<N>> | IpcCallOutput<N>;
@@ -49,6 +53,10 @@ export async function handleCall<N extends IpcCallName>(
     return { ok: true, value };
   } catch (error) {
     if (error instanceof IpcFailure) return fail(error.code, error.message);
+    if (error instanceof HostGoneError) {
+      logger.warn('IPC call while the core process was down', { call: name });
+      return fail('unavailable', HOST_DOWN_MESSAGE);
+    }
     logger.error('IPC handler failed', { call: name, error: (error as Error)?.name ?? typeof error });
     return fail('internal', `Intake could not complete "${name}". Details are in the log.`);
   }
