@@ -247,6 +247,84 @@ describe('RemoteEngine: every call reaches the engine and its answer comes back'
   });
 });
 
+describe('the core process side (engineHost)', () => {
+  function hostPair(deps: Partial<Parameters<typeof serveEngine>[1]> = {}) {
+    const { port1, port2 } = new MessageChannel();
+    const hostPeer = new RpcPeer(workerPortEndpoint(port1));
+    const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d) => createJournalQueueStore(d), ...deps });
+    const main = new RpcPeer(workerPortEndpoint(port2));
+    cleanups.push(() => (host.dispose(), hostPeer.dispose(), main.dispose()));
+    return { main, port2 };
+  }
+
+  it('refuses calls before the engine is open, and a second open', async () => {
+    const server = await startServer({ phaseMs: 20 });
+    const dir = await tempDir();
+    const { main } = hostPair();
+    await expect(main.call('queue.enqueue', { chartNumber: 'X-1', files: [] })).rejects.toThrow('the engine is not open');
+    const logs: string[] = [];
+    main.on<{ message: string }>('log', (record) => logs.push(record.message));
+    await main.call('open', config(server.url, join(dir.path, 'queue'), { network: { settings: { proxyMode: 'none', proxyUrl: null, proxyBypass: '', caFile: join(dir.path, 'gone-ca.pem') }, login: null } }));
+    // A custom CA file gone since it was set: the engine opens with the OS store and Node's roots, and says so.
+    expect(logs).toContain('the custom CA file cannot be used');
+    await expect(main.call('open', config(server.url, join(dir.path, 'queue')))).rejects.toThrow('the engine is already open');
+    await main.call('dispose');
+  });
+
+  it("when main's end of the channel closes, the engine is ended and the process may exit", async () => {
+    const server = await startServer({ phaseMs: 20 });
+    const dir = await tempDir();
+    let disposed = 0;
+    const { main } = hostPair({ onDisposed: () => void (disposed += 1) });
+    await main.call('open', config(server.url, join(dir.path, 'queue')));
+    await main.call('start');
+    main.dispose();
+    await waitFor(() => disposed === 1, 'the host ended its engine');
+  });
+});
+
+describe('a restarted core process opens what was in use', () => {
+  it('the server, token and network chosen since the first start; a dispose during a restart binds nothing', async () => {
+    const first = await startServer({ phaseMs: 20 });
+    const second = await startServer({ phaseMs: 20, token: 'tok' });
+    const dir = await tempDir();
+    const hostPorts: MessagePort[] = [];
+    const connect = () => {
+      const { port1, port2 } = new MessageChannel();
+      const peer = new RpcPeer(workerPortEndpoint(port1));
+      const host = serveEngine(peer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d) => createJournalQueueStore(d) });
+      cleanups.push(() => (host.dispose(), peer.dispose()));
+      hostPorts.push(port1);
+      return workerPortEndpoint(port2);
+    };
+    let runningAgain = 0;
+    const logger = { ...silentLogger, info: (message: string) => void (message === 'the core process runs again' && (runningAgain += 1)) };
+    const engine = await RemoteEngine.open({ connect, config: config(first.url, join(dir.path, 'queue')), logger, resolveProxy: async () => 'DIRECT', now: () => 5 });
+    await engine.start();
+    const settings = { serverUrl: second.url, webSocketUrl: null, uploadConcurrency: 2, historySize: 100, hotFolder: { path: null, enabled: false }, chartNumberPattern: null, chartNumbersInNotifications: false };
+    await engine.configure(settings as never, new Set(['serverUrl']));
+    engine.setToken('tok');
+    await engine.setNetwork({ settings: { proxyMode: 'none', proxyUrl: null, proxyBypass: '', caFile: null }, login: null });
+    await waitFor(() => engine.connection.state.state === 'connected', 'connected to the second server');
+
+    const servers: string[] = [];
+    engine.onServer((server) => servers.push(server.baseUrl));
+    hostPorts[0]!.close();
+    await waitFor(() => runningAgain === 1, 'started again');
+    expect(servers.at(-1)).toContain(new URL(second.url).host);
+    expect(engine.server).toMatchObject({ token: 'tok' });
+    await waitFor(() => engine.connection.state.state === 'connected', 'connected again, with the token');
+    const job = await engine.queue.enqueue({ chartNumber: 'S-2', files: [await dir.pdf('s.pdf')] });
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed at the second server');
+    expect(second.jobs()).toHaveLength(1);
+    expect(first.jobs()).toHaveLength(0);
+
+    hostPorts[1]!.close();
+    await engine.dispose();
+    expect(runningAgain).toBe(1);
+  });
+});
+
 describe('a core process that keeps dying', () => {
   it(`is started again ${RESTART_LIMIT} times within a minute, then main is told, and calls fail with HostGoneError`, async () => {
     const server = await startServer({ phaseMs: 20 });

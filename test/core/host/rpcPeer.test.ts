@@ -88,6 +88,37 @@ describe('RpcPeer', () => {
     expect(await a.call('echo', { ok: [1, 2] })).toEqual({ ok: [1, 2] });
   });
 
+  it('a thrown value that is not an Error crosses as one; a dropped handler answers no more', async () => {
+    const { a, b } = pair();
+    b.handle('odd', () => {
+      throw 'plain text';
+    });
+    const error = await a.call('odd').catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({ name: 'Error', message: 'plain text' });
+    const handler = b.handle('once', () => 1);
+    expect(await a.call('once')).toBe(1);
+    handler.dispose();
+    await expect(a.call('once')).rejects.toThrow("no handler for 'once'");
+  });
+
+  it('a call nobody waits for (tell) reports its failure to onError', async () => {
+    const errors: unknown[] = [];
+    const { a } = pair({ onError: (error) => errors.push(error) });
+    a.tell('missing', 1);
+    await new Promise<void>((resolve) => {
+      const check = () => (errors.length > 0 ? resolve() : setImmediate(check));
+      check();
+    });
+    expect((errors[0] as Error).message).toBe("no handler for 'missing'");
+  });
+
+  it('an event emitted after the channel ended is dropped, not thrown', async () => {
+    const { a, b } = pair();
+    b.dispose();
+    await new Promise((resolve) => a.onClose(resolve));
+    expect(() => a.emit('late', 1)).not.toThrow();
+  });
+
   it('one handler per method', () => {
     const { a } = pair();
     a.handle('m', () => 1);
