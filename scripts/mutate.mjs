@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run mutate [-- stryker options]`: one Stryker run (stryker.config.mjs), its reports kept under
-// reports/mutation/<scope>/, then mutation/summary.txt rebuilt from every kept run. Scope one folder at a time
-// on a shared machine: `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
+// reports/mutation/<scope>/ (not committed), a trimmed copy of it committed as mutation/runs/<scope>.json, then
+// mutation/summary.txt rebuilt from every run there. Scope one folder at a time on a shared machine:
+// `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +38,21 @@ if (status !== 0) process.exit(status);
 if (args.includes('--dryRunOnly')) process.exit(0);
 // What was mutated (a folder, files, or line ranges), for the summary.
 writeFileSync(`reports/mutation/${slug}/scope.txt`, `${scope}\n`);
-const record = { scope, tests, incremental: args.includes('--incremental'), commit: dirty ? `${commit} + uncommitted changes` : commit, startedAt: started.at, loadAtStart: started.load, loadAtEnd: os.loadavg()[0] };
+const cpus = os.cpus();
+const machine = `${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+const record = {
+  scope,
+  tests,
+  incremental: args.includes('--incremental'),
+  commit: dirty ? `${commit} + uncommitted changes` : commit,
+  startedAt: started.at,
+  finishedAt: new Date().toISOString(),
+  loadAtStart: started.load,
+  loadAtEnd: os.loadavg()[0],
+  machine,
+};
 writeFileSync(`reports/mutation/${slug}/run.json`, `${JSON.stringify(record, null, 2)}\n`);
+// The committed copy (mutation/runs/<scope>.json), then the summary from every committed copy.
+const kept = run(process.execPath, ['scripts/mutation-keep.mjs', `reports/mutation/${slug}`]);
+if (kept !== 0) process.exit(kept);
 process.exit(run(process.execPath, ['scripts/mutation-summary.mjs']));
