@@ -117,6 +117,25 @@ describe('chartForFile', () => {
   });
 });
 
+describe('the reason written beside a refused file', () => {
+  const refused = (rel: string, pattern: RegExp | null) => {
+    const result = chartForFile('/in', path.join('/in', rel), chartFromOption(pattern));
+    return result.ok ? 'not refused' : result.reason;
+  };
+  const badFolder = 'the sub-folder name "bad name" is not a chart number (Chart number contains " "; only letters, digits, ".", "_" and "-" are allowed.)';
+
+  it('says each thing that went wrong once, in full, and nothing else', () => {
+    expect(refused('scan.pdf', null)).toBe(
+      'No chart number for this file: the file is not in a sub-folder named after its chart (DIR/<chart>/file) and no --chart-from pattern was given.',
+    );
+    // A file in a wrongly named sub-folder without a pattern: only the folder name is the problem.
+    expect(refused('bad name/scan.pdf', null)).toBe(`No chart number for this file: ${badFolder}.`);
+    expect(refused('bad name/deeper/scan.pdf', null)).toBe(`No chart number for this file: ${badFolder}.`);
+    // Both ways tried and failed: both reasons, each readable on its own.
+    expect(refused('bad name/scan.pdf', /^(\d+)_/)).toBe(`No chart number for this file: ${badFolder}; the file name does not match the --chart-from pattern ^(\\d+)_.`);
+  });
+});
+
 describe('chartForFile with the desktop setting', () => {
   it('names the setting, not the CLI option, when refusing', () => {
     const none = chartForFile('/in', '/in/scan.pdf', settingsChartPattern(null));
