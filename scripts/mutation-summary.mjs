@@ -36,14 +36,24 @@ if (runFiles.length === 0 && earlier.folders.length === 0) {
   process.exit(1);
 }
 
-// Newest run wins for a file mutated by more than one run.
+// The newest run wins for a file mutated by more than one run. A run over line ranges of a file (a scope such as
+// `src/core/x.ts:40-52`, e.g. re-testing survivors after new tests) wins only for the mutants it ran there.
 const runs = runFiles.map((name) => ({ name, ...readJson(join(RUNS_DIR, name)) })).sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt));
 const files = new Map();
+const mutantKey = (m) => `${m.line}:${m.column}:${m.mutator}:${m.replacement}`;
 for (const r of runs) {
+  const ranged = new Set(r.run.scope.split(',').filter((s) => /:\d+(:\d+)?-\d+(:\d+)?$/.test(s)).map((s) => s.replace(/:[\d:-]+$/, '')));
   const byFile = new Map();
   for (const m of r.mutants.map(mutantOf)) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m]);
   r.fileCount = byFile.size;
-  for (const [file, mutants] of byFile) files.set(file, mutants);
+  for (const [file, mutants] of byFile) {
+    if (!ranged.has(file) || !files.has(file)) files.set(file, mutants);
+    else {
+      const merged = new Map(files.get(file).map((m) => [mutantKey(m), m]));
+      for (const m of mutants) merged.set(mutantKey(m), m);
+      files.set(file, [...merged.values()]);
+    }
+  }
 }
 
 /** src/shared, src/core/<folder>, or src/core (files at its top). */
@@ -105,7 +115,7 @@ const lines = [
   'Mutation testing of the core (StrykerJS, `npm run mutate`; see README "Mutation testing")',
   'Rebuilt by `npm run mutate:summary` from mutation/runs/ and mutation/reasons.json.',
   '',
-  'runs (the newest wins per file):',
+  'runs (the newest wins per file; a run over line ranges only for the mutants it ran there):',
   ...runs.flatMap((r) => [`  ${r.run.finishedAt}  ${RUNS_DIR}/${r.name}  (${r.fileCount} files; mutated: ${r.run.scope})`, describeRun(r.run)]),
   ...(usedEarlier.length > 0 ? ['earlier runs whose reports are lost (folders marked * in the table; rows and survivors carried over from their summary):'] : []),
   ...usedEarlier.flatMap((i) => {
