@@ -71,7 +71,7 @@ it('a fresh install: what is not set says so, a built-in backend is named, an em
     token: null,
     policy: NO_POLICY,
     server: { demo: true },
-    connection: { state: 'offline', reason: 'no server set', nextTryAt: 0, attempt: 0 },
+    connection: { state: 'stopped', reason: 'no server set' },
     jobs: [],
     paused: true,
     logLines: ['line one', 'line two'],
@@ -87,7 +87,7 @@ it('a fresh install: what is not set says so, a built-in backend is named, an em
   expect(JSON.parse(section('Operating system'))).toEqual({ platform: 'win32', release: '10.0.26100', arch: 'x64' });
   expect(JSON.parse(section('Settings (without secrets)'))).toMatchObject({ hotFolder: { enabled: false, path: null }, caFile: null, backend: 'socketio-events', token: '(none)' });
   expect(JSON.parse(section('Policy in force'))).toEqual({ file: null, presets: [], locked: [], updates: NO_POLICY.updates, problems: [] });
-  expect(JSON.parse(section('Connection'))).toEqual({ state: 'offline', reason: 'no server set', demoServer: true });
+  expect(JSON.parse(section('Connection'))).toEqual({ state: 'stopped', reason: 'no server set', demoServer: true });
   expect(JSON.parse(section('Queue'))).toEqual({ jobs: 0, byStage: {}, files: 0, bytes: 0, uploadAttempts: 0, paused: true });
   expect(section('Last log lines')).toBe('line one\nline two\n');
 });

@@ -204,6 +204,45 @@ describe('HotFolderSupervisor', () => {
     expect(s.lines.some((l) => l.startsWith('warn'))).toBe(false);
   });
 
+  it('one refused file: the notice speaks of one file; the next one later gets a notice of its own', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings(s.root, true));
+    await writeFile(path.join(s.root, 'a.pdf'), makePdf(1));
+    await s.checks(2);
+    s.clock.advance(REFUSED_NOTICE_WINDOW_MS);
+    const one = { title: 'Hot folder', body: 'A file from the hot folder could not be queued. It was moved to its failed folder, with a .error.txt beside it that says why.' };
+    expect(s.notices).toEqual([one]);
+    await writeFile(path.join(s.root, 'b.pdf'), makePdf(1));
+    await s.checks(2);
+    s.clock.advance(REFUSED_NOTICE_WINDOW_MS);
+    expect(s.notices).toEqual([one, one]);
+  });
+
+  it('a folder that is not there: one notice saying so and that Intake keeps checking; watching goes on', async () => {
+    const s = await supervised();
+    const missing = path.join(s.root, 'unplugged-share');
+    await s.supervisor.apply(settings(missing, true));
+    await s.checks(2);
+    expect(s.notices).toEqual([
+      { title: 'Hot folder unavailable', body: 'The hot folder does not exist (was it moved, or is the network drive disconnected?). Intake keeps checking and carries on once it is back.' },
+    ]);
+    expect(s.supervisor.watching).toBe(missing);
+    expect(s.lines.join('\n')).not.toContain('unplugged-share');
+  });
+
+  it('a chart pattern that does not compile: told once, the folder is still watched, and a fixed pattern is used at once', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings(s.root, true, '(unclosed'));
+    await s.supervisor.apply(settings(s.root, true, '(unclosed'));
+    expect(s.notices).toEqual([{ title: 'Hot folder', body: expect.stringContaining('Hot-folder files outside a chart sub-folder go to failed/ until it is fixed.') }]);
+    expect(s.supervisor.watching).toBe(s.root);
+    await s.supervisor.apply(settings(s.root, true, '^(\\d+)_'));
+    await writeFile(path.join(s.root, '4711_scan.pdf'), makePdf(1));
+    await s.checks(2);
+    expect(s.queue.jobs.map((job) => job.chartNumber)).toEqual(['4711']);
+    expect(s.notices).toHaveLength(1);
+  });
+
   it('refused files within a few seconds give one notice', async () => {
     const s = await supervised();
     await s.supervisor.apply(settings(s.root, true));
