@@ -66,6 +66,25 @@ describe('HotFolderWatcher (real queue, reference server)', () => {
     expect(r.server.jobs()).toHaveLength(0);
   });
 
+  it('a job the server fails for good: its file goes to failed/ with the server\'s reason beside it; the other file of that check to done/', async () => {
+    const r = await rig({ maxAttempts: 1, failPlan: ({ chartNumber }) => (chartNumber === 'BAD-1' ? 99 : 0) });
+    const app = await run(r);
+    await drop(r.root, 'BAD-1/scan.pdf');
+    await drop(r.root, 'GOOD-1/scan.pdf');
+    await app.check();
+    await app.check();
+    await waitFor(() => app.events.filter((e) => e.type === 'moved').length === 2, 'both files to be moved');
+    const failed = path.join(r.root, 'failed', 'BAD-1', 'scan.pdf');
+    const job = app.queue.snapshot().find((j) => j.chartNumber === 'BAD-1');
+    expect(job?.stage).toBe('failed');
+    const reason = await readFile(`${failed}.error.txt`, 'utf8');
+    expect(reason).toBe(`${job?.error?.message ?? job?.server?.message}\n`);
+    expect(reason.trim()).not.toBe('');
+    expect(app.events).toContainEqual({ type: 'moved', file: path.join(r.root, 'BAD-1', 'scan.pdf'), to: 'failed', target: failed, id: job?.id });
+    expect(existsSync(path.join(r.root, 'done', 'GOOD-1', 'scan.pdf'))).toBe(true);
+    expect(app.watcher.moved).toEqual({ done: 1, failed: 1 });
+  });
+
   it('does not pick up a growing file until two checks see it unchanged, then sends it whole', async () => {
     const r = await rig();
     const app = await run(r);
