@@ -157,6 +157,33 @@ describe('moving handled files', () => {
     expect(await readdir(path.join(root, 'A1'))).toEqual([]);
   });
 
+  it('a second failed file of the same name gets a name of its own, with its own reason; neither note is overwritten', async () => {
+    const first = await moveToFailed(root, await put('A1/scan.pdf', 'one'), 'first reason');
+    const second = await moveToFailed(root, await put('A1/scan.pdf', 'two'), 'second reason');
+    expect(second).toBe(path.join(root, 'failed/A1/scan-2.pdf'));
+    expect(await readFile(`${first}.error.txt`, 'utf8')).toBe('first reason\n');
+    expect(await readFile(`${second}.error.txt`, 'utf8')).toBe('second reason\n');
+    expect(await readFile(second, 'utf8')).toBe('two');
+    // A note left without its file (the user took the file back to fix it): its name is not free either.
+    await rm(first);
+    const third = await moveToFailed(root, await put('A1/scan.pdf', 'three'), 'third reason');
+    expect(third).toBe(path.join(root, 'failed/A1/scan-3.pdf'));
+    expect(await readFile(`${first}.error.txt`, 'utf8')).toBe('first reason\n');
+  });
+
+  it('a file that is not inside the hot folder is never moved', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'intake-outside-'));
+    try {
+      const file = path.join(outside, 'scan.pdf');
+      await writeFile(file, 'elsewhere');
+      await expect(moveToDone(root, file)).rejects.toMatchObject({ code: 'EUNSAFEPATH', message: 'The file is not inside the hot folder; it was not moved.' });
+      expect(await readFile(file, 'utf8')).toBe('elsewhere');
+      expect(await readdir(root)).toEqual([]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('moves to failed/ with the reason in <file>.error.txt', async () => {
     const file = await put('loose.pdf');
     const target = await moveToFailed(root, file, 'No chart number for this file.');
