@@ -243,6 +243,43 @@ describe('HotFolderSupervisor', () => {
     expect(s.notices).toHaveLength(1);
   });
 
+  it('the operator log tells each step of a run, without names or paths', async () => {
+    const s = await supervised();
+    const share = path.join(s.root, 'share');
+    await s.supervisor.apply(settings(share, false));
+    await s.supervisor.apply(settings(share, true, '^(\\d+)_'));
+    await s.checks(1); // the share is not there yet
+    await mkdir(path.join(share, 'H-1'), { recursive: true });
+    await writeFile(path.join(share, 'H-1', 'scan.pdf'), makePdf(1));
+    await writeFile(path.join(share, 'loose.pdf'), makePdf(1));
+    await s.checks(2);
+    s.queue.finish(s.queue.jobs[0]!, 'completed');
+    await waitFor(() => s.lines.includes('debug Hot-folder file moved {"to":"done"}'), 'the move to done/');
+    await s.supervisor.apply(settings(share, false));
+    await s.supervisor.apply(settings(share, false));
+    await s.supervisor.dispose();
+    expect(s.lines).toEqual([
+      'info Hot folder watched {"chartPattern":true}',
+      'warn Hot folder unavailable {"reason":"ENOENT"}',
+      'info Hot folder available again {}',
+      'info Hot-folder file queued {"job":"job-1"}',
+      'info Hot-folder file not queued; moved to failed/ {"cause":"chart"}',
+      'debug Hot-folder file moved {"to":"failed"}',
+      'debug Hot-folder file moved {"to":"done"}',
+      'info Hot folder no longer watched {}',
+    ]);
+    // Quitting says nothing to the user.
+    expect(s.notices.map((n) => n.title)).toEqual(['Hot folder unavailable']);
+  });
+
+  it('idle() resolves once the settings applied so far are in force', async () => {
+    const s = await supervised();
+    void s.supervisor.apply(settings(s.root, true));
+    expect(s.supervisor.watching).toBeNull();
+    await s.supervisor.idle();
+    expect(s.supervisor.watching).toBe(s.root);
+  });
+
   it('refused files within a few seconds give one notice', async () => {
     const s = await supervised();
     await s.supervisor.apply(settings(s.root, true));
