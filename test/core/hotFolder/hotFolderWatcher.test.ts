@@ -60,8 +60,10 @@ describe('HotFolderWatcher (real queue, reference server)', () => {
     await app.check();
     await app.check();
     const reason = await readFile(path.join(r.root, 'failed', 'B-2', 'notes.txt.error.txt'), 'utf8');
-    expect(reason).toMatch(/type not accepted/i);
-    expect(reason).toContain('notes.txt:');
+    // The queue's first line, then one line per refused file (named once).
+    expect(reason).toBe(
+      'Nothing was queued: 1 of the dropped items cannot be sent.\nnotes.txt: Type not accepted: the content is not a PDF, TIFF, PNG or JPEG (checked by the first bytes, not the name).\n',
+    );
     expect(app.events).toContainEqual(expect.objectContaining({ type: 'refused', cause: 'queue' }));
     expect(r.server.jobs()).toHaveLength(0);
   });
@@ -83,6 +85,40 @@ describe('HotFolderWatcher (real queue, reference server)', () => {
     expect(app.events).toContainEqual({ type: 'moved', file: path.join(r.root, 'BAD-1', 'scan.pdf'), to: 'failed', target: failed, id: job?.id });
     expect(existsSync(path.join(r.root, 'done', 'GOOD-1', 'scan.pdf'))).toBe(true);
     expect(app.watcher.moved).toEqual({ done: 1, failed: 1 });
+  });
+
+  it('a queue that is closing refuses a file: it stays where it is (nothing in failed/) and is sent by the next run', async () => {
+    const r = await rig();
+    const closing = await run(r, null, (queue) => ({
+      enqueue: () => Promise.reject(Object.assign(new Error('The queue is closing.'), { code: 'closed' })),
+      snapshot: () => queue.snapshot(),
+      onEvent: (listener) => queue.onEvent(listener),
+    }));
+    const file = await drop(r.root, 'L-1/scan.pdf');
+    await closing.check();
+    await closing.check();
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(path.join(r.root, 'failed'))).toBe(false);
+    expect(closing.events.some((e) => e.type === 'refused')).toBe(false);
+    await closing.stop();
+    const next = await run(r);
+    await next.check();
+    await next.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'L-1', 'scan.pdf')), 'the file to be sent by the next run');
+    expect(r.server.jobs()).toHaveLength(1);
+  });
+
+  it('a file of the folder that the user also added by hand is sent once: the watcher leaves it to that job', async () => {
+    const r = await rig({ phaseMs: 200 });
+    const app = await run(r);
+    const file = await drop(r.root, 'M-1/scan.pdf');
+    await app.check(); // first sight
+    await app.queue.enqueue({ chartNumber: 'M-1', files: [file] }); // dragged into the window meanwhile
+    await app.check();
+    await app.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'M-1', 'scan.pdf')), 'the job to end and its file to be moved');
+    expect(r.server.jobs()).toHaveLength(1);
+    expect(app.events.some((e) => e.type === 'queued')).toBe(false);
   });
 
   it('does not pick up a growing file until two checks see it unchanged, then sends it whole', async () => {
