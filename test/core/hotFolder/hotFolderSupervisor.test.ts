@@ -163,7 +163,9 @@ describe('HotFolderSupervisor', () => {
     expect(s.queue.jobs).toHaveLength(2);
     for (const job of [...s.queue.jobs]) s.queue.finish(job, 'completed');
     await waitFor(() => s.lines.filter((l) => l.startsWith('warn Hot-folder file could not be moved')).length === 2, 'both moves to fail');
-    expect(s.notices).toEqual([{ title: 'Hot folder problem', body: expect.stringContaining("hot folder's done folder") }]);
+    expect(s.notices).toEqual([
+      { title: 'Hot folder problem', body: "A file could not be moved into the hot folder's done folder (ENOTDIR). It stays where it is; check that Intake may write there." },
+    ]);
     expect(existsSync(first) && existsSync(second)).toBe(true);
     expect(s.lines.join('\n')).not.toMatch(/first|second|F-1/);
     // Claimed until a restart: not queued again on the next checks.
