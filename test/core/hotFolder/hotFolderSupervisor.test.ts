@@ -204,6 +204,10 @@ describe('HotFolderSupervisor', () => {
     await waitFor(() => s.lines.some((l) => l.startsWith('info Hot-folder file was gone when its job ended')), 'the job end to be handled');
     expect(s.notices).toEqual([]);
     expect(s.lines.some((l) => l.startsWith('warn'))).toBe(false);
+    // A new scan put there under the same name is a new file: it is queued.
+    await writeFile(file, makePdf(2));
+    await s.checks(2);
+    expect(s.queue.jobs).toHaveLength(2);
   });
 
   it('one refused file: the notice speaks of one file; the next one later gets a notice of its own', async () => {

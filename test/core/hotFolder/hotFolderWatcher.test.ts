@@ -5,10 +5,10 @@
  * check is one the test asked for.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makePdf } from '../../support/files';
+import { makePdf, makeTempDir } from '../../support/files';
 import { waitFor } from '../queue/waitFor';
 import { cleanUp, drop, INTERVAL, rig, run } from './watcherRig';
 
@@ -119,6 +119,41 @@ describe('HotFolderWatcher (real queue, reference server)', () => {
     await waitFor(() => existsSync(path.join(r.root, 'done', 'M-1', 'scan.pdf')), 'the job to end and its file to be moved');
     expect(r.server.jobs()).toHaveLength(1);
     expect(app.events.some((e) => e.type === 'queued')).toBe(false);
+  });
+
+  it('after a restart, a new file under the name of a finished job\'s file (already moved) is uploaded, not taken for a leftover', async () => {
+    const r = await rig();
+    const first = await run(r);
+    await drop(r.root, 'N-1/scan.pdf', makePdf(1, 0));
+    await first.check();
+    await first.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'N-1', 'scan.pdf')), 'the first file to be done');
+    await first.stop();
+    await drop(r.root, 'N-1/scan.pdf', makePdf(1, 0)); // a new scan, same name and size, while Intake was closed
+
+    const second = await run(r);
+    expect(second.events.some((e) => e.type === 'moved')).toBe(false);
+    await second.check();
+    await second.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'N-1', 'scan-2.pdf')), 'the new file to be sent and done');
+    expect(r.server.jobs()).toHaveLength(2);
+  });
+
+  it('a file from outside the folder added by hand is the user\'s own: when its job ends nothing is moved', async () => {
+    const r = await rig();
+    const app = await run(r);
+    const outside = await makeTempDir('intake-elsewhere-');
+    try {
+      const file = path.join(outside.path, 'scan.pdf');
+      await writeFile(file, makePdf(1, 0));
+      await app.queue.enqueue({ chartNumber: 'O-1', files: [file] });
+      await waitFor(() => app.queue.snapshot()[0]?.stage === 'completed', 'the job to complete');
+      await app.check();
+      expect(existsSync(file)).toBe(true);
+      expect(app.events.filter((e) => e.type === 'moved' || e.type === 'move_failed')).toEqual([]);
+    } finally {
+      await outside.remove();
+    }
   });
 
   it('does not pick up a growing file until two checks see it unchanged, then sends it whole', async () => {
