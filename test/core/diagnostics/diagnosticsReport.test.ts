@@ -58,6 +58,8 @@ it('a diagnostics file holds versions, settings, policy and statistics, and no t
   expect(text).toContain('info connected {"attempt":1}');
   expect(text).toContain('"token": "(set)"');
   expect(text).toContain('"backend": "(custom dialect file)"');
+  expect(text).toContain('"hotFolder": {\n    "enabled": true,\n    "path": "(set)"\n  }');
+  expect(text).toContain('"caFile": "(set)"');
   for (const secret of [TOKEN, CHART, 'CH-7', FILE, 'Smith', 'page1.tif', 'nurse', '/srv/hot', 'clinic.pem', 'acme.json']) expect(text, secret).not.toContain(secret);
 });
 
