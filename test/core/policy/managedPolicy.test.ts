@@ -96,6 +96,7 @@ describe('what the administrator is told about a malformed policy', () => {
     ],
     ['settings as text, a lock that is no name', '{ "settings": "x", "locked": [3] }', ['The policy\'s "settings" must be an object of setting names and values.', 'The policy locks an unknown setting 3.']],
     ['a bad channel', '{ "updates": { "channel": "Beta Channel!" } }', ['The policy\'s "updates" is not used: channel: a channel is a short lower-case name such as latest or beta.']],
+    ['a feed that is no URL', '{ "updates": { "feedUrl": "not a url" } }', ['The policy\'s update feed is not used: The feed URL is not a valid URL (example: https://ai.example.org/api).']],
     ['updates not an object', '{ "updates": 5 }', ['The policy\'s "updates" is not used: updates: Invalid input: expected object, received number.']],
     [
       'an insecure feed',
@@ -124,9 +125,10 @@ describe('what the administrator is told about a malformed policy', () => {
     expect(policy.presets).toEqual({ proxyBypass: 'localhost', allowInsecureHttp: false });
   });
 
-  it('updates can be turned off; a policy without problems says nothing', () => {
-    const policy = read({ updates: { enabled: false } });
+  it('updates can be turned off, plain HTTP preset off; a policy without problems says nothing', () => {
+    const policy = read({ settings: { allowInsecureHttp: false }, updates: { enabled: false } });
     expect(policy.updates).toEqual({ enabled: false, channel: null, feedUrl: null });
+    expect(policy.presets).toEqual({ allowInsecureHttp: false });
     expect(policy.problems).toEqual([]);
     expect(policy.locked.size).toBe(0);
     expect(policyReport(policy)).toBeNull();
