@@ -41,8 +41,6 @@ if (status !== 0) process.exit(status);
 if (args.includes('--dryRunOnly')) process.exit(0);
 // What was mutated (a folder, files, or line ranges), for the summary.
 writeFileSync(`reports/mutation/${slug}/scope.txt`, `${scope}\n`);
-const cpus = os.cpus();
-const machine = `${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
 const record = {
   scope,
   tests,
@@ -52,7 +50,6 @@ const record = {
   finishedAt: new Date().toISOString(),
   loadAtStart: started.load,
   loadAtEnd: os.loadavg()[0],
-  machine,
 };
 writeFileSync(`reports/mutation/${slug}/run.json`, `${JSON.stringify(record, null, 2)}\n`);
 // The committed copy (mutation/runs/<scope>.json), then the summary from every committed copy.

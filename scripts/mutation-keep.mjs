@@ -18,7 +18,7 @@ const reportFile = join(dir, 'mutation.json');
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
 const cpus = os.cpus();
 const run = {
-  // A run.json written before finishedAt and machine were recorded: the report's time, this machine.
+  // The machine is this one (the copy is kept right after the run); a run.json without finishedAt: the report's time.
   finishedAt: statSync(reportFile).mtime.toISOString(),
   machine: `${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`,
   ...JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')),
