@@ -239,8 +239,11 @@ describe('HotFolderSupervisor', () => {
   it('a chart pattern that does not compile: told once, the folder is still watched, and a fixed pattern is used at once', async () => {
     const s = await supervised();
     await s.supervisor.apply(settings(s.root, true, '(unclosed'));
+    const told = [{ title: 'Hot folder', body: expect.stringContaining('Hot-folder files outside a chart sub-folder go to failed/ until it is fixed.') }];
+    expect(s.notices).toEqual(told);
+    expect(s.lines).toContain('warn Hot folder setting cannot be used as it is {"watching":true}');
     await s.supervisor.apply(settings(s.root, true, '(unclosed'));
-    expect(s.notices).toEqual([{ title: 'Hot folder', body: expect.stringContaining('Hot-folder files outside a chart sub-folder go to failed/ until it is fixed.') }]);
+    expect(s.notices).toEqual(told);
     expect(s.supervisor.watching).toBe(s.root);
     await s.supervisor.apply(settings(s.root, true, '^(\\d+)_'));
     await writeFile(path.join(s.root, '4711_scan.pdf'), makePdf(1));
