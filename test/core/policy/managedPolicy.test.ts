@@ -94,6 +94,7 @@ describe('what the administrator is told about a malformed policy', () => {
         'The policy\'s "locked" must be a list of setting names.',
       ],
     ],
+    ['settings null', '{ "settings": null }', ['The policy\'s "settings" must be an object of setting names and values.']],
     ['settings as text, a lock that is no name', '{ "settings": "x", "locked": [3] }', ['The policy\'s "settings" must be an object of setting names and values.', 'The policy locks an unknown setting 3.']],
     ['a bad channel', '{ "updates": { "channel": "Beta Channel!" } }', ['The policy\'s "updates" is not used: channel: a channel is a short lower-case name such as latest or beta.']],
     ['a feed that is no URL', '{ "updates": { "feedUrl": "not a url" } }', ['The policy\'s update feed is not used: The feed URL is not a valid URL (example: https://ai.example.org/api).']],
@@ -114,7 +115,7 @@ describe('what the administrator is told about a malformed policy', () => {
 
   it('preset values are held to the rules user settings follow; a good value beside them is kept', () => {
     const policy = read({
-      settings: { webSocketUrl: 'ws://a.example/ws', proxyUrl: 'ftp://p', chartNumberPattern: '(', uploadConcurrency: 'x', proxyBypass: 'localhost' },
+      settings: { webSocketUrl: 'ws://a.example/ws', proxyUrl: 'ftp://p', chartNumberPattern: '(', uploadConcurrency: 'x', proxyBypass: '*.clinic.example, localhost' },
     });
     expect(policy.problems).toEqual([
       'The policy\'s value for "webSocketUrl" is not used: Plain ws:// is allowed only for this computer (localhost). Use wss://, or explicitly allow insecure HTTP.',
@@ -122,7 +123,8 @@ describe('what the administrator is told about a malformed policy', () => {
       expect.stringMatching(/^The policy's value for "chartNumberPattern" is not used: Chart-number pattern is not a valid regular expression: /),
       'The policy\'s value for "uploadConcurrency" is not used: Invalid input: expected number, received string',
     ]);
-    expect(policy.presets).toEqual({ proxyBypass: 'localhost', allowInsecureHttp: false });
+    // A bypass list is not a pattern: '*.clinic.example' is kept as it is.
+    expect(policy.presets).toEqual({ proxyBypass: '*.clinic.example, localhost', allowInsecureHttp: false });
   });
 
   it('updates can be turned off, plain HTTP preset off; a policy without problems says nothing', () => {
