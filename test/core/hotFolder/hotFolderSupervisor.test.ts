@@ -298,7 +298,9 @@ describe('HotFolderSupervisor', () => {
     await s.checks(2);
     expect(s.notices).toEqual([]);
     s.clock.advance(REFUSED_NOTICE_WINDOW_MS);
-    expect(s.notices).toEqual([{ title: 'Hot folder', body: expect.stringContaining('2 files from the hot folder could not be queued') }]);
+    expect(s.notices).toEqual([
+      { title: 'Hot folder', body: '2 files from the hot folder could not be queued. They were moved to its failed folder, with a .error.txt beside each that says why.' },
+    ]);
     expect(existsSync(path.join(s.root, 'failed', 'a.pdf.error.txt'))).toBe(true);
   });
 });
