@@ -1,46 +1,60 @@
 #!/usr/bin/env node
-// Turns Stryker's JSON reports (reports/mutation/*/mutation.json, one per `npm run mutate` scope) into the committed
-// text summary mutation/summary.txt: when and where it ran, the score per folder, and every surviving mutant with
-// its reason from mutation/reasons.json (or "NO REASON YET", which a reviewer should treat as a missing test).
+// Builds the committed text summary mutation/summary.txt from committed data only, so anyone can rebuild it:
+//  - mutation/runs/<scope>.json: a trimmed copy of each `npm run mutate` run (scripts/mutate.mjs writes it):
+//    the run's metadata and, per mutant, file, line, column, mutator, replacement and status;
+//  - mutation/runs/earlier.json: folder rows and survivors of runs whose reports are lost, carried over as the
+//    summary of their day gave them; a folder that any run above measures replaces its carried-over row;
+//  - mutation/reasons.json: why each surviving mutant is left (or "NO REASON YET", which a reviewer should treat
+//    as a missing test).
 //
-//   node scripts/mutation-summary.mjs [--out mutation/summary.txt] [report.json ...]
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+//   node scripts/mutation-summary.mjs [--out mutation/summary.txt]
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const RUNS_DIR = 'reports/mutation';
+const RUNS_DIR = 'mutation/runs';
+const EARLIER_FILE = join(RUNS_DIR, 'earlier.json');
 const REASONS_FILE = 'mutation/reasons.json';
 /** The score each core folder must reach (issue 20). */
 const TARGET = 80;
 
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
-const out = outIndex >= 0 ? args.splice(outIndex, 2)[1] : 'mutation/summary.txt';
-const reportFiles = args.length > 0 ? args : existsSync(RUNS_DIR) ? readdirSync(RUNS_DIR).map((n) => join(RUNS_DIR, n, 'mutation.json')).filter((p) => existsSync(p)) : [];
-if (reportFiles.length === 0) {
-  console.error(`No Stryker JSON report found (looked in ${RUNS_DIR}). Run \`npm run mutate\` first.`);
-  process.exit(1);
-}
+const out = outIndex >= 0 ? args[outIndex + 1] : 'mutation/summary.txt';
 
 /** Stryker statuses that count for the score; the others (Ignored, CompileError, RuntimeError, Pending) do not. */
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
-// Newest run wins for a file mutated by more than one run.
-const files = new Map();
-const runs = [];
-for (const path of reportFiles.sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)) {
-  const report = JSON.parse(readFileSync(path, 'utf8'));
-  if (typeof report.files !== 'object' || report.files === null) throw new Error(`${path} is not a Stryker JSON report (no "files").`);
-  const scopeFile = join(dirname(path), 'scope.txt');
-  const runFile = join(dirname(path), 'run.json');
-  const run = existsSync(runFile) ? JSON.parse(readFileSync(runFile, 'utf8')) : null;
-  const scope = run?.scope ?? (existsSync(scopeFile) ? readFileSync(scopeFile, 'utf8').trim() : 'scope not recorded');
-  runs.push({ path, at: statSync(path).mtime.toISOString(), files: Object.keys(report.files).length, scope, run });
-  for (const [file, entry] of Object.entries(report.files)) files.set(file.replace(/\\/g, '/'), entry.mutants ?? []);
+const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
+/** A mutant row ([file, line, column, mutator, replacement, status]) as an object. */
+const mutantOf = ([file, line, column, mutator, replacement, status]) => ({ file, line, column, mutator, replacement, status });
+
+const runFiles = existsSync(RUNS_DIR) ? readdirSync(RUNS_DIR).filter((n) => n.endsWith('.json') && join(RUNS_DIR, n) !== EARLIER_FILE) : [];
+const earlier = existsSync(EARLIER_FILE) ? readJson(EARLIER_FILE) : { runs: [], folders: [], survivors: [] };
+if (runFiles.length === 0 && earlier.folders.length === 0) {
+  console.error(`No mutation run found in ${RUNS_DIR}. Run \`npm run mutate\` first.`);
+  process.exit(1);
 }
 
-const reasons = existsSync(REASONS_FILE) ? JSON.parse(readFileSync(REASONS_FILE, 'utf8')) : {};
+// The newest run wins for a file mutated by more than one run. A run over line ranges of a file (a scope such as
+// `src/core/x.ts:40-52`, e.g. re-testing survivors after new tests) wins only for the mutants it ran there.
+const runs = runFiles.map((name) => ({ name, ...readJson(join(RUNS_DIR, name)) })).sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt));
+const files = new Map();
+const mutantKey = (m) => `${m.line}:${m.column}:${m.mutator}:${m.replacement}`;
+for (const r of runs) {
+  const ranged = new Set(r.run.scope.split(',').filter((s) => /:\d+(:\d+)?-\d+(:\d+)?$/.test(s)).map((s) => s.replace(/:[\d:-]+$/, '')));
+  const byFile = new Map();
+  for (const m of r.mutants.map(mutantOf)) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m]);
+  r.fileCount = byFile.size;
+  for (const [file, mutants] of byFile) {
+    if (!ranged.has(file) || !files.has(file)) files.set(file, mutants);
+    else {
+      const merged = new Map(files.get(file).map((m) => [mutantKey(m), m]));
+      for (const m of mutants) merged.set(mutantKey(m), m);
+      files.set(file, [...merged.values()]);
+    }
+  }
+}
 
 /** src/shared, src/core/<folder>, or src/core (files at its top). */
 function folderOf(file) {
@@ -50,7 +64,7 @@ function folderOf(file) {
 }
 
 const folders = new Map();
-const survivors = [];
+const undetected = [];
 for (const [file, mutants] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
   const folder = folderOf(file);
   const tally = folders.get(folder) ?? { detected: 0, undetected: 0, other: 0, files: 0 };
@@ -60,18 +74,22 @@ for (const [file, mutants] of [...files.entries()].sort(([a], [b]) => a.localeCo
     if (DETECTED.has(mutant.status)) tally.detected += 1;
     else if (UNDETECTED.has(mutant.status)) {
       tally.undetected += 1;
-      const line = mutant.location.start.line;
-      const key = `${file}:${line}:${mutant.mutatorName}`;
-      survivors.push({
-        where: `${file}:${line}:${mutant.location.start.column}`,
-        status: mutant.status,
-        mutator: mutant.mutatorName,
-        replacement: oneLine(mutant.replacement ?? ''),
-        reason: reasons[key] ?? reasons[`${file}:${line}`] ?? reasons[file] ?? 'NO REASON YET',
-      });
+      undetected.push(mutant);
     } else tally.other += 1;
   }
 }
+// Folders no kept run measured: their rows and survivors as the lost runs gave them.
+const carried = new Set();
+for (const row of earlier.folders) {
+  if (folders.has(row.folder)) continue;
+  carried.add(row.folder);
+  folders.set(row.folder, { ...row, earlierRun: row.run });
+}
+for (const mutant of earlier.survivors.map(mutantOf)) if (carried.has(folderOf(mutant.file))) undetected.push(mutant);
+undetected.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+
+const reasons = existsSync(REASONS_FILE) ? readJson(REASONS_FILE) : {};
+const reasonFor = (m) => reasons[`${m.file}:${m.line}:${m.mutator}`] ?? reasons[`${m.file}:${m.line}`] ?? reasons[m.file] ?? 'NO REASON YET';
 
 function oneLine(text) {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -88,20 +106,22 @@ function filesOnDisk(folder) {
   return walk(folder, folder !== 'src/core').length;
 }
 
+const describeRun = (run) =>
+  `      code: commit ${run.commit}; started ${run.startedAt}; load ${Number(run.loadAtStart).toFixed(1)} at start, ${Number(run.loadAtEnd).toFixed(1)} at end; machine: ${run.machine ?? 'not recorded'}; tests run: ${run.tests}${run.incremental ? '; incremental (results of unchanged mutants and tests reused)' : ''}`;
+const usedEarlier = [...new Set([...folders.values()].filter((t) => t.earlierRun !== undefined).map((t) => t.earlierRun))].sort((a, b) => a - b);
+
 const score = (t) => (t.detected + t.undetected === 0 ? 100 : (100 * t.detected) / (t.detected + t.undetected));
-const cpus = os.cpus();
 const lines = [
   'Mutation testing of the core (StrykerJS, `npm run mutate`; see README "Mutation testing")',
+  'Rebuilt by `npm run mutate:summary` from mutation/runs/ and mutation/reasons.json.',
   '',
-  `summary written: ${new Date().toISOString()}`,
-  `machine: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}, load ${os.loadavg()[0]?.toFixed(1)} when the summary was written (the machine is shared)`,
-  'runs (Stryker JSON reports merged; the newest wins per file):',
-  ...runs.flatMap((r) => [
-    `  ${r.at}  ${r.path}  (${r.files} files; mutated: ${r.scope})`,
-    ...(r.run
-      ? [`      code: commit ${r.run.commit}; started ${r.run.startedAt}; load ${Number(r.run.loadAtStart).toFixed(1)} at start, ${Number(r.run.loadAtEnd).toFixed(1)} at end; tests run: ${r.run.tests}${r.run.incremental ? '; incremental (results of unchanged mutants and tests reused)' : ''}`]
-      : []),
-  ]),
+  'runs (the newest wins per file; a run over line ranges only for the mutants it ran there):',
+  ...runs.flatMap((r) => [`  ${r.run.finishedAt}  ${RUNS_DIR}/${r.name}  (${r.fileCount} files; mutated: ${r.run.scope})`, describeRun(r.run)]),
+  ...(usedEarlier.length > 0 ? ['earlier runs whose reports are lost (folders marked * in the table; rows and survivors carried over from their summary):'] : []),
+  ...usedEarlier.flatMap((i) => {
+    const r = earlier.runs[i];
+    return [`  ${r.finishedAt}  (${r.files} files; mutated: ${r.scope})`, describeRun(r)];
+  }),
   '',
   `score = (killed + timeout) / (killed + timeout + survived + no coverage); target ${TARGET} % per core folder`,
   '',
@@ -112,8 +132,9 @@ const lines = [
 ];
 for (const [folder, t] of [...folders.entries()].sort(([a], [b]) => a.localeCompare(b))) {
   const s = score(t);
+  const name = t.earlierRun === undefined ? folder : `${folder} *`;
   lines.push(
-    `${folder.padEnd(30)} ${s.toFixed(1).padStart(5)} %  ${String(t.detected).padStart(6)}  ${String(t.undetected).padStart(8)}  ${String(t.other).padStart(5)}  ${String(t.files).padStart(4)} of ${filesOnDisk(folder)}${s < TARGET ? '   BELOW TARGET' : ''}`,
+    `${name.padEnd(30)} ${s.toFixed(1).padStart(5)} %  ${String(t.detected).padStart(6)}  ${String(t.undetected).padStart(8)}  ${String(t.other).padStart(5)}  ${String(t.files).padStart(4)} of ${filesOnDisk(folder)}${s < TARGET ? '   BELOW TARGET' : ''}`,
   );
 }
 const all = [...folders.values()].reduce((a, t) => ({ detected: a.detected + t.detected, undetected: a.undetected + t.undetected }), { detected: 0, undetected: 0 });
@@ -121,8 +142,8 @@ lines.push(`${'all measured'.padEnd(30)} ${score(all).toFixed(1).padStart(5)} % 
 const coreFolders = ['src/shared', 'src/core', ...readdirSync('src/core', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/core/${d.name}`)];
 const notMeasured = coreFolders.filter((folder) => !folders.has(folder)).sort();
 if (notMeasured.length > 0) lines.push(`not measured by these runs: ${notMeasured.join(', ')}`);
-lines.push('', `surviving mutants (${survivors.length}): file:line:column  status  mutator  replacement  — why it is left`);
-for (const s of survivors) lines.push(`  ${s.where}  ${s.status}  ${s.mutator}  \`${s.replacement}\`  — ${s.reason}`);
+lines.push('', `surviving mutants (${undetected.length}): file:line:column  status  mutator  replacement  — why it is left`);
+for (const m of undetected) lines.push(`  ${m.file}:${m.line}:${m.column}  ${m.status}  ${m.mutator}  \`${oneLine(m.replacement)}\`  — ${reasonFor(m)}`);
 
 const text = `${lines.join('\n')}\n`;
 mkdirSync(dirname(out), { recursive: true });

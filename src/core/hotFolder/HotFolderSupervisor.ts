@@ -177,7 +177,7 @@ export class HotFolderSupervisor {
     const files = count === 1 ? 'A file' : `${count} files`;
     this.o.onNotice({
       title: 'Hot folder',
-      body: `${files} from the hot folder could not be queued. ${count === 1 ? 'It was' : 'They were'} moved to its failed folder, with a .error.txt beside each that says why.`,
+      body: `${files} from the hot folder could not be queued. ${count === 1 ? 'It was' : 'They were'} moved to its failed folder, with a .error.txt beside ${count === 1 ? 'it' : 'each'} that says why.`,
     });
   }
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { diagnosticsReport } from '../../../src/core/diagnostics/diagnosticsReport';
 import { lastLogLines, openFileLogger } from '../../../src/core/logging/fileLogger';
-import { parsePolicy } from '../../../src/core/policy/managedPolicy';
+import { NO_POLICY, parsePolicy } from '../../../src/core/policy/managedPolicy';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { sampleJob } from '../../support/sampleJob';
 
@@ -58,5 +58,38 @@ it('a diagnostics file holds versions, settings, policy and statistics, and no t
   expect(text).toContain('info connected {"attempt":1}');
   expect(text).toContain('"token": "(set)"');
   expect(text).toContain('"backend": "(custom dialect file)"');
+  expect(text).toContain('"hotFolder": {\n    "enabled": true,\n    "path": "(set)"\n  }');
+  expect(text).toContain('"caFile": "(set)"');
   for (const secret of [TOKEN, CHART, 'CH-7', FILE, 'Smith', 'page1.tif', 'nurse', '/srv/hot', 'clinic.pem', 'acme.json']) expect(text, secret).not.toContain(secret);
+});
+
+it('a fresh install: what is not set says so, a built-in backend is named, an empty queue counts zero, and each part has its heading', () => {
+  const report = diagnosticsReport({
+    at: new Date('2026-12-02T09:14:00Z'),
+    versions: { intake: '0.1.0' },
+    os: { platform: 'win32', release: '10.0.26100', arch: 'x64' },
+    settings: { ...DEFAULT_SETTINGS, backend: 'socketio-events' },
+    hasToken: false,
+    token: null,
+    policy: NO_POLICY,
+    server: { demo: true },
+    connection: { state: 'stopped', reason: 'no server set' },
+    jobs: [],
+    paused: true,
+    logLines: ['line one', 'line two'],
+  });
+  const section = (title: string) => {
+    const start = report.indexOf(`## ${title}\n`);
+    expect(start, title).toBeGreaterThanOrEqual(0);
+    const next = report.indexOf('\n## ', start + 1);
+    return report.slice(start + title.length + 4, next === -1 ? undefined : next);
+  };
+  expect(report.startsWith('## Intake diagnostics\n{\n  "created": "2026-12-02T09:14:00.000Z"\n}\n')).toBe(true);
+  expect(JSON.parse(section('Versions'))).toEqual({ intake: '0.1.0' });
+  expect(JSON.parse(section('Operating system'))).toEqual({ platform: 'win32', release: '10.0.26100', arch: 'x64' });
+  expect(JSON.parse(section('Settings (without secrets)'))).toMatchObject({ hotFolder: { enabled: false, path: null }, caFile: null, backend: 'socketio-events', token: '(none)' });
+  expect(JSON.parse(section('Policy in force'))).toEqual({ file: null, presets: [], locked: [], updates: NO_POLICY.updates, problems: [] });
+  expect(JSON.parse(section('Connection'))).toEqual({ state: 'stopped', reason: 'no server set', demoServer: true });
+  expect(JSON.parse(section('Queue'))).toEqual({ jobs: 0, byStage: {}, files: 0, bytes: 0, uploadAttempts: 0, paused: true });
+  expect(section('Last log lines')).toBe('line one\nline two\n');
 });

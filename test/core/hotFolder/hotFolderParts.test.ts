@@ -117,6 +117,25 @@ describe('chartForFile', () => {
   });
 });
 
+describe('the reason written beside a refused file', () => {
+  const refused = (rel: string, pattern: RegExp | null) => {
+    const result = chartForFile('/in', path.join('/in', rel), chartFromOption(pattern));
+    return result.ok ? 'not refused' : result.reason;
+  };
+  const badFolder = 'the sub-folder name "bad name" is not a chart number (Chart number contains " "; only letters, digits, ".", "_" and "-" are allowed.)';
+
+  it('says each thing that went wrong once, in full, and nothing else', () => {
+    expect(refused('scan.pdf', null)).toBe(
+      'No chart number for this file: the file is not in a sub-folder named after its chart (DIR/<chart>/file) and no --chart-from pattern was given.',
+    );
+    // A file in a wrongly named sub-folder without a pattern: only the folder name is the problem.
+    expect(refused('bad name/scan.pdf', null)).toBe(`No chart number for this file: ${badFolder}.`);
+    expect(refused('bad name/deeper/scan.pdf', null)).toBe(`No chart number for this file: ${badFolder}.`);
+    // Both ways tried and failed: both reasons, each readable on its own.
+    expect(refused('bad name/scan.pdf', /^(\d+)_/)).toBe(`No chart number for this file: ${badFolder}; the file name does not match the --chart-from pattern ^(\\d+)_.`);
+  });
+});
+
 describe('chartForFile with the desktop setting', () => {
   it('names the setting, not the CLI option, when refusing', () => {
     const none = chartForFile('/in', '/in/scan.pdf', settingsChartPattern(null));
@@ -136,6 +155,33 @@ describe('moving handled files', () => {
     expect(await moveToDone(root, second)).toBe(path.join(root, 'done/A1/scan-2.pdf'));
     expect(await readFile(path.join(root, 'done/A1/scan.pdf'), 'utf8')).toBe('one');
     expect(await readdir(path.join(root, 'A1'))).toEqual([]);
+  });
+
+  it('a second failed file of the same name gets a name of its own, with its own reason; neither note is overwritten', async () => {
+    const first = await moveToFailed(root, await put('A1/scan.pdf', 'one'), 'first reason');
+    const second = await moveToFailed(root, await put('A1/scan.pdf', 'two'), 'second reason');
+    expect(second).toBe(path.join(root, 'failed/A1/scan-2.pdf'));
+    expect(await readFile(`${first}.error.txt`, 'utf8')).toBe('first reason\n');
+    expect(await readFile(`${second}.error.txt`, 'utf8')).toBe('second reason\n');
+    expect(await readFile(second, 'utf8')).toBe('two');
+    // A note left without its file (the user took the file back to fix it): its name is not free either.
+    await rm(first);
+    const third = await moveToFailed(root, await put('A1/scan.pdf', 'three'), 'third reason');
+    expect(third).toBe(path.join(root, 'failed/A1/scan-3.pdf'));
+    expect(await readFile(`${first}.error.txt`, 'utf8')).toBe('first reason\n');
+  });
+
+  it('a file that is not inside the hot folder is never moved', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'intake-outside-'));
+    try {
+      const file = path.join(outside, 'scan.pdf');
+      await writeFile(file, 'elsewhere');
+      await expect(moveToDone(root, file)).rejects.toMatchObject({ code: 'EUNSAFEPATH', message: 'The file is not inside the hot folder; it was not moved.' });
+      expect(await readFile(file, 'utf8')).toBe('elsewhere');
+      expect(await readdir(root)).toEqual([]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('moves to failed/ with the reason in <file>.error.txt', async () => {

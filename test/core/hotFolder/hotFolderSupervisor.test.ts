@@ -163,7 +163,9 @@ describe('HotFolderSupervisor', () => {
     expect(s.queue.jobs).toHaveLength(2);
     for (const job of [...s.queue.jobs]) s.queue.finish(job, 'completed');
     await waitFor(() => s.lines.filter((l) => l.startsWith('warn Hot-folder file could not be moved')).length === 2, 'both moves to fail');
-    expect(s.notices).toEqual([{ title: 'Hot folder problem', body: expect.stringContaining("hot folder's done folder") }]);
+    expect(s.notices).toEqual([
+      { title: 'Hot folder problem', body: "A file could not be moved into the hot folder's done folder (ENOTDIR). It stays where it is; check that Intake may write there." },
+    ]);
     expect(existsSync(first) && existsSync(second)).toBe(true);
     expect(s.lines.join('\n')).not.toMatch(/first|second|F-1/);
     // Claimed until a restart: not queued again on the next checks.
@@ -202,6 +204,89 @@ describe('HotFolderSupervisor', () => {
     await waitFor(() => s.lines.some((l) => l.startsWith('info Hot-folder file was gone when its job ended')), 'the job end to be handled');
     expect(s.notices).toEqual([]);
     expect(s.lines.some((l) => l.startsWith('warn'))).toBe(false);
+    // A new scan put there under the same name is a new file: it is queued.
+    await writeFile(file, makePdf(2));
+    await s.checks(2);
+    expect(s.queue.jobs).toHaveLength(2);
+  });
+
+  it('one refused file: the notice speaks of one file; the next one later gets a notice of its own', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings(s.root, true));
+    await writeFile(path.join(s.root, 'a.pdf'), makePdf(1));
+    await s.checks(2);
+    s.clock.advance(REFUSED_NOTICE_WINDOW_MS);
+    const one = { title: 'Hot folder', body: 'A file from the hot folder could not be queued. It was moved to its failed folder, with a .error.txt beside it that says why.' };
+    expect(s.notices).toEqual([one]);
+    await writeFile(path.join(s.root, 'b.pdf'), makePdf(1));
+    await s.checks(2);
+    s.clock.advance(REFUSED_NOTICE_WINDOW_MS);
+    expect(s.notices).toEqual([one, one]);
+  });
+
+  it('a folder that is not there: one notice saying so and that Intake keeps checking; watching goes on', async () => {
+    const s = await supervised();
+    const missing = path.join(s.root, 'unplugged-share');
+    await s.supervisor.apply(settings(missing, true));
+    await s.checks(2);
+    expect(s.notices).toEqual([
+      { title: 'Hot folder unavailable', body: 'The hot folder does not exist (was it moved, or is the network drive disconnected?). Intake keeps checking and carries on once it is back.' },
+    ]);
+    expect(s.supervisor.watching).toBe(missing);
+    expect(s.lines.join('\n')).not.toContain('unplugged-share');
+  });
+
+  it('a chart pattern that does not compile: told once, the folder is still watched, and a fixed pattern is used at once', async () => {
+    const s = await supervised();
+    await s.supervisor.apply(settings(s.root, true, '(unclosed'));
+    const told = [{ title: 'Hot folder', body: expect.stringContaining('Hot-folder files outside a chart sub-folder go to failed/ until it is fixed.') }];
+    expect(s.notices).toEqual(told);
+    expect(s.lines).toContain('warn Hot folder setting cannot be used as it is {"watching":true}');
+    await s.supervisor.apply(settings(s.root, true, '(unclosed'));
+    expect(s.notices).toEqual(told);
+    expect(s.supervisor.watching).toBe(s.root);
+    await s.supervisor.apply(settings(s.root, true, '^(\\d+)_'));
+    await writeFile(path.join(s.root, '4711_scan.pdf'), makePdf(1));
+    await s.checks(2);
+    expect(s.queue.jobs.map((job) => job.chartNumber)).toEqual(['4711']);
+    expect(s.notices).toHaveLength(1);
+  });
+
+  it('the operator log tells each step of a run, without names or paths', async () => {
+    const s = await supervised();
+    const share = path.join(s.root, 'share');
+    await s.supervisor.apply(settings(share, false));
+    await s.supervisor.apply(settings(share, true, '^(\\d+)_'));
+    await s.checks(1); // the share is not there yet
+    await mkdir(path.join(share, 'H-1'), { recursive: true });
+    await writeFile(path.join(share, 'H-1', 'scan.pdf'), makePdf(1));
+    await writeFile(path.join(share, 'loose.pdf'), makePdf(1));
+    await s.checks(2);
+    s.queue.finish(s.queue.jobs[0]!, 'completed');
+    await waitFor(() => s.lines.includes('debug Hot-folder file moved {"to":"done"}'), 'the move to done/');
+    await s.supervisor.apply(settings(share, false));
+    await s.supervisor.apply(settings(share, false));
+    await s.supervisor.dispose();
+    expect(s.lines).toEqual([
+      'info Hot folder watched {"chartPattern":true}',
+      'warn Hot folder unavailable {"reason":"ENOENT"}',
+      'info Hot folder available again {}',
+      'info Hot-folder file queued {"job":"job-1"}',
+      'info Hot-folder file not queued; moved to failed/ {"cause":"chart"}',
+      'debug Hot-folder file moved {"to":"failed"}',
+      'debug Hot-folder file moved {"to":"done"}',
+      'info Hot folder no longer watched {}',
+    ]);
+    // Quitting says nothing to the user.
+    expect(s.notices.map((n) => n.title)).toEqual(['Hot folder unavailable']);
+  });
+
+  it('idle() resolves once the settings applied so far are in force', async () => {
+    const s = await supervised();
+    void s.supervisor.apply(settings(s.root, true));
+    expect(s.supervisor.watching).toBeNull();
+    await s.supervisor.idle();
+    expect(s.supervisor.watching).toBe(s.root);
   });
 
   it('refused files within a few seconds give one notice', async () => {
@@ -213,7 +298,9 @@ describe('HotFolderSupervisor', () => {
     await s.checks(2);
     expect(s.notices).toEqual([]);
     s.clock.advance(REFUSED_NOTICE_WINDOW_MS);
-    expect(s.notices).toEqual([{ title: 'Hot folder', body: expect.stringContaining('2 files from the hot folder could not be queued') }]);
+    expect(s.notices).toEqual([
+      { title: 'Hot folder', body: '2 files from the hot folder could not be queued. They were moved to its failed folder, with a .error.txt beside each that says why.' },
+    ]);
     expect(existsSync(path.join(s.root, 'failed', 'a.pdf.error.txt'))).toBe(true);
   });
 });

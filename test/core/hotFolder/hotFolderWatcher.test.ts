@@ -5,10 +5,10 @@
  * check is one the test asked for.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makePdf } from '../../support/files';
+import { makePdf, makeTempDir } from '../../support/files';
 import { waitFor } from '../queue/waitFor';
 import { cleanUp, drop, INTERVAL, rig, run } from './watcherRig';
 
@@ -60,10 +60,100 @@ describe('HotFolderWatcher (real queue, reference server)', () => {
     await app.check();
     await app.check();
     const reason = await readFile(path.join(r.root, 'failed', 'B-2', 'notes.txt.error.txt'), 'utf8');
-    expect(reason).toMatch(/type not accepted/i);
-    expect(reason).toContain('notes.txt:');
+    // The queue's first line, then one line per refused file (named once).
+    expect(reason).toBe(
+      'Nothing was queued: 1 of the dropped items cannot be sent.\nnotes.txt: Type not accepted: the content is not a PDF, TIFF, PNG or JPEG (checked by the first bytes, not the name).\n',
+    );
     expect(app.events).toContainEqual(expect.objectContaining({ type: 'refused', cause: 'queue' }));
     expect(r.server.jobs()).toHaveLength(0);
+  });
+
+  it('a job the server fails for good: its file goes to failed/ with the server\'s reason beside it; the other file of that check to done/', async () => {
+    const r = await rig({ maxAttempts: 1, failPlan: ({ chartNumber }) => (chartNumber === 'BAD-1' ? 99 : 0) });
+    const app = await run(r);
+    await drop(r.root, 'BAD-1/scan.pdf');
+    await drop(r.root, 'GOOD-1/scan.pdf');
+    await app.check();
+    await app.check();
+    await waitFor(() => app.events.filter((e) => e.type === 'moved').length === 2, 'both files to be moved');
+    const failed = path.join(r.root, 'failed', 'BAD-1', 'scan.pdf');
+    const job = app.queue.snapshot().find((j) => j.chartNumber === 'BAD-1');
+    expect(job?.stage).toBe('failed');
+    const reason = await readFile(`${failed}.error.txt`, 'utf8');
+    expect(reason).toBe(`${job?.error?.message ?? job?.server?.message}\n`);
+    expect(reason.trim()).not.toBe('');
+    expect(app.events).toContainEqual({ type: 'moved', file: path.join(r.root, 'BAD-1', 'scan.pdf'), to: 'failed', target: failed, id: job?.id });
+    expect(existsSync(path.join(r.root, 'done', 'GOOD-1', 'scan.pdf'))).toBe(true);
+    expect(app.watcher.moved).toEqual({ done: 1, failed: 1 });
+  });
+
+  it('a queue that is closing refuses a file: it stays where it is (nothing in failed/) and is sent by the next run', async () => {
+    const r = await rig();
+    const closing = await run(r, null, (queue) => ({
+      enqueue: () => Promise.reject(Object.assign(new Error('The queue is closing.'), { code: 'closed' })),
+      snapshot: () => queue.snapshot(),
+      onEvent: (listener) => queue.onEvent(listener),
+    }));
+    const file = await drop(r.root, 'L-1/scan.pdf');
+    await closing.check();
+    await closing.check();
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(path.join(r.root, 'failed'))).toBe(false);
+    expect(closing.events.some((e) => e.type === 'refused')).toBe(false);
+    await closing.stop();
+    const next = await run(r);
+    await next.check();
+    await next.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'L-1', 'scan.pdf')), 'the file to be sent by the next run');
+    expect(r.server.jobs()).toHaveLength(1);
+  });
+
+  it('a file of the folder that the user also added by hand is sent once: the watcher leaves it to that job', async () => {
+    const r = await rig({ phaseMs: 200 });
+    const app = await run(r);
+    const file = await drop(r.root, 'M-1/scan.pdf');
+    await app.check(); // first sight
+    await app.queue.enqueue({ chartNumber: 'M-1', files: [file] }); // dragged into the window meanwhile
+    await app.check();
+    await app.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'M-1', 'scan.pdf')), 'the job to end and its file to be moved');
+    expect(r.server.jobs()).toHaveLength(1);
+    expect(app.events.some((e) => e.type === 'queued')).toBe(false);
+  });
+
+  it('after a restart, a new file under the name of a finished job\'s file (already moved) is uploaded, not taken for a leftover', async () => {
+    const r = await rig();
+    const first = await run(r);
+    await drop(r.root, 'N-1/scan.pdf', makePdf(1, 0));
+    await first.check();
+    await first.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'N-1', 'scan.pdf')), 'the first file to be done');
+    await first.stop();
+    await drop(r.root, 'N-1/scan.pdf', makePdf(1, 0)); // a new scan, same name and size, while Intake was closed
+
+    const second = await run(r);
+    expect(second.events.some((e) => e.type === 'moved')).toBe(false);
+    await second.check();
+    await second.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'N-1', 'scan-2.pdf')), 'the new file to be sent and done');
+    expect(r.server.jobs()).toHaveLength(2);
+  });
+
+  it('a file from outside the folder added by hand is the user\'s own: when its job ends nothing is moved', async () => {
+    const r = await rig();
+    const app = await run(r);
+    const outside = await makeTempDir('intake-elsewhere-');
+    try {
+      const file = path.join(outside.path, 'scan.pdf');
+      await writeFile(file, makePdf(1, 0));
+      await app.queue.enqueue({ chartNumber: 'O-1', files: [file] });
+      await waitFor(() => app.queue.snapshot()[0]?.stage === 'completed', 'the job to complete');
+      await app.check();
+      expect(existsSync(file)).toBe(true);
+      expect(app.events.filter((e) => e.type === 'moved' || e.type === 'move_failed')).toEqual([]);
+    } finally {
+      await outside.remove();
+    }
   });
 
   it('does not pick up a growing file until two checks see it unchanged, then sends it whole', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as atomicFile from '../../../src/core/persistence/atomicFile';
 import { createFileQueueStore, createStateDirQueueStore } from '../../../src/core/persistence/fileQueueStore';
+import { encodeLine } from '../../../src/core/persistence/journalLines';
 import { createJournalQueueStore, JOURNAL_FILE_NAME, SNAPSHOT_FILE_NAME } from '../../../src/core/persistence/journalQueueStore';
 import type { PersistedQueue } from '../../../src/core/queue/UploadQueue';
 import type { QueueJob } from '../../../src/shared/queueJob';
@@ -140,6 +141,46 @@ describe('createJournalQueueStore', () => {
     const reopened = createJournalQueueStore(dir.path);
     expect(await reopened.load()).toEqual(queue([job(1, { updatedAt: n })]));
     expect(reopened.drainWarnings()).toEqual([]);
+  });
+
+  it('a journal newer than the snapshot (an older snapshot put back) is ignored with a warning; the next save makes the pair whole again', async () => {
+    const snapshotPath = join(dir.path, SNAPSHOT_FILE_NAME);
+    const store = createJournalQueueStore(dir.path, { minCompactBytes: 1 });
+    await store.save(queue([job(1)]));
+    const firstSnapshot = await readFile(snapshotPath); // generation 1
+    const firstIno = (await stat(snapshotPath)).ino;
+    let n = 0;
+    while ((await stat(snapshotPath)).ino === firstIno) await store.save(queue([job(1, { updatedAt: (n += 1) })]));
+    await store.save(queue([job(1, { updatedAt: 1000 }), job(2)])); // appended to the generation-2 journal
+    await writeFile(snapshotPath, firstSnapshot);
+    const reopened = createJournalQueueStore(dir.path);
+    expect(await reopened.load()).toEqual(queue([job(1)]));
+    expect(reopened.drainWarnings()).toEqual(['The queue journal does not belong to the saved snapshot; it was ignored.']);
+    expect(reopened.drainWarnings()).toEqual([]); // said once
+    await reopened.save(queue([job(1), job(3)], true));
+    const again = createJournalQueueStore(dir.path);
+    expect(await again.load()).toEqual(queue([job(1), job(3)], true));
+    expect(again.drainWarnings()).toEqual([]);
+  });
+
+  it('a journal whose first line is damaged is ignored with a warning; a snapshot of an unknown format version keeps the jobs it holds, with a warning', async () => {
+    const store = createJournalQueueStore(dir.path);
+    await store.save(queue([job(1), job(2)], true));
+    await store.save(queue([job(1), job(2, { updatedAt: 99 })], true));
+    const journal = await readFile(journalPath(), 'utf8');
+    await writeFile(journalPath(), journal.replace('"journal"', '"journax"'));
+    const noJournal = createJournalQueueStore(dir.path);
+    expect(await noJournal.load()).toEqual(queue([job(1), job(2)], true));
+    expect(noJournal.drainWarnings()).toEqual(['The queue journal does not belong to the saved snapshot; it was ignored.']);
+
+    const snapshotPath = join(dir.path, SNAPSHOT_FILE_NAME);
+    // A whole, checksummed first line of another format version (a newer Intake's snapshot, say).
+    const [, ...records] = (await readFile(snapshotPath, 'utf8')).split(/(?<=\n)/);
+    await writeFile(snapshotPath, [encodeLine(JSON.stringify({ format: 'snapshot', version: 99, generation: 1 })), ...records].join(''));
+    await writeFile(journalPath(), journal);
+    const damaged = createJournalQueueStore(dir.path);
+    expect((await damaged.load())?.jobs.map((j) => j.id)).toEqual(['local-1', 'local-2']);
+    expect(damaged.drainWarnings()[0]).toBe('The saved queue snapshot is damaged; the jobs that could be read were kept.');
   });
 
   it('an unreadable journal stops the load with a clear error instead of passing for an empty queue', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { enforcePolicy, lockedChangeProblem, parsePolicy, policyReport, presetDefaults } from '../../../src/core/policy/managedPolicy';
+import { enforcePolicy, lockedChangeProblem, lockedSettingProblem, parsePolicy, policyReport, presetDefaults } from '../../../src/core/policy/managedPolicy';
 import { policyFilePath, readPolicyFile } from '../../../src/core/policy/policyFile';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 
@@ -17,6 +17,8 @@ describe('policy file location', () => {
     expect(policyFilePath('win32', { ProgramData: 'D:\\PD' })).toBe('D:\\PD\\Intake\\policy.json');
     expect(policyFilePath('win32', {})).toBe('C:\\ProgramData\\Intake\\policy.json');
     expect(policyFilePath('linux', { INTAKE_POLICY: '/tmp/p.json' })).toBe('/tmp/p.json');
+    // Set but empty (an unset variable in a service file): the machine-wide place.
+    expect(policyFilePath('linux', { INTAKE_POLICY: '' })).toBe('/etc/intake/policy.json');
   });
 });
 
@@ -73,6 +75,79 @@ describe('parsePolicy', () => {
     expect(policy.locked.has('allowInsecureHttp')).toBe(true);
     expect(policy.presets.allowInsecureHttp).toBe(false);
     expect(policy.updates.feedUrl).toBeNull();
+  });
+});
+
+describe('what the administrator is told about a malformed policy', () => {
+  const ONE_OBJECT = 'The policy file must hold one JSON object with "settings", "locked" and "updates".';
+  it.each([
+    ['not JSON', '{ "settings": ', ['The policy file is not valid JSON (Unexpected end of JSON input).']],
+    ['an array', '[]', [ONE_OBJECT]],
+    ['null', 'null', [ONE_OBJECT]],
+    ['a string', '"text"', [ONE_OBJECT]],
+    [
+      'a wrong shape',
+      '{ "settings": [1], "locked": "serverUrl", "extra": 1 }',
+      [
+        'The policy has an unknown entry "extra" (expected settings, locked, updates).',
+        'The policy\'s "settings" must be an object of setting names and values.',
+        'The policy\'s "locked" must be a list of setting names.',
+      ],
+    ],
+    ['settings null', '{ "settings": null }', ['The policy\'s "settings" must be an object of setting names and values.']],
+    ['settings as text, a lock that is no name', '{ "settings": "x", "locked": [3] }', ['The policy\'s "settings" must be an object of setting names and values.', 'The policy locks an unknown setting 3.']],
+    ['a bad channel', '{ "updates": { "channel": "Beta Channel!" } }', ['The policy\'s "updates" is not used: channel: a channel is a short lower-case name such as latest or beta.']],
+    ['a feed that is no URL', '{ "updates": { "feedUrl": "not a url" } }', ['The policy\'s update feed is not used: The feed URL is not a valid URL (example: https://ai.example.org/api).']],
+    ['updates not an object', '{ "updates": 5 }', ['The policy\'s "updates" is not used: updates: Invalid input: expected object, received number.']],
+    [
+      'an insecure feed',
+      '{ "updates": { "feedUrl": "http://updates.example/" } }',
+      ['The policy\'s update feed is not used: Plain http:// is allowed only for this computer (localhost). Use https://, or explicitly allow insecure HTTP.'],
+    ],
+  ])('%s: each problem in words, and the safest reading', (_what, text, problems) => {
+    const policy = parsePolicy(text, SOURCE);
+    expect(policy.problems).toEqual(problems);
+    expect(policy.presets).toEqual({ allowInsecureHttp: false });
+    expect([...policy.locked]).toEqual(['allowInsecureHttp']);
+    expect(policy.updates).toEqual({ enabled: true, channel: null, feedUrl: null });
+    expect(policyReport(policy)).toBe(`The administrator's policy ${SOURCE} has problems; Intake uses the safest reading of it (plain HTTP is off). ${problems.join(' ')}`);
+  });
+
+  it('preset values are held to the rules user settings follow; a good value beside them is kept', () => {
+    const policy = read({
+      settings: { webSocketUrl: 'ws://a.example/ws', proxyUrl: 'ftp://p', chartNumberPattern: '(', uploadConcurrency: 'x', proxyBypass: '*.clinic.example, localhost' },
+    });
+    expect(policy.problems).toEqual([
+      'The policy\'s value for "webSocketUrl" is not used: Plain ws:// is allowed only for this computer (localhost). Use wss://, or explicitly allow insecure HTTP.',
+      'The policy\'s value for "proxyUrl" is not used: Proxy URL must start with http:// or https:// (got ftp:).',
+      expect.stringMatching(/^The policy's value for "chartNumberPattern" is not used: Chart-number pattern is not a valid regular expression: /),
+      'The policy\'s value for "uploadConcurrency" is not used: Invalid input: expected number, received string',
+    ]);
+    // A bypass list is not a pattern: '*.clinic.example' is kept as it is.
+    expect(policy.presets).toEqual({ proxyBypass: '*.clinic.example, localhost', allowInsecureHttp: false });
+  });
+
+  it('updates can be turned off, plain HTTP preset off; a policy without problems says nothing', () => {
+    const policy = read({ settings: { allowInsecureHttp: false }, updates: { enabled: false } });
+    expect(policy.updates).toEqual({ enabled: false, channel: null, feedUrl: null });
+    expect(policy.presets).toEqual({ allowInsecureHttp: false });
+    expect(policy.problems).toEqual([]);
+    expect(policy.locked.size).toBe(0);
+    expect(policyReport(policy)).toBeNull();
+  });
+
+  it('a locked setting names the policy file when there is one', () => {
+    const fromFile = read({ locked: ['notifications'] });
+    expect(lockedSettingProblem(fromFile, 'notifications')).toBe(`"notifications" is set by your administrator and cannot be changed here (policy ${SOURCE}).`);
+    expect(lockedSettingProblem({ ...fromFile, source: null }, 'notifications')).toBe('"notifications" is set by your administrator and cannot be changed here.');
+    expect(lockedSettingProblem(fromFile, 'startAtLogin')).toBeNull();
+  });
+
+  it('a locked hot folder: switching it off is a change; sending the same folder and switch is not', () => {
+    const policy = read({ settings: { hotFolder: { path: '/srv/scans', enabled: true } }, locked: ['hotFolder'] });
+    const current = enforcePolicy(DEFAULT_SETTINGS, policy);
+    expect(lockedChangeProblem(policy, current, { hotFolder: { path: '/srv/scans', enabled: false } })).toContain('"hotFolder" is set by your administrator');
+    expect(lockedChangeProblem(policy, current, { hotFolder: { path: '/srv/scans', enabled: true } })).toBeNull();
   });
 });
 

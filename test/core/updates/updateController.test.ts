@@ -90,6 +90,29 @@ describe('UpdateController', () => {
     expect(state.installs).toBe(1);
   });
 
+  it('a downloaded update is never installed unasked: the queue going idle restarts nothing until the user chooses it', () => {
+    const { controller, state, download } = rig({ inFlight: true });
+    controller.start();
+    download('0.2.0');
+    state.inFlight = false;
+    controller.queueChanged();
+    expect(state.installs).toBe(0);
+    expect(controller.readyVersion).toBe('0.2.0');
+  });
+
+  it('a newer update downloaded while one waits replaces it, and the user is told of the newer one', () => {
+    const { controller, notices, state, download } = rig();
+    controller.start();
+    download('0.2.0');
+    download('0.2.1');
+    expect(controller.readyVersion).toBe('0.2.1');
+    expect(notices).toEqual([
+      'Update ready: Restart to update to 0.2.0: choose it in the Intake tray menu.',
+      'Update ready: Restart to update to 0.2.1: choose it in the Intake tray menu.',
+    ]);
+    expect(state.changes).toBe(2);
+  });
+
   it('uploads in flight = a job queued or uploading; tracked and finished jobs do not hold a restart', () => {
     expect(uploadsInFlight([{ stage: 'tracking' }, { stage: 'completed' }, { stage: 'failed' }])).toBe(false);
     expect(uploadsInFlight([{ stage: 'tracking' }, { stage: 'queued' }])).toBe(true);
