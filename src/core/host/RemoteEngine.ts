@@ -160,7 +160,8 @@ export class RemoteEngine implements Engine {
   /** A restarted core's whole state: the mirror, the page and the listeners are brought to it. */
   private replace(view: EngineView): void {
     const deltas: JobDelta[] = [];
-    for (const job of this.queue.snapshot()) if (!view.jobs.some((j) => j.id === job.id)) deltas.push({ type: 'remove', id: job.id });
+    const kept = new Set(view.jobs.map((job) => job.id));
+    for (const job of this.queue.snapshot()) if (!kept.has(job.id)) deltas.push({ type: 'remove', id: job.id });
     for (const job of view.jobs) deltas.push({ type: 'upsert', job });
     this.queue.setPaused(view.paused);
     const changes = this.queue.apply(deltas);
