@@ -38,6 +38,28 @@ async function tempDir(): Promise<TempDir> {
 
 const config = hostedConfig;
 
+/**
+ * A core "process" in this one, over a MessageChannel: `connect` starts one (again after it is
+ * closed), `hostPorts` are the host ends so far (closing one is the process dying).
+ */
+function inProcessHosts(deps: Partial<Parameters<typeof serveEngine>[1]> = {}) {
+  const hostPorts: MessagePort[] = [];
+  const connect = () => {
+    const { port1, port2 } = new MessageChannel();
+    const peer = new RpcPeer(workerPortEndpoint(port1));
+    const host = serveEngine(peer, {
+      startDemoServer: () => Promise.reject(new Error('no demo here')),
+      openQueueStore: (dir, legacy) => createJournalQueueStore(dir, { ...(legacy && { legacy }) }),
+      ...deps,
+    });
+    cleanups.push(() => (host.dispose(), peer.dispose()));
+    hostPorts.push(port1);
+    return workerPortEndpoint(port2);
+  };
+  return { connect, hostPorts };
+}
+
+
 /** The page's copy, dropped with the test. */
 function pageCopy(engine: RemoteEngine) {
   const page = pageCopyOf(engine);
@@ -49,11 +71,8 @@ describe('RemoteEngine over a MessageChannel', () => {
   async function open(overrides: Partial<HostedEngineConfig> = {}, extra: Partial<Parameters<typeof RemoteEngine.open>[0]> = {}) {
     const server = await startServer({ phaseMs: 20 });
     const dir = await tempDir();
-    const { port1, port2 } = new MessageChannel();
-    const hostPeer = new RpcPeer(workerPortEndpoint(port1));
-    const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d, legacy) => createJournalQueueStore(d, { ...(legacy && { legacy }) }) });
-    cleanups.push(() => (host.dispose(), hostPeer.dispose()));
-    const engine = await RemoteEngine.open({ connect: () => workerPortEndpoint(port2), config: config(server.url, join(dir.path, 'queue'), overrides), logger: silentLogger, resolveProxy: async () => 'DIRECT', ...extra });
+    const { connect } = inProcessHosts();
+    const engine = await RemoteEngine.open({ connect, config: config(server.url, join(dir.path, 'queue'), overrides), logger: silentLogger, resolveProxy: async () => 'DIRECT', ...extra });
     cleanups.push(() => engine.dispose());
     return { server, dir, engine };
   }
@@ -146,13 +165,10 @@ describe('RemoteEngine: every call reaches the engine and its answer comes back'
   async function open(serverOptions: Parameters<typeof startServer>[0] = { phaseMs: 20 }, overrides: Partial<HostedEngineConfig> = {}) {
     const server = await startServer(serverOptions);
     const dir = await tempDir();
-    const { port1, port2 } = new MessageChannel();
-    const hostPeer = new RpcPeer(workerPortEndpoint(port1));
-    const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d) => createJournalQueueStore(d) });
-    cleanups.push(() => (host.dispose(), hostPeer.dispose()));
+    const { connect } = inProcessHosts();
     const logged: string[] = [];
     const logger = { debug() {}, info: (m: string) => void logged.push(m), warn: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m) };
-    const engine = await RemoteEngine.open({ connect: () => workerPortEndpoint(port2), config: config(server.url, join(dir.path, 'queue'), overrides), logger, resolveProxy: async () => 'DIRECT' });
+    const engine = await RemoteEngine.open({ connect, config: config(server.url, join(dir.path, 'queue'), overrides), logger, resolveProxy: async () => 'DIRECT' });
     cleanups.push(() => engine.dispose());
     await engine.start();
     return { server, dir, engine, logged };
@@ -229,12 +245,9 @@ describe('RemoteEngine: every call reaches the engine and its answer comes back'
     const warnings: string[] = [];
     const server = await startServer({ phaseMs: 20 });
     const dir = await tempDir();
-    const { port1, port2 } = new MessageChannel();
-    const hostPeer = new RpcPeer(workerPortEndpoint(port1));
-    const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo')), openQueueStore: (d, legacy) => createJournalQueueStore(d, { ...(legacy && { legacy }) }) });
-    cleanups.push(() => (host.dispose(), hostPeer.dispose()));
+    const { connect } = inProcessHosts();
     const engine = await RemoteEngine.open({
-      connect: () => workerPortEndpoint(port2),
+      connect,
       config: config(server.url, join(dir.path, 'queue'), { legacyQueue: true }),
       logger: silentLogger,
       resolveProxy: async () => 'DIRECT',
@@ -249,12 +262,9 @@ describe('RemoteEngine: every call reaches the engine and its answer comes back'
 
 describe('the core process side (engineHost)', () => {
   function hostPair(deps: Partial<Parameters<typeof serveEngine>[1]> = {}) {
-    const { port1, port2 } = new MessageChannel();
-    const hostPeer = new RpcPeer(workerPortEndpoint(port1));
-    const host = serveEngine(hostPeer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d) => createJournalQueueStore(d), ...deps });
-    const main = new RpcPeer(workerPortEndpoint(port2));
-    cleanups.push(() => (host.dispose(), hostPeer.dispose(), main.dispose()));
-    return { main, port2 };
+    const main = new RpcPeer(inProcessHosts(deps).connect());
+    cleanups.push(() => main.dispose());
+    return { main };
   }
 
   it('refuses calls before the engine is open, and a second open', async () => {
@@ -288,15 +298,7 @@ describe('a restarted core process opens what was in use', () => {
     const first = await startServer({ phaseMs: 20 });
     const second = await startServer({ phaseMs: 20, token: 'tok' });
     const dir = await tempDir();
-    const hostPorts: MessagePort[] = [];
-    const connect = () => {
-      const { port1, port2 } = new MessageChannel();
-      const peer = new RpcPeer(workerPortEndpoint(port1));
-      const host = serveEngine(peer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d) => createJournalQueueStore(d) });
-      cleanups.push(() => (host.dispose(), peer.dispose()));
-      hostPorts.push(port1);
-      return workerPortEndpoint(port2);
-    };
+    const { connect, hostPorts } = inProcessHosts();
     let runningAgain = 0;
     const logger = { ...silentLogger, info: (message: string) => void (message === 'the core process runs again' && (runningAgain += 1)) };
     const engine = await RemoteEngine.open({ connect, config: config(first.url, join(dir.path, 'queue')), logger, resolveProxy: async () => 'DIRECT', now: () => 5 });
@@ -329,15 +331,7 @@ describe('a core process that keeps dying', () => {
   it(`is started again ${RESTART_LIMIT} times within a minute, then main is told, and calls fail with HostGoneError`, async () => {
     const server = await startServer({ phaseMs: 20 });
     const dir = await tempDir();
-    const hostPorts: MessagePort[] = [];
-    const connect = () => {
-      const { port1, port2 } = new MessageChannel();
-      const peer = new RpcPeer(workerPortEndpoint(port1));
-      const host = serveEngine(peer, { startDemoServer: () => Promise.reject(new Error('no demo here')), openQueueStore: (d) => createJournalQueueStore(d) });
-      cleanups.push(() => (host.dispose(), peer.dispose()));
-      hostPorts.push(port1);
-      return workerPortEndpoint(port2);
-    };
+    const { connect, hostPorts } = inProcessHosts();
     const lost: string[] = [];
     let runningAgain = 0;
     const logger = { ...silentLogger, info: (message: string) => void (message === 'the core process runs again' && (runningAgain += 1)) };
