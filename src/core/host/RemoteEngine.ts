@@ -245,7 +245,7 @@ export class RemoteEngine implements Engine {
 /** The queue as main sees it: a mirror for reads, the host for everything else. */
 class RemoteQueue implements EngineQueue {
   private jobs = new Map<string, QueueJob>();
-  private pausedNow: boolean;
+  private pausedNow = false;
   private readonly changes: ListenerSet<QueueChange[]>;
   private readonly events: ListenerSet<QueueEvent>;
 
@@ -256,7 +256,6 @@ class RemoteQueue implements EngineQueue {
   ) {
     this.changes = new ListenerSet(report);
     this.events = new ListenerSet(report);
-    this.pausedNow = view.paused;
     this.reset(view);
   }
 

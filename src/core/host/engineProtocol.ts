@@ -75,5 +75,4 @@ export const MAIN_CALLS = {
   resolveProxy: 'resolveProxy',
   legacyLoad: 'legacy.load',
   legacyRetire: 'legacy.retire',
-  legacyWarnings: 'legacy.warnings',
 } as const;
