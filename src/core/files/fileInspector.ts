@@ -3,8 +3,8 @@
  * file gets either accepted (with its detected type) or a specific reason.
  * Only the first bytes of a file are read; a 4 GB scan costs one small read.
  */
-import { close, fstat, open, read, type Stats } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { close, constants, fstat, open, read, type Dirent, type Stats } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FileInspection, RejectedFile } from '../../shared/ipc';
 import type { FileIdentity, JobFile } from '../../shared/queueJob';
@@ -38,14 +38,31 @@ type Check = { kind: 'accepted'; file: JobFile; realPath: string } | { kind: 're
  */
 export async function inspectFiles(paths: readonly (string | PinnedPath)[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<FileInspection> {
   const rejected: RejectedFile[] = [];
-  const candidates = await expandPaths(paths, limits, rejected);
+  const given: Candidate[] = paths.map((path) => (typeof path === 'string' ? { path, expand: true } : { path: path.path, pinned: path.identity }));
+  // Duplicates need two files at least: a lone file (the usual job) skips the realpath call.
+  const several = paths.length > 1;
+  const first = await checkAll(given, limits, several);
 
+  // Folders are replaced by their files, in place (recursively, in name order, capped per folder).
   const checks: Check[] = [];
-  for (let i = 0; i < candidates.length; i += PARALLEL_CHECKS) {
-    const batch = candidates.slice(i, i + PARALLEL_CHECKS);
-    // Duplicates need two files at least: a lone file (the usual job) skips the realpath call.
-    const findDuplicates = candidates.length > 1;
-    checks.push(...(await Promise.all(batch.map((candidate) => checkFile(candidate, limits, findDuplicates)))));
+  for (const [index, result] of first.entries()) {
+    if (result.kind !== 'folder') {
+      checks.push(result);
+      continue;
+    }
+    const path = given[index]!.path;
+    const files: string[] = [];
+    const complete = await collectDirectory(path, files, limits.maxDirectoryFiles, new Set());
+    if (!complete) {
+      rejected.push({
+        path,
+        name: basename(path),
+        reason: `Folder holds more than ${limits.maxDirectoryFiles} files; only the first ${limits.maxDirectoryFiles} were taken. Add the rest separately.`,
+      });
+    } else if (files.length === 0) {
+      rejected.push({ path, name: basename(path), reason: 'Folder contains no files.' });
+    }
+    checks.push(...((await checkAll(files.map((file) => ({ path: file })), limits, several || files.length > 1)) as Check[]));
   }
 
   const accepted: JobFile[] = [];
@@ -69,62 +86,32 @@ export async function inspectFiles(paths: readonly (string | PinnedPath)[], limi
   return { accepted, rejected };
 }
 
-/** Dropped paths with folders replaced by their files (recursively, in name order, capped per folder). */
-async function expandPaths(paths: readonly (string | PinnedPath)[], limits: FileLimits, rejected: RejectedFile[]): Promise<Candidate[]> {
-  const out: Candidate[] = [];
-  for (const given of paths) {
-    if (typeof given !== 'string') {
-      out.push({ path: given.path, pinned: given.identity });
-      continue;
-    }
-    const path = given;
-    let info: Stats | undefined;
-    try {
-      info = await stat(path);
-    } catch {
-      // Not a folder we can list: checkFile gives the specific reason.
-    }
-    if (info === undefined || !info.isDirectory()) {
-      out.push({ path, info });
-      continue;
-    }
-    const files: string[] = [];
-    const complete = await collectDirectory(path, files, limits.maxDirectoryFiles, new Set());
-    out.push(...files.map((file) => ({ path: file })));
-    if (!complete) {
-      rejected.push({
-        path,
-        name: basename(path),
-        reason: `Folder holds more than ${limits.maxDirectoryFiles} files; only the first ${limits.maxDirectoryFiles} were taken. Add the rest separately.`,
-      });
-    } else if (files.length === 0) {
-      rejected.push({ path, name: basename(path), reason: 'Folder contains no files.' });
-    }
+/** Files are checked PARALLEL_CHECKS at a time, results in the order given. */
+async function checkAll(candidates: readonly Candidate[], limits: FileLimits, findDuplicates: boolean): Promise<(Check | Folder)[]> {
+  const results: (Check | Folder)[] = [];
+  for (let i = 0; i < candidates.length; i += PARALLEL_CHECKS) {
+    const batch = candidates.slice(i, i + PARALLEL_CHECKS);
+    results.push(...(await Promise.all(batch.map((candidate) => checkFile(candidate, limits, findDuplicates)))));
   }
-  return out;
+  return results;
 }
 
 /** Returns false when the cap cut the listing short. `visited` holds real paths, so a symlink loop ends. */
 async function collectDirectory(dir: string, out: string[], cap: number, visited: Set<string>): Promise<boolean> {
   let real: string;
-  let names: string[];
+  let entries: Dirent[];
   try {
     real = await realpath(dir);
     if (visited.has(real)) return true;
     visited.add(real);
-    names = (await readdir(dir)).sort();
+    entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
-    return true; // An unlistable subfolder: nothing to add; a top-level one was already stat'ed fine.
+    return true; // An unlistable subfolder: nothing to add; a top-level one was already opened fine.
   }
-  for (const name of names) {
-    const path = join(dir, name);
-    let isDirectory = false;
-    try {
-      isDirectory = (await stat(path)).isDirectory();
-    } catch {
-      // Broken link or unreadable entry: let checkFile report it.
-    }
-    if (isDirectory) {
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    // The listing says what each entry is; only a link needs a look at what it points to.
+    if (entry.isDirectory() || (entry.isSymbolicLink() && (await isFolder(path)))) {
       if (!(await collectDirectory(path, out, cap, visited))) return false;
     } else {
       if (out.length >= cap) return false;
@@ -134,82 +121,92 @@ async function collectDirectory(dir: string, out: string[], cap: number, visited
   return true;
 }
 
-/** A path to check, with its stat when expandPaths already has it (one fs call less per dropped file). */
+function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false, // Broken link or unreadable entry: checkFile gives the specific reason.
+  );
+}
+
 interface Candidate {
   path: string;
-  info?: Stats;
+  /** A folder given by the user: replaced by its files (not one found inside a dropped folder, nor a pinned path). */
+  expand?: boolean;
   /** The file this path must still be (PinnedPath). */
   pinned?: FileIdentity;
 }
 
+interface Folder {
+  kind: 'folder';
+}
+const FOLDER: Folder = { kind: 'folder' };
+
 const REPLACED = 'File was replaced (by a link or another file) after it was found; it was not sent.';
 
-async function checkFile(candidate: Candidate, limits: FileLimits, findDuplicates: boolean): Promise<Check> {
+/**
+ * Open first, then ask the descriptor: what is measured and sniffed is the file that was opened, whatever the
+ * path names by now, and a file costs four calls (open, fstat, read, close). O_NONBLOCK: opening a FIFO would
+ * otherwise wait for a writer; the fstat then refuses it unread.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const OPEN_PINNED_FLAGS = READ_NO_FOLLOW | (constants.O_NONBLOCK ?? 0);
+
+async function checkFile(candidate: Candidate, limits: FileLimits, findDuplicates: boolean): Promise<Check | Folder> {
   const { path, pinned } = candidate;
   const name = basename(path);
   const reject = (reason: string): Check => ({ kind: 'rejected', file: { path, name, reason } });
 
-  let size: number;
-  let info: Stats;
+  let fd: number;
   try {
-    info = candidate.info ?? (await (pinned === undefined ? stat(path) : lstat(path)));
-    if (pinned !== undefined && (info.isSymbolicLink() || !sameIdentity(identityOf(info), pinned))) return reject(REPLACED);
-    if (info.isDirectory()) return reject('Folder could not be read.');
-    if (!info.isFile()) return reject('Not a regular file (a device, socket or pipe cannot be sent).');
-    size = info.size;
-  } catch (error) {
-    return reject(fsReason(error));
-  }
-  if (size === 0) return reject('File is empty (0 bytes).');
-  if (size > limits.maxFileBytes) {
-    return reject(`File is ${formatBytes(size)}; the largest accepted is ${formatBytes(limits.maxFileBytes)}.`);
-  }
-
-  let head: Head;
-  let realPath: string;
-  try {
-    head = await readHead(path, pinned !== undefined);
-    realPath = findDuplicates ? await realpath(path) : path;
+    fd = await call<number>((done) => open(path, pinned === undefined ? OPEN_FLAGS : OPEN_PINNED_FLAGS, done));
   } catch (error) {
     // ELOOP from O_NOFOLLOW: the pinned file became a link since it was found.
-    if (pinned !== undefined && (error as NodeJS.ErrnoException).code === 'ELOOP') return reject(REPLACED);
+    if (pinned !== undefined) return reject((error as NodeJS.ErrnoException).code === 'ELOOP' ? REPLACED : fsReason(error));
+    // Some systems refuse to open a folder (Windows: EISDIR); one given by the user is still listed.
+    if (candidate.expand === true && (await isFolder(path))) return FOLDER;
     return reject(fsReason(error));
   }
-  // The opened file must be the one measured above (and, when pinned, the one its finder saw).
-  if (!sameIdentity(head.identity, identityOf(info))) {
-    return reject(pinned === undefined ? 'File was replaced while it was being checked; add it again.' : REPLACED);
+
+  let info: Stats;
+  let bytes: Uint8Array;
+  try {
+    info = await call<Stats>((done) => fstat(fd, done));
+    if (pinned !== undefined && !sameIdentity(identityOf(info), pinned)) return reject(REPLACED);
+    if (info.isDirectory()) return candidate.expand === true ? FOLDER : reject('Folder could not be read.');
+    if (!info.isFile()) return reject('Not a regular file (a device, socket or pipe cannot be sent).');
+    if (info.size === 0) return reject('File is empty (0 bytes).');
+    if (info.size > limits.maxFileBytes) {
+      return reject(`File is ${formatBytes(info.size)}; the largest accepted is ${formatBytes(limits.maxFileBytes)}.`);
+    }
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const bytesRead = await call<number>((done) => read(fd, buffer, 0, SNIFF_BYTES, 0, done));
+    bytes = buffer.subarray(0, bytesRead);
+  } catch (error) {
+    return reject(fsReason(error));
+  } finally {
+    // Read-only: nothing can be lost by a failed close.
+    close(fd, () => undefined);
   }
-  const type = detectDocumentType(head.bytes);
+
+  let realPath = path;
+  if (findDuplicates) {
+    try {
+      realPath = await realpath(path);
+    } catch (error) {
+      return reject(fsReason(error));
+    }
+  }
+  const type = detectDocumentType(bytes);
   if (type === null) return reject('Type not accepted: the content is not a PDF, TIFF, PNG or JPEG (checked by the first bytes, not the name).');
-  return { kind: 'accepted', file: { path, name, size, type, identity: head.identity }, realPath };
+  return { kind: 'accepted', file: { path, name, size: info.size, type, identity: identityOf(info) }, realPath };
 }
 
-interface Head {
-  bytes: Uint8Array;
-  /** Of the opened descriptor: the file actually read, whatever the path names by now. */
-  identity: FileIdentity;
-}
-
-/** Callback fs on purpose: a FileHandle costs several promises and a GC-tracked object, and a burst of enqueues opens thousands. */
-function readHead(path: string, noFollow: boolean): Promise<Head> {
-  return new Promise((resolve, reject) => {
-    open(path, noFollow ? READ_NO_FOLLOW : 'r', (openError, fd) => {
-      if (openError) return reject(openError);
-      const finish = (error: Error | null, head?: Head): void =>
-        close(fd, (closeError) => {
-          const failure = error ?? closeError;
-          if (failure || head === undefined) reject(failure ?? new Error('no head read'));
-          else resolve(head);
-        });
-      fstat(fd, (statError, info) => {
-        if (statError) return finish(statError);
-        const buffer = Buffer.alloc(SNIFF_BYTES);
-        read(fd, buffer, 0, SNIFF_BYTES, 0, (readError, bytesRead) =>
-          finish(readError, { bytes: buffer.subarray(0, bytesRead), identity: identityOf(info) }),
-        );
-      });
-    });
-  });
+/**
+ * Callback fs on purpose: a FileHandle costs several promises and a GC-tracked object, and a burst of enqueues
+ * opens thousands.
+ */
+function call<T>(start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
 }
 
 function fsReason(error: unknown): string {
