@@ -3,7 +3,7 @@
  * file gets either accepted (with its detected type) or a specific reason.
  * Only the first bytes of a file are read; a 4 GB scan costs one small read.
  */
-import { close, constants, fstat, open, read, type Dirent, type Stats } from 'node:fs';
+import { constants, type Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FileInspection, RejectedFile } from '../../shared/ipc';
@@ -11,6 +11,7 @@ import type { FileIdentity, JobFile } from '../../shared/queueJob';
 import { detectDocumentType, SNIFF_BYTES } from '../../shared/documentType';
 import { formatBytes } from '../../shared/formatBytes';
 import { identityOf, READ_NO_FOLLOW, sameIdentity, type PinnedPath } from './fileIdentity';
+import { FileProbe, isLookFailure, type LookResult } from './fileProbe';
 
 export interface FileLimits {
   /** Largest single document accepted. */
@@ -36,12 +37,16 @@ type Check = { kind: 'accepted'; file: JobFile; realPath: string } | { kind: 're
  * A pinned path (the hot folder's) is checked as the very file its finder saw: never followed
  * through a link, refused when another file now has its name.
  */
-export async function inspectFiles(paths: readonly (string | PinnedPath)[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<FileInspection> {
+export async function inspectFiles(
+  paths: readonly (string | PinnedPath)[],
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+  probe: FileProbe = defaultProbe(),
+): Promise<FileInspection> {
   const rejected: RejectedFile[] = [];
   const given: Candidate[] = paths.map((path) => (typeof path === 'string' ? { path, expand: true } : { path: path.path, pinned: path.identity }));
   // Duplicates need two files at least: a lone file (the usual job) skips the realpath call.
   const several = paths.length > 1;
-  const first = await checkAll(given, limits, several);
+  const first = await checkAll(given, limits, several, probe);
 
   // Folders are replaced by their files, in place (recursively, in name order, capped per folder).
   const checks: Check[] = [];
@@ -62,7 +67,7 @@ export async function inspectFiles(paths: readonly (string | PinnedPath)[], limi
     } else if (files.length === 0) {
       rejected.push({ path, name: basename(path), reason: 'Folder contains no files.' });
     }
-    checks.push(...((await checkAll(files.map((file) => ({ path: file })), limits, several || files.length > 1)) as Check[]));
+    checks.push(...((await checkAll(files.map((file) => ({ path: file })), limits, several || files.length > 1, probe)) as Check[]));
   }
 
   const accepted: JobFile[] = [];
@@ -86,12 +91,13 @@ export async function inspectFiles(paths: readonly (string | PinnedPath)[], limi
   return { accepted, rejected };
 }
 
-/** Files are checked PARALLEL_CHECKS at a time, results in the order given. */
-async function checkAll(candidates: readonly Candidate[], limits: FileLimits, findDuplicates: boolean): Promise<(Check | Folder)[]> {
+/** Files are looked at PARALLEL_CHECKS at a time (one batch for the probe), results in the order given. */
+async function checkAll(candidates: readonly Candidate[], limits: FileLimits, findDuplicates: boolean, probe: FileProbe): Promise<(Check | Folder)[]> {
   const results: (Check | Folder)[] = [];
   for (let i = 0; i < candidates.length; i += PARALLEL_CHECKS) {
     const batch = candidates.slice(i, i + PARALLEL_CHECKS);
-    results.push(...(await Promise.all(batch.map((candidate) => checkFile(candidate, limits, findDuplicates)))));
+    const looks = await probe.look(batch.map(({ path, pinned }) => ({ path, flags: pinned === undefined ? OPEN_FLAGS : OPEN_PINNED_FLAGS })));
+    results.push(...(await Promise.all(batch.map((candidate, index) => judge(candidate, looks[index]!, limits, findDuplicates)))));
   }
   return results;
 }
@@ -145,72 +151,51 @@ const REPLACED = 'File was replaced (by a link or another file) after it was fou
 
 /**
  * Open first, then ask the descriptor: what is measured and sniffed is the file that was opened, whatever the
- * path names by now, and a file costs four calls (open, fstat, read, close). O_NONBLOCK: opening a FIFO would
- * otherwise wait for a writer; the fstat then refuses it unread.
+ * path names by now (four calls a file: open, fstat, read, close). O_NONBLOCK: opening a FIFO would otherwise
+ * wait for a writer; its fstat then refuses it unread.
  */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 const OPEN_PINNED_FLAGS = READ_NO_FOLLOW | (constants.O_NONBLOCK ?? 0);
 
-async function checkFile(candidate: Candidate, limits: FileLimits, findDuplicates: boolean): Promise<Check | Folder> {
+let sharedProbe: FileProbe | undefined;
+/** One probe (one worker thread) for the process, started on first use. */
+function defaultProbe(): FileProbe {
+  return (sharedProbe ??= new FileProbe({ sniffBytes: SNIFF_BYTES }));
+}
+
+async function judge(candidate: Candidate, look: LookResult, limits: FileLimits, findDuplicates: boolean): Promise<Check | Folder> {
   const { path, pinned } = candidate;
   const name = basename(path);
   const reject = (reason: string): Check => ({ kind: 'rejected', file: { path, name, reason } });
 
-  let fd: number;
-  try {
-    fd = await call<number>((done) => open(path, pinned === undefined ? OPEN_FLAGS : OPEN_PINNED_FLAGS, done));
-  } catch (error) {
+  if (isLookFailure(look)) {
     // ELOOP from O_NOFOLLOW: the pinned file became a link since it was found.
-    if (pinned !== undefined) return reject((error as NodeJS.ErrnoException).code === 'ELOOP' ? REPLACED : fsReason(error));
+    if (pinned !== undefined) return reject(look.code === 'ELOOP' ? REPLACED : fsReason(look.code));
     // Some systems refuse to open a folder (Windows: EISDIR); one given by the user is still listed.
     if (candidate.expand === true && (await isFolder(path))) return FOLDER;
-    return reject(fsReason(error));
+    return reject(fsReason(look.code));
   }
-
-  let info: Stats;
-  let bytes: Uint8Array;
-  try {
-    info = await call<Stats>((done) => fstat(fd, done));
-    if (pinned !== undefined && !sameIdentity(identityOf(info), pinned)) return reject(REPLACED);
-    if (info.isDirectory()) return candidate.expand === true ? FOLDER : reject('Folder could not be read.');
-    if (!info.isFile()) return reject('Not a regular file (a device, socket or pipe cannot be sent).');
-    if (info.size === 0) return reject('File is empty (0 bytes).');
-    if (info.size > limits.maxFileBytes) {
-      return reject(`File is ${formatBytes(info.size)}; the largest accepted is ${formatBytes(limits.maxFileBytes)}.`);
-    }
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const bytesRead = await call<number>((done) => read(fd, buffer, 0, SNIFF_BYTES, 0, done));
-    bytes = buffer.subarray(0, bytesRead);
-  } catch (error) {
-    return reject(fsReason(error));
-  } finally {
-    // Read-only: nothing can be lost by a failed close.
-    close(fd, () => undefined);
-  }
+  const identity = identityOf(look);
+  if (pinned !== undefined && !sameIdentity(identity, pinned)) return reject(REPLACED);
+  if (look.kind === 'directory') return candidate.expand === true ? FOLDER : reject('Folder could not be read.');
+  if (look.kind !== 'file') return reject('Not a regular file (a device, socket or pipe cannot be sent).');
+  if (look.size === 0) return reject('File is empty (0 bytes).');
+  if (look.size > limits.maxFileBytes) return reject(`File is ${formatBytes(look.size)}; the largest accepted is ${formatBytes(limits.maxFileBytes)}.`);
 
   let realPath = path;
   if (findDuplicates) {
     try {
       realPath = await realpath(path);
     } catch (error) {
-      return reject(fsReason(error));
+      return reject(fsReason((error as NodeJS.ErrnoException).code));
     }
   }
-  const type = detectDocumentType(bytes);
+  const type = detectDocumentType(look.head ?? new Uint8Array());
   if (type === null) return reject('Type not accepted: the content is not a PDF, TIFF, PNG or JPEG (checked by the first bytes, not the name).');
-  return { kind: 'accepted', file: { path, name, size: info.size, type, identity: identityOf(info) }, realPath };
+  return { kind: 'accepted', file: { path, name, size: look.size, type, identity }, realPath };
 }
 
-/**
- * Callback fs on purpose: a FileHandle costs several promises and a GC-tracked object, and a burst of enqueues
- * opens thousands.
- */
-function call<T>(start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
-}
-
-function fsReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
+function fsReason(code: string | undefined): string {
   switch (code) {
     case 'ENOENT':
       return 'File not found (it was moved or deleted).';
