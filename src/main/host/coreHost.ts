@@ -4,6 +4,7 @@
  * channel (the tests' stand-in). Runs the engine (core/host/engineHost.ts)
  * until main disposes it, then exits.
  */
+import { constants, setPriority } from 'node:os';
 import { toDisposable } from '../../core/base/lifecycle';
 import { serveEngine } from '../../core/host/engineHost';
 import { processEndpoint } from '../../core/host/nodeEndpoints';
@@ -23,6 +24,14 @@ function parentPortEndpoint(port: Electron.ParentPort): MessageEndpoint {
     onClose: () => toDisposable(() => undefined),
     close: () => undefined,
   };
+}
+
+// Background work gives way to the window: when the machine is busy, main (IPC, the tray, the page's calls)
+// gets the CPU first. Lowering one's own priority needs no privilege; where it is refused, nothing changes.
+try {
+  setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // Keeps the priority it has.
 }
 
 const parentPort = (process as { parentPort?: Electron.ParentPort }).parentPort;

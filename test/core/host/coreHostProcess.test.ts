@@ -6,6 +6,7 @@
  * and exits on its own.
  */
 import type { ChildProcess } from 'node:child_process';
+import { constants, getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/base/logger';
@@ -86,13 +87,14 @@ describe('RemoteEngine over a Node child process running the host entry', () => 
     await waitFor(() => engine.queue.get(more.id)?.stage === 'tracking', 'a new job through the new core process');
   });
 
-  it('dispose ends the engine and the process exits on its own', async () => {
+  it('runs below normal priority (the window wins a busy CPU); dispose ends the engine and the process exits on its own', async () => {
     const server = await startServer({ phaseMs: 20 });
     const dir = await tempDir();
     const child = startHost();
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const engine = await RemoteEngine.open({ connect: () => processEndpoint(child), config: config(server.url, join(dir.path, 'queue')), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
     await engine.start();
+    expect(getPriority(child.pid)).toBe(Math.max(getPriority(), constants.priority.PRIORITY_BELOW_NORMAL));
     await engine.dispose();
     expect(await exited).toBe(0);
   });
