@@ -84,7 +84,7 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
   let generation = 0;
   let snapshotBytes = 0;
   let journalBytes = 0;
-  /** The journal cannot be appended to (none yet, stale, or a failed append may have left a partial line): compact next. */
+  /** The journal cannot be appended to (none yet, stale, or a failed append or compaction may have left it so): compact next. */
   let needsCompaction = true;
   let tempCounter = 0;
   // One write at a time, in order: an append must never overtake a compaction.
@@ -108,6 +108,8 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
   const temp = (path: string) => `${path}.tmp-${process.pid}-${(tempCounter += 1)}`;
 
   async function compact(state: PersistedQueue): Promise<void> {
+    // Until the new journal is in place: a compaction that fails after its snapshot leaves the journal stale.
+    needsCompaction = true;
     await closeJournal();
     const next = generation + 1;
     const fresh = new Map<string, Written>();

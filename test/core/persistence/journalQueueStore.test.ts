@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, readlink, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as atomicFile from '../../../src/core/persistence/atomicFile';
@@ -188,6 +188,89 @@ describe('createJournalQueueStore', () => {
     await expect(createJournalQueueStore(dir.path).load()).rejects.toThrow('Cannot read the saved queue (EISDIR).');
   });
 
+  it('jobs removed while every job is replaced are gone after a reload', async () => {
+    const store = createJournalQueueStore(dir.path);
+    await store.save(queue([job(1)]));
+    await store.save(queue([job(2)])); // one out, one in
+    expect(await createJournalQueueStore(dir.path).load()).toEqual(queue([job(2)]));
+    await store.save(queue([job(2), job(3)]));
+    await store.save(queue([job(4)])); // two out, one in
+    expect(await createJournalQueueStore(dir.path).load()).toEqual(queue([job(4)]));
+  });
+
+  it('after a reload: the loaded queue saved unchanged writes nothing; a removal and a resume right after it last', async () => {
+    const first = createJournalQueueStore(dir.path);
+    await first.save(queue([job(1), job(2), job(3)]));
+    await first.save(queue([job(1), job(2, { stage: 'completed' }), job(3)], true));
+    const store = createJournalQueueStore(dir.path);
+    const loaded = (await store.load())!;
+    expect(loaded).toEqual(queue([job(1), job(2, { stage: 'completed' }), job(3)], true));
+    const jobs = loaded.jobs.map((j) => Object.freeze(j)); // as the queue keeps them
+    const before = await size(journalPath());
+    await store.save(queue(jobs, true));
+    expect(await size(journalPath())).toBe(before);
+    await store.save(queue([jobs[0]!, jobs[2]!], false));
+    expect(await createJournalQueueStore(dir.path).load()).toEqual(queue([job(1), job(3)], false));
+  });
+
+  it('compacts only once the journal outgrows the snapshot: a change to a long queue is appended, even with a tiny threshold', async () => {
+    const snapshotPath = join(dir.path, SNAPSHOT_FILE_NAME);
+    const store = createJournalQueueStore(dir.path, { minCompactBytes: 1 });
+    const jobs = Array.from({ length: 50 }, (_, n) => job(n));
+    await store.save(queue(jobs));
+    const snapshot = (await stat(snapshotPath)).ino;
+    const changed = [...jobs];
+    for (let n = 0; n < 5; n += 1) {
+      changed[n] = job(n, { stage: 'completed' });
+      await store.save(queue(changed));
+    }
+    expect((await stat(snapshotPath)).ino).toBe(snapshot);
+    expect(await createJournalQueueStore(dir.path).load()).toEqual(queue(changed));
+  });
+
+  it('a queue larger than one write of the snapshot (256 KiB) reads back whole', async () => {
+    const store = createJournalQueueStore(dir.path);
+    const jobs = Array.from({ length: 2000 }, (_, n) => job(n));
+    await store.save(queue(jobs, true));
+    expect(await size(join(dir.path, SNAPSHOT_FILE_NAME))).toBeGreaterThan(2 * 256 * 1024);
+    const reopened = createJournalQueueStore(dir.path);
+    expect(await reopened.load()).toEqual(queue(jobs, true));
+    expect(reopened.drainWarnings()).toEqual([]);
+  });
+
+  it('a snapshot without its journal (the first compaction stopped between the two) is read alone, and the next save makes the pair whole', async () => {
+    const store = createJournalQueueStore(dir.path);
+    await store.save(queue([job(1), job(2)], true));
+    await unlink(journalPath());
+    const reopened = createJournalQueueStore(dir.path);
+    expect(await reopened.load()).toEqual(queue([job(1), job(2)], true));
+    expect(reopened.drainWarnings()).toEqual([]);
+    await reopened.save(queue([job(1), job(2, { stage: 'completed' })], true));
+    const again = createJournalQueueStore(dir.path);
+    expect(await again.load()).toEqual(queue([job(1), job(2, { stage: 'completed' })], true));
+    expect(again.drainWarnings()).toEqual([]);
+  });
+
+  it('a journal without its snapshot is ignored with a warning: an empty queue, not paused', async () => {
+    const store = createJournalQueueStore(dir.path);
+    await store.save(queue([job(1)], true));
+    await store.save(queue([job(1, { stage: 'completed' }), job(2)], true));
+    await unlink(join(dir.path, SNAPSHOT_FILE_NAME));
+    const reopened = createJournalQueueStore(dir.path);
+    expect(await reopened.load()).toEqual(queue([], false));
+    expect(reopened.drainWarnings()).toEqual(['The queue journal does not belong to the saved snapshot; it was ignored.']);
+  });
+
+  it('a snapshot damaged after its first jobs keeps those jobs, with a warning', async () => {
+    const store = createJournalQueueStore(dir.path);
+    await store.save(queue([job(1), job(2), job(3)]));
+    const snapshotPath = join(dir.path, SNAPSHOT_FILE_NAME);
+    await writeFile(snapshotPath, (await readFile(snapshotPath, 'utf8')).replace('"key-3"', '"kez-3"'));
+    const reopened = createJournalQueueStore(dir.path);
+    expect(await reopened.load()).toEqual(queue([job(1), job(2)]));
+    expect(reopened.drainWarnings()).toEqual(['The saved queue snapshot is damaged; the jobs that could be read were kept.']);
+  });
+
   it('removes temp files left by a crash before a rename', async () => {
     await writeFile(join(dir.path, `${SNAPSHOT_FILE_NAME}.tmp-1-1`), 'half');
     await writeFile(join(dir.path, `${JOURNAL_FILE_NAME}.tmp-1-2`), 'half');
@@ -213,6 +296,16 @@ describe('migrating the queue file of an older version', () => {
     expect((await store.load())?.jobs.map((j) => j.id)).toEqual(['local-1']);
     expect(store.drainWarnings()).toEqual([expect.stringContaining('1 saved job(s) could not be read')]);
     expect((await readdir(dir.path)).some((name) => name.startsWith('queue.json.corrupt-'))).toBe(true);
+  });
+
+  it("an older version's queue whose source has no warnings to pass on is migrated", async () => {
+    let retired = false;
+    const legacy = { load: async () => queue([job(1)], true), retire: async () => void (retired = true) };
+    const store = createJournalQueueStore(dir.path, { legacy });
+    expect(await store.load()).toEqual(queue([job(1)], true));
+    expect(store.drainWarnings()).toEqual([]);
+    expect(retired).toBe(true);
+    expect(await createJournalQueueStore(dir.path).load()).toEqual(queue([job(1)], true));
   });
 
   it('nothing saved anywhere: null, and nothing is written', async () => {
