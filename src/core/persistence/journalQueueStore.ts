@@ -171,7 +171,11 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
     for (const [id, entry] of changed) written.set(id, entry);
     for (const id of removed) written.delete(id);
     writtenPaused = state.paused;
-    if (journalBytes > Math.max(minCompactBytes, snapshotBytes)) await compact(state);
+    if (journalBytes > Math.max(minCompactBytes, snapshotBytes)) {
+      // The change is durable already: a compaction that fails is the next save's to do again, not this save's failure
+      // (the caller would tell the user a job that is on disk was not queued).
+      await compact(state).catch((error: unknown) => logger.warn('queue compaction failed; the next save tries again', { error: String(error) }));
+    }
   }
 
   /** Ids on disk that `jobs` no longer has; cheap when nothing was removed (the counts match). */

@@ -71,7 +71,7 @@ describe('the journal when the disk fails', () => {
     expect(await loadFresh()).toEqual({ queue: queue([job(1, { stage: 'completed' }), job(2, { stage: 'cancelled' })]), warnings: [] });
   });
 
-  it('a compaction that fails once its snapshot is in place (no room for the new journal): the changes saved after it are kept', async () => {
+  it('a compaction that fails once its snapshot is in place (no room for the new journal): the save that started it still succeeds, and the changes saved after it are kept', async () => {
     const store = createJournalQueueStore(dir.path, { minCompactBytes: 1 });
     let jobs = Array.from({ length: 20 }, (_, n) => job(n));
     await store.save(queue(jobs));
@@ -84,11 +84,18 @@ describe('the journal when the disk fails', () => {
       return (realFsp.open as (...args: unknown[]) => Promise<fsp.FileHandle>)(path, ...rest);
     }) as typeof fsp.open);
     // Jobs added until the journal outgrows the snapshot: that save compacts, and its compaction fails.
+    let outcome = '';
     while (!failed && jobs.length < 100) {
       jobs = [...jobs, job(jobs.length)];
-      await store.save(queue(jobs)).catch(() => undefined);
+      outcome = await store.save(queue(jobs)).then(
+        () => 'saved',
+        (error: unknown) => String(error),
+      );
     }
     expect(failed).toBe(true);
+    // Its own change was appended and synced before the compaction began.
+    expect(outcome).toBe('saved');
+    expect((await loadFresh()).queue).toEqual(queue(jobs));
     jobs = [job(0, { stage: 'completed' }), ...jobs.slice(1)];
     await store.save(queue(jobs));
     expect(await loadFresh()).toEqual({ queue: queue(jobs), warnings: [] });
