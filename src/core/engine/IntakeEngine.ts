@@ -159,9 +159,9 @@ export class IntakeEngine implements Engine {
       const dialect = this.userDialect;
       const record = serverOfRecord(backend, { webSocketUrl: choice.webSocketUrl, token: this.userToken, ...(dialect !== undefined && { dialect }) }, this.record.network);
       if (sameServer(record, this.record)) return this.record;
-      const moved = record.identity !== this.record.identity;
+      const previous = this.record;
       this.use(record);
-      this.logger.info(!moved ? 'WebSocket URL of the server in use changed' : record.demo ? 'Switched to the demo server' : 'Switched to the configured server');
+      this.logger.info(switchLine(previous, record));
       return record;
     });
     this.switching = next.catch(() => undefined);
@@ -243,6 +243,12 @@ export class IntakeEngine implements Engine {
 
 function sameServer(a: ServerOfRecord, b: ServerOfRecord): boolean {
   return a.baseUrl === b.baseUrl && a.wsUrl === b.wsUrl && a.token === b.token && a.demo === b.demo && a.network === b.network && a.dialect === b.dialect;
+}
+
+/** The operator's line for a new server of record from setServer: another backend, else what changed about this one. */
+function switchLine(previous: ServerOfRecord, next: ServerOfRecord): string {
+  if (next.identity !== previous.identity) return next.demo ? 'Switched to the demo server' : 'Switched to the configured server';
+  return next.dialect !== previous.dialect ? 'Backend type of the server in use changed' : 'WebSocket URL of the server in use changed';
 }
 
 /** The real parts: one ConnectionManager (one socket for every job) tracking for one UploadQueue. */

@@ -93,17 +93,18 @@ describe('IntakeEngine.configure', () => {
   it('the backend type reaches uploads and the socket on the same URL, and stays when the server URL changes', async () => {
     const first = await startServer({ phaseMs: 10, dialect: SOCKETIO_EVENTS });
     const second = await startServer({ phaseMs: 10, dialect: SOCKETIO_EVENTS });
-    // Set up as a plain intake backend: the wrong type for this server.
-    const { engine, files, lines } = await openEngine({ choice: { serverUrl: first.url, webSocketUrl: null, token: null } });
-    const settings = settingsFor(first.url);
+    // Set up as a plain intake backend (the wrong type for this server), its socket URL written out.
+    const socketUrl = `${new URL(first.url).origin}/socket.io`;
+    const { engine, files, lines } = await openEngine({ choice: { serverUrl: first.url, webSocketUrl: socketUrl, token: null } });
+    const settings = settingsFor(first.url, { webSocketUrl: socketUrl });
     await engine.configure(settings, changed(), SOCKETIO_EVENTS);
-    expect(engine.server).toMatchObject({ baseUrl: first.url, dialect: SOCKETIO_EVENTS, wsUrl: `${new URL(first.url).origin}/socket.io` });
-    expect(lines.at(-1)).toBe('info WebSocket URL of the server in use changed');
+    expect(engine.server).toMatchObject({ baseUrl: first.url, dialect: SOCKETIO_EVENTS, wsUrl: socketUrl });
+    expect(lines.at(-1)).toBe('info Backend type of the server in use changed');
     const job = await engine.queue.enqueue({ chartNumber: 'D-1', files: [await files.pdf('a.pdf')] });
     await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'the job to complete on the Socket.IO backend', 10_000);
 
     // A later server change passes no backend type: the one set stays.
-    await engine.configure(settingsFor(second.url), changed('serverUrl'));
+    await engine.configure(settingsFor(second.url), changed('serverUrl', 'webSocketUrl'));
     expect(engine.server).toMatchObject({ baseUrl: second.url, dialect: SOCKETIO_EVENTS, wsUrl: `${new URL(second.url).origin}/socket.io` });
     const next = await engine.queue.enqueue({ chartNumber: 'D-2', files: [await files.pdf('b.pdf')] });
     await waitFor(() => engine.queue.get(next.id)?.stage === 'completed', 'the job to complete on the second Socket.IO backend', 10_000);
