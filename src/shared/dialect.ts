@@ -100,6 +100,18 @@ export function builtInSocketIoDialect(base: SocketIoBase): SocketIoDialect {
 export type Dialect = { readonly name: 'intake' } | SocketIoDialect;
 export const INTAKE_DIALECT: Dialect = Object.freeze({ name: 'intake' as const });
 
+/** Two dialects that say the same thing are one backend type: a copy that crossed a process boundary is no change. */
+export function sameDialect(a: Dialect | undefined, b: Dialect | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && sameData(a, b));
+}
+
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
 export function isSocketIoDialect(dialect: Dialect): dialect is SocketIoDialect {
   return 'base' in dialect;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SOCKETIO_EVENTS, SOCKETIO_ROOMS, statusMeaning, statusWord } from '../../src/shared/dialect';
+import { sameDialect, SOCKETIO_EVENTS, SOCKETIO_ROOMS, statusMeaning, statusWord } from '../../src/shared/dialect';
 import { parseDialectFile } from '../../src/shared/dialectFile';
 
 describe('custom dialect files', () => {
@@ -28,5 +28,21 @@ describe('custom dialect files', () => {
     [{ name: 'x', base: 'socketio-events', colour: 'red' }, '(file): Unrecognized key: "colour"'],
   ])('refuses %j naming the field', (file, message) => {
     expect(parseDialectFile(file)).toEqual({ ok: false, message });
+  });
+});
+
+describe('sameDialect', () => {
+  it('a copy is the same backend type; one changed name, a missing one or none at all is not', () => {
+    const copy = structuredClone(SOCKETIO_EVENTS);
+    expect(sameDialect(SOCKETIO_EVENTS, SOCKETIO_EVENTS)).toBe(true);
+    expect(sameDialect(SOCKETIO_EVENTS, copy)).toBe(true);
+    expect(sameDialect(undefined, undefined)).toBe(true);
+    expect(sameDialect(SOCKETIO_EVENTS, { ...copy, rest: { ...copy.rest, upload: '/other' } })).toBe(false);
+    expect(sameDialect(SOCKETIO_EVENTS, { ...copy, form: { ...copy.form, batchId: null } })).toBe(false);
+    const { batch: _dropped, ...restWithoutBatch } = copy.rest;
+    expect(sameDialect(SOCKETIO_EVENTS, { ...copy, rest: restWithoutBatch as typeof copy.rest })).toBe(false);
+    expect(sameDialect(SOCKETIO_EVENTS, undefined)).toBe(false);
+    expect(sameDialect(SOCKETIO_EVENTS, SOCKETIO_ROOMS)).toBe(false);
+    expect(sameDialect({ name: 'intake' }, { name: 'intake' })).toBe(true);
   });
 });

@@ -11,6 +11,7 @@
  * then the demo server.
  */
 import type { Settings } from '../../shared/settings';
+import { sameDialect } from '../../shared/dialect';
 import { silentLogger, type Logger } from '../base/logger';
 import { DisposableStore, type Disposable } from '../base/lifecycle';
 import { ListenerSet } from '../base/listenerSet';
@@ -155,7 +156,8 @@ export class IntakeEngine implements Engine {
   setServer(choice: Pick<ServerChoice, 'serverUrl' | 'webSocketUrl' | 'dialect'>): Promise<ServerOfRecord> {
     const next = this.switching.then(async () => {
       const backend = await this.backends.select(choice.serverUrl);
-      if (choice.dialect !== undefined) this.userDialect = choice.dialect;
+      // The same type again (a copy, e.g. through the core process's channel) keeps the one in use: nothing reconnects or restarts.
+      if (choice.dialect !== undefined && !sameDialect(choice.dialect, this.userDialect)) this.userDialect = choice.dialect;
       const dialect = this.userDialect;
       const record = serverOfRecord(backend, { webSocketUrl: choice.webSocketUrl, token: this.userToken, ...(dialect !== undefined && { dialect }) }, this.record.network);
       if (sameServer(record, this.record)) return this.record;

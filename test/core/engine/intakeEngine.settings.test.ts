@@ -100,6 +100,12 @@ describe('IntakeEngine.configure', () => {
     await engine.configure(settings, changed(), SOCKETIO_EVENTS);
     expect(engine.server).toMatchObject({ baseUrl: first.url, dialect: SOCKETIO_EVENTS, wsUrl: socketUrl });
     expect(lines.at(-1)).toBe('info Backend type of the server in use changed');
+    // The same type again, as a copy (what arrives through the core process's channel): not a change.
+    const inUse = engine.server;
+    const logged = lines.length;
+    await engine.configure(settings, changed(), structuredClone(SOCKETIO_EVENTS));
+    expect(engine.server).toBe(inUse);
+    expect(lines).toHaveLength(logged);
     const job = await engine.queue.enqueue({ chartNumber: 'D-1', files: [await files.pdf('a.pdf')] });
     await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'the job to complete on the Socket.IO backend', 10_000);
 
