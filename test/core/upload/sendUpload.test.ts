@@ -1,67 +1,31 @@
 /**
- * The bytes on the wire: a tiny busboy server in the test reads what
+ * The bytes on the wire: a tiny busboy server (receivingServer.ts) reads what
  * sendUpload sends, so Content-Length, part headers and file names are
  * checked by a real multipart parser, not by string comparison.
  */
-import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
-import busboy from 'busboy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock';
 import { sendUpload, type UploadFile } from '../../../src/core/upload/sendUpload';
 import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
 import { FakeClock } from '../../support/fakeClock';
 import { waitFor } from '../queue/waitFor';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  bodyBytes: number;
-  fields: Record<string, string>;
-  files: Array<{ field: string; filename: string; mimeType: string; size: number; sha256: string }>;
-}
+import { answerJson, sha256 as sha, startReceivingServer, type ReceivingServer } from './receivingServer';
 
 let dir: TempDir;
-let server: Server;
+let server: ReceivingServer;
 let baseUrl: string;
-let received: Received[];
-let answer: (res: ServerResponse) => void;
 
 beforeEach(async () => {
   dir = await makeTempDir();
-  received = [];
-  answer = (res) => {
-    res.writeHead(201, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ jobId: 'job-42', status: 'queued' }));
-  };
-  server = createServer((req, res) => {
-    const entry: Received = { headers: req.headers, bodyBytes: 0, fields: {}, files: [] };
-    req.on('data', (chunk: Buffer) => (entry.bodyBytes += chunk.length));
-    const parser = busboy({ headers: req.headers });
-    parser.on('field', (name, value) => (entry.fields[name] = value));
-    parser.on('file', (field, stream, info) => {
-      const hash = createHash('sha256');
-      let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        hash.update(chunk);
-      });
-      stream.on('end', () => entry.files.push({ field, filename: info.filename ?? '', mimeType: info.mimeType, size, sha256: hash.digest('hex') }));
-    });
-    parser.on('close', () => {
-      received.push(entry);
-      answer(res);
-    });
-    req.pipe(parser);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  server = await startReceivingServer();
+  baseUrl = server.baseUrl;
 });
 
 afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await dir.remove();
 });
 
@@ -69,8 +33,6 @@ async function uploadFile(name: string, content: Buffer, type: string): Promise<
   const path = await dir.file(name, content);
   return { path, name, size: content.length, type };
 }
-
-const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 describe('sendUpload', () => {
   it('sends an exact-length multipart body with the chart number, every file, the key and the token', async () => {
@@ -89,7 +51,7 @@ describe('sendUpload', () => {
       onProgress: (sent) => progress.push(sent),
     });
     expect(outcome).toEqual({ kind: 'accepted', jobId: 'job-42', httpStatus: 201, serverStatus: 'queued' });
-    const [request] = received;
+    const [request] = server.received;
     expect(request!.headers['transfer-encoding']).toBeUndefined();
     expect(Number(request!.headers['content-length'])).toBe(request!.bodyBytes);
     expect(request!.headers['idempotency-key']).toBe('key-1');
@@ -104,10 +66,7 @@ describe('sendUpload', () => {
   });
 
   it('reports a server error body and its Retry-After', async () => {
-    answer = (res) => {
-      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '3' });
-      res.end(JSON.stringify({ error: 'too_many_requests', message: 'Slow down.' }));
-    };
+    server.answer = (res) => answerJson(res, 429, { error: 'too_many_requests', message: 'Slow down.' }, { 'Retry-After': '3' });
     const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
     const outcome = await sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
     expect(outcome).toEqual({ kind: 'http', httpStatus: 429, code: 'too_many_requests', message: 'Slow down.', retryAfter: '3' });
@@ -127,7 +86,7 @@ describe('sendUpload', () => {
       stallMs: 10_000,
     });
     expect(gone).toMatchObject({ kind: 'file', code: 'file_missing' });
-    expect(received).toEqual([]);
+    expect(server.received).toEqual([]);
   });
 
   it('ends as a network problem when nobody listens, and as aborted when asked', async () => {
