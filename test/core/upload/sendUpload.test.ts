@@ -72,6 +72,32 @@ describe('sendUpload', () => {
     expect(outcome).toEqual({ kind: 'http', httpStatus: 429, code: 'too_many_requests', message: 'Slow down.', retryAfter: '3' });
   });
 
+  it('names an answer it cannot use: a 2xx without a job id, an error page that is not JSON', async () => {
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
+    const send = () => sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
+    server.answer = (res) => answerJson(res, 200, { status: 'queued' });
+    // Accepted or not, the job is unknown: a retry with the same key tells.
+    expect(await send()).toEqual({ kind: 'http', httpStatus: 502, code: 'bad_response', message: 'The server answered 200 without a job id.', retryAfter: null });
+    server.answer = (res) => {
+      res.writeHead(500, { 'Content-Type': 'text/html', 'Retry-After': '9' });
+      res.end('<h1>Internal Server Error</h1>');
+    };
+    expect(await send()).toEqual({ kind: 'http', httpStatus: 500, code: 'http_500', message: 'The server answered HTTP 500.', retryAfter: '9' });
+  });
+
+  it('ends as a network problem when the server hangs up before answering or in the middle of its answer', async () => {
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
+    const send = () => sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
+    server.answer = (res) => res.socket?.destroy();
+    expect(await send()).toMatchObject({ kind: 'network' });
+    server.answer = (res) => {
+      res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"jobId":');
+      setImmediate(() => res.socket?.destroy());
+    };
+    expect(await send()).toEqual({ kind: 'network', message: 'The connection was cut while the server was answering.' });
+  });
+
   it('refuses to send a file that changed or vanished since it was checked', async () => {
     const file = await uploadFile('a.pdf', Buffer.concat([MAGIC.pdf, Buffer.alloc(100)]), 'pdf');
     await writeFile(file.path, Buffer.concat([MAGIC.pdf, Buffer.alloc(50)]));
