@@ -39,7 +39,7 @@ interface Run {
   done: Promise<UploadVerdict>;
 }
 
-async function start(overrides: Partial<UploadRunInput> = {}): Promise<Run> {
+async function start(overrides: Partial<UploadRunInput> = {}, onRetryScheduled = (): void => undefined): Promise<Run> {
   const path = await dir.file('a.pdf', PDF);
   const clock = new FakeClock();
   const controller = new AbortController();
@@ -63,7 +63,10 @@ async function start(overrides: Partial<UploadRunInput> = {}): Promise<Run> {
     {
       onAttempt: (attempt) => run.attempts.push(attempt),
       onProgress: (progress) => run.progress.push(progress),
-      onRetryScheduled: (info) => run.retries.push(info),
+      onRetryScheduled: (info) => {
+        run.retries.push(info);
+        onRetryScheduled();
+      },
     },
   ).then((result) => (verdict = result));
   return { ...run, done };
@@ -104,8 +107,20 @@ describe('runUpload', () => {
     run.controller.abort();
     expect(await run.done).toEqual({ action: 'aborted' });
     expect(run.clock.pending).toBe(0);
+    expect(getEventListeners(run.controller.signal, 'abort')).toHaveLength(0);
     expect(server.received).toHaveLength(1);
     expect(run.attempts).toEqual([1]);
+  });
+
+  it('ends at once when a listener of the retry notice stops the job (the queue paused right then)', async () => {
+    server.answer = (res) => answerJson(res, 503, { error: 'unavailable', message: 'Restarting.' });
+    const controller = new AbortController();
+    const run = await start({ signal: controller.signal }, () => controller.abort());
+    // Not a wait of the whole delay: either the verdict comes, or (wrongly) the wait's timer is set.
+    await waitFor(() => run.verdict() !== null || run.clock.pending > 0, 'verdict or wait');
+    expect(run.clock.pending).toBe(0);
+    expect(await run.done).toEqual({ action: 'aborted' });
+    expect(run.retries).toHaveLength(1);
   });
 
   it('sends nothing when stopped before the first try', async () => {
@@ -124,6 +139,19 @@ describe('runUpload', () => {
     expect(run.retries).toEqual([]);
     const bodyBytes = server.received[0]!.bodyBytes;
     expect(run.progress.at(-1)).toMatchObject({ sentBytes: bodyBytes, totalBytes: bodyBytes, etaSeconds: 0 });
+  });
+
+  it('passes on the speed and the time left, measured on its clock', async () => {
+    // Every monotonic read is 10 ms after the one before: time passes while the bytes go out.
+    const clock = new FakeClock();
+    let ticks = 0;
+    clock.monotonic = () => (ticks += 10);
+    const run = await start({ clock });
+    expect(await run.done).toMatchObject({ action: 'accepted' });
+    const midway = run.progress.filter((p) => p.sentBytes < p.totalBytes);
+    expect(midway.length).toBeGreaterThan(0);
+    expect(midway.at(-1)!.bytesPerSecond).toBeGreaterThan(0);
+    expect(midway.at(-1)!.etaSeconds).toBeGreaterThan(0);
   });
 
   it("speaks the target's dialect and sends the job's batch", async () => {
