@@ -22,6 +22,8 @@ export interface ReceivingServer {
   /** The REST base, `http://127.0.0.1:<port>/api/` (with a trailing slash). */
   readonly baseUrl: string;
   readonly received: Received[];
+  /** TCP connections accepted so far. */
+  readonly connections: number;
   /** How each request is answered once its body has been read. */
   answer: (res: ServerResponse, request: Received) => void;
   close(): Promise<void>;
@@ -56,10 +58,15 @@ export async function startReceivingServer(): Promise<ReceivingServer> {
     });
     req.pipe(parser);
   });
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const receiving: ReceivingServer = {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
     received,
+    get connections() {
+      return connections;
+    },
     answer: (res) => answerJson(res, 201, { jobId: 'job-42', status: 'queued' }),
     async close() {
       server.closeAllConnections();

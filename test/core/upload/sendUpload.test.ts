@@ -5,9 +5,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { rename, stat, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock';
+import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
+import { identityOf } from '../../../src/core/files/fileIdentity';
 import { sendUpload, type UploadFile } from '../../../src/core/upload/sendUpload';
 import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
 import { FakeClock } from '../../support/fakeClock';
@@ -56,6 +58,7 @@ describe('sendUpload', () => {
     expect(Number(request!.headers['content-length'])).toBe(request!.bodyBytes);
     expect(request!.headers['idempotency-key']).toBe('key-1');
     expect(request!.headers.authorization).toBe('Bearer sekret');
+    expect(request!.headers.accept).toBe('application/json');
     expect(request!.fields).toEqual({ chartNumber: 'CH_9.1-a' });
     expect(request!.files).toEqual([
       { field: 'documents', filename: 'Bericht Müller "1".pdf', mimeType: 'application/pdf', size: pdf.length, sha256: sha(pdf) },
@@ -89,7 +92,7 @@ describe('sendUpload', () => {
     const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
     const send = () => sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
     server.answer = (res) => res.socket?.destroy();
-    expect(await send()).toMatchObject({ kind: 'network' });
+    expect(await send()).toEqual({ kind: 'network', message: 'The connection was reset during the upload.' });
     server.answer = (res) => {
       res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': '100' });
       res.write('{"jobId":');
@@ -113,6 +116,69 @@ describe('sendUpload', () => {
     });
     expect(gone).toMatchObject({ kind: 'file', code: 'file_missing' });
     expect(server.received).toEqual([]);
+  });
+
+  it('names each document by its place in the job when it changed, vanished or cannot be read before sending', async () => {
+    const first = await uploadFile('a.pdf', MAGIC.pdf, 'pdf');
+    const second = await uploadFile('b.pdf', Buffer.concat([MAGIC.pdf, Buffer.alloc(100)]), 'pdf');
+    const send = (files: UploadFile[]) => sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
+    expect(await send([first, { ...second, size: 50 }])).toEqual({
+      kind: 'file',
+      code: 'file_changed',
+      message: 'Document 2 changed size since it was added; add it again.',
+    });
+    expect(await send([first, { ...second, path: `${dir.path}/gone.pdf` }])).toEqual({
+      kind: 'file',
+      code: 'file_missing',
+      message: 'Document 2 was moved or deleted before it could be sent.',
+    });
+    // A path through a file (ENOTDIR): there, but not readable as a document.
+    expect(await send([first, { ...second, path: `${first.path}/b.pdf` }])).toEqual({ kind: 'file', code: 'file_unreadable', message: 'Document 2 can no longer be read.' });
+    expect(server.received).toEqual([]);
+  });
+
+  it('sends nothing of a file replaced by another of the same size after it was checked', async () => {
+    const file = await uploadFile('a.pdf', Buffer.concat([MAGIC.pdf, Buffer.alloc(100, 1)]), 'pdf');
+    const identity = identityOf(await stat(file.path));
+    const other = await dir.file('other.pdf', Buffer.concat([MAGIC.pdf, Buffer.alloc(100, 2)]));
+    await rename(other, file.path);
+    const outcome = await sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files: [{ ...file, identity }], clock: systemClock, stallMs: 10_000 });
+    expect(outcome).toEqual({
+      kind: 'file',
+      code: 'file_changed',
+      message: 'Document 1 was replaced by another file (or a link) after it was checked; nothing of it was sent. Add it again.',
+    });
+    expect(server.received).toEqual([]);
+  });
+
+  it('takes a 407 from a proxy it was not told about (an intercepting one) as the proxy asking for credentials', async () => {
+    server.answer = (res) => answerJson(res, 407, { error: 'proxy', message: 'Proxy Authentication Required' });
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
+    const outcome = await sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
+    expect(outcome).toMatchObject({ kind: 'http', httpStatus: 407, code: 'proxy_auth', retryAfter: null });
+    expect(outcome).toMatchObject({ message: expect.stringMatching(/^The proxy wants credentials \(HTTP 407\) before it lets Intake reach 127\.0\.0\.1:/) });
+  });
+
+  it('keeps the connection of an accepted upload for the next one', async () => {
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
+    const send = () => sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
+    expect(await send()).toMatchObject({ kind: 'accepted' });
+    expect(await send()).toMatchObject({ kind: 'accepted' });
+    expect(server.received).toHaveLength(2);
+    expect(server.connections).toBe(1);
+  });
+
+  it('speaks a dialect without batches: its path and field names, no batch field, and its job id field', async () => {
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
+    const send = () =>
+      sendUpload({ baseUrl, dialect: SOCKETIO_ROOMS, batchId: 'batch-1', idempotencyKey: 'k', chartNumber: 'C-1', files, clock: systemClock, stallMs: 10_000 });
+    server.answer = (res) => answerJson(res, 201, { job_id: 'r-5', status: 'pending' });
+    expect(await send()).toEqual({ kind: 'accepted', jobId: 'r-5', httpStatus: 201, serverStatus: 'pending' });
+    expect(server.received[0]).toMatchObject({ path: '/api/v1/process-pdf', fields: { chart_number: 'C-1' } });
+    expect(server.received[0]!.files.map((file) => file.field)).toEqual(['file']);
+    // The intake field is not this dialect's: no job id.
+    server.answer = (res) => answerJson(res, 201, { jobId: 'r-6' });
+    expect(await send()).toMatchObject({ kind: 'http', httpStatus: 502, code: 'bad_response' });
   });
 
   it('ends as a network problem when nobody listens, and as aborted when asked', async () => {
