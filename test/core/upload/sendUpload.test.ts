@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { rename, stat, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock';
-import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
+import { SOCKETIO_EVENTS, SOCKETIO_ROOMS } from '../../../src/shared/dialect';
 import { identityOf } from '../../../src/core/files/fileIdentity';
 import { sendUpload, type UploadFile } from '../../../src/core/upload/sendUpload';
 import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
@@ -179,6 +179,15 @@ describe('sendUpload', () => {
     // The intake field is not this dialect's: no job id.
     server.answer = (res) => answerJson(res, 201, { jobId: 'r-6' });
     expect(await send()).toMatchObject({ kind: 'http', httpStatus: 502, code: 'bad_response' });
+  });
+
+  it('sends no batch field for a job outside any batch, even when the dialect has one', async () => {
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
+    server.answer = (res) => answerJson(res, 201, { job_id: 'e-1', status: 'PENDING' });
+    const outcome = await sendUpload({ baseUrl, dialect: SOCKETIO_EVENTS, idempotencyKey: 'k', chartNumber: 'C-2', files, clock: systemClock, stallMs: 10_000 });
+    expect(outcome).toMatchObject({ kind: 'accepted', jobId: 'e-1' });
+    expect(server.received[0]).toMatchObject({ path: '/api/jobs', fields: { chart_number: 'C-2' } });
+    expect(Object.keys(server.received[0]!.fields)).toEqual(['chart_number']);
   });
 
   it('ends as a network problem when nobody listens, and as aborted when asked', async () => {
