@@ -200,8 +200,10 @@ describe('sendUpload', () => {
     expect(aborted).toEqual({ kind: 'aborted' });
   });
 
-  it('aborts as stalled after exactly stallMs without progress (fake clock, 30 s default)', async () => {
+  it('aborts as stalled after exactly stallMs without progress (fake clock, 30 s default), and hangs up', async () => {
     const silent = createServer(() => undefined); // reads nothing, answers nothing
+    let closed = 0;
+    silent.on('connection', (socket) => socket.on('close', () => (closed += 1)));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const clock = new FakeClock();
@@ -230,6 +232,8 @@ describe('sendUpload', () => {
       await pending;
       expect(outcome).toEqual({ kind: 'stalled' });
       expect(clock.pending).toBe(0);
+      // The whole body was sent, yet the stalled try hangs up: its connection is not left waiting for an answer.
+      await waitFor(() => closed === 1, 'the server sees the connection closed', 5000);
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
