@@ -68,6 +68,25 @@ describe('sendUpload', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 
+  it('always reports the last byte, however long the progress interval', async () => {
+    const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf'), await uploadFile('b.pdf', MAGIC.pdf, 'pdf')];
+    const progress: number[] = [];
+    const outcome = await sendUpload({
+      baseUrl,
+      idempotencyKey: 'k',
+      chartNumber: 'C',
+      files,
+      clock: new FakeClock(),
+      stallMs: 10_000,
+      progressIntervalMs: 1e9,
+      onProgress: (sent) => progress.push(sent),
+    });
+    expect(outcome).toMatchObject({ kind: 'accepted' });
+    // The first bytes (nothing reported yet), then nothing until the very last byte.
+    expect(progress).toHaveLength(2);
+    expect(progress.at(-1)).toBe(server.received[0]!.bodyBytes);
+  });
+
   it('reports a server error body and its Retry-After', async () => {
     server.answer = (res) => answerJson(res, 429, { error: 'too_many_requests', message: 'Slow down.' }, { 'Retry-After': '3' });
     const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
