@@ -194,6 +194,7 @@ describe('sendUpload', () => {
     server.answer = (res) => answerJson(res, 201, { job_id: 'r-5', status: 'pending' });
     expect(await send()).toEqual({ kind: 'accepted', jobId: 'r-5', httpStatus: 201, serverStatus: 'pending' });
     expect(server.received[0]).toMatchObject({ path: '/api/v1/process-pdf', fields: { chart_number: 'C-1' } });
+    expect(Object.keys(server.received[0]!.fields)).toEqual(['chart_number']);
     expect(server.received[0]!.files.map((file) => file.field)).toEqual(['file']);
     // The intake field is not this dialect's: no job id.
     server.answer = (res) => answerJson(res, 201, { jobId: 'r-6' });
