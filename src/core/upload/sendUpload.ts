@@ -195,9 +195,11 @@ class UploadAttempt {
       if (length < MAX_RESPONSE_BYTES) chunks.push(chunk);
       length += chunk.length;
     });
-    response.on('error', (error) => this.finish({ kind: 'network', message: this.describe(error) }));
+    // An answer cut short fails ('aborted', ECONNRESET) before it closes incomplete: the upload itself was done.
+    const cut = (): void => this.finish({ kind: 'network', message: 'The connection was cut while the server was answering.' });
+    response.on('error', cut);
     response.on('close', () => {
-      if (!response.complete) this.finish({ kind: 'network', message: 'The connection was cut while the server was answering.' });
+      if (!response.complete) cut();
     });
     response.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');

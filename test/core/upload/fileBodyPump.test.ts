@@ -94,6 +94,23 @@ describe('FileBodyPump', () => {
     expect(await openHandlesTo(path)).toBe(0);
   });
 
+  it('sends only the size it was given of a file that has grown since, however the size falls on the chunks', async () => {
+    const content = randomBytes(3 * MIB + 100);
+    const path = await dir.file('grown.pdf', content);
+    const size = 2 * MIB + 500;
+    const sink = new HoldingSink();
+    const { pump } = pumpInto(sink, content.length);
+    let result: FileBodyResult | null = null;
+    const sending = pump.send(path, size).then((r) => (result = r));
+    while (result === null || sink.pending.length > 0) {
+      await waitFor(() => sink.pending.length > 0 || result !== null, 'a chunk or the end');
+      if (sink.pending.length > 0) sink.flushOne();
+    }
+    await sending;
+    expect(result).toEqual({ kind: 'sent' });
+    expect(Buffer.concat(sink.received).equals(content.subarray(0, size))).toBe(true);
+  });
+
   it('sizes its buffers to the largest file, so a small upload does not take 4 MiB', async () => {
     const content = randomBytes(1000);
     const path = await dir.file('small.pdf', content);

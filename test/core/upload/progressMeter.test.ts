@@ -40,4 +40,34 @@ describe('ProgressMeter', () => {
     const slow = meter.sample(100_005_100, 1e12)!;
     expect(slow.bytesPerSecond).toBeLessThan(10_000);
   });
+
+  it('smooths the speed over the last 3 s: a burst in the last 100 ms does not read as the new speed', () => {
+    let now = 10_000;
+    const meter = new ProgressMeter(0, () => now);
+    for (const [at, sent] of [
+      [10_000, 0],
+      [11_000, 1000],
+      [12_000, 2000],
+      [12_500, 2500],
+    ] as const) {
+      now = at;
+      meter.sample(sent, 1e9);
+    }
+    now = 12_600;
+    // 102 500 bytes over the 2.6 s since the first sample, not 100 000 bytes over the last 0.1 s.
+    expect(meter.sample(102_500, 1e9)).toMatchObject({ bytesPerSecond: 39_423 });
+  });
+
+  it('still knows the speed when reports come further apart than the 3 s window', () => {
+    let now = 10_000;
+    const meter = new ProgressMeter(100, () => now);
+    meter.sample(0, 100_000);
+    now = 15_000;
+    expect(meter.sample(50_000, 100_000)).toEqual({ sentBytes: 50_000, totalBytes: 100_000, bytesPerSecond: 10_000, etaSeconds: 5 });
+  });
+
+  it('a finished upload has nothing left (ETA 0), even when it finished at its first report', () => {
+    const meter = new ProgressMeter(100, () => 5000);
+    expect(meter.sample(500, 500)).toEqual({ sentBytes: 500, totalBytes: 500, bytesPerSecond: 0, etaSeconds: 0 });
+  });
 });

@@ -70,6 +70,16 @@ describe('decideAfterUpload', () => {
     expect(decideAfterUpload(http(403), 1, ctx())).toMatchObject({ action: 'auth', message: expect.stringMatching(/refused the token/) });
   });
 
+  it('a proxy refusing the way (its own 403 or 407) is tried again later, never taken as the server refusing the token or the job', () => {
+    // sendUpload names an answer from the proxy by its step ('proxy', 'proxy_auth'), whatever its status.
+    const byProxy = (httpStatus: number, code: string): UploadOutcome => ({ kind: 'http', httpStatus, code, message: `proxy says ${httpStatus}`, retryAfter: null });
+    expect(decideAfterUpload(byProxy(403, 'proxy'), 1, ctx())).toEqual({ action: 'retry', delayMs: 500, code: 'proxy', message: 'proxy says 403' });
+    expect(decideAfterUpload(byProxy(407, 'proxy_auth'), 1, ctx())).toEqual({ action: 'retry', delayMs: 500, code: 'proxy_auth', message: 'proxy says 407' });
+    expect(decideAfterUpload(byProxy(401, 'proxy_auth'), 1, ctx())).toMatchObject({ action: 'retry', code: 'proxy_auth' });
+    // A 403 from the server itself stays an auth problem.
+    expect(decideAfterUpload(byProxy(403, 'forbidden'), 1, ctx())).toMatchObject({ action: 'auth' });
+  });
+
   it('a 5xx with Retry-After waits what the server asked (clamped), and says what happened', () => {
     expect(decideAfterUpload(http(503, '6'), 1, ctx(() => 0))).toEqual({
       action: 'retry',

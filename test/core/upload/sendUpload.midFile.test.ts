@@ -5,10 +5,10 @@
  * behave there exactly as they do between files.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, readdir, readlink, truncate } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readlink, rm, truncate } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock';
-import { sendUpload, type SendUploadInput, type UploadOutcome } from '../../../src/core/upload/sendUpload';
+import { sendUpload, type SendUploadInput, type UploadFile, type UploadOutcome } from '../../../src/core/upload/sendUpload';
 import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
 import { FakeClock } from '../../support/fakeClock';
 import { waitFor } from '../queue/waitFor';
@@ -50,7 +50,8 @@ interface Started {
   done: Promise<UploadOutcome>;
 }
 
-async function startUpload(bytes: number, overrides: Partial<SendUploadInput> = {}): Promise<Started> {
+/** Sends a sparse file of `bytes` (then `more` files) to the holding server. */
+async function startUpload(bytes: number, overrides: Partial<SendUploadInput> = {}, more: UploadFile[] = []): Promise<Started> {
   const path = await dir.sparse('large.pdf', bytes);
   const clock = overrides.clock ?? systemClock;
   const reports: Started['reports'] = [];
@@ -60,7 +61,7 @@ async function startUpload(bytes: number, overrides: Partial<SendUploadInput> = 
     baseUrl: server.url,
     idempotencyKey: 'k',
     chartNumber: 'C',
-    files: [{ path, name: 'large.pdf', size: bytes, type: 'pdf' }],
+    files: [{ path, name: 'large.pdf', size: bytes, type: 'pdf' }, ...more],
     clock,
     stallMs: 30_000,
     onProgress: (sent, all) => {
@@ -120,6 +121,20 @@ describe('sendUpload in the middle of a large file', () => {
     });
     expect(await pollOpenHandles(upload.path)).toBe(0);
     await waitFor(() => server.cutShort === 1, 'the server sees the request cut');
+    expect(server.received).toEqual([]);
+  });
+
+  it.each([
+    ['vanishes', (path: string) => rm(path), { code: 'file_missing', message: 'Document 2 was moved or deleted while it was being sent.' }],
+    // Now a folder: it opens, but reading it fails (EISDIR).
+    ['cannot be read', (path: string) => rm(path).then(() => mkdir(path)), { code: 'file_unreadable', message: 'Document 2 could not be read while sending.' }],
+  ] as const)('names the next document when it %s while the one before is being sent', async (_what, spoil, expected) => {
+    const next = await dir.file('next.pdf', MAGIC.pdf);
+    const upload = await startUpload(LARGE, {}, [{ path: next, name: 'next.pdf', size: MAGIC.pdf.length, type: 'pdf' }]);
+    await waitFor(() => upload.sent() > MIB, 'the first megabyte handed to the socket');
+    await spoil(next);
+    server.release();
+    expect(await upload.done).toEqual({ kind: 'file', ...expected });
     expect(server.received).toEqual([]);
   });
 
