@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createFileQueueStore } from '../../../src/core/persistence/fileQueueStore';
 import { QueueInputError, UploadQueue, type QueueStore } from '../../../src/core/queue/UploadQueue';
+import { SOCKETIO_EVENTS } from '../../../src/shared/dialect';
 import { makeHarness } from './queueHarness';
 import { waitFor } from './waitFor';
 
@@ -198,5 +199,24 @@ describe('UploadQueue edges', () => {
     const progress = seen.filter((j) => j.id === job.id && j.upload !== null).map((j) => j.upload!);
     expect(progress[0]).toEqual({ sentBytes: 0, totalBytes: total, bytesPerSecond: 0, etaSeconds: null }); // before the first byte
     expect(progress.some((p) => p.sentBytes > 0)).toBe(true);
+  });
+});
+
+describe('UploadQueue with a socket.io backend', () => {
+  it('a drop of two is sent as one batch, also after the same backend is set again', async () => {
+    const h = await makeHarness({ dialect: 'socketio-events', phaseMs: 60_000 });
+    const { queue } = await h.makeQueue({ server: { baseUrl: h.server.url, dialect: SOCKETIO_EVENTS } });
+    await queue.start();
+    queue.pauseAll();
+    const results = await queue.enqueueMany([
+      { chartNumber: 'B1', files: [await h.files.pdf('a.pdf')] },
+      { chartNumber: 'B2', files: [await h.files.pdf('b.pdf')] },
+    ]);
+    const jobs = results.map((result) => (result.ok ? result.job : expect.fail('refused')));
+    queue.setServer({ baseUrl: h.server.url, dialect: SOCKETIO_EVENTS });
+    queue.resumeAll();
+    await waitFor(() => jobs.every((job) => queue.get(job.id)?.stage === 'tracking'), 'both uploaded');
+    expect(jobs[0]!.batchId).toEqual(expect.any(String));
+    expect(h.server.jobs().map((j) => j.batchId)).toEqual([jobs[0]!.batchId, jobs[0]!.batchId]);
   });
 });
