@@ -202,6 +202,24 @@ describe('UploadQueue edges', () => {
   });
 });
 
+describe('UploadQueue refusals after start', () => {
+  it('names the setting, the URL and the job in its refusals; the default limits refuse a job of 101 documents', async () => {
+    const h = await makeHarness();
+    const { queue } = await h.makeQueue();
+    await queue.start();
+    expect(() => queue.setConcurrency(0)).toThrow('concurrency must be a whole number from 1 to 100000 (got 0).');
+    expect(() => queue.setHistorySize(-1)).toThrow('historySize must be a whole number from 0 to 100000 (got -1).');
+    expect(() => queue.setServer({ baseUrl: 'not a url' })).toThrow('Server URL is not a valid URL.');
+    expect(() => queue.remove('no-such-job')).toThrow('No such job in the queue (it may have been removed).');
+    const paths: string[] = [];
+    for (let i = 0; i < 101; i += 1) paths.push(await h.files.pdf(`${i}.pdf`, { bytes: 200 }));
+    await expect(queue.enqueue({ chartNumber: 'MANY', files: paths })).rejects.toMatchObject({
+      rejected: [expect.objectContaining({ reason: expect.stringMatching(/at most 100 documents/) })],
+    });
+    expect(queue.snapshot()).toEqual([]);
+  });
+});
+
 describe('UploadQueue with a socket.io backend', () => {
   it('a drop of two is sent as one batch, also after the same backend is set again', async () => {
     const h = await makeHarness({ dialect: 'socketio-events', phaseMs: 60_000 });
