@@ -1,0 +1,67 @@
+/**
+ * A proxy that wants credentials, with the engine in its own process: the
+ * core's network hears the 407 and main is told (main's ProxyLogin asks the
+ * user); the sign-in main saved is used for that proxy only. Against Debian's
+ * real tinyproxy with Basic auth and the reference server over HTTPS.
+ */
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { NetworkRecipe, ProxyAuthRequired } from '../../../src/core/host/engineProtocol';
+import { RemoteEngine } from '../../../src/core/host/RemoteEngine';
+import { silentLogger } from '../../../src/core/base/logger';
+import { hostedConfig } from '../../support/coreHostProcess';
+import { makeCertificates, type TestCertificates } from '../../support/certificates';
+import { makeTempDir, type TempDir } from '../../support/files';
+import { startServer } from '../../support/referenceServer';
+import { startTinyproxy } from '../../support/tinyproxy';
+import { inProcessHosts } from './hostRig';
+
+let dir: TempDir;
+let certs: TestCertificates;
+beforeAll(async () => {
+  dir = await makeTempDir('intake-host-proxy-');
+  certs = makeCertificates(dir.path);
+});
+afterAll(() => dir.remove());
+
+const engines: RemoteEngine[] = [];
+afterEach(async () => {
+  for (const engine of engines.splice(0)) await engine.dispose();
+});
+
+const GOOD = { username: 'nurse', password: 's3cret' };
+
+describe('proxy sign-in with the engine in its own process', () => {
+  it('a 407 reaches main with what was sent; the saved sign-in is sent to its own proxy only', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path, auth: GOOD });
+    const server = await startServer({ phaseMs: 10, tls: certs.good });
+    const recipe = (login: NetworkRecipe['login']): NetworkRecipe => ({
+      settings: { proxyMode: 'manual', proxyUrl: proxy.url, proxyBypass: '', caFile: certs.caFile },
+      login,
+    });
+    const required: ProxyAuthRequired[] = [];
+    const { connect } = inProcessHosts();
+    const engine = await RemoteEngine.open({
+      connect,
+      config: hostedConfig(server.url, join(dir.path, 'queue'), { network: recipe(null) }),
+      logger: silentLogger,
+      resolveProxy: async () => 'DIRECT',
+      onProxyAuthRequired: (request) => required.push(request),
+    });
+    engines.push(engine);
+    /** The first step that failed, or 'none'. */
+    const failedAt = async () => (await engine.checkConnection()).find((check) => check.outcome === 'failed')?.name ?? 'none';
+
+    expect(await failedAt()).toBe('Proxy');
+    expect(required).toContainEqual({ proxy: proxy.url, sent: null });
+
+    // Saved for another proxy: nothing is sent to this one.
+    await engine.setNetwork(recipe({ proxy: 'http://other.proxy:8080', ...GOOD }));
+    required.length = 0;
+    expect(await failedAt()).toBe('Proxy');
+    expect(required).toEqual([{ proxy: proxy.url, sent: null }]);
+
+    await engine.setNetwork(recipe({ proxy: proxy.url, ...GOOD }));
+    expect(await failedAt()).toBe('none');
+  });
+});
