@@ -17,6 +17,7 @@ import type { HotFolderNotice } from '../../../src/core/hotFolder/HotFolderSuper
 import { hostedConfig, pageCopyOf } from '../../support/coreHostProcess';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
+import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
 import { waitFor } from '../queue/waitFor';
 import { inProcessHosts, recordingLogger } from './hostRig';
 
@@ -155,6 +156,21 @@ describe('the restarted core is what main shows', () => {
     await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed after start');
     expect(log.lines.filter((l) => l.message === 'queue loaded')).toHaveLength(1);
     expect(log.messages()).not.toContain('the core process runs again');
+  });
+
+  it('the backend dialect chosen since holds in the restarted core, through later changes that name none', async () => {
+    const server = await startServer({ phaseMs: 10, dialect: SOCKETIO_ROOMS });
+    const { engine, dir, kill, settings } = await openEngine();
+    await engine.start();
+    const here = { ...settings, serverUrl: server.url };
+    await engine.configure(here as never, new Set(), SOCKETIO_ROOMS);
+    expect(engine.server).toMatchObject({ baseUrl: expect.stringContaining(new URL(server.url).host), dialect: { name: 'socketio-rooms' } });
+    await engine.configure({ ...here, historySize: 50 } as never, new Set(['historySize']));
+    await kill();
+    expect(engine.server.dialect.name).toBe('socketio-rooms');
+    const job = await engine.queue.enqueue({ chartNumber: 'D-1', files: [await dir.pdf('d.pdf')] });
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed over the dialect');
+    expect(server.jobs()).toHaveLength(1);
   });
 
   it('the history size and chart numbers in notifications set since the first start hold in the restarted core', async () => {

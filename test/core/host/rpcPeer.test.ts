@@ -124,4 +124,70 @@ describe('RpcPeer', () => {
     a.handle('m', () => 1);
     expect(() => a.handle('m', () => 2)).toThrow("'m' already has a handler");
   });
+
+  it('an event whose payload cannot cross throws where it was emitted; the channel goes on', async () => {
+    const { a, b } = pair();
+    const seen = new Promise<unknown>((resolve) => b.on('tick', resolve));
+    expect(() => a.emit('tick', { callback: () => 1 })).toThrow();
+    a.emit('tick', 2);
+    expect(await seen).toBe(2);
+  });
+
+  it('a listener that throws is reported to onError; the other listeners of that event still hear it', async () => {
+    const errors: unknown[] = [];
+    const { a, b } = pair({ onError: (error) => errors.push(error) });
+    b.on('tick', () => {
+      throw new Error('listener broke');
+    });
+    const heard = new Promise<unknown>((resolve) => b.on('tick', resolve));
+    a.emit('tick', 1);
+    expect(await heard).toBe(1);
+    expect(errors).toEqual([new Error('listener broke')]);
+  });
+
+  it('a reply to no call (an id never asked, or answered already) is ignored', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const a = new RpcPeer(workerPortEndpoint(port1));
+    peers.push(a);
+    // The other end answers every call twice, and once more for a call never made.
+    port2.on('message', (message: { kind: string; id: number }) => {
+      if (message.kind !== 'call') return;
+      port2.postMessage({ kind: 'reply', id: message.id, ok: true, value: 'first' });
+      port2.postMessage({ kind: 'reply', id: message.id, ok: true, value: 'second' });
+      port2.postMessage({ kind: 'reply', id: 999, ok: true, value: 'stray' });
+    });
+    expect(await a.call('m')).toBe('first');
+    expect(await a.call('m')).toBe('first');
+    port2.close();
+  });
+
+  it('this side ending rejects its own waiting calls with HostGoneError, which says why; onClose is told once', async () => {
+    const { a, b } = pair();
+    b.handle('never', () => new Promise(() => undefined));
+    const reasons: string[] = [];
+    a.onClose((reason) => reasons.push(reason));
+    const waiting = a.call('never');
+    a.dispose();
+    const error = await waiting.catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(HostGoneError);
+    expect(error).toMatchObject({ name: 'HostGoneError', message: 'The core process is not running (closed by this side).' });
+    a.dispose();
+    expect(reasons).toEqual(['closed by this side']);
+    expect(a.isClosed).toBe(true);
+  });
+
+  it('a code crosses only as text; an error without one has none after crossing', async () => {
+    const { a, b } = pair();
+    b.handle('numbered', () => {
+      throw Object.assign(new Error('numbered'), { code: 42 });
+    });
+    b.handle('plain', () => {
+      throw new Error('plain');
+    });
+    const numbered = await a.call('numbered').catch((e: unknown) => e as Error);
+    expect('code' in numbered).toBe(false);
+    const plain = await a.call('plain').catch((e: unknown) => e as Error);
+    expect('code' in plain).toBe(false);
+    expect(plain).toMatchObject({ name: 'Error', message: 'plain' });
+  });
 });

@@ -1,8 +1,9 @@
 /**
- * A proxy that wants credentials, with the engine in its own process: the
- * core's network hears the 407 and main is told (main's ProxyLogin asks the
- * user); the sign-in main saved is used for that proxy only. Against Debian's
- * real tinyproxy with Basic auth and the reference server over HTTPS.
+ * The network built in the core's own process, against Debian's real
+ * tinyproxy: a proxy that wants credentials (the core's network hears the 407
+ * and main is told; main's ProxyLogin asks the user; the sign-in main saved is
+ * used for that proxy only), and a custom CA file gone since it was set (the
+ * engine opens without it, through the same proxy).
  */
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -63,5 +64,26 @@ describe('proxy sign-in with the engine in its own process', () => {
 
     await engine.setNetwork(recipe({ proxy: proxy.url, ...GOOD }));
     expect(await failedAt()).toBe('none');
+  });
+});
+
+describe('a custom CA file gone since it was set', () => {
+  it('the engine opens without it, through the proxy in the settings', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path });
+    const server = await startServer({ phaseMs: 10 });
+    const { connect } = inProcessHosts();
+    const logged: string[] = [];
+    const engine = await RemoteEngine.open({
+      connect,
+      config: hostedConfig(server.url, join(dir.path, 'queue-ca'), {
+        network: { settings: { proxyMode: 'manual', proxyUrl: proxy.url, proxyBypass: '', caFile: join(dir.path, 'gone-ca.pem') }, login: null },
+      }),
+      logger: { ...silentLogger, warn: (message) => void logged.push(message) },
+      resolveProxy: async () => 'DIRECT',
+    });
+    engines.push(engine);
+    expect(logged).toContain('the custom CA file cannot be used');
+    const checks = await engine.checkConnection();
+    expect(checks.map((check) => `${check.name}:${check.outcome}`)).toEqual(['DNS:ok', 'TCP:ok', 'Proxy:ok', 'HTTP:ok', 'WebSocket:ok']);
   });
 });
