@@ -15,6 +15,7 @@ import { makeCertificates, type TestCertificates } from '../../support/certifica
 import { makeTempDir, type TempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
 import { startTinyproxy } from '../../support/tinyproxy';
+import { waitFor } from '../queue/waitFor';
 import { inProcessHosts } from './hostRig';
 
 let dir: TempDir;
@@ -41,11 +42,12 @@ describe('proxy sign-in with the engine in its own process', () => {
       login,
     });
     const required: ProxyAuthRequired[] = [];
-    const { connect } = inProcessHosts();
+    const { connect, hostPorts } = inProcessHosts();
+    let runningAgain = 0;
     const engine = await RemoteEngine.open({
       connect,
       config: hostedConfig(server.url, join(dir.path, 'queue'), { network: recipe(null) }),
-      logger: silentLogger,
+      logger: { ...silentLogger, info: (message) => void (message === 'the core process runs again' && (runningAgain += 1)) },
       resolveProxy: async () => 'DIRECT',
       onProxyAuthRequired: (request) => required.push(request),
     });
@@ -64,6 +66,14 @@ describe('proxy sign-in with the engine in its own process', () => {
 
     await engine.setNetwork(recipe({ proxy: proxy.url, ...GOOD }));
     expect(await failedAt()).toBe('none');
+
+    // A restarted core builds the network main set last, sign-in included.
+    await engine.start();
+    hostPorts[0]!.close();
+    await waitFor(() => runningAgain === 1, 'started again');
+    required.length = 0;
+    expect(await failedAt()).toBe('none');
+    expect(required).toEqual([]);
   });
 });
 

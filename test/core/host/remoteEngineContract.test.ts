@@ -14,6 +14,8 @@ import { RemoteEngine, type RemoteEngineOptions } from '../../../src/core/host/R
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
 import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
 import { QueueInputError, type QueueEvent } from '../../../src/core/queue/types';
+import { SOCKETIO_EVENTS } from '../../../src/shared/dialect';
+import type { BatchProgress } from '../../../src/shared/batchProgress';
 import { hostedConfig } from '../../support/coreHostProcess';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { sampleJob } from '../../support/sampleJob';
@@ -95,6 +97,22 @@ describe('what crosses to main', () => {
     await engine.queue.enqueue({ chartNumber: 'L-1', files: [await dir.pdf('l.pdf')] });
     expect(heard).toContain('upsert');
     expect(log.lines).toContainEqual({ level: 'error', message: 'an engine listener threw', fields: { error: 'TypeError' } });
+  });
+
+  it("a Socket.IO backend's batch progress reaches main's connection", async () => {
+    const server = await startServer({ phaseMs: 10, dialect: SOCKETIO_EVENTS });
+    const { engine, dir } = await openEngine({ config: { choice: { serverUrl: server.url, webSocketUrl: null, token: null, dialect: SOCKETIO_EVENTS } } });
+    const batches: BatchProgress[] = [];
+    engine.connection.onBatch((batch) => batches.push(batch));
+    await engine.start();
+    const results = await engine.queue.enqueueMany([
+      { chartNumber: 'E-1', files: [await dir.pdf('a.pdf')] },
+      { chartNumber: 'E-2', files: [await dir.pdf('b.pdf')] },
+    ]);
+    const ids = results.map((result) => (result.ok ? result.job.id : ''));
+    await waitFor(() => ids.every((id) => engine.queue.get(id)?.stage === 'completed'), 'both completed');
+    await waitFor(() => batches.length > 0, 'batch progress');
+    expect(new Set(batches.map((batch) => batch.batchId))).toEqual(new Set([server.jobs()[0]!.batchId]));
   });
 
   it('only warnings cross as queue events: a job followed to its end gives main none', async () => {
