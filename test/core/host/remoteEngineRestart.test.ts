@@ -73,6 +73,9 @@ describe('deaths are counted within a minute', () => {
     let now = 0;
     const lost: string[] = [];
     const { engine, hostPorts, kill } = await openEngine({ engine: { now: () => now, onHostLost: (reason) => lost.push(reason) } });
+    // An empty queue: a restart changes no job, and main's listeners hear of none.
+    const changes: unknown[] = [];
+    engine.queue.onChange((batch) => changes.push(batch));
     await engine.start();
     for (const at of [0, 1, 2]) {
       now = at;
@@ -89,6 +92,7 @@ describe('deaths are counted within a minute', () => {
     await waitFor(() => lost.length === 1, 'main told after the limit');
     expect(lost[0]).toMatch(/closed/);
     expect(hostPorts).toHaveLength(6);
+    expect(changes).toEqual([]);
     await expect(engine.checkConnection()).rejects.toBeInstanceOf(HostGoneError);
   });
 
