@@ -7,7 +7,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processEndpoint } from '../../../src/core/host/nodeEndpoints';
 import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveEngine } from '../../../src/core/host/engineHost';
+import type { serveEngine } from '../../../src/core/host/engineHost';
 import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
 import { hostedConfig, pageCopyOf } from '../../support/coreHostProcess';
 import { RemoteEngine, RESTART_LIMIT } from '../../../src/core/host/RemoteEngine';

@@ -184,9 +184,9 @@ describe('RpcPeer', () => {
     b.handle('plain', () => {
       throw new Error('plain');
     });
-    const numbered = await a.call('numbered').catch((e: unknown) => e as Error);
+    const numbered = await a.call<never>('numbered').catch((e: unknown) => e as Error);
     expect('code' in numbered).toBe(false);
-    const plain = await a.call('plain').catch((e: unknown) => e as Error);
+    const plain = await a.call<never>('plain').catch((e: unknown) => e as Error);
     expect('code' in plain).toBe(false);
     expect(plain).toMatchObject({ name: 'Error', message: 'plain' });
   });
