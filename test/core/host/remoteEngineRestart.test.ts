@@ -116,6 +116,33 @@ describe('deaths are counted within a minute', () => {
       restarts: RESTART_LIMIT,
     });
   });
+
+  it('a core that dies while it is being started again is replaced by one process, not two on the one journal', async () => {
+    const lost: string[] = [];
+    // The first restart dies while loading the queue (the journal's read never ends).
+    const dyingOnLoad = (index: number): Partial<EngineHostDeps> =>
+      index !== 1
+        ? {}
+        : {
+            openQueueStore: (queueDir) => ({
+              ...createJournalQueueStore(queueDir),
+              load: () => {
+                rig.hostPorts[1]!.close();
+                return new Promise(() => undefined);
+              },
+            }),
+          };
+    const rig = await openEngine({ hostDeps: dyingOnLoad, engine: { now: () => 3, onHostLost: (reason) => lost.push(reason) } });
+    const { engine, hostPorts, dir, runningAgain } = rig;
+    await engine.start();
+    hostPorts[0]!.close();
+    await waitFor(() => runningAgain() >= 1, 'running again');
+    const job = await engine.queue.enqueue({ chartNumber: 'T-1', files: [await dir.pdf('t.pdf')] });
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed');
+    expect(hostPorts).toHaveLength(3);
+    expect(runningAgain()).toBe(1);
+    expect(lost).toEqual([]);
+  });
 });
 
 describe('the restarted core is what main shows', () => {
