@@ -6,7 +6,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
-import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
+import { toDisposable } from '../../../src/core/base/lifecycle';
+import { HostGoneError, RpcPeer, type PeerMessage } from '../../../src/core/host/rpcPeer';
 import { QueueInputError } from '../../../src/core/queue/types';
 
 const peers: RpcPeer[] = [];
@@ -189,5 +190,42 @@ describe('RpcPeer', () => {
     const plain = await a.call<never>('plain').catch((e: unknown) => e as Error);
     expect('code' in plain).toBe(false);
     expect(plain).toMatchObject({ name: 'Error', message: 'plain' });
+  });
+
+  it('without onError, a failed tell and a throwing listener are dropped quietly; an event nobody listens to too', async () => {
+    // An endpoint the test delivers to by hand: whatever the peer throws while receiving reaches the test.
+    let deliver!: (message: PeerMessage) => void;
+    const sent: PeerMessage[] = [];
+    const peer = new RpcPeer({ post: (m) => void sent.push(m), onMessage: (l) => ((deliver = l), toDisposable(() => undefined)), onClose: () => toDisposable(() => undefined), close: () => undefined });
+    peers.push(peer);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const heard: unknown[] = [];
+      peer.on('tick', (n) => heard.push(n));
+      peer.on('tick', () => {
+        throw new Error('listener broke');
+      });
+      expect(() => deliver({ kind: 'event', name: 'tick', payload: 1 })).not.toThrow();
+      expect(() => deliver({ kind: 'event', name: 'nobody-listens', payload: 2 })).not.toThrow();
+      expect(heard).toEqual([1]);
+      peer.tell('missing');
+      const call = sent.find((m) => m.kind === 'call')!;
+      deliver({ kind: 'reply', id: (call as { id: number }).id, ok: false, error: { name: 'Error', message: "no handler for 'missing'" } });
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('is open until the channel ends', async () => {
+    const { a, b } = pair();
+    expect(a.isClosed).toBe(false);
+    b.dispose();
+    await new Promise((resolve) => a.onClose(resolve));
+    expect(a.isClosed).toBe(true);
   });
 });
