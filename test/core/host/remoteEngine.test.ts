@@ -83,6 +83,7 @@ describe('RemoteEngine over a MessageChannel', () => {
     expect(results[0]).toMatchObject({ ok: true });
     expect(results[1]!.ok).toBe(false);
     if (!results[1]!.ok) expect(results[1]!.error).toBeInstanceOf(QueueInputError);
+    if (!results[1]!.ok) expect(results[1]!.error).toMatchObject({ code: 'invalid_files', message: expect.any(String), rejected: [expect.objectContaining({ path: join(dir.path, 'gone.pdf') })] });
     expect(engine.queue.snapshot().map((job) => job.chartNumber)).toEqual(['R-3']);
   });
 

@@ -20,6 +20,8 @@ import { hostedConfig } from '../../support/coreHostProcess';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { sampleJob } from '../../support/sampleJob';
 import { startServer } from '../../support/referenceServer';
+import { startReferenceServer } from '../../../src/server/index';
+import { silentLogger } from '../../../src/core/base/logger';
 import { waitFor } from '../queue/waitFor';
 import { inProcessHosts, recordingLogger } from './hostRig';
 
@@ -99,6 +101,18 @@ describe('what crosses to main', () => {
     expect(log.lines).toContainEqual({ level: 'error', message: 'an engine listener threw', fields: { error: 'TypeError' } });
   });
 
+  it('chart numbers in notifications follow a settings change at once', async () => {
+    const { engine, dir, server } = await openEngine();
+    await engine.start();
+    const bodies: string[] = [];
+    engine.onNotification((decision) => bodies.push(decision.body));
+    await engine.configure({ serverUrl: server.url, webSocketUrl: null, uploadConcurrency: 2, historySize: 100, hotFolder: { path: null, enabled: false }, chartNumberPattern: null, chartNumbersInNotifications: true } as never, new Set(['chartNumbersInNotifications']));
+    const job = await engine.queue.enqueue({ chartNumber: 'CN-1', files: [await dir.pdf('cn.pdf')] });
+    await waitFor(() => engine.queue.get(job.id)?.stage === 'completed', 'completed');
+    await waitFor(() => bodies.length > 0, 'a notification');
+    expect(bodies[0]).toContain('CN-1');
+  });
+
   it("a Socket.IO backend's batch progress reaches main's connection", async () => {
     const server = await startServer({ phaseMs: 10, dialect: SOCKETIO_EVENTS });
     const { engine, dir } = await openEngine({ config: { choice: { serverUrl: server.url, webSocketUrl: null, token: null, dialect: SOCKETIO_EVENTS } } });
@@ -164,6 +178,30 @@ describe('an older version\'s queue', () => {
     await withSource.engine.start();
     expect(withSource.engine.queue.get('old-2')).toMatchObject({ chartNumber: 'OLD-2' });
     expect(events).toEqual([]);
+  });
+});
+
+describe('no server URL', () => {
+  it('without a demo folder the core refuses to open; with one the demo server starts in the core, its data in that folder', async () => {
+    const server = await startServer({ phaseMs: 10 });
+    const dir = await tempDir();
+    const noUrl = { choice: { serverUrl: null, webSocketUrl: null, token: null } };
+    const refused = RemoteEngine.open({ connect: inProcessHosts().connect, config: hostedConfig(server.url, join(dir.path, 'queue'), noUrl), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
+    await expect(refused).rejects.toThrow('No server URL was given.');
+
+    const demoDirs: string[] = [];
+    const { connect } = inProcessHosts({
+      startDemoServer: async ({ dataDir }) => {
+        demoDirs.push(dataDir);
+        const demo = await startReferenceServer({ phaseMs: 10, dataDir });
+        return { url: demo.url, close: () => demo.close() };
+      },
+    });
+    const demoData = join(dir.path, 'demo');
+    const engine = await RemoteEngine.open({ connect, config: hostedConfig(server.url, join(dir.path, 'queue'), { ...noUrl, demoDataDir: demoData }), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
+    cleanups.push(() => engine.dispose());
+    expect(demoDirs).toEqual([demoData]);
+    expect(engine.server.demo).toBe(true);
   });
 });
 
