@@ -60,7 +60,9 @@ describe('calls main fires and forgets', () => {
     await engine.start();
     const job = await engine.queue.enqueue({ chartNumber: 'F-1', files: [await dir.pdf('f.pdf')] });
     engine.queue.pauseAll();
+    expect(engine.queue.paused).toBe(true);
     engine.queue.resumeAll();
+    expect(engine.queue.paused).toBe(false);
     engine.queue.setConcurrency(1);
     engine.queue.setHistorySize(10);
     engine.connection.nudge();
@@ -78,6 +80,19 @@ describe('calls main fires and forgets', () => {
       message: CALL_FAILED,
       fields: { error: 'No such job in the queue (it may have been removed).' },
     });
+  });
+
+  it("a queue saved paused is paused in main's mirror after start; the connection's states reach main", async () => {
+    const dir = await tempDir();
+    const saved = createJournalQueueStore(join(dir.path, 'queue'));
+    await saved.save({ version: PERSISTED_QUEUE_VERSION, jobs: [], paused: true });
+    await saved.close?.();
+    const { engine } = await openEngine({ config: { queueDir: join(dir.path, 'queue') } });
+    const states: string[] = [];
+    engine.connection.onState((state) => states.push(state.state));
+    await engine.start();
+    expect(engine.queue.paused).toBe(true);
+    await waitFor(() => states.includes('connected'), 'connected');
   });
 
   it("the server of record is the core's to set: setting it from main throws", async () => {

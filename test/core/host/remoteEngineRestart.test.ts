@@ -18,6 +18,7 @@ import { hostedConfig, pageCopyOf } from '../../support/coreHostProcess';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
 import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
+import { appNetwork } from '../../../src/core/network/appNetwork';
 import { waitFor } from '../queue/waitFor';
 import { inProcessHosts, recordingLogger } from './hostRig';
 
@@ -157,22 +158,42 @@ describe('the restarted core is what main shows', () => {
     await engine.start();
     page.load();
     const kept = await engine.queue.enqueue({ chartNumber: 'P-1', files: [await dir.pdf('a.pdf')] });
-    await waitFor(() => engine.queue.get(kept.id)?.stage === 'completed', 'completed');
+    const alsoKept = await engine.queue.enqueue({ chartNumber: 'P-3', files: [await dir.pdf('c.pdf')] });
+    await waitFor(() => [kept, alsoKept].every((job) => engine.queue.get(job.id)?.stage === 'completed'), 'completed');
     engine.queue.pauseAll();
     const dropped = await engine.queue.enqueue({ chartNumber: 'P-2', files: [await dir.pdf('b.pdf')] });
     expect(engine.queue.paused).toBe(true);
     const seeded = createJournalQueueStore(join(elsewhere.path, 'queue'));
-    await seeded.save({ version: PERSISTED_QUEUE_VERSION, jobs: [engine.queue.get(kept.id)!], paused: false });
+    await seeded.save({ version: PERSISTED_QUEUE_VERSION, jobs: [engine.queue.get(kept.id)!, engine.queue.get(alsoKept.id)!], paused: false });
     await seeded.close?.();
 
     const changes: QueueChange[] = [];
     engine.queue.onChange((batch) => changes.push(...batch));
     await kill();
-    expect(engine.queue.snapshot().map((job) => job.id)).toEqual([kept.id]);
+    expect(engine.queue.snapshot().map((job) => job.id).sort()).toEqual([kept.id, alsoKept.id].sort());
     expect(engine.queue.paused).toBe(false);
-    expect([...page.jobs.keys()]).toEqual([kept.id]);
+    expect([...page.jobs.keys()].sort()).toEqual([kept.id, alsoKept.id].sort());
     expect(page.jobs.get(kept.id)).toEqual(engine.queue.get(kept.id));
     expect(changes.filter((c) => c.type === 'remove').map((c) => c.type === 'remove' && c.id)).toEqual([dropped.id]);
+  });
+
+  it('main quitting while a restarted core opens: that core is ended, not bound', async () => {
+    let release!: () => void;
+    const opening = new Promise<void>((resolve) => (release = resolve));
+    let endedCores = 0;
+    const { engine, hostPorts, log } = await openEngine({
+      hostDeps: (index) => ({
+        onDisposed: () => void (endedCores += 1),
+        ...(index === 1 && { buildNetwork: async (settings, deps) => (await opening, appNetwork(settings, deps)) }),
+      }),
+    });
+    await engine.start();
+    hostPorts[0]!.close();
+    await waitFor(() => hostPorts.length === 2, 'a core started again');
+    await engine.dispose();
+    release();
+    await waitFor(() => endedCores === 1, 'the restarted core ended');
+    expect(log.messages()).not.toContain('the core process runs again');
   });
 
   it('a core that dies before start() is opened again but not started; start() then starts it', async () => {
@@ -249,6 +270,18 @@ describe('the hot folder of a restarted core', () => {
     await engine.configure({ ...settings, hotFolder: { path: null, enabled: false }, chartNumberPattern: '(' } as never, new Set(['hotFolder']));
     await kill();
     expect(notices).toHaveLength(4);
+  });
+
+  it('a restart before any settings were applied applies none; a pattern given with the folder crosses with it', async () => {
+    const notices: HotFolderNotice[] = [];
+    const { engine, kill, log } = await openEngine({ config: { hotFolder: true }, engine: { onHotFolderNotice: (notice) => notices.push(notice) } });
+    await engine.start();
+    await kill();
+    expect(log.lines.filter((l) => l.level === 'error' && l.message.startsWith('The hot folder'))).toEqual([]);
+    const scans = await tempDir();
+    await engine.hotFolder!.apply({ hotFolder: { path: scans.path, enabled: true }, chartNumberPattern: '(' });
+    await waitFor(() => notices.length === 1, 'the pattern refused');
+    expect(notices[0]!.body).not.toMatch(fullPath);
   });
 
   it('none without the hot folder in the config', async () => {
