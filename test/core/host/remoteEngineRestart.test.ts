@@ -19,6 +19,7 @@ import { makeTempDir, type TempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
 import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
 import { appNetwork } from '../../../src/core/network/appNetwork';
+import { sampleJob } from '../../support/sampleJob';
 import { waitFor } from '../queue/waitFor';
 import { inProcessHosts, recordingLogger } from './hostRig';
 
@@ -164,15 +165,18 @@ describe('the restarted core is what main shows', () => {
     const dropped = await engine.queue.enqueue({ chartNumber: 'P-2', files: [await dir.pdf('b.pdf')] });
     expect(engine.queue.paused).toBe(true);
     const seeded = createJournalQueueStore(join(elsewhere.path, 'queue'));
-    await seeded.save({ version: PERSISTED_QUEUE_VERSION, jobs: [engine.queue.get(kept.id)!, engine.queue.get(alsoKept.id)!], paused: false });
+    // And two finished jobs main never heard of (their news died with the core).
+    const unheard = [sampleJob({ id: 'unheard-1', chartNumber: 'U-1', stage: 'completed' }), sampleJob({ id: 'unheard-2', chartNumber: 'U-2', stage: 'completed' })];
+    await seeded.save({ version: PERSISTED_QUEUE_VERSION, jobs: [engine.queue.get(kept.id)!, engine.queue.get(alsoKept.id)!, ...unheard], paused: false });
     await seeded.close?.();
 
     const changes: QueueChange[] = [];
     engine.queue.onChange((batch) => changes.push(...batch));
     await kill();
-    expect(engine.queue.snapshot().map((job) => job.id).sort()).toEqual([kept.id, alsoKept.id].sort());
+    const restored = [kept.id, alsoKept.id, 'unheard-1', 'unheard-2'].sort();
+    expect(engine.queue.snapshot().map((job) => job.id).sort()).toEqual(restored);
     expect(engine.queue.paused).toBe(false);
-    expect([...page.jobs.keys()].sort()).toEqual([kept.id, alsoKept.id].sort());
+    expect([...page.jobs.keys()].sort()).toEqual(restored);
     expect(page.jobs.get(kept.id)).toEqual(engine.queue.get(kept.id));
     expect(changes.filter((c) => c.type === 'remove').map((c) => c.type === 'remove' && c.id)).toEqual([dropped.id]);
   });
@@ -182,10 +186,9 @@ describe('the restarted core is what main shows', () => {
     const opening = new Promise<void>((resolve) => (release = resolve));
     let endedCores = 0;
     const { engine, hostPorts, log } = await openEngine({
-      hostDeps: (index) => ({
-        onDisposed: () => void (endedCores += 1),
-        ...(index === 1 && { buildNetwork: async (settings, deps) => (await opening, appNetwork(settings, deps)) }),
-      }),
+      // The restarted core: its engine opens once the test lets it, and it says when it has ended.
+      hostDeps: (index) =>
+        index !== 1 ? {} : { onDisposed: () => void (endedCores += 1), buildNetwork: async (settings, deps) => (await opening, appNetwork(settings, deps)) },
     });
     await engine.start();
     hostPorts[0]!.close();
