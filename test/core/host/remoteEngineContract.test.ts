@@ -8,9 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineHostDeps } from '../../../src/core/host/engineHost';
-import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
-import { RemoteEngine, type RemoteEngineOptions } from '../../../src/core/host/RemoteEngine';
+import { RemoteEngine } from '../../../src/core/host/RemoteEngine';
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
 import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
 import { QueueInputError, type QueueEvent } from '../../../src/core/queue/types';
@@ -23,7 +21,7 @@ import { startServer } from '../../support/referenceServer';
 import { startReferenceServer } from '../../../src/server/index';
 import { silentLogger } from '../../../src/core/base/logger';
 import { waitFor } from '../queue/waitFor';
-import { inProcessHosts, recordingLogger } from './hostRig';
+import { inProcessHosts, openHostedEngine } from './hostRig';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -36,21 +34,7 @@ async function tempDir(): Promise<TempDir> {
   return dir;
 }
 
-async function openEngine(options: { config?: Partial<HostedEngineConfig>; hostDeps?: Partial<EngineHostDeps>; engine?: Partial<RemoteEngineOptions> } = {}) {
-  const server = await startServer({ phaseMs: 10 });
-  const dir = await tempDir();
-  const { connect, hostPorts } = inProcessHosts(options.hostDeps);
-  const log = recordingLogger();
-  const engine = await RemoteEngine.open({
-    connect,
-    config: hostedConfig(server.url, join(dir.path, 'queue'), options.config),
-    logger: log.logger,
-    resolveProxy: async () => 'DIRECT',
-    ...options.engine,
-  });
-  cleanups.push(() => engine.dispose());
-  return { server, dir, engine, hostPorts, log };
-}
+const openEngine = (options: Parameters<typeof openHostedEngine>[1] = {}) => openHostedEngine((step) => cleanups.push(step), options);
 
 const CALL_FAILED = 'a call to the core process failed';
 

@@ -6,22 +6,21 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
-import { RemoteEngine, RESTART_LIMIT, RESTART_WINDOW_MS, type RemoteEngineOptions } from '../../../src/core/host/RemoteEngine';
+import { RESTART_LIMIT, RESTART_WINDOW_MS } from '../../../src/core/host/RemoteEngine';
 import { HostGoneError } from '../../../src/core/host/rpcPeer';
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
 import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
 import type { EngineHostDeps } from '../../../src/core/host/engineHost';
 import type { QueueChange } from '../../../src/shared/queueJob';
 import type { HotFolderNotice } from '../../../src/core/hotFolder/HotFolderSupervisor';
-import { hostedConfig, pageCopyOf } from '../../support/coreHostProcess';
+import { pageCopyOf } from '../../support/coreHostProcess';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
 import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
 import { appNetwork } from '../../../src/core/network/appNetwork';
 import { sampleJob } from '../../support/sampleJob';
 import { waitFor } from '../queue/waitFor';
-import { inProcessHosts, recordingLogger } from './hostRig';
+import { openHostedEngine } from './hostRig';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -34,41 +33,7 @@ async function tempDir(): Promise<TempDir> {
   return dir;
 }
 
-const SETTINGS = {
-  serverUrl: '',
-  webSocketUrl: null,
-  uploadConcurrency: 2,
-  historySize: 100,
-  hotFolder: { path: null, enabled: false },
-  chartNumberPattern: null,
-  chartNumbersInNotifications: false,
-};
-
-/** A RemoteEngine over in-process hosts; `runningAgain()` counts restarts that got as far as a started engine. */
-async function openEngine(
-  options: { config?: Partial<HostedEngineConfig>; hostDeps?: Parameters<typeof inProcessHosts>[0]; engine?: Partial<RemoteEngineOptions> } = {},
-) {
-  const server = await startServer({ phaseMs: 10 });
-  const dir = await tempDir();
-  const { connect, hostPorts } = inProcessHosts(options.hostDeps);
-  const log = recordingLogger();
-  const engine = await RemoteEngine.open({
-    connect,
-    config: hostedConfig(server.url, join(dir.path, 'queue'), options.config),
-    logger: log.logger,
-    resolveProxy: async () => 'DIRECT',
-    ...options.engine,
-  });
-  cleanups.push(() => engine.dispose());
-  const runningAgain = () => log.messages().filter((m) => m === 'the core process runs again').length;
-  /** The current core process dies; resolves once main has a started one again. */
-  const kill = async () => {
-    const restarts = runningAgain();
-    hostPorts.at(-1)!.close();
-    await waitFor(() => runningAgain() === restarts + 1, `restart ${restarts + 1}`);
-  };
-  return { server, dir, engine, hostPorts, log, runningAgain, kill, settings: { ...SETTINGS, serverUrl: server.url } };
-}
+const openEngine = (options: Parameters<typeof openHostedEngine>[1] = {}) => openHostedEngine((step) => cleanups.push(step), options);
 
 describe('deaths are counted within a minute', () => {
   it(`${RESTART_LIMIT} deaths more than a minute before do not count; ${RESTART_LIMIT} within one (a minute apart exactly counts) end it`, async () => {
