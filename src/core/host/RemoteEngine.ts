@@ -137,6 +137,7 @@ export class RemoteEngine implements Engine {
     }
     this.restarts.push(now);
     logger.error('the core process ended unexpectedly; starting it again', { reason });
+    let bound = false;
     try {
       const { peer, view } = await openPeer(this.options, this.config);
       if (this.disposing !== null) {
@@ -145,6 +146,7 @@ export class RemoteEngine implements Engine {
       }
       this.peer = peer;
       this.bind(peer);
+      bound = true;
       this.serverIs(view.server);
       if (!this.started) return;
       this.replace(await peer.call<EngineView>('start'));
@@ -152,8 +154,9 @@ export class RemoteEngine implements Engine {
       logger.info('the core process runs again');
     } catch (error) {
       logger.error('the core process could not be started again', { error: (error as Error)?.message });
-      // Tried again until the limit says stop (the new process may have died, or not answered).
-      if (this.peer.isClosed) await this.lost((error as Error)?.message ?? reason);
+      // One that never opened (it died, or did not answer) is tried again until the limit says stop. One that died
+      // after it was bound is started again by its own close: trying here too would start two on the one journal.
+      if (!bound && this.peer.isClosed) await this.lost((error as Error)?.message ?? reason);
     }
   }
 

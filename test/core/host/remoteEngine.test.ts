@@ -8,15 +8,12 @@
  * keeps dying is given up on, and main told.
  */
 import { join } from 'node:path';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveEngine } from '../../../src/core/host/engineHost';
+import type { serveEngine } from '../../../src/core/host/engineHost';
 import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
 import { hostedConfig, pageCopyOf } from '../../support/coreHostProcess';
-import { workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
 import { RemoteEngine, RESTART_LIMIT } from '../../../src/core/host/RemoteEngine';
 import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
-import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
 import { QueueInputError } from '../../../src/core/queue/types';
 import { silentLogger } from '../../../src/core/base/logger';
 import { makeTempDir, type TempDir } from '../../support/files';
@@ -24,6 +21,7 @@ import { sampleJob } from '../../support/sampleJob';
 import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
 import { startServer } from '../../support/referenceServer';
 import { waitFor } from '../queue/waitFor';
+import { inProcessHosts } from './hostRig';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -37,28 +35,6 @@ async function tempDir(): Promise<TempDir> {
 }
 
 const config = hostedConfig;
-
-/**
- * A core "process" in this one, over a MessageChannel: `connect` starts one (again after it is
- * closed), `hostPorts` are the host ends so far (closing one is the process dying).
- */
-function inProcessHosts(deps: Partial<Parameters<typeof serveEngine>[1]> = {}) {
-  const hostPorts: MessagePort[] = [];
-  const connect = () => {
-    const { port1, port2 } = new MessageChannel();
-    const peer = new RpcPeer(workerPortEndpoint(port1));
-    const host = serveEngine(peer, {
-      startDemoServer: () => Promise.reject(new Error('no demo here')),
-      openQueueStore: (dir, legacy) => createJournalQueueStore(dir, { ...(legacy && { legacy }) }),
-      ...deps,
-    });
-    cleanups.push(() => (host.dispose(), peer.dispose()));
-    hostPorts.push(port1);
-    return workerPortEndpoint(port2);
-  };
-  return { connect, hostPorts };
-}
-
 
 /** The page's copy, dropped with the test. */
 function pageCopy(engine: RemoteEngine) {
@@ -107,6 +83,7 @@ describe('RemoteEngine over a MessageChannel', () => {
     expect(results[0]).toMatchObject({ ok: true });
     expect(results[1]!.ok).toBe(false);
     if (!results[1]!.ok) expect(results[1]!.error).toBeInstanceOf(QueueInputError);
+    if (!results[1]!.ok) expect(results[1]!.error).toMatchObject({ code: 'invalid_files', message: expect.any(String), rejected: [expect.objectContaining({ path: join(dir.path, 'gone.pdf') })] });
     expect(engine.queue.snapshot().map((job) => job.chartNumber)).toEqual(['R-3']);
   });
 
