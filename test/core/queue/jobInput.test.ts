@@ -65,13 +65,16 @@ describe('validateJobInput', () => {
   it('a file that cannot be sent refuses the whole job, naming each one and why', async () => {
     const good = await dir.pdf('a.pdf');
     const text = await dir.file('notes.txt', 'just words');
-    const error = await validateJobInput({ chartNumber: 'CH-1', files: [good, text] }, DEFAULT_FILE_LIMITS).catch((e: unknown) => e as QueueInputError);
+    const empty = join(dir.path, 'empty');
+    await mkdir(empty);
+    const error = await validateJobInput({ chartNumber: 'CH-1', files: [good, text, empty] }, DEFAULT_FILE_LIMITS).catch((e: unknown) => e as QueueInputError);
     expect(error).toBeInstanceOf(QueueInputError);
     const { code, message, rejected } = error as QueueInputError;
     expect(code).toBe('invalid_files');
-    expect(rejected).toHaveLength(1);
-    expect(message).toBe(`Nothing was queued: 1 of the dropped items cannot be sent.\nnotes.txt: ${rejected[0]!.reason}`);
-    expect(rejected[0]!.reason.length).toBeGreaterThan(0);
+    expect(rejected.map((r) => r.name)).toEqual(['empty', 'notes.txt']);
+    expect(rejected[1]!.reason.length).toBeGreaterThan(0);
+    // One line per refused item, under the count.
+    expect(message).toBe(`Nothing was queued: 2 of the dropped items cannot be sent.\nempty: Folder contains no files.\nnotes.txt: ${rejected[1]!.reason}`);
   });
 
   it('an empty dropped folder is refused, saying it is empty', async () => {
