@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchJobResults } from '../../../src/core/queue/jobResults';
-import { QueueInputError } from '../../../src/core/queue/types';
+import type { QueueInputError } from '../../../src/core/queue/types';
 import { sampleJob } from '../../support/sampleJob';
 
 const servers: Server[] = [];
