@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/core/base/logger';
+import { silentLogger, type Logger } from '../../../src/core/base/logger';
 import { ChangeStream } from '../../../src/core/queue/changeStream';
 import type { QueueChange, QueueJob } from '../../../src/shared/queueJob';
 import { sampleJob } from '../../support/sampleJob';
@@ -43,5 +43,17 @@ describe('ChangeStream', () => {
     stream.upsert(job('b', 'queued'));
     await Promise.resolve();
     expect(got).toEqual([1]);
+  });
+
+  it('a throwing listener is logged as an error, with what it threw', async () => {
+    const errors: [string, unknown][] = [];
+    const logger: Logger = { ...silentLogger, error: (message, context) => void errors.push([message, context]) };
+    const stream = new ChangeStream(logger);
+    stream.subscribe(() => {
+      throw new Error('broken front end');
+    });
+    stream.upsert(job('a', 'queued'));
+    await Promise.resolve();
+    expect(errors).toEqual([['queue change listener threw', { error: 'Error: broken front end' }]]);
   });
 });
