@@ -11,6 +11,7 @@ import { createStateDirQueueStore } from '../core/persistence/fileQueueStore';
 import { QueueInputError, type EnqueueResult, type QueueEvent } from '../core/queue/UploadQueue';
 import type { JobInput } from '../core/queue/jobInput';
 import type { Logger } from '../core/base/logger';
+import type { BatchProgress } from '../shared/batchProgress';
 import type { ConnectionState } from '../shared/connectionState';
 import type { Dialect } from '../shared/dialect';
 import { isFinishedStage, type QueueJob } from '../shared/queueJob';
@@ -33,6 +34,12 @@ export interface SessionOptions {
   keepRefused?: boolean;
 }
 
+/**
+ * When every job of a batch has ended, the server's own last word on the batch (its final progress) may still be
+ * on its way: waited for this long at most, so that a run reports the batch to its end.
+ */
+const BATCH_END_GRACE_MS = 2000;
+
 /** Why waiting for jobs ended early. */
 export type StopReason = 'interrupted' | 'auth_failed';
 
@@ -41,6 +48,9 @@ export class CliSession {
   private readonly refused: JobResult[] = [];
   private readonly doneListeners = new Set<(result: JobResult) => void>();
   private readonly authFailedListeners = new Set<() => void>();
+  /** The server's last progress of each batch it reported on. */
+  private readonly batches = new Map<string, BatchProgress>();
+  private readonly batchListeners = new Set<() => void>();
   private readonly subscriptions = new DisposableStore();
   /** job id → the upload attempt whose failure was last reported */
   private readonly retryReported = new Map<string, number>();
@@ -72,7 +82,7 @@ export class CliSession {
     );
     subscriptions.add(engine.connection.onState((state) => session.onConnection(state)));
     const onBatch = engine.connection.onBatch?.bind(engine.connection);
-    if (onBatch) subscriptions.add(onBatch((batch) => options.reporter.batch(batch)));
+    if (onBatch) subscriptions.add(onBatch((batch) => session.onBatch(batch)));
     await engine.start();
     return session;
   }
@@ -130,15 +140,24 @@ export class CliSession {
   waitFor(ids: readonly string[], interrupt: AbortSignal): Promise<'done' | StopReason> {
     return new Promise((resolve) => {
       const subscriptions = new DisposableStore();
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      let graceOver = false;
       const check = (): void => {
         if (subscriptions.isDisposed) return;
         const outcome = this.authFailed ? 'auth_failed' : interrupt.aborted ? 'interrupted' : ids.every((id) => this.results.has(id)) ? 'done' : null;
         if (outcome === null) return;
+        if (outcome === 'done' && !graceOver && this.batchStillOpen(ids)) {
+          grace ??= setTimeout(() => ((graceOver = true), check()), BATCH_END_GRACE_MS);
+          return;
+        }
+        clearTimeout(grace);
         subscriptions.dispose();
         interrupt.removeEventListener('abort', check);
         resolve(outcome);
       };
       subscriptions.add(this.onDone(check));
+      this.batchListeners.add(check);
+      subscriptions.add(toDisposable(() => this.batchListeners.delete(check)));
       subscriptions.add(this.onAuthFailed(check)); // may call check at once
       interrupt.addEventListener('abort', check);
       check();
@@ -168,6 +187,21 @@ export class CliSession {
     this.closed = true;
     await this.engine.dispose();
     this.subscriptions.dispose();
+  }
+
+  private onBatch(batch: BatchProgress): void {
+    this.batches.set(batch.batchId, batch);
+    this.reporter.batch(batch);
+    for (const listener of [...this.batchListeners]) listener();
+  }
+
+  /** Whether a batch of these jobs was reported on by the server and not yet as whole. */
+  private batchStillOpen(ids: readonly string[]): boolean {
+    return ids.some((id) => {
+      const batchId = this.queue.get(id)?.batchId;
+      const last = batchId === undefined ? undefined : this.batches.get(batchId);
+      return last !== undefined && !(last.total !== null && last.completed !== null && last.completed >= last.total);
+    });
   }
 
   private onQueueEvent(event: QueueEvent): void {
