@@ -5,32 +5,23 @@
  * same journal and nothing accepted is lost; asked to end, it ends its engine
  * and exits on its own.
  */
+import { useCleanups } from '../../support/cleanups';
 import type { ChildProcess } from 'node:child_process';
 import { constants, getPriority } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/base/logger';
 import { processEndpoint } from '../../../src/core/host/nodeEndpoints';
 import { RemoteEngine } from '../../../src/core/host/RemoteEngine';
 import { bundleCoreHost, forkCoreHost, hostedConfig as config, pageCopyOf } from '../../support/coreHostProcess';
-import { makeTempDir, type TempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
 import { waitFor } from '../queue/waitFor';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function tempDir(): Promise<TempDir> {
-  const dir = await makeTempDir('intake-core-host-');
-  cleanups.push(() => dir.remove());
-  return dir;
-}
+const { defer, tempDir } = useCleanups('intake-core-host-');
 
 function pageCopy(engine: RemoteEngine) {
   const page = pageCopyOf(engine);
-  cleanups.push(() => page.dispose());
+  defer(() => page.dispose());
   return page;
 }
 
@@ -43,7 +34,7 @@ describe('RemoteEngine over a Node child process running the host entry', () => 
 
   function startHost(): ChildProcess {
     const child = forkCoreHost(host.entry);
-    cleanups.push(() => void (child.exitCode === null && child.kill('SIGKILL')));
+    defer(() => void (child.exitCode === null && child.kill('SIGKILL')));
     return child;
   }
 
@@ -59,7 +50,7 @@ describe('RemoteEngine over a Node child process running the host entry', () => 
       resolveProxy: async () => 'DIRECT',
       onHostLost: (reason) => lost.push(reason),
     });
-    cleanups.push(() => engine.dispose());
+    defer(() => engine.dispose());
     const page = pageCopy(engine);
     await engine.start();
     page.load();

@@ -7,8 +7,9 @@
  * replay to the mirror's state, errors keep their class, and a core that
  * keeps dying is given up on, and main told.
  */
+import { useCleanups } from '../../support/cleanups';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { serveEngine } from '../../../src/core/host/engineHost';
 import type { HostedEngineConfig } from '../../../src/core/host/engineProtocol';
 import { hostedConfig, pageCopyOf } from '../../support/coreHostProcess';
@@ -16,30 +17,20 @@ import { RemoteEngine, RESTART_LIMIT } from '../../../src/core/host/RemoteEngine
 import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
 import { QueueInputError } from '../../../src/core/queue/types';
 import { silentLogger } from '../../../src/core/base/logger';
-import { makeTempDir, type TempDir } from '../../support/files';
 import { sampleJob } from '../../support/sampleJob';
 import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
 import { startServer } from '../../support/referenceServer';
 import { waitFor } from '../queue/waitFor';
 import { inProcessHosts } from './hostRig';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function tempDir(): Promise<TempDir> {
-  const dir = await makeTempDir('intake-remote-engine-');
-  cleanups.push(() => dir.remove());
-  return dir;
-}
+const { defer, tempDir } = useCleanups('intake-remote-engine-');
 
 const config = hostedConfig;
 
 /** The page's copy, dropped with the test. */
 function pageCopy(engine: RemoteEngine) {
   const page = pageCopyOf(engine);
-  cleanups.push(() => page.dispose());
+  defer(() => page.dispose());
   return page;
 }
 
@@ -49,7 +40,7 @@ describe('RemoteEngine over a MessageChannel', () => {
     const dir = await tempDir();
     const { connect } = inProcessHosts();
     const engine = await RemoteEngine.open({ connect, config: config(server.url, join(dir.path, 'queue'), overrides), logger: silentLogger, resolveProxy: async () => 'DIRECT', ...extra });
-    cleanups.push(() => engine.dispose());
+    defer(() => engine.dispose());
     return { server, dir, engine };
   }
 
@@ -146,7 +137,7 @@ describe('RemoteEngine: every call reaches the engine and its answer comes back'
     const logged: string[] = [];
     const logger = { debug() {}, info: (m: string) => void logged.push(m), warn: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m) };
     const engine = await RemoteEngine.open({ connect, config: config(server.url, join(dir.path, 'queue'), overrides), logger, resolveProxy: async () => 'DIRECT' });
-    cleanups.push(() => engine.dispose());
+    defer(() => engine.dispose());
     await engine.start();
     return { server, dir, engine, logged };
   }
@@ -230,7 +221,7 @@ describe('RemoteEngine: every call reaches the engine and its answer comes back'
       resolveProxy: async () => 'DIRECT',
       legacyQueue: { load: async () => ({ version: PERSISTED_QUEUE_VERSION, jobs: [], paused: false }), retire: async () => undefined, drainWarnings: () => ['The saved queue had 1 damaged job; it was left out.'] },
     });
-    cleanups.push(() => engine.dispose());
+    defer(() => engine.dispose());
     engine.queue.onEvent((event) => event.type === 'warning' && warnings.push(event.message));
     await engine.start();
     expect(warnings).toContain('The saved queue had 1 damaged job; it was left out.');
@@ -240,7 +231,7 @@ describe('RemoteEngine: every call reaches the engine and its answer comes back'
 describe('the core process side (engineHost)', () => {
   function hostPair(deps: Partial<Parameters<typeof serveEngine>[1]> = {}) {
     const main = new RpcPeer(inProcessHosts(deps).connect());
-    cleanups.push(() => main.dispose());
+    defer(() => main.dispose());
     return { main };
   }
 
@@ -313,7 +304,7 @@ describe('a core process that keeps dying', () => {
     let runningAgain = 0;
     const logger = { ...silentLogger, info: (message: string) => void (message === 'the core process runs again' && (runningAgain += 1)) };
     const engine = await RemoteEngine.open({ connect, config: config(server.url, join(dir.path, 'queue')), logger, resolveProxy: async () => 'DIRECT', onHostLost: (r) => lost.push(r), now: () => 1_000 });
-    cleanups.push(() => engine.dispose());
+    defer(() => engine.dispose());
     await engine.start();
     const job = await engine.queue.enqueue({ chartNumber: 'D-1', files: [await dir.pdf('d.pdf')] });
     for (let death = 1; death <= RESTART_LIMIT; death += 1) {

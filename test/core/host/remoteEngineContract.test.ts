@@ -5,9 +5,10 @@
  * real warnings cross as warnings, errors keep what they are, and dispose()
  * resolves once the core's engine has ended, without a restart on the way.
  */
+import { useCleanups } from '../../support/cleanups';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RemoteEngine } from '../../../src/core/host/RemoteEngine';
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
 import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
@@ -15,7 +16,6 @@ import { QueueInputError, type QueueEvent } from '../../../src/core/queue/types'
 import { SOCKETIO_EVENTS } from '../../../src/shared/dialect';
 import type { BatchProgress } from '../../../src/shared/batchProgress';
 import { hostedConfig } from '../../support/coreHostProcess';
-import { makeTempDir, type TempDir } from '../../support/files';
 import { sampleJob } from '../../support/sampleJob';
 import { startServer } from '../../support/referenceServer';
 import { startReferenceServer } from '../../../src/server/index';
@@ -23,18 +23,9 @@ import { silentLogger } from '../../../src/core/base/logger';
 import { waitFor } from '../queue/waitFor';
 import { inProcessHosts, openHostedEngine } from './hostRig';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer, tempDir } = useCleanups('intake-remote-contract-');
 
-async function tempDir(): Promise<TempDir> {
-  const dir = await makeTempDir('intake-remote-contract-');
-  cleanups.push(() => dir.remove());
-  return dir;
-}
-
-const openEngine = (options: Parameters<typeof openHostedEngine>[1] = {}) => openHostedEngine((step) => cleanups.push(step), options);
+const openEngine = (options: Parameters<typeof openHostedEngine>[1] = {}) => openHostedEngine(defer, options);
 
 const CALL_FAILED = 'a call to the core process failed';
 
@@ -198,7 +189,7 @@ describe('no server URL', () => {
     });
     const demoData = join(dir.path, 'demo');
     const engine = await RemoteEngine.open({ connect, config: hostedConfig(server.url, join(dir.path, 'queue'), { ...noUrl, demoDataDir: demoData }), logger: silentLogger, resolveProxy: async () => 'DIRECT' });
-    cleanups.push(() => engine.dispose());
+    defer(() => engine.dispose());
     expect(demoDirs).toEqual([demoData]);
     expect(engine.server.demo).toBe(true);
   });

@@ -4,8 +4,9 @@
  * page brought to the restarted core's state, deaths counted within a minute
  * only, and a core that cannot be started again reported lost.
  */
+import { useCleanups } from '../../support/cleanups';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RESTART_LIMIT, RESTART_WINDOW_MS } from '../../../src/core/host/RemoteEngine';
 import { HostGoneError } from '../../../src/core/host/rpcPeer';
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
@@ -14,7 +15,6 @@ import type { EngineHostDeps } from '../../../src/core/host/engineHost';
 import type { QueueChange } from '../../../src/shared/queueJob';
 import type { HotFolderNotice } from '../../../src/core/hotFolder/HotFolderSupervisor';
 import { pageCopyOf } from '../../support/coreHostProcess';
-import { makeTempDir, type TempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
 import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
 import { appNetwork } from '../../../src/core/network/appNetwork';
@@ -22,18 +22,9 @@ import { sampleJob } from '../../support/sampleJob';
 import { waitFor } from '../queue/waitFor';
 import { openHostedEngine } from './hostRig';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer, tempDir } = useCleanups('intake-remote-restart-');
 
-async function tempDir(): Promise<TempDir> {
-  const dir = await makeTempDir('intake-remote-restart-');
-  cleanups.push(() => dir.remove());
-  return dir;
-}
-
-const openEngine = (options: Parameters<typeof openHostedEngine>[1] = {}) => openHostedEngine((step) => cleanups.push(step), options);
+const openEngine = (options: Parameters<typeof openHostedEngine>[1] = {}) => openHostedEngine(defer, options);
 
 describe('deaths are counted within a minute', () => {
   it(`${RESTART_LIMIT} deaths more than a minute before do not count; ${RESTART_LIMIT} within one (a minute apart exactly counts) end it`, async () => {
@@ -120,7 +111,7 @@ describe('the restarted core is what main shows', () => {
       hostDeps: (index) => (index === 0 ? {} : { openQueueStore: (_dir, legacy) => createJournalQueueStore(join(elsewhere.path, 'queue'), { ...(legacy && { legacy }) }) }),
     });
     const page = pageCopyOf(engine);
-    cleanups.push(() => page.dispose());
+    defer(() => page.dispose());
     await engine.start();
     page.load();
     const kept = await engine.queue.enqueue({ chartNumber: 'P-1', files: [await dir.pdf('a.pdf')] });
