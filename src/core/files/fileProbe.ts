@@ -50,45 +50,68 @@ export interface ProbeWorker {
   terminate(): Promise<number>;
 }
 
+/**
+ * A batch as the worker gets it: the paths joined by NUL (no path can hold one; look() keeps such a path away
+ * from the worker) and one open flag each. One string and one array cost the event loop a copy each, where
+ * an array of request objects cost it a serialization per object: 10,000 objects blocked it for 30 ms and more.
+ */
 interface ProbeRequest {
   id: number;
   sniff: number;
-  requests: readonly LookRequest[];
+  count: number;
+  paths: string;
+  flags: Int32Array;
 }
 
+/**
+ * The answer, in two transferred buffers (no copy): five numbers per path in `meta` (kind, size, dev, ino,
+ * length of the head, which is at path index × sniff in `heads`; kind 0 is a failure, whose code is in
+ * `failures`), so that decoding costs an object per path and no deserialization.
+ */
 interface ProbeReply {
   id: number;
-  results: LookResult[];
+  meta: Float64Array;
+  heads: Uint8Array;
+  failures: Array<[index: number, code: string | undefined]>;
 }
+
+const FIELDS = 5;
+const KINDS = [undefined, 'file', 'directory', 'other'] as const;
 
 /** The worker's program (CommonJS, run with `eval`: nothing to bundle or find on disk). */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-function look(path, flags, sniff) {
+const FIELDS = ${FIELDS};
+function look(path, flags, sniff, index, meta, heads, failures) {
   let fd;
   try {
     fd = fs.openSync(path, flags);
   } catch (error) {
-    return { code: error && error.code };
+    failures.push([index, error && error.code]);
+    return;
   }
   try {
     const info = fs.fstatSync(fd);
-    const kind = info.isFile() ? 'file' : info.isDirectory() ? 'directory' : 'other';
-    let head = null;
-    if (kind === 'file' && info.size > 0) {
-      const buffer = Buffer.alloc(sniff);
-      head = buffer.subarray(0, fs.readSync(fd, buffer, 0, sniff, 0));
-    }
-    return { kind, size: info.size, dev: info.dev, ino: info.ino, head };
+    const kind = info.isFile() ? 1 : info.isDirectory() ? 2 : 3;
+    const headBytes = kind === 1 && info.size > 0 ? fs.readSync(fd, heads, index * sniff, sniff, 0) : -1;
+    meta.set([kind, info.size, info.dev, info.ino, headBytes], index * FIELDS);
   } catch (error) {
-    return { code: error && error.code };
+    failures.push([index, error && error.code]);
   } finally {
     try { fs.closeSync(fd); } catch {}
   }
 }
-parentPort.on('message', ({ id, sniff, requests }) => {
-  parentPort.postMessage({ id, results: requests.map((request) => look(request.path, request.flags, sniff)) });
+parentPort.on('message', ({ id, sniff, count, paths, flags }) => {
+  const list = count === 0 ? [] : paths.split('\\0');
+  const meta = new Float64Array(count * FIELDS);
+  const heads = new Uint8Array(count * sniff);
+  const failures = [];
+  for (let i = 0; i < count; i += 1) {
+    if (list.length !== count) failures.push([i, 'ERR_INVALID_ARG_VALUE']);
+    else look(list[i], flags[i], sniff, i, meta, heads, failures);
+  }
+  parentPort.postMessage({ id, meta, heads, failures }, [meta.buffer, heads.buffer]);
 });
 `;
 
@@ -142,7 +165,7 @@ export class FileProbe implements Disposable {
    * four calls it replaces).
    */
   look(requests: readonly LookRequest[]): Promise<LookResult[]> {
-    if (this.stalled || this.startedWorker() === null) return lookInThreadPool(requests, this.options.sniffBytes);
+    if (this.stalled || requests.some(({ path }) => path.includes('\0')) || this.startedWorker() === null) return lookInThreadPool(requests, this.options.sniffBytes);
     return new Promise((resolve) => {
       this.outbox.push({ requests, resolve });
       if (this.outbox.length === 1) nextTurn(() => this.send());
@@ -164,7 +187,9 @@ export class FileProbe implements Disposable {
     if (!worker) return this.reroute(parts);
     const id = this.nextId++;
     this.pending.set(id, { sentAt: this.clock.monotonic(), parts });
-    worker.postMessage({ id, sniff: this.options.sniffBytes, requests: parts.length === 1 ? parts[0]!.requests : parts.flatMap((part) => part.requests) });
+    const requests = parts.length === 1 ? parts[0]!.requests : parts.flatMap((part) => part.requests);
+    const flags = Int32Array.from(requests, (request) => request.flags);
+    worker.postMessage({ id, sniff: this.options.sniffBytes, count: requests.length, paths: requests.map((request) => request.path).join('\0'), flags });
     this.timers.ensure('stall', this.stallMs, () => this.checkStall());
   }
 
@@ -188,9 +213,10 @@ export class FileProbe implements Disposable {
     const pending = this.pending.get(reply.id);
     if (pending === undefined) return; // answered through the thread pool already
     this.pending.delete(reply.id);
+    const results = decodeReply(reply);
     let from = 0;
     for (const part of pending.parts) {
-      part.resolve(reply.results.slice(from, from + part.requests.length));
+      part.resolve(results.slice(from, from + part.requests.length));
       from += part.requests.length;
     }
     this.armStallTimer();
@@ -229,6 +255,19 @@ export class FileProbe implements Disposable {
   private reroute(parts: readonly Part[]): void {
     for (const { requests, resolve } of parts) void lookInThreadPool(requests, this.options.sniffBytes).then(resolve);
   }
+}
+
+function decodeReply({ meta, heads, failures }: ProbeReply): LookResult[] {
+  const sniff = heads.length / (meta.length / FIELDS) || 0;
+  const results: LookResult[] = [];
+  for (let at = 0; at < meta.length; at += FIELDS) {
+    const headBytes = meta[at + 4]!;
+    const start = (at / FIELDS) * sniff;
+    const kind = KINDS[meta[at]!] ?? 'other';
+    results.push({ kind, size: meta[at + 1]!, dev: meta[at + 2]!, ino: meta[at + 3]!, head: headBytes < 0 ? null : heads.subarray(start, start + headBytes) });
+  }
+  for (const [index, code] of failures) results[index] = { code };
+  return results;
 }
 
 /** The worker thread FileProbe starts by default. */

@@ -116,6 +116,24 @@ describe('FileProbe', () => {
     expect(worker.counts).toEqual({ sent: 2, answered: 2 });
   });
 
+  it('a path holding a NUL never shifts the answers of the paths beside it (the worker gets the paths joined by NUL)', async () => {
+    const a = await dir.file('a.pdf', MAGIC.pdf);
+    const b = await dir.file('b.png', MAGIC.png);
+    const worker = countedWorker();
+    const probe = probeWith({ startWorker: worker.startWorker });
+    const [hostile, plain] = await Promise.all([
+      probe.look([
+        { path: a, flags: READ },
+        { path: `${b}\0${a}`, flags: READ },
+        { path: b, flags: READ },
+      ]),
+      probe.look([{ path: b, flags: READ }]),
+    ]);
+    expect(hostile!.map((r) => ('size' in r ? r.size : r.code))).toEqual([MAGIC.pdf.length, 'ERR_INVALID_ARG_VALUE', MAGIC.png.length]);
+    expect(plain!.map((r) => ('size' in r ? r.size : r.code))).toEqual([MAGIC.png.length]);
+    expect(worker.counts.sent).toBe(1); // the batch with the NUL path went through the thread pool
+  });
+
   it('a worker stuck in a call: what waits behind it is answered through the thread pool, and so is what comes next until it answers again', async () => {
     const pdf = await dir.file('scan.pdf', MAGIC.pdf);
     const fifo = join(dir.path, 'share.pdf');
