@@ -57,8 +57,8 @@ export interface JournalQueueStore extends QueueStore {
 }
 
 type Header = { format: 'snapshot' | 'journal'; version: number; generation: number };
-/** What the disk holds for a job: the object last written (by identity) and its JSON. */
-type Written = { job: QueueJob; json: string | null };
+/** What the disk holds for a job: the object last written (by identity) and its journal line (checksummed JSON). */
+type Written = { job: QueueJob; line: string | null };
 
 // The journal's descriptor calls, looked up when called (the crash test watches node:fs).
 const openFd = (path: string, flags: string, mode: number) => new Promise<number>((resolve, reject) => openCb(path, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd))));
@@ -117,13 +117,13 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
     let encoded = 0;
     for (const job of state.jobs) {
       const known = written.get(job.id);
-      let json = known?.job === job ? known.json : null;
-      if (json === null) {
-        json = JSON.stringify(job);
+      let line = known?.job === job ? known.line : null;
+      if (line === null) {
+        line = jobLine(job);
         if ((encoded += 1) % YIELD_EVERY === 0) await nextTurn();
       }
-      fresh.set(job.id, { job, json });
-      lines.push(encodeLine(`{"job":${json}}`));
+      fresh.set(job.id, { job, line });
+      lines.push(line);
     }
     snapshotBytes = 0;
     for (const line of lines) snapshotBytes += Buffer.byteLength(line);
@@ -145,12 +145,12 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
       const known = written.get(job.id);
       // Jobs are frozen and replaced whole when they change: the same object is the same state.
       if (known?.job === job && Object.isFrozen(job)) continue;
-      const json = JSON.stringify(job);
-      changed.push([job.id, { job, json }]);
+      const line = jobLine(job);
+      changed.push([job.id, { job, line }]);
       // Jobs are frozen and `state.jobs` is the caller's own array: nothing moves while we let others run.
       if (changed.length % YIELD_EVERY === 0) await nextTurn();
-      if (known?.json === json) continue;
-      text += encodeLine(`{"job":${json}}`);
+      if (known?.line === line) continue;
+      text += line;
     }
     const removed = removedIds(state.jobs);
     for (const id of removed) text += encodeLine(JSON.stringify({ remove: id }));
@@ -245,7 +245,7 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
 
   /** What was read is what the disk holds: the next save writes only what differs from it. */
   function remember(queue: PersistedQueue | null): void {
-    written = new Map((queue?.jobs ?? []).map((job) => [job.id, { job, json: null }]));
+    written = new Map((queue?.jobs ?? []).map((job) => [job.id, { job, line: null }]));
     writtenPaused = queue?.paused ?? false;
   }
 
@@ -280,6 +280,9 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
     },
   };
 }
+
+/** A job's record: kept per job, so a compaction writes the line of an unchanged job without encoding it again. */
+const jobLine = (job: QueueJob): string => encodeLine(`{"job":${JSON.stringify(job)}}`);
 
 function header(format: Header['format'], generation: number): string {
   return encodeLine(JSON.stringify({ format, version: FORMAT_VERSION, generation }));
