@@ -43,6 +43,9 @@ export function serveEngine(peer: RpcPeer, deps: EngineHostDeps): Disposable {
   const store = new DisposableStore();
   const logger = peerLogger(peer);
   let engine: IntakeEngine | null = null;
+  /** The open in progress (main may go while it runs); `closed`: main's end of the channel is gone. */
+  let opening: Promise<unknown> = Promise.resolve();
+  let closed = false;
   let chartNumbers = false;
   const the = (): IntakeEngine => {
     if (engine === null) throw new Error('the engine is not open');
@@ -62,7 +65,12 @@ export function serveEngine(peer: RpcPeer, deps: EngineHostDeps): Disposable {
     return { jobs: queue.snapshot(), paused: queue.paused, connection: connection.state, server: serverView(server) };
   };
 
-  const open = async (config: HostedEngineConfig): Promise<EngineView> => {
+  const open = (config: HostedEngineConfig): Promise<EngineView> => {
+    const run = openEngine(config);
+    opening = run.catch(() => undefined);
+    return run;
+  };
+  const openEngine = async (config: HostedEngineConfig): Promise<EngineView> => {
     if (engine !== null) throw new Error('the engine is already open');
     chartNumbers = config.chartNumbersInNotifications;
     const network = await buildNetwork(config.network).catch((error: unknown) => {
@@ -81,6 +89,10 @@ export function serveEngine(peer: RpcPeer, deps: EngineHostDeps): Disposable {
       notifications: { chartNumbers: () => chartNumbers },
       ...(config.hotFolder && { hotFolder: { onNotice: (notice) => peer.emit(HOST_EVENTS.hotFolderNotice, notice) } }),
     });
+    if (closed) {
+      await opened.dispose();
+      throw new Error('main went away while the engine was opening');
+    }
     engine = opened;
     // Listening before start(): loading the queue reports damaged jobs as warnings.
     store.add(opened.onPageBatch((deltas) => peer.emit(HOST_EVENTS.jobs, deltas)));
@@ -138,8 +150,14 @@ export function serveEngine(peer: RpcPeer, deps: EngineHostDeps): Disposable {
       }),
     );
   }
-  // Main is gone (it crashed or was killed): end the engine so every job is durable, then the process.
-  store.add(peer.onClose(() => void engine?.dispose().finally(() => deps.onDisposed?.())));
+  // Main is gone (it crashed or was killed): end the engine so every job is durable (once an open under way has
+  // finished), then the process.
+  store.add(
+    peer.onClose(() => {
+      closed = true;
+      void opening.then(() => engine?.dispose()).finally(() => deps.onDisposed?.());
+    }),
+  );
   return store;
 }
 

@@ -16,6 +16,7 @@ import { hostedConfig, pageCopyOf } from '../../support/coreHostProcess';
 import { RemoteEngine, RESTART_LIMIT } from '../../../src/core/host/RemoteEngine';
 import { HostGoneError, RpcPeer } from '../../../src/core/host/rpcPeer';
 import { QueueInputError } from '../../../src/core/queue/types';
+import { appNetwork } from '../../../src/core/network/appNetwork';
 import { silentLogger } from '../../../src/core/base/logger';
 import { sampleJob } from '../../support/sampleJob';
 import { PERSISTED_QUEUE_VERSION } from '../../../src/core/persistence/persistedQueue';
@@ -258,6 +259,27 @@ describe('the core process side (engineHost)', () => {
     await main.call('start');
     main.dispose();
     await waitFor(() => disposed === 1, 'the host ended its engine');
+  });
+
+  it("when main's end closes while the engine is opening, the engine that opens is ended and the process may exit", async () => {
+    const server = await startServer({ phaseMs: 20 });
+    const dir = await tempDir();
+    let disposed = 0;
+    let networkAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (networkAsked = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const { main } = hostPair({
+      onDisposed: () => void (disposed += 1),
+      buildNetwork: async (settings, deps) => (networkAsked(), await released, appNetwork(settings, deps)),
+    });
+    const opened = main.call('open', config(server.url, join(dir.path, 'queue')));
+    opened.catch(() => undefined);
+    await asked;
+    main.dispose();
+    release();
+    await waitFor(() => disposed === 1, 'the host ended the engine it was opening');
+    await expect(opened).rejects.toThrow();
   });
 });
 
