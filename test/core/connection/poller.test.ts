@@ -143,6 +143,19 @@ describe('Poller', () => {
       expect(clock.pending).toBe(0);
     });
 
+    it('a read that answers after stop() wakes nothing: no timer, no further read', async () => {
+      const clock = new FakeClock();
+      const { poller, reads } = slowPoller(new Set(['A']), clock);
+      poller.start();
+      clock.advance(0);
+      poller.stop();
+      reads[0]!.answer();
+      await settle();
+      expect(clock.pending).toBe(0);
+      await run(clock, 10_000);
+      expect(reads).toHaveLength(1);
+    });
+
     it('kick() on a stopped poller reads nothing and leaves no timer', async () => {
       const clock = new FakeClock();
       const reads: Array<{ chart: string; at: number }> = [];
