@@ -156,4 +156,16 @@ describe('SubscriptionChannel', () => {
     clock.advance(ACK_TIMEOUT_MS);
     expect(socket.failed?.reason).toBe(`no subscribe ack within ${ACK_TIMEOUT_MS} ms`);
   });
+
+  it('an unsubscribe while no batch waits sends only the unsubscribe; new jobs go out when the owner asks', () => {
+    const wanted = ['a'];
+    const { socket, channel } = setup(wanted);
+    channel.sendNextBatch();
+    channel.settle('a');
+    wanted.push('b');
+    channel.unsubscribe('a');
+    expect(socket.sent).toEqual(['subscribe a', 'unsubscribe a']);
+    channel.sendNextBatch();
+    expect(socket.sent.at(-1)).toBe('subscribe b');
+  });
 });
