@@ -199,6 +199,21 @@ describe('Poller', () => {
       poller.stop();
     });
 
+    it('reads slower than the spacing do not slow the others: charts are still read at the request rate', async () => {
+      const clock = new FakeClock();
+      const { poller, reads } = slowPoller(new Set(['A', 'B', 'C', 'D']), clock);
+      clock.advance(60_000);
+      poller.start();
+      await run(clock, 1_000, 1);
+      expect(reads.map((r) => [r.chart, r.at])).toEqual([
+        ['A', 60_000],
+        ['B', 60_250],
+        ['C', 60_500],
+        ['D', 60_750],
+      ]);
+      poller.stop();
+    });
+
     it('a chart opened while the only read is in flight is read when that read ends, without a kick', async () => {
       const clock = new FakeClock();
       const charts = new Set(['A']);
