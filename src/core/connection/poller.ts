@@ -87,11 +87,8 @@ export class Poller {
         bestDue = due;
       }
     }
-    if (best === null) {
-      // Nothing to read now; a finishing request or kick() looks again.
-      if (open.size > 0) this.schedule(this.options.intervalMs);
-      return;
-    }
+    // Nothing to read now (no chart open, or every open chart in flight): a finishing request or kick() looks again.
+    if (best === null) return;
     const startAt = Math.max(bestDue, this.nextRequestAt);
     if (startAt > now) {
       this.schedule(Math.ceil(startAt - now));
@@ -103,13 +100,14 @@ export class Poller {
     // Whole milliseconds: fractional due times can make a timer fire a hair early and spin.
     this.nextDueAt.set(chart, Math.ceil(now + this.options.intervalMs * (1 + INTERVAL_JITTER * this.options.random())));
     this.nextRequestAt = Math.ceil(now + this.spacingMs * (1 + SPACING_JITTER * this.options.random()));
+    // Planned before the read starts: a read that stops the poller at once must not leave this timer behind.
+    this.schedule(this.nextRequestAt - now);
     void this.options.read(chart, controller.signal).finally(() => {
       if (this.controller !== controller) return;
       this.inFlight.delete(chart);
-      // The due time counts from when the request started; a slow answer does not shorten the gap below the interval
-      // because nextDueAt was set at start and is at least intervalMs away.
-      if (!this.timers.has('tick')) this.schedule(0);
+      // Look again now, not at the planned tick: a read that outlasted the interval leaves its chart due already.
+      // The due time counts from when the request started, so this never reads a chart sooner than the interval.
+      this.schedule(0);
     });
-    this.schedule(Math.max(0, this.nextRequestAt - now));
   }
 }

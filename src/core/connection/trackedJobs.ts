@@ -47,11 +47,9 @@ export class TrackedJobs {
   track(jobId: string, chartNumber: string, known?: ServerJobState): boolean {
     const existing = this.records.get(jobId);
     if (existing) {
+      // Followed already, or ended: a job that is not wanted is always final (only apply() reopens one).
       existing.chartNumber = chartNumber;
-      if (existing.wanted || isFinal(existing.state)) return false;
-      existing.wanted = true;
-      this.endedCount -= 1;
-      return true;
+      return false;
     }
     const state = known ? { ...known, jobId } : initialServerJob(jobId);
     const wanted = !isFinal(state);

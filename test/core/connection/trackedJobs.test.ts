@@ -30,6 +30,7 @@ describe('TrackedJobs', () => {
     expect(jobs.openCharts().size).toBe(0);
     expect(jobs.apply(record, { jobId: 'j', status: 'processing', phase: 'processing', timestamp: at(3), seq: 3 }).change).toBe('reopened');
     expect([...jobs.wantedIds()]).toEqual(['j']);
+    expect(jobs.wantedCount).toBe(1);
   });
 
   it('a job known to be final is kept for reading but not wanted', () => {
@@ -61,6 +62,27 @@ describe('TrackedJobs', () => {
     expect(jobs.get('done-100')).toBeDefined();
     expect(jobs.get('done-2099')).toBeDefined();
     expect(jobs.get('open')).toBeDefined();
+    expect(jobs.wantedCount).toBe(1);
+  });
+
+  it('untracking an ended job leaves the count of wanted jobs as it was', () => {
+    const jobs = new TrackedJobs();
+    jobs.track('open', 'C');
+    jobs.track('done', 'C', { ...initialServerJob('done'), status: 'completed', phase: 'completed' });
+    expect(jobs.wantedCount).toBe(1);
+    expect(jobs.untrack('done')?.wanted).toBe(false);
+    expect(jobs.wantedCount).toBe(1);
+    expect([...jobs.wantedIds()]).toEqual(['open']);
+  });
+
+  it('keeps exactly the newest 2,000 ended jobs and never forgets a job it still follows', () => {
+    const jobs = new TrackedJobs();
+    jobs.track('open-first', 'C');
+    const ended = Array.from({ length: 2_001 }, (_, i) => `done-${i}`);
+    for (const id of ended) jobs.track(id, 'C', { ...initialServerJob(id), status: 'completed', phase: 'completed' });
+    expect(ended.filter((id) => jobs.get(id) !== undefined)).toEqual(ended.slice(1));
+    expect(jobs.get('open-first')?.wanted).toBe(true);
+    expect([...jobs.wantedIds()]).toEqual(['open-first']);
     expect(jobs.wantedCount).toBe(1);
   });
 });
