@@ -174,10 +174,11 @@ export class SocketGeneration {
 
   private readonly handleError = (error: Error): void => {
     const badFrame = (error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
-    if (badFrame) return this.fail({ reason: `socket error: ${error.message}`, auth: false, immediate: false, badFrame });
+    // An error on an open socket is a drop, not a step on the way that failed. ws reports one only from its
+    // frame parser or writer (a broken connection just closes), so its words say more than "could not reach".
+    if (this.opened) return this.fail({ reason: `socket error: ${error.message}`, auth: false, immediate: false, ...(badFrame && { badFrame }) });
     const problem = describeNetworkProblem(error, this.context());
-    // An error on an open socket is a drop, not a step on the way that failed.
-    this.fail({ reason: `WebSocket: ${problem.message}`, auth: false, immediate: false, ...(!this.opened && { problem }) });
+    this.fail({ reason: `WebSocket: ${problem.message}`, auth: false, immediate: false, problem });
   };
 
   private readonly handleUnexpectedResponse = (request: ClientRequest, response: IncomingMessage): void => {

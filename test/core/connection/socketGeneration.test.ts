@@ -1,55 +1,15 @@
 /**
- * One socket generation in isolation, against a throwaway ws server: events
- * while alive, nothing at all once disposed, and upgrade refusals typed.
+ * One socket generation in isolation, against a throwaway ws server: what
+ * the backend receives, events while alive, heartbeat and nudge, and nothing
+ * at all once down or disposed. How attempts fail: socketGeneration.refusals.test.ts.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { SocketGeneration, type DownReason, type GenerationEvents } from '../../../src/core/connection/socketGeneration';
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
 import { DEFAULT_CONNECTION_TIMINGS } from '../../../src/core/connection/timings';
-import { FakeClock } from '../../support/fakeClock';
+import { useGenerationRig } from './generationRig';
 import { waitUntil } from './waitUntil';
-import { defaultNetwork } from '../../../src/core/network/network';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function server(refuseWith?: number, options: { autoPong?: boolean } = {}): Promise<{ url: string; peers: WebSocket[] }> {
-  const peers: WebSocket[] = [];
-  const wss = new WebSocketServer({ noServer: true, ...options });
-  const httpServer = http.createServer();
-  httpServer.on('upgrade', (req, socket, head) => {
-    if (refuseWith !== undefined) {
-      socket.end(`HTTP/1.1 ${refuseWith} No\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => peers.push(ws));
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  cleanups.push(async () => {
-    for (const peer of peers) peer.terminate();
-    wss.close();
-    httpServer.closeAllConnections();
-    await new Promise((resolve) => httpServer.close(resolve));
-  });
-  return { url: `ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}/api/ws`, peers };
-}
-
-function generation(url: string, clock = new FakeClock()) {
-  const seen = { open: 0, messages: [] as string[], downs: [] as DownReason[], healthy: 0 };
-  const events: GenerationEvents = {
-    open: () => void (seen.open += 1),
-    message: (_g, data) => void seen.messages.push(data.toString()),
-    down: (_g, why) => void seen.downs.push(why),
-    healthy: () => void (seen.healthy += 1),
-  };
-  const g = new SocketGeneration({ id: 1, url, token: 'tok', network: defaultNetwork(), clock, timings: DEFAULT_CONNECTION_TIMINGS, events });
-  cleanups.push(() => g.dispose());
-  return { g, seen, clock };
-}
+const { server, generation } = useGenerationRig();
 
 describe('SocketGeneration', () => {
   it('delivers open and frames while alive, and nothing once disposed', async () => {
@@ -60,8 +20,13 @@ describe('SocketGeneration', () => {
     await waitUntil(() => seen.messages.length === 1, 'one frame');
     clock.advance(10_000);
     expect(seen.healthy).toBe(1);
+    // While alive it listens on a socket that is not closed (so the leftover checks below can see a leak).
+    expect(g.isOpen).toBe(true);
+    expect(g.socketClosed).toBe(false);
+    expect(g.listenerCount()).toBeGreaterThan(0);
 
     await g.dispose();
+    expect(g.isOpen).toBe(false);
     expect(g.socketClosed).toBe(true);
     expect(g.listenerCount()).toBe(0);
     expect(g.timers.size).toBe(0);
@@ -129,18 +94,82 @@ describe('SocketGeneration', () => {
     expect(seen.downs[0]).toMatchObject({ auth: false, immediate: false });
   });
 
-  it.each([
-    [401, true],
-    [403, true],
-    [404, false],
-    [503, false],
-  ])('an upgrade refused with %i is typed (auth: %s)', async (status, auth) => {
-    const { url } = await server(status);
+  it('the upgrade carries the token as a Bearer header and offers no compression; without a token, no Authorization at all', async () => {
+    const { url, peers, upgrades } = await server();
+    const withToken = generation(url, { token: 'tok-1' });
+    const withoutToken = generation(url, { token: null });
+    await waitUntil(() => withToken.seen.open === 1 && withoutToken.seen.open === 1 && peers.length === 2, 'both open');
+    const authorizations = upgrades.map((headers) => headers.authorization);
+    expect(authorizations.sort()).toEqual(['Bearer tok-1', undefined]);
+    // Compressed frames would cost both ends zlib memory per socket for small JSON frames.
+    expect(upgrades.map((headers) => headers['sec-websocket-extensions'])).toEqual([undefined, undefined]);
+  });
+
+  it('send() says false while connecting and after a drop, true while open; the server gets only the frames sent while open', async () => {
+    const { url, peers } = await server();
     const { g, seen } = generation(url);
-    await waitUntil(() => seen.downs.length === 1, 'refused');
-    expect(seen.downs[0]).toMatchObject({ auth });
-    expect(seen.downs[0]!.reason).toContain(String(status));
-    await g.dispose();
-    expect(g.listenerCount()).toBe(0);
+    expect(g.send({ type: 'subscribe', jobId: 'too-early' })).toBe(false);
+    await waitUntil(() => seen.open === 1 && peers.length === 1, 'open');
+    const received: string[] = [];
+    peers[0]!.on('message', (data) => received.push(data.toString()));
+    expect(g.send({ type: 'subscribe', jobId: 'a' })).toBe(true);
+    await waitUntil(() => received.length === 1, 'the frame reached the server');
+    expect(received).toEqual(['{"type":"subscribe","jobId":"a"}']);
+
+    peers[0]!.close();
+    await waitUntil(() => seen.downs.length === 1, 'down');
+    expect(g.send({ type: 'subscribe', jobId: 'too-late' })).toBe(false);
+  });
+
+  it('a nudge while still connecting pings nothing and arms nothing: the socket, once open, stays up', async () => {
+    const { url, peers } = await server();
+    const { g, seen, clock } = generation(url);
+    expect(() => g.probe()).not.toThrow();
+    clock.advance(DEFAULT_CONNECTION_TIMINGS.nudgePongMs);
+    expect(seen.downs).toEqual([]);
+    await waitUntil(() => seen.open === 1 && peers.length === 1, 'open');
+    clock.advance(DEFAULT_CONNECTION_TIMINGS.nudgePongMs);
+    expect(seen.downs).toEqual([]);
+  });
+
+  it('a second nudge while the first waits for its pong sends no second ping and does not push the deadline back', async () => {
+    const { url, peers } = await server(undefined, { autoPong: false });
+    const { g, seen, clock } = generation(url);
+    await waitUntil(() => seen.open === 1 && peers.length === 1, 'open');
+    let pings = 0;
+    const received: string[] = [];
+    peers[0]!.on('ping', () => void (pings += 1));
+    peers[0]!.on('message', (data) => received.push(data.toString()));
+    const { nudgePongMs } = DEFAULT_CONNECTION_TIMINGS;
+    g.probe();
+    clock.advance(3_000);
+    g.probe();
+    // A frame sent after the nudges arrives after any ping they sent: once it is there, every ping is counted.
+    g.send({ type: 'unsubscribe', jobId: 'marker' });
+    await waitUntil(() => received.length === 1, 'marker frame');
+    expect(pings).toBe(1);
+    clock.advance(nudgePongMs - 3_000 - 1);
+    expect(seen.downs).toEqual([]);
+    clock.advance(1);
+    expect(seen.downs).toEqual([expect.objectContaining({ immediate: true })]);
+  });
+
+  it('down is reported once: a later fail() by the owner (its ack timer) adds nothing, and fail() after dispose() reports nothing', async () => {
+    const { url, peers } = await server();
+    const dropped = generation(url);
+    const disposed = generation(url);
+    await waitUntil(() => dropped.seen.open === 1 && disposed.seen.open === 1 && peers.length === 2, 'both open');
+    const ackTimeout = { reason: 'no subscribe ack within 10000 ms', auth: false, immediate: false };
+
+    dropped.g.fail({ reason: 'watchdog', auth: false, immediate: false });
+    dropped.g.fail(ackTimeout);
+    expect(dropped.seen.downs.map((d) => d.reason)).toEqual(['watchdog']);
+
+    await disposed.g.dispose();
+    disposed.g.fail(ackTimeout);
+    expect(disposed.seen.downs).toEqual([]);
+    // Disposing again is harmless and resolves at once.
+    await disposed.g.dispose();
+    expect(disposed.g.listenerCount()).toBe(0);
   });
 });
