@@ -105,6 +105,16 @@ describe('readFrame', () => {
     ];
     for (const value of cases) expect(readFrame(text(value), false), JSON.stringify(value)).toEqual({ ok: false, reason: 'wrong_shape' });
   });
+  it('a long human message (a traceback) is cut to 10,000 characters, not a reason to lose the frame it came with', () => {
+    const traceback = 'Traceback (most recent call last):\n' + '  File "ocr.py", line 12, in run\n'.repeat(600);
+    expect(traceback.length).toBeGreaterThan(10_000);
+    const failed = readFrame(text({ ...update, status: 'failed', phase: 'failed', message: traceback }), false);
+    expect(failed).toEqual({ ok: true, message: { ...update, status: 'failed', phase: 'failed', message: traceback.slice(0, 10_000) } });
+    const ack = readFrame(text({ type: 'subscribed', jobId: 'job-1', timestamp: update.timestamp, status: 'failed', phase: 'failed', message: traceback }), false);
+    expect(ack).toMatchObject({ ok: true, message: { type: 'subscribed', status: 'failed', message: traceback.slice(0, 10_000) } });
+    const refusal = readFrame(text({ type: 'error', jobId: 'job-1', message: traceback }), false);
+    expect(refusal).toEqual({ ok: true, message: { type: 'error', jobId: 'job-1', message: traceback.slice(0, 10_000) } });
+  });
 });
 
 describe('a frame as a state machine input', () => {
@@ -132,7 +142,7 @@ describe('a frame as a state machine input', () => {
   });
 });
 
-describe('bad frames from a live backend', () => {
+describe('frames from a live backend', () => {
   it('each is dropped with its own reason in the log, the connection stays, and the job is still followed to its end', async () => {
     const server = await startServer({ phaseMs: 150 });
     const relay = await startWsRelay({ target: () => server.wsUrl });
@@ -165,5 +175,23 @@ describe('bad frames from a live backend', () => {
     expect(m.stats.reconnects).toBe(0);
     expect(m.stats.badFrames).toBe(6);
     expect(lines.join('\n')).not.toContain('SECRET-CHART-77');
+  });
+
+  it('a final failure whose message is a long traceback still ends the job as failed', async () => {
+    const server = await startServer({ phaseMs: 60_000 });
+    const relay = await startWsRelay({ target: () => server.wsUrl });
+    onTestFinished(() => relay.close());
+    const job = await uploadJob(server.url, 'TRACE-1');
+    const m = new ConnectionManager({ baseUrl: server.url, wsUrl: relay.url });
+    onTestFinished(() => m.dispose());
+    m.start();
+    m.track(job.jobId, { chartNumber: job.chartNumber });
+    await waitUntil(() => m.state.state === 'connected' && typeof m.job(job.jobId)?.seq === 'number', 'connected and caught up');
+    const seq = (m.job(job.jobId)?.seq as number) + 1;
+    const traceback = 'Traceback (most recent call last):\n' + '  File "ai.py", line 7, in analyse\n'.repeat(1_000);
+    relay.injectToClients(JSON.stringify({ type: 'status_update', jobId: job.jobId, status: 'failed', phase: 'failed', message: traceback, timestamp: new Date().toISOString(), seq }));
+    await waitUntil(() => m.job(job.jobId)?.status === 'failed' || m.stats.badFrames > 0, 'the failure handled');
+    expect(m.stats.badFrames).toBe(0);
+    expect(m.job(job.jobId)).toMatchObject({ status: 'failed', seq, message: traceback.slice(0, 10_000) });
   });
 });
