@@ -46,7 +46,7 @@ export const statusUpdateMessageSchema = z.object({
   jobId,
   status: z.string().max(100),
   phase: z.string().max(100),
-  message: z.string().max(10_000).optional().default(''),
+  message: z.string().transform(clipMessage).optional().default(''),
   timestamp,
   seq: seq.optional(),
   ...retryFields,
@@ -59,7 +59,7 @@ export const subscribedMessageSchema = z.object({
   // The snapshot (extension): present only on servers that implement it.
   status: z.string().max(100).optional(),
   phase: z.string().max(100).optional(),
-  message: z.string().max(10_000).optional(),
+  message: z.string().transform(clipMessage).optional(),
   seq: seq.optional(),
   ...retryFields,
 });
@@ -68,7 +68,7 @@ export const unsubscribedMessageSchema = z.object({ type: z.literal('unsubscribe
 
 export const errorMessageSchema = z.object({
   type: z.literal('error'),
-  message: z.string().max(10_000),
+  message: z.string().transform(clipMessage),
   jobId: jobId.optional(),
 });
 
@@ -216,4 +216,12 @@ export function canonicalServerUrl(baseUrl: string): string {
   if (!URL.canParse(baseUrl)) return baseUrl;
   const url = new URL(baseUrl);
   return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
+}
+
+/**
+ * A frame's human message (a backend's traceback can be long) is cut, never a reason to drop the frame:
+ * a dropped `failed` update leaves the job open, and a dropped ack is retried by reconnecting, forever.
+ */
+function clipMessage(text: string): string {
+  return text.slice(0, 10_000);
 }
