@@ -126,7 +126,7 @@ export const statusJobSchema = z.object({
   jobId: jobId.optional(),
   status: lenient(z.string().max(100)),
   phase: lenient(z.string().max(100)),
-  message: lenient(z.string().max(10_000).nullable()),
+  message: lenient(z.string().transform(clipMessage).nullable()),
   timestamp: lenient(timestamp),
   seq: lenient(seq),
   attempt: lenient(retryFields.attempt),
@@ -141,7 +141,7 @@ export const statusResponseSchema = z.object({
   results: z.unknown().optional(),
   status: lenient(z.string()),
   phase: lenient(z.string()),
-  message: lenient(z.string().nullable()),
+  message: lenient(z.string().transform(clipMessage).nullable()),
   timestamp: lenient(z.string()),
   seq: lenient(seq),
 });
@@ -219,8 +219,9 @@ export function canonicalServerUrl(baseUrl: string): string {
 }
 
 /**
- * A frame's human message (a backend's traceback can be long) is cut, never a reason to drop the frame:
- * a dropped `failed` update leaves the job open, and a dropped ack is retried by reconnecting, forever.
+ * A human message (a backend's traceback can be long) is cut, never a reason to drop the frame or the status
+ * read it came with: a dropped `failed` update leaves the job open, and a dropped ack is retried by
+ * reconnecting, forever; a status read keeps the server's words, cut like a frame's.
  */
 function clipMessage(text: string): string {
   return text.slice(0, 10_000);

@@ -88,6 +88,13 @@ describe('readJobFromStatusBody tolerance', () => {
     expect(readJobFromStatusBody(body, 'a')).toEqual({ jobId: 'a', status: 'processing', phase: 'ocr_started', message: '' });
   });
 
+  it("a server's long message (a traceback) is kept, cut to 10,000 characters, as the socket's frames cut it", () => {
+    const traceback = 'Traceback: '.padEnd(25_000, 'x');
+    const inList = readJobFromStatusBody({ jobs: [{ jobId: 'a', status: 'failed', phase: 'failed', message: traceback }] }, 'a');
+    const atTop = readJobFromStatusBody({ status: 'failed', phase: 'failed', message: traceback }, 'a');
+    for (const snapshot of [inList, atTop]) expect(snapshot).toMatchObject({ status: 'failed', message: traceback.slice(0, 10_000) });
+  });
+
   it('a jobs field that is not a list falls back to the top-level status', () => {
     expect(readJobFromStatusBody({ jobs: 'none', status: 'processing', phase: 'ai_started', seq: 3 }, 'a')).toMatchObject({ phase: 'ai_started', seq: 3 });
   });
