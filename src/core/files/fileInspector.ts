@@ -57,16 +57,18 @@ export async function inspectFiles(
     }
     const path = given[index]!.path;
     const files: string[] = [];
-    const complete = await collectDirectory(path, files, limits.maxDirectoryFiles, new Set());
+    const unlisted: RejectedFile[] = [];
+    const complete = await collectDirectory(path, files, limits.maxDirectoryFiles, new Set(), unlisted);
     if (!complete) {
       rejected.push({
         path,
         name: basename(path),
         reason: `Folder holds more than ${limits.maxDirectoryFiles} files; only the first ${limits.maxDirectoryFiles} were taken. Add the rest separately.`,
       });
-    } else if (files.length === 0) {
+    } else if (files.length === 0 && unlisted.length === 0) {
       rejected.push({ path, name: basename(path), reason: 'Folder contains no files.' });
     }
+    rejected.push(...unlisted);
     checks.push(...((await checkAll(files.map((file) => ({ path: file })), limits, several || files.length > 1, probe)) as Check[]));
   }
 
@@ -102,8 +104,11 @@ async function checkAll(candidates: readonly Candidate[], limits: FileLimits, fi
   return results;
 }
 
-/** Returns false when the cap cut the listing short. `visited` holds real paths, so a symlink loop ends. */
-async function collectDirectory(dir: string, out: string[], cap: number, visited: Set<string>): Promise<boolean> {
+/**
+ * Returns false when the cap cut the listing short. `visited` holds real paths, so a symlink loop ends. A folder
+ * that cannot be listed goes to `unlisted`: its files would otherwise be left out without a word.
+ */
+async function collectDirectory(dir: string, out: string[], cap: number, visited: Set<string>, unlisted: RejectedFile[]): Promise<boolean> {
   let real: string;
   let entries: Dirent[];
   try {
@@ -111,14 +116,16 @@ async function collectDirectory(dir: string, out: string[], cap: number, visited
     if (visited.has(real)) return true;
     visited.add(real);
     entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  } catch {
-    return true; // An unlistable subfolder: nothing to add; a top-level one was already opened fine.
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    unlisted.push({ path: dir, name: basename(dir), reason: `Folder could not be read (${code}); the files in it were not taken.` });
+    return true;
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
     // The listing says what each entry is; only a link needs a look at what it points to.
     if (entry.isDirectory() || (entry.isSymbolicLink() && (await isFolder(path)))) {
-      if (!(await collectDirectory(path, out, cap, visited))) return false;
+      if (!(await collectDirectory(path, out, cap, visited, unlisted))) return false;
     } else {
       if (out.length >= cap) return false;
       out.push(path);

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { constants, openSync, closeSync } from 'node:fs';
-import { symlink } from 'node:fs/promises';
+import { readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileProbe, lookInThreadPool, startProbeWorker, type LookRequest, type LookResult, type ProbeWorker } from '../../../src/core/files/fileProbe';
@@ -45,17 +45,54 @@ function countedWorker() {
   return { counts, startWorker };
 }
 
-/** A worker that takes messages and never answers (until the test says it ended). */
-class SilentWorker extends EventEmitter implements ProbeWorker {
-  sent = 0;
-  postMessage(): void {
-    this.sent += 1;
+/** A worker that takes messages and answers only when the test says so (with the thread pool's own looks). */
+class HeldWorker extends EventEmitter implements ProbeWorker {
+  readonly messages: Parameters<ProbeWorker['postMessage']>[0][] = [];
+  get sent(): number {
+    return this.messages.length;
+  }
+  postMessage(message: Parameters<ProbeWorker['postMessage']>[0]): void {
+    this.messages.push(message);
+  }
+  /** Answers the message sent `index`-th (from 0). */
+  async answer(index: number): Promise<void> {
+    const { id, sniff, requests } = this.messages[index]!;
+    this.emit('message', { id, results: await lookInThreadPool(requests, sniff) });
   }
   unref(): void {}
   terminate(): Promise<number> {
     return Promise.resolve(0);
   }
 }
+
+/** A look's promise, with whether it has been answered yet. */
+function tracked(promise: Promise<LookResult[]>) {
+  const state = { done: false, promise };
+  void promise.then(() => (state.done = true));
+  return state;
+}
+
+/** The answer, within 5 s (a thread-pool look of a small file takes milliseconds): a look that never ends fails the test. */
+async function answerOf(look: ReturnType<typeof tracked>): Promise<Array<string | undefined>> {
+  await waitFor(() => look.done, 'the look answered', 5000);
+  return kinds(await look.promise);
+}
+
+/** Descriptors this process still holds on files in `folder` once closing has had up to 5 s (Linux: /proc/self/fd names them). */
+async function descriptorsLeftIn(folder: string): Promise<number> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    let count = 0;
+    for (const fd of await readdir('/proc/self/fd')) {
+      if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')).startsWith(folder)) count += 1;
+    }
+    if (count === 0 || Date.now() > deadline) return count;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const kinds = (results: LookResult[]) => results.map((r) => ('kind' in r ? r.kind : r.code));
+const oneTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function probeWith(options: { clock?: FakeClock; stallMs?: number; startWorker?: () => ProbeWorker } = {}): FileProbe {
   const probe = new FileProbe({ sniffBytes: SNIFF, ...options });
@@ -169,28 +206,125 @@ describe('FileProbe', () => {
     expect(worker.counts.sent).toBe(3);
   });
 
-  it('a worker that dies with batches waiting, or cannot start, still answers every look', async () => {
+  it.each(['error', 'exit'] as const)('a worker that reports %s with a batch waiting: the batch and every later look are answered through the thread pool, at once', async (event) => {
     const pdf = await dir.file('scan.pdf', MAGIC.pdf);
-    const silent = new SilentWorker();
-    const probe = probeWith({ startWorker: () => silent });
-    const waiting = probe.look([{ path: pdf, flags: READ }]);
-    await waitFor(() => silent.sent === 1, 'the batch sent');
-    silent.emit('exit');
-    expect((await waiting).map((r) => ('kind' in r ? r.kind : r.code))).toEqual(['file']);
-    expect((await probe.look([{ path: pdf, flags: READ }])).map((r) => ('kind' in r ? r.kind : r.code))).toEqual(['file']);
-    expect(silent.sent).toBe(1);
+    // Fake time that never moves: the answer cannot come from the stall timer.
+    const clock = new FakeClock();
+    const worker = new HeldWorker();
+    const probe = probeWith({ clock, startWorker: () => worker });
+    const waiting = tracked(probe.look([{ path: pdf, flags: READ }]));
+    await waitFor(() => worker.sent === 1, 'the batch sent');
+    worker.emit(event);
+    expect(await answerOf(waiting)).toEqual(['file']);
+    expect(clock.pending).toBe(0); // no stall timer left to hold a CLI run open
+    expect(await answerOf(tracked(probe.look([{ path: pdf, flags: READ }])))).toEqual(['file']);
+    expect(worker.sent).toBe(1);
+    worker.emit('exit'); // after 'error' comes 'exit': nothing changes
+    expect(await answerOf(tracked(probe.look([{ path: pdf, flags: READ }])))).toEqual(['file']);
+  });
 
+  it('a worker that cannot start: every look is answered through the thread pool, and starting is not tried again', async () => {
+    const pdf = await dir.file('scan.pdf', MAGIC.pdf);
+    let attempts = 0;
     const unstartable = probeWith({
       startWorker: () => {
+        attempts += 1;
         throw new Error('worker threads unavailable');
       },
     });
-    expect((await unstartable.look([{ path: pdf, flags: READ }])).map((r) => ('kind' in r ? r.kind : r.code))).toEqual(['file']);
+    expect(kinds(await unstartable.look([{ path: pdf, flags: READ }]))).toEqual(['file']);
+    expect(kinds(await unstartable.look([{ path: pdf, flags: READ }]))).toEqual(['file']);
+    expect(attempts).toBe(1);
+  });
+
+  it('answered batches leave no timer behind; a batch sent later still gets its full 2 s before the thread pool takes it', async () => {
+    const pdf = await dir.file('scan.pdf', MAGIC.pdf);
+    const clock = new FakeClock();
+    const worker = new HeldWorker();
+    const probe = probeWith({ clock, stallMs: 2000, startWorker: () => worker });
+    const first = tracked(probe.look([{ path: pdf, flags: READ }]));
+    await waitFor(() => worker.sent === 1, 'the first batch sent');
+    clock.advance(1000);
+    const second = tracked(probe.look([{ path: pdf, flags: READ }]));
+    await waitFor(() => worker.sent === 2, 'the second batch sent');
+    clock.advance(500);
+    await worker.answer(0);
+    clock.advance(100);
+    await worker.answer(1);
+    expect([await answerOf(first), await answerOf(second)]).toEqual([['file'], ['file']]);
+    expect(clock.pending).toBe(0); // nothing waits: no timer holds a CLI run open
+
+    clock.advance(400); // t = 2000
+    const third = tracked(probe.look([{ path: pdf, flags: READ }]));
+    await waitFor(() => worker.sent === 3, 'the third batch sent');
+    clock.advance(1999);
+    await oneTurn();
+    expect(third.done).toBe(false);
+    clock.advance(1); // 2 s after it was sent
+    expect(await answerOf(third)).toEqual(['file']);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('a batch waiting behind one that is answered late is taken by the thread pool 2 s after it was sent', async () => {
+    const pdf = await dir.file('scan.pdf', MAGIC.pdf);
+    const clock = new FakeClock();
+    const worker = new HeldWorker();
+    const probe = probeWith({ clock, stallMs: 2000, startWorker: () => worker });
+    const first = tracked(probe.look([{ path: pdf, flags: READ }]));
+    await waitFor(() => worker.sent === 1, 'the first batch sent');
+    clock.advance(1000);
+    const behind = tracked(probe.look([{ path: pdf, flags: READ }]));
+    await waitFor(() => worker.sent === 2, 'the batch behind it sent');
+    clock.advance(500);
+    await worker.answer(0); // 1.5 s late: the one behind it has waited 0.5 s
+    expect(await answerOf(first)).toEqual(['file']);
+    clock.advance(1499);
+    await oneTurn();
+    expect(behind.done).toBe(false);
+    clock.advance(1); // 2 s after it was sent
+    expect(await answerOf(behind)).toEqual(['file']);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('a look asked for and disposed in the same turn is answered, nothing is sent to the ended worker, and nothing throws', async () => {
+    const pdf = await dir.file('scan.pdf', MAGIC.pdf);
+    const worker = new HeldWorker();
+    const probe = probeWith({ startWorker: () => worker });
+    // An exception thrown from the turn's send would end the process (engine host or CLI): caught here to be seen.
+    const thrown: unknown[] = [];
+    process.setUncaughtExceptionCaptureCallback((error) => thrown.push(error));
+    try {
+      const waiting = tracked(probe.look([{ path: pdf, flags: READ }]));
+      probe.dispose();
+      expect(await answerOf(waiting)).toEqual(['file']);
+      await oneTurn(); // the turn's send has run (and found no worker)
+    } finally {
+      process.setUncaughtExceptionCaptureCallback(null);
+    }
+    expect(thrown).toEqual([]);
+    expect(worker.sent).toBe(0);
+  });
+
+  it('a read that fails after the open gives its code, from the worker and the thread pool alike', async () => {
+    const pdf = await dir.file('scan.pdf', MAGIC.pdf);
+    // Opened write-only: open and fstat succeed, the read fails.
+    const requests = [{ path: pdf, flags: constants.O_WRONLY }];
+    expect(kinds(await probeWith().look(requests))).toEqual(['EBADF']);
+    expect(kinds(await lookInThreadPool(requests, SNIFF))).toEqual(['EBADF']);
+  });
+
+  it('leaves no descriptor open, whether the look succeeded or failed', async () => {
+    const pdfs = await Promise.all([1, 2, 3].map((n) => dir.file(`${n}.pdf`, MAGIC.pdf)));
+    const requests = [...pdfs.map((path) => ({ path, flags: READ })), { path: pdfs[0]!, flags: constants.O_WRONLY }, { path: dir.path, flags: READ }];
+    for (const look of [(r: LookRequest[]) => lookInThreadPool(r, SNIFF), (r: LookRequest[]) => probeWith().look(r)]) {
+      expect(kinds(await look(requests))).toEqual(['file', 'file', 'file', 'EBADF', 'directory']);
+      expect(await descriptorsLeftIn(dir.path)).toBe(0);
+    }
   });
 
   it('dispose answers what is still waiting and ends the worker', async () => {
     const pdf = await dir.file('scan.pdf', MAGIC.pdf);
-    const silent = new SilentWorker();
+    const silent = new HeldWorker();
     let terminated = 0;
     silent.terminate = () => Promise.resolve((terminated += 1));
     const probe = probeWith({ startWorker: () => silent });
