@@ -45,25 +45,43 @@ function countedWorker() {
   return { counts, startWorker };
 }
 
-/** A worker that takes messages and answers only when the test says so (with the thread pool's own looks). */
+/** A worker that takes messages and answers only when the test says so (a real worker answers the held message). */
 class HeldWorker extends EventEmitter implements ProbeWorker {
   readonly messages: Parameters<ProbeWorker['postMessage']>[0][] = [];
+  private real: ProbeWorker | undefined;
   get sent(): number {
     return this.messages.length;
   }
   postMessage(message: Parameters<ProbeWorker['postMessage']>[0]): void {
     this.messages.push(message);
   }
-  /** Answers the message sent `index`-th (from 0). */
-  async answer(index: number): Promise<void> {
-    const { id, sniff, requests } = this.messages[index]!;
-    this.emit('message', { id, results: await lookInThreadPool(requests, sniff) });
+  /** Answers the message sent `index`-th (from 0); resolves once the answer has been given to the probe. */
+  answer(index: number): Promise<void> {
+    const real = (this.real ??= startRealWorker());
+    return new Promise((resolve) => {
+      real.on('message', (reply) => {
+        if (reply.id !== this.messages[index]!.id) return;
+        this.emit('message', reply);
+        resolve();
+      });
+      real.postMessage(this.messages[index]!);
+    });
   }
   unref(): void {}
   terminate(): Promise<number> {
     return Promise.resolve(0);
   }
 }
+
+const realWorkers: ProbeWorker[] = [];
+function startRealWorker(): ProbeWorker {
+  const worker = startProbeWorker();
+  realWorkers.push(worker);
+  return worker;
+}
+afterEach(async () => {
+  await Promise.all(realWorkers.splice(0).map((worker) => worker.terminate()));
+});
 
 /** A look's promise, with whether it has been answered yet. */
 function tracked(promise: Promise<LookResult[]>) {
