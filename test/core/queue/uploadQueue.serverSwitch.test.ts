@@ -1,7 +1,8 @@
 /**
- * setServer with more than a new URL, against real servers: the network given
+ * The server target beyond its URL, against real servers: the network given
  * with the server (here: trust in a private certificate authority) is the one
- * uploads use, and another dialect at the same URL takes the upload in flight.
+ * uploads and cancel requests use, and another dialect at the same URL takes
+ * the upload in flight.
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../../src/core/network/network';
@@ -30,6 +31,23 @@ describe('UploadQueue.setServer, beyond the URL', () => {
     expect(queue.get(job.id)).toMatchObject({ stage: 'tracking', error: null });
     expect(secure.jobs().map((j) => j.chartNumber)).toEqual(['TLS-Q']);
     expect(h.uploads()).toBe(0);
+  });
+
+  it('a cancel goes through the server\'s network too: an HTTPS server signed by a private authority gets it', async () => {
+    const dir = await makeTempDir('intake-queue-tls-');
+    onCleanup(() => dir.remove());
+    const certs = makeCertificates(dir.path);
+    const secure = await startServer({ phaseMs: 60_000, tls: certs.good }); // holds the job queued until cancelled
+    const network = createNetwork({ extraCa: await readCaFile(certs.caFile) });
+    onCleanup(() => network.close());
+    const h = await makeHarness();
+    const { queue, events } = await h.makeQueue({ server: { baseUrl: secure.url, network } });
+    const job = await queue.enqueue({ chartNumber: 'TLS-CANCEL', files: [await h.files.pdf('a.pdf')] });
+    await waitFor(() => queue.get(job.id)?.stage === 'tracking', 'uploaded');
+    await queue.cancel(job.id);
+    expect(events.filter((e) => e.type === 'warning')).toEqual([]);
+    expect(queue.get(job.id)).toMatchObject({ stage: 'tracking', cancelRequested: true }); // "Cancelling…" until the final update
+    expect(secure.jobs().map((j) => [j.chartNumber, j.status])).toEqual([['TLS-CANCEL', 'cancelled']]);
   });
 
   it('another dialect at the same URL restarts the upload in flight on it (same key, one server job)', async () => {
