@@ -27,6 +27,9 @@ describe('UploadQueue refusals', () => {
     expect(refusal(() => queue.setHistorySize(-1))).toEqual({ code: 'invalid_argument', message: 'historySize must be a whole number from 0 to 100000 (got -1).' });
     expect(refusal(() => queue.setServer({ baseUrl: 'not a url' }))).toEqual({ code: 'invalid_argument', message: 'Server URL is not a valid URL.' });
     expect(refusal(() => queue.retry('no-such-id'))).toEqual({ code: 'not_found', message: 'No such job in the queue (it may have been removed).' });
+    queue.pauseAll();
+    const waiting = await queue.enqueue({ chartNumber: 'WAITING', files: [await h.files.pdf('a.pdf')] });
+    expect(refusal(() => queue.retry(waiting.id))).toEqual({ code: 'invalid_state', message: 'Only a failed, rejected or cancelled job can be retried (this one is queued).' });
     await expect(queue.inspect([''])).rejects.toMatchObject({ code: 'invalid_argument', message: 'Files must be given as a list of non-empty paths.' });
   });
 
