@@ -26,8 +26,8 @@ export function cancelUrl(baseUrl: string, jobId: string, dialect?: Dialect): st
   return `${withoutTrailingSlashes(baseUrl)}/documents/jobs/${encodeURIComponent(jobId)}/cancel`;
 }
 
-/** One POST; never throws: what went wrong comes back as `error` with a message for the user. */
-export async function requestServerCancel(server: ServerTarget, jobId: string, fetchImpl: typeof fetch = fetch): Promise<CancelAnswer> {
+/** One POST, through the server's network (proxy, trust); never throws: what went wrong comes back as `error` with a message for the user. */
+export async function requestServerCancel(server: ServerTarget, jobId: string, fetchImpl: typeof fetch = server.network?.fetch ?? fetch): Promise<CancelAnswer> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (server.token) headers.Authorization = `Bearer ${server.token}`;
   const url = cancelUrl(server.baseUrl, jobId, server.dialect);

@@ -57,6 +57,11 @@ describe('planRetry', () => {
     expect(planRetry(sampleJob({ stage: 'cancelled', jobId: 'srv-1', server: null }), true)?.kind).toBe('retrack');
   });
 
+  it('a job cancelled before the server had it is simply sent, under its own key (nothing to follow)', () => {
+    const job = sampleJob({ stage: 'cancelled', jobId: null, server: null });
+    expect(planRetry(job, true)).toMatchObject({ kind: 'reupload', patch: { stage: 'queued', jobId: null, idempotencyKey: job.idempotencyKey } });
+  });
+
   it('a job whose server job ended is sent again under a new key', () => {
     for (const [job, onThisServer] of [
       [sampleJob({ stage: 'cancelled', jobId: 'srv-1', server: state({ status: 'cancelled' }) }), true],

@@ -88,3 +88,79 @@ describe('QueuePersister', () => {
     expect(errors).toHaveLength(2);
   });
 });
+
+describe('QueuePersister.flush (what dispose waits for)', () => {
+  const setUp = () => {
+    const clock = new FakeClock();
+    const store = slowStore();
+    let version = 0;
+    const persister = new QueuePersister(store, clock, 200, () => ({ version: 1, jobs: [], paused: version % 2 === 1 }), () => {});
+    return { clock, store, persister, bump: () => (version += 1) };
+  };
+  const settledYet = (promise: Promise<void>): { done: boolean } => {
+    const state = { done: false };
+    void promise.then(() => (state.done = true));
+    return state;
+  };
+
+  it('with nothing pending, resolves at once and writes nothing', async () => {
+    const { store, persister } = setUp();
+    await persister.flush();
+    expect(store.saves).toEqual([]);
+    expect(store.running).toBe(0);
+  });
+
+  it('a debounced request is written now, not after the delay', async () => {
+    const { clock, store, persister } = setUp();
+    persister.requestSave();
+    const flushed = settledYet(persister.flush());
+    await flushMicrotasks();
+    expect(store.running).toBe(1);
+    store.finishOne();
+    await flushMicrotasks();
+    expect(flushed.done).toBe(true);
+    expect(store.saves).toHaveLength(1);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('waits for the write in progress (the disk holds the state only once it ends)', async () => {
+    const { store, persister } = setUp();
+    const saving = persister.saveNow();
+    await flushMicrotasks();
+    const flushed = settledYet(persister.flush());
+    await flushMicrotasks();
+    expect(flushed.done).toBe(false);
+    store.finishOne();
+    await saving;
+    await flushMicrotasks();
+    expect(flushed.done).toBe(true);
+    expect(store.saves).toHaveLength(1); // nothing newer to write: no second save
+  });
+
+  it('a save asked for during a write is waited for too: the newer state reaches the disk before flush ends', async () => {
+    const { store, persister, bump } = setUp();
+    void persister.saveNow();
+    await flushMicrotasks();
+    bump();
+    void persister.saveNow(); // waits for the first write
+    const flushed = settledYet(persister.flush());
+    store.finishOne();
+    await flushMicrotasks();
+    expect(flushed.done).toBe(false); // the first write ended, the newer one is still running
+    store.finishOne();
+    await flushMicrotasks();
+    expect(flushed.done).toBe(true);
+    expect(store.saves.map((s) => s.paused)).toEqual([false, true]);
+  });
+
+  it('a failing write in progress does not make flush throw (it was reported already)', async () => {
+    const { store, persister } = setUp();
+    store.fail = true;
+    const saving = persister.saveNow();
+    saving.catch(() => undefined);
+    await flushMicrotasks();
+    const flushing = persister.flush();
+    store.finishOne();
+    await expect(flushing).resolves.toBeUndefined();
+  });
+});

@@ -82,6 +82,16 @@ describe('ServerFollowing', () => {
     expect(ended()).toBe(1);
   });
 
+  it('an update that leaves an ended job ended (a held job released as completed) does not ask to follow it again', () => {
+    const { book, calls, events, following, ended } = setUp();
+    book.restore(sampleJob({ id: 'held', stage: 'blocked', jobId: 'srv-1', server: state('srv-1', { status: 'blocked', phase: 'blocked', seq: 4 }) }));
+    following.apply(state('srv-1', { status: 'completed', phase: 'completed', seq: 5 }));
+    expect(book.get('held')?.stage).toBe('completed');
+    expect(calls).toEqual([]); // the server will send nothing more about it: nothing to follow
+    expect(events.map((e) => e.type)).toEqual(['phase', 'done']);
+    expect(ended()).toBe(1);
+  });
+
   it('a server switch ends, once each, the open jobs another backend accepted, and says how many', () => {
     const { book, calls, logs, events, following, ended } = setUp('server-b');
     const open = (id: string, jobId: string, acceptedBy?: string): QueueJob =>

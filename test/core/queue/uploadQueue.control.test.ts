@@ -164,7 +164,9 @@ describe('UploadQueue controls', () => {
 
     queue.retry(job.id);
     expect(queue.get(job.id)?.stage).toBe('tracking');
-    expect(h.tracker.tracked.has(jobId)).toBe(true);
+    // Followed again from what was last known of it (phase, seq): an older update cannot take it back.
+    expect(h.tracker.tracked.get(jobId)?.known).toEqual(queue.get(job.id)?.server);
+    expect(h.tracker.tracked.get(jobId)?.known).toMatchObject({ jobId });
     expect(h.uploads()).toBe(1);
   });
 
