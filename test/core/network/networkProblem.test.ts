@@ -119,6 +119,8 @@ describe('PAC answers (the app\'s System proxy)', () => {
     expect(proxyFromPacAnswer('  https secure.example:443 ;PROXY b:2')).toBe('https://secure.example:443');
     expect(proxyFromPacAnswer('DIRECT; PROXY proxy.example:3128')).toBeNull();
     expect(proxyFromPacAnswer('direct')).toBeNull();
+    // Some PAC scripts pad with several spaces or tabs between the kind and the address.
+    expect(proxyFromPacAnswer('PROXY  \t proxy.example:3128; DIRECT')).toBe('http://proxy.example:3128');
   });
 
   it('SOCKS and entries without an address are passed over; nothing usable goes direct', () => {
