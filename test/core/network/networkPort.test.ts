@@ -1,0 +1,168 @@
+/**
+ * The network port itself, over a real tinyproxy and a plain local server: which proxy each
+ * URL takes and what the app may show of it (never credentials), what node:http and ws are
+ * given (agent, trusted CAs), fetch forwarded or direct, which credentials a proxy gets, who
+ * hears of a 407, and a refused tunnel told apart from the server's own answer.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { answeredByProxy, createNetwork, defaultNetwork, type ProxyCredentials } from '../../../src/core/network/network';
+import { makeTempDir, type TempDir } from '../../support/files';
+import { startTinyproxy } from '../../support/tinyproxy';
+
+let dir: TempDir;
+let server: http.Server;
+let base: string;
+let sockets: WebSocketServer;
+const seen: string[] = [];
+beforeAll(async () => {
+  dir = await makeTempDir('intake-network-port-');
+  server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.setHeader('content-type', 'application/json');
+    res.statusCode = req.url === '/api/forbidden' ? 403 : 200;
+    res.end('{"ok":true}');
+  });
+  sockets = new WebSocketServer({ server, path: '/api/ws' });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  sockets.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await dir.remove();
+});
+
+/** One request over node:http with the network's options for its URL: the status, and whether the proxy answered it. */
+function nodeGet(network: ReturnType<typeof createNetwork>, url: string): Promise<{ status: number; byProxy: boolean }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, network.nodeOptions(new URL(url)), (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, byProxy: answeredByProxy(request) });
+    });
+    request.on('error', reject);
+  });
+}
+
+/** A WebSocket through the network: 'open', or the refusal's status and whether the proxy gave it. */
+function openSocket(network: ReturnType<typeof createNetwork>, url: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, network.nodeOptions(new URL(url)));
+    socket.once('open', () => (socket.close(), resolve('open')));
+    socket.once('unexpected-response', (request, response) => resolve(`${response.statusCode} ${answeredByProxy(request) ? 'from the proxy' : 'from the server'}`));
+    socket.once('error', (error) => resolve(`error ${error.message}`));
+  });
+}
+
+describe('the network port', () => {
+  it('which proxy a URL takes, as the app may show it: never the credentials, and nothing before a decision', async () => {
+    const network = createNetwork({ proxy: async (url) => (url.hostname === 'records.intra' ? 'http://nurse:s3cret@proxy.intra:3128' : null) });
+    const records = new URL('https://records.intra/api/documents');
+    expect(network.proxyInUse(records)).toBeNull();
+    expect(await network.proxyFor(records)).toBe('http://proxy.intra:3128');
+    expect(network.proxyInUse(new URL('https://records.intra/api/ws'))).toBe('http://proxy.intra:3128');
+    expect(await network.proxyFor(new URL('https://files.intra/api'))).toBeNull();
+    expect(network.proxyInUse(new URL('https://files.intra/api'))).toBeNull();
+    await network.close();
+  });
+
+  it('what node:http and ws are given: nothing of ours when direct with Node\'s roots; else one agent per kind of scheme and the CA list', async () => {
+    expect(createNetwork().nodeOptions(new URL('https://records.intra/api'))).toEqual({});
+    expect(createNetwork({ extraCa: [] }).nodeOptions(new URL('https://records.intra/api'))).toEqual({});
+    expect(defaultNetwork()).toBe(defaultNetwork());
+    const custom = '-----BEGIN CERTIFICATE-----\nclinic\n-----END CERTIFICATE-----';
+    const trusting = createNetwork({ extraCa: [custom] });
+    const https = trusting.nodeOptions(new URL('https://records.intra/api'));
+    expect(https.ca).toEqual([...tls.rootCertificates, custom]);
+    expect(trusting.nodeOptions(new URL('wss://records.intra/api/ws')).agent).toBe(https.agent);
+    const plain = trusting.nodeOptions(new URL('http://records.intra/api'));
+    expect(plain.agent).toBeDefined();
+    expect(plain.agent).not.toBe(https.agent);
+    expect(trusting.nodeOptions(new URL('ws://records.intra/api/ws')).agent).toBe(plain.agent);
+    const proxied = createNetwork({ proxy: async () => null }).nodeOptions(new URL('https://records.intra/api'));
+    expect(proxied.agent).toBeDefined();
+    expect('ca' in proxied).toBe(false);
+    await trusting.close();
+  });
+
+  it('plain http through a proxy is forwarded (fetch and node:http), the WebSocket tunnelled, a bypassed URL goes direct', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path });
+    const port = new URL(base).port;
+    const network = createNetwork({ proxy: async (url) => (url.pathname.startsWith('/direct') ? null : proxy.url) });
+    try {
+      expect((await network.fetch(`${base}/api/fetched`)).status).toBe(200);
+      expect(proxy.log()).toContain(`GET ${base}/api/fetched`);
+      expect(await nodeGet(network, `${base}/api/node`)).toEqual({ status: 200, byProxy: false });
+      expect(proxy.log()).toContain(`GET ${base}/api/node`);
+      // Asked again for the same origin: sent at once on the known decision.
+      expect((await network.fetch(new URL(`${base}/api/again`))).status).toBe(200);
+      expect(proxy.log()).toContain(`GET ${base}/api/again`);
+      expect(await openSocket(network, `ws://127.0.0.1:${port}/api/ws`)).toBe('open');
+      expect(proxy.log()).toContain(`CONNECT 127.0.0.1:${port}`);
+      expect(await nodeGet(network, `${base}/direct/node`)).toEqual({ status: 200, byProxy: false });
+      expect((await network.fetch(`${base}/direct/fetched`)).status).toBe(200);
+      expect(seen).toEqual(expect.arrayContaining(['GET /direct/node', 'GET /direct/fetched']));
+      expect(proxy.log()).not.toContain('/direct/');
+    } finally {
+      await network.close();
+      await proxy.stop();
+    }
+  });
+
+  it('a refused tunnel is the proxy\'s answer, a 403 from the server is not', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path, extra: ['ConnectPort 443'] });
+    const port = new URL(base).port;
+    const network = createNetwork({ proxy: async () => proxy.url });
+    try {
+      expect(await openSocket(network, `ws://127.0.0.1:${port}/api/ws`)).toBe('403 from the proxy');
+      expect(await nodeGet(network, `${base}/api/forbidden`)).toEqual({ status: 403, byProxy: false });
+    } finally {
+      await network.close();
+      await proxy.stop();
+    }
+    const direct = createNetwork({ proxy: async () => null });
+    expect(await openSocket(direct, `ws://127.0.0.1:${port}/api/forbidden`)).toBe('400 from the server');
+    await direct.close();
+  });
+
+  it('credentials: those in the proxy URL win, else the configured ones, read once per proxy; a 407 is told with what was sent', async () => {
+    const wrongOnes = { username: 'ward nurse', password: 'p@ss:word' };
+    const proxy = await startTinyproxy({ dir: dir.path, auth: { username: 'nurse', password: 's3cret' } });
+    const ws = `ws://127.0.0.1:${new URL(base).port}/api/ws`;
+    const required: Array<[string, ProxyCredentials | null]> = [];
+    const onProxyAuthRequired = (p: string, sent: ProxyCredentials | null) => void required.push([p, sent]);
+    let asked = 0;
+    const none = createNetwork({ proxy: async () => proxy.url, onProxyAuthRequired });
+    const configured = createNetwork({ proxy: async () => proxy.url, proxyCredentials: (p) => (asked++, p === proxy.url ? { username: 'nurse', password: 's3cret' } : null) });
+    const wrong = createNetwork({ proxy: async () => proxy.url, proxyCredentials: () => wrongOnes, onProxyAuthRequired });
+    const inUrl = createNetwork({ proxy: async () => `http://nurse:s3cret@127.0.0.1:${proxy.port}`, proxyCredentials: () => wrongOnes, onProxyAuthRequired });
+    try {
+      // undici refuses a forwarded request's 407 with an error, not a response: told all the same.
+      await expect(none.fetch(`${base}/api/one`)).rejects.toThrow('fetch failed');
+      expect((await nodeGet(none, `${base}/api/two`)).status).toBe(407);
+      expect(await openSocket(none, ws)).toBe('407 from the proxy');
+      expect(required).toEqual([
+        [proxy.url, null],
+        [proxy.url, null],
+        [proxy.url, null],
+      ]);
+      expect((await configured.fetch(`${base}/api/three`)).status).toBe(200);
+      expect((await nodeGet(configured, `${base}/api/four`)).status).toBe(200);
+      expect(await openSocket(configured, ws)).toBe('open');
+      expect(asked).toBe(1);
+      expect((await inUrl.fetch(`${base}/api/five`)).status).toBe(200);
+      expect(await openSocket(inUrl, ws)).toBe('open');
+      // Wrong credentials on a tunnel: tinyproxy says 401, which counts as the proxy's refusal there.
+      expect(await openSocket(wrong, ws)).toBe('401 from the proxy');
+      expect(required).toHaveLength(4);
+      expect(required[3]).toEqual([proxy.url, wrongOnes]);
+    } finally {
+      await Promise.all([none.close(), configured.close(), wrong.close(), inUrl.close()]);
+      await proxy.stop();
+    }
+  });
+});
