@@ -61,6 +61,10 @@ describe('proxy rules', () => {
     expect(await environmentProxy({ https_proxy: '   ' })(at('https://x.example'))).toBeNull();
     // A proxy for https only: plain http goes direct.
     expect(await environmentProxy({ https_proxy: 'http://p:1' })(at('http://x.example'))).toBeNull();
+    // A NO_PROXY entry that names no host is ignored, the others still apply.
+    const odd = environmentProxy({ HTTPS_PROXY: 'http://p:1', NO_PROXY: ':443 intra:https skip.example' });
+    expect(await odd(at('https://x.example'))).toBe('http://p:1');
+    expect(await odd(at('https://skip.example'))).toBeNull();
     // no_proxy (lower case) is honoured for plain http as well.
     expect(await environmentProxy({ http_proxy: 'http://p:1', no_proxy: 'x.example' })(at('http://x.example'))).toBeNull();
     expect(await environmentProxy({ http_proxy: 'http://p:1', no_proxy: 'x.example' })(at('http://y.example'))).toBe('http://p:1');
