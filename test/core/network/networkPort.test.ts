@@ -98,15 +98,37 @@ describe('the network port', () => {
       expect(proxy.log()).toContain(`GET ${base}/api/fetched`);
       expect(await nodeGet(network, `${base}/api/node`)).toEqual({ status: 200, byProxy: false });
       expect(proxy.log()).toContain(`GET ${base}/api/node`);
-      // Asked again for the same origin: sent at once on the known decision.
+      // Asked again for the same origin (a URL, a Request): sent at once on the known decision.
       expect((await network.fetch(new URL(`${base}/api/again`))).status).toBe(200);
       expect(proxy.log()).toContain(`GET ${base}/api/again`);
+      expect((await network.fetch(new Request(`${base}/api/request`))).status).toBe(200);
+      expect(proxy.log()).toContain(`GET ${base}/api/request`);
       expect(await openSocket(network, `ws://127.0.0.1:${port}/api/ws`)).toBe('open');
       expect(proxy.log()).toContain(`CONNECT 127.0.0.1:${port}`);
       expect(await nodeGet(network, `${base}/direct/node`)).toEqual({ status: 200, byProxy: false });
       expect((await network.fetch(`${base}/direct/fetched`)).status).toBe(200);
       expect(seen).toEqual(expect.arrayContaining(['GET /direct/node', 'GET /direct/fetched']));
       expect(proxy.log()).not.toContain('/direct/');
+    } finally {
+      await network.close();
+      await proxy.stop();
+    }
+  });
+
+  it('a changed PAC answer: the request under way keeps the known decision, the next one follows the new answer', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path });
+    const answers = [proxy.url, null];
+    const asked: string[] = [];
+    const network = createNetwork({ proxy: async (url) => (asked.push(url.pathname), answers.length > 1 ? answers.shift()! : answers[0]!) });
+    try {
+      expect((await network.fetch(`${base}/pac/first`)).status).toBe(200);
+      expect((await network.fetch(`${base}/pac/second`)).status).toBe(200);
+      expect((await network.fetch(`${base}/pac/third`)).status).toBe(200);
+      expect(asked).toEqual(['/pac/first', '/pac/second', '/pac/third']);
+      expect(proxy.log()).toContain(`GET ${base}/pac/first`);
+      expect(proxy.log()).toContain(`GET ${base}/pac/second`);
+      expect(proxy.log()).not.toContain('/pac/third');
+      expect(seen).toContain('GET /pac/third');
     } finally {
       await network.close();
       await proxy.stop();
@@ -131,15 +153,18 @@ describe('the network port', () => {
 
   it('credentials: those in the proxy URL win, else the configured ones, read once per proxy; a 407 is told with what was sent', async () => {
     const wrongOnes = { username: 'ward nurse', password: 'p@ss:word' };
-    const proxy = await startTinyproxy({ dir: dir.path, auth: { username: 'nurse', password: 's3cret' } });
+    const right = { username: 'nurse', password: 's3cret' };
+    const proxy = await startTinyproxy({ dir: dir.path, auth: right });
+    const secure = `https://127.0.0.1:${new URL(base).port}/api/secure`;
     const ws = `ws://127.0.0.1:${new URL(base).port}/api/ws`;
     const required: Array<[string, ProxyCredentials | null]> = [];
     const onProxyAuthRequired = (p: string, sent: ProxyCredentials | null) => void required.push([p, sent]);
     let asked = 0;
     const none = createNetwork({ proxy: async () => proxy.url, onProxyAuthRequired });
-    const configured = createNetwork({ proxy: async () => proxy.url, proxyCredentials: (p) => (asked++, p === proxy.url ? { username: 'nurse', password: 's3cret' } : null) });
+    const configured = createNetwork({ proxy: async () => proxy.url, proxyCredentials: (p) => (asked++, p === proxy.url ? right : null) });
     const wrong = createNetwork({ proxy: async () => proxy.url, proxyCredentials: () => wrongOnes, onProxyAuthRequired });
-    const inUrl = createNetwork({ proxy: async () => `http://nurse:s3cret@127.0.0.1:${proxy.port}`, proxyCredentials: () => wrongOnes, onProxyAuthRequired });
+    const inUrl = createNetwork({ proxy: async () => `http://nurse:${encodeURIComponent(right.password)}@127.0.0.1:${proxy.port}`, proxyCredentials: () => wrongOnes, onProxyAuthRequired });
+    const wrongInUrl = createNetwork({ proxy: async () => `http://ward%20nurse:p%40ss%3Aword@127.0.0.1:${proxy.port}`, onProxyAuthRequired });
     try {
       // undici refuses a forwarded request's 407 with an error, not a response: told all the same.
       await expect(none.fetch(`${base}/api/one`)).rejects.toThrow('fetch failed');
@@ -160,8 +185,16 @@ describe('the network port', () => {
       expect(await openSocket(wrong, ws)).toBe('401 from the proxy');
       expect(required).toHaveLength(4);
       expect(required[3]).toEqual([proxy.url, wrongOnes]);
+      expect(await openSocket(wrongInUrl, ws)).toBe('401 from the proxy');
+      expect(required[4]).toEqual([proxy.url, wrongOnes]);
+      // fetch over a CONNECT tunnel: undici throws the proxy's refusal (407 without, 401 for wrong credentials), told all the same.
+      await expect(none.fetch(secure)).rejects.toThrow('fetch failed');
+      expect(required[5]).toEqual([proxy.url, null]);
+      await expect(wrong.fetch(secure)).rejects.toThrow('fetch failed');
+      expect(required[6]).toEqual([proxy.url, wrongOnes]);
+      expect(required).toHaveLength(7);
     } finally {
-      await Promise.all([none.close(), configured.close(), wrong.close(), inUrl.close()]);
+      await Promise.all([none.close(), configured.close(), wrong.close(), inUrl.close(), wrongInUrl.close()]);
       await proxy.stop();
     }
   });
