@@ -225,4 +225,15 @@ describe('runDoctor', () => {
       await new Promise((resolve) => ssh.close(resolve));
     }
   });
+
+  it('a WebSocket URL given apart from the server is the one checked: its refusal or its closed port is said', async () => {
+    const server = await startServer({ phaseMs: 10 });
+    const host = new URL(server.url).host;
+    const port = await closedPort();
+    const closed = await runDoctor({ baseUrl: server.url, wsUrl: `ws://127.0.0.1:${port}/api/ws`, network: createNetwork() });
+    expect(summary(closed)).toEqual(['DNS ok', 'TCP ok', 'HTTP ok', 'WebSocket failed']);
+    expect(closed[3]?.detail).toBe(`The server 127.0.0.1:${port} refused the connection (is it running?). Jobs will be followed by polling.`);
+    const elsewhere = await runDoctor({ baseUrl: server.url, wsUrl: `ws://${host}/api/ws`, network: createNetwork() });
+    expect(elsewhere[3]).toEqual({ name: 'WebSocket', outcome: 'ok', detail: `upgrade accepted at ${host}/api/ws` });
+  });
 });
