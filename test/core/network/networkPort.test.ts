@@ -5,7 +5,7 @@
  * hears of a 407, and a refused tunnel told apart from the server's own answer.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -146,6 +146,15 @@ describe('the network port', () => {
       await network.close();
       await proxy.stop();
     }
+    // Through a tunnel that opened, the server's own refusal is the server's.
+    const open = await startTinyproxy({ dir: dir.path });
+    const tunnelled = createNetwork({ proxy: async () => open.url });
+    try {
+      expect(await openSocket(tunnelled, `ws://127.0.0.1:${port}/api/forbidden`)).toBe('400 from the server');
+    } finally {
+      await tunnelled.close();
+      await open.stop();
+    }
     const direct = createNetwork({ proxy: async () => null });
     expect(await openSocket(direct, `ws://127.0.0.1:${port}/api/forbidden`)).toBe('400 from the server');
     await direct.close();
@@ -187,6 +196,9 @@ describe('the network port', () => {
       expect(required[3]).toEqual([proxy.url, wrongOnes]);
       expect(await openSocket(wrongInUrl, ws)).toBe('401 from the proxy');
       expect(required[4]).toEqual([proxy.url, wrongOnes]);
+      // A forwarded request's 401 may be the server's own (a wrong token): not taken for the proxy's.
+      expect((await nodeGet(wrong, `${base}/api/six`)).status).toBe(401);
+      expect(required).toHaveLength(5);
       // fetch over a CONNECT tunnel: undici throws the proxy's refusal (407 without, 401 for wrong credentials), told all the same.
       await expect(none.fetch(secure)).rejects.toThrow('fetch failed');
       expect(required[5]).toEqual([proxy.url, null]);
@@ -196,6 +208,38 @@ describe('the network port', () => {
     } finally {
       await Promise.all([none.close(), configured.close(), wrong.close(), inUrl.close(), wrongInUrl.close()]);
       await proxy.stop();
+    }
+  });
+
+  it('the resolver is asked with the full URL of each node:http request: IPv6 in brackets, the path, ws: for an upgrade', async () => {
+    const asked: string[] = [];
+    const network = createNetwork({ proxy: async (url) => (asked.push(url.href), null) });
+    const port = new URL(base).port;
+    try {
+      expect((await nodeGet(network, `${base}/api/path?x=1`)).status).toBe(200);
+      expect(await openSocket(network, `ws://127.0.0.1:${port}/api/ws`)).toBe('open');
+      await nodeGet(network, `http://[::1]:${port}/api/six`).catch(() => undefined);
+      expect(asked).toEqual([`${base}/api/path?x=1`, `ws://127.0.0.1:${port}/api/ws`, `http://[::1]:${port}/api/six`]);
+    } finally {
+      await network.close();
+    }
+  });
+
+  it('close() ends the pooled connections (the engine\'s dispose leaves none open)', async () => {
+    // Extra trust: even direct requests go through the network's own pool.
+    const network = createNetwork({ extraCa: [...tls.rootCertificates.slice(0, 1)] });
+    const open = new Set<Socket>();
+    const track = (socket: Socket) => (open.add(socket), socket.once('close', () => open.delete(socket)));
+    server.on('connection', track);
+    try {
+      expect((await network.fetch(`${base}/api/pooled`)).status).toBe(200);
+      expect(open.size).toBe(1);
+      const closed = [...open].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+      await network.close();
+      await Promise.all(closed);
+      expect(open.size).toBe(0);
+    } finally {
+      server.off('connection', track);
     }
   });
 });
