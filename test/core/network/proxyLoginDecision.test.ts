@@ -99,6 +99,12 @@ describe('ProxyLogin', () => {
     await r.login.settled();
     expect(r.asked.map((a) => a.proxy)).toEqual([PROXY, 'http://other.intra:3128']);
     expect(r.store.value).toEqual({ proxy: 'http://other.intra:3128', ...GOOD });
+    // A dialog that fails without even an error is a cancel too, not a crash.
+    const odd = rig();
+    const login = new ProxyLogin({ store: odd.store, ask: () => Promise.reject(undefined), onChange: () => undefined, logger: { debug() {}, info() {}, warn: (message, fields) => void odd.log.push(['warn', message, fields]), error() {} } });
+    login.required(PROXY, null);
+    await login.settled();
+    expect(odd.log).toEqual([['warn', 'the proxy sign-in dialog could not be shown', { error: undefined }]]);
   });
 
   it('while a dialog is open no second one opens; after it closes a new 407 may ask again', async () => {

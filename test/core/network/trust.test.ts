@@ -94,6 +94,20 @@ describe('the OS certificate store', () => {
     });
   });
 
+  it('a Node without the call, or a call that fails without an error, still builds the network and says which', async () => {
+    const old = await systemCertificates({ getCACertificates: undefined, bundles: [] });
+    expect(old.note).toBe(
+      "The operating system's certificate store could not be read (this Node has no tls.getCACertificates, and no CA bundle file was found): only Node's bundled roots and the custom CA certificate are trusted.",
+    );
+    const odd = await systemCertificates({
+      getCACertificates: () => {
+        throw undefined;
+      },
+      bundles: [],
+    });
+    expect(odd.note).toContain("tls.getCACertificates('system') failed (error)");
+  });
+
   it('by default: Node’s own reading where this Node has it, else the Linux bundle', async () => {
     const trust = await systemCertificates();
     if (trust.source === 'node') return;
