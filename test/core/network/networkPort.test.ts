@@ -5,6 +5,7 @@
  * hears of a 407, and a refused tunnel told apart from the server's own answer.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { answeredByProxy, createNetwork, defaultNetwork, type ProxyCredentials } from '../../../src/core/network/network';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { startTinyproxy } from '../../support/tinyproxy';
+import { FIXED_CA, FIXED_SERVER } from './fixedTls';
 
 let dir: TempDir;
 let server: http.Server;
@@ -40,7 +42,7 @@ afterAll(async () => {
 /** One request over node:http with the network's options for its URL: the status, and whether the proxy answered it. */
 function nodeGet(network: ReturnType<typeof createNetwork>, url: string): Promise<{ status: number; byProxy: boolean }> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, network.nodeOptions(new URL(url)), (response) => {
+    const request = (url.startsWith('https:') ? https : http).get(url, network.nodeOptions(new URL(url)), (response) => {
       response.resume();
       resolve({ status: response.statusCode ?? 0, byProxy: answeredByProxy(request) });
     });
@@ -240,6 +242,69 @@ describe('the network port', () => {
       expect(open.size).toBe(0);
     } finally {
       server.off('connection', track);
+    }
+  });
+
+  it('a clinic CA: a server it signed is trusted directly and through a tunnel, by fetch, node:http and ws; without it, refused', async () => {
+    const secure = https.createServer({ cert: FIXED_SERVER.cert, key: FIXED_SERVER.key }, (_req, res) => res.end('{}'));
+    const secureSockets = new WebSocketServer({ server: secure, path: '/api/ws' });
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    const origin = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+    const proxy = await startTinyproxy({ dir: dir.path });
+    const trusting = createNetwork({ extraCa: [FIXED_CA], proxy: async (url) => (url.pathname.startsWith('/tunnel') ? proxy.url : null) });
+    const untrusting = createNetwork({ proxy: async () => null });
+    try {
+      expect((await trusting.fetch(`${origin}/direct`)).status).toBe(200);
+      expect((await nodeGet(trusting, `${origin}/direct/node`)).status).toBe(200);
+      expect(await openSocket(trusting, `wss://127.0.0.1:${new URL(origin).port}/api/ws`)).toBe('open');
+      expect((await trusting.fetch(`${origin}/tunnel/fetch`)).status).toBe(200);
+      expect((await nodeGet(trusting, `${origin}/tunnel/node`)).status).toBe(200);
+      expect(proxy.log()).toContain(`CONNECT 127.0.0.1:${new URL(origin).port}`);
+      await expect(untrusting.fetch(`${origin}/direct`)).rejects.toThrow('fetch failed');
+      await expect(nodeGet(untrusting, `${origin}/direct/node`)).rejects.toThrow(/self-signed|unable to verify|self signed/i);
+    } finally {
+      await Promise.all([trusting.close(), untrusting.close()]);
+      await proxy.stop();
+      secureSockets.close();
+      secure.closeAllConnections();
+      await new Promise((resolve) => secure.close(resolve));
+    }
+  });
+
+  it('a PAC naming two proxies for two servers: each server\'s requests go through its own proxy', async () => {
+    const other = http.createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const [first, second] = await Promise.all([startTinyproxy({ dir: dir.path }), startTinyproxy({ dir: dir.path })]);
+    const network = createNetwork({ proxy: async (url) => (url.origin === base ? first.url : second.url) });
+    try {
+      expect((await network.fetch(`${base}/first/fetch`)).status).toBe(200);
+      expect((await network.fetch(`${otherBase}/second/fetch`)).status).toBe(200);
+      expect((await nodeGet(network, `${base}/first/node`)).status).toBe(200);
+      expect((await nodeGet(network, `${otherBase}/second/node`)).status).toBe(200);
+      expect(first.log()).toContain('/first/fetch');
+      expect(first.log()).toContain('/first/node');
+      expect(first.log()).not.toContain('/second/');
+      expect(second.log()).toContain('/second/fetch');
+      expect(second.log()).toContain('/second/node');
+      expect(second.log()).not.toContain('/first/');
+    } finally {
+      await network.close();
+      await Promise.all([first.stop(), second.stop()]);
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
+  it('a 407 without anyone listening for it is still an answer, not a crash', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path, auth: { username: 'nurse', password: 's3cret' } });
+    const network = createNetwork({ proxy: async () => proxy.url });
+    try {
+      expect((await nodeGet(network, `${base}/api/unheard`)).status).toBe(407);
+      await expect(network.fetch(`${base}/api/unheard`)).rejects.toThrow('fetch failed');
+    } finally {
+      await network.close();
+      await proxy.stop();
     }
   });
 });
