@@ -191,6 +191,12 @@ describe('runDoctor', () => {
       const bad = await runDoctor({ baseUrl: `http://${host}/api`, network: createNetwork() });
       expect(bad[2]).toEqual({ name: 'HTTP', outcome: 'failed', detail: `The server ${host} answered HTTP 400.` });
       expect(seen[1]).toBeUndefined();
+      // A server that answers the status read with 200 or an empty 204 passes HTTP.
+      for (const answer of [200, 204]) {
+        status = answer;
+        const fine = await runDoctor({ baseUrl: `http://${host}/api`, network: createNetwork() });
+        expect(fine[2]).toEqual({ name: 'HTTP', outcome: 'ok', detail: `HTTP ${answer} from ${host}` });
+      }
       status = 0;
       const silent = await runDoctor({ baseUrl: `http://${host}/api`, network: createNetwork(), timeoutMs: 300 });
       expect(silent[2]).toEqual({ name: 'HTTP', outcome: 'failed', detail: `No answer from ${host} within 300 ms.` });
