@@ -140,10 +140,13 @@ describe('the network port', () => {
   it('a refused tunnel is the proxy\'s answer, a 403 from the server is not', async () => {
     const proxy = await startTinyproxy({ dir: dir.path, extra: ['ConnectPort 443'] });
     const port = new URL(base).port;
-    const network = createNetwork({ proxy: async () => proxy.url });
+    const required: string[] = [];
+    const network = createNetwork({ proxy: async () => proxy.url, onProxyAuthRequired: (p) => void required.push(p) });
     try {
       expect(await openSocket(network, `ws://127.0.0.1:${port}/api/ws`)).toBe('403 from the proxy');
       expect(await nodeGet(network, `${base}/api/forbidden`)).toEqual({ status: 403, byProxy: false });
+      // A refusal is no request for credentials.
+      expect(required).toEqual([]);
     } finally {
       await network.close();
       await proxy.stop();
@@ -221,7 +224,9 @@ describe('the network port', () => {
       expect((await nodeGet(network, `${base}/api/path?x=1`)).status).toBe(200);
       expect(await openSocket(network, `ws://127.0.0.1:${port}/api/ws`)).toBe('open');
       await nodeGet(network, `http://[::1]:${port}/api/six`).catch(() => undefined);
-      expect(asked).toEqual([`${base}/api/path?x=1`, `ws://127.0.0.1:${port}/api/ws`, `http://[::1]:${port}/api/six`]);
+      // (No TLS server here: the secure socket fails after the resolver was asked.)
+      await openSocket(network, `wss://127.0.0.1:${port}/api/ws`);
+      expect(asked).toEqual([`${base}/api/path?x=1`, `ws://127.0.0.1:${port}/api/ws`, `http://[::1]:${port}/api/six`, `wss://127.0.0.1:${port}/api/ws`]);
     } finally {
       await network.close();
     }
@@ -233,14 +238,18 @@ describe('the network port', () => {
     const open = new Set<Socket>();
     const track = (socket: Socket) => (open.add(socket), socket.once('close', () => open.delete(socket)));
     server.on('connection', track);
+    // The server would keep an idle connection for a minute: only the client's close ends it sooner.
+    const keepAlive = server.keepAliveTimeout;
+    server.keepAliveTimeout = 60_000;
     try {
       expect((await network.fetch(`${base}/api/pooled`)).status).toBe(200);
       expect(open.size).toBe(1);
-      const closed = [...open].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+      const closed = Promise.all([...open].map((socket) => new Promise((resolve) => socket.once('close', resolve)))).then(() => 'closed');
       await network.close();
-      await Promise.all(closed);
+      expect(await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000, 'still open'))])).toBe('closed');
       expect(open.size).toBe(0);
     } finally {
+      server.keepAliveTimeout = keepAlive;
       server.off('connection', track);
     }
   });
