@@ -88,7 +88,10 @@ describe('the app network', () => {
     const manualEmpty = await appNetwork({ ...system, proxyMode: 'manual', proxyUrl: null, proxyBypass: 'records.intra' }, deps());
     expect(await manualEmpty.proxyFor(new URL('https://records.intra/api'))).toBe('http://pac.intra:8080');
     expect(fake.proxyQueries).toEqual(['https://records.intra/api']);
-    await manualEmpty.close();
+    // Back on System after Manual: the URL left in the settings is not used.
+    const backToSystem = await appNetwork({ ...system, proxyUrl: 'http://old-manual.intra:3128' }, deps());
+    expect(await backToSystem.proxyFor(new URL('https://records.intra/api'))).toBe('http://pac.intra:8080');
+    await Promise.all([manualEmpty.close(), backToSystem.close()]);
   });
 
   it('a proxy that wants credentials: the credentials the user gave are sent; without them main hears of the 407', async () => {

@@ -75,7 +75,10 @@ describe('the network port', () => {
   it('what node:http and ws are given: nothing of ours when direct with Node\'s roots; else one agent per kind of scheme and the CA list', async () => {
     expect(createNetwork().nodeOptions(new URL('https://records.intra/api'))).toEqual({});
     expect(createNetwork({ extraCa: [] }).nodeOptions(new URL('https://records.intra/api'))).toEqual({});
+    // Parts built without a network get one shared direct network with Node's own agents.
     expect(defaultNetwork()).toBe(defaultNetwork());
+    expect(defaultNetwork().nodeOptions(new URL('https://records.intra/api'))).toEqual({});
+    expect(await defaultNetwork().proxyFor(new URL('https://records.intra/api'))).toBeNull();
     const custom = '-----BEGIN CERTIFICATE-----\nclinic\n-----END CERTIFICATE-----';
     const trusting = createNetwork({ extraCa: [custom] });
     const https = trusting.nodeOptions(new URL('https://records.intra/api'));
