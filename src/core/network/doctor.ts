@@ -38,7 +38,10 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const names: CheckName[] = ['DNS', 'TCP', ...(proxy ? (['Proxy'] as const) : []), ...(server.protocol === 'https:' ? (['TLS'] as const) : []), 'HTTP', 'WebSocket'];
   const results: CheckResult[] = [];
   const pass = (name: CheckName, detail: string): void => void results.push({ name, outcome: 'ok', detail });
-  const failAt = (name: CheckName, detail: string): CheckResult[] => {
+  const failAt = (at: CheckName, detail: string): CheckResult[] => {
+    // A step that already passed cannot fail afterwards (TCP connected, then the server spoke no HTTP):
+    // the failure belongs to the first step not passed yet, so the run always shows it.
+    const name = results.some((r) => r.name === at) ? names.find((n) => !results.some((r) => r.name === n))! : at;
     for (const step of names) {
       if (results.some((r) => r.name === step)) continue;
       if (step === name) results.push({ name, outcome: 'failed', detail });

@@ -142,8 +142,8 @@ class AgentNetwork implements Network {
         if (proxy !== null && response.status === 407) this.proxyAuthRequired(proxy);
         return response;
       } catch (error) {
-        // A refused CONNECT tunnel is an error in undici, not a response.
-        if (proxy !== null && /Proxy response \((407|401)\)/.test(errorText(error))) this.proxyAuthRequired(proxy);
+        // A refused CONNECT tunnel is an error in undici, not a response; so is a forwarded request's 407.
+        if (proxy !== null && /Proxy response \((407|401)\)|Proxy Authentication Required \(407\)/.test(errorText(error))) this.proxyAuthRequired(proxy);
         throw error;
       }
     };

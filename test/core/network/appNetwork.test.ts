@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { proxyFromPacAnswer } from '../../../src/core/network/pacAnswer';
-import { appNetwork } from '../../../src/core/network/appNetwork';
+import { appNetwork, NETWORK_SETTING_KEYS, networkSettings } from '../../../src/core/network/appNetwork';
+import { systemCertificates } from '../../../src/core/network/trust';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { makeCertificates, type TestCertificates } from '../../support/certificates';
 import { electronModule, fake, resetFakeElectron } from '../../support/fakeElectron';
@@ -74,5 +75,45 @@ describe('the app network', () => {
     expect(await tryUpload(server.url, without)).toMatchObject({ kind: 'network', message: expect.stringContaining(`The certificate of ${new URL(server.url).host} is signed by an unknown authority`) });
     await expect(appNetwork({ ...system, caFile: `${dir.path}/gone.pem` }, deps())).rejects.toThrow('does not exist');
     await Promise.all([withCa.close(), without.close()]);
+  });
+
+  it('only the network settings go to the core\'s own process, and a change to any of them rebuilds the network', () => {
+    const settings = { ...DEFAULT_SETTINGS, proxyMode: 'manual' as const, proxyUrl: 'http://proxy.intra:3128', proxyBypass: 'localhost', caFile: '/etc/clinic/ca.pem' };
+    expect(networkSettings(settings)).toEqual({ proxyMode: 'manual', proxyUrl: 'http://proxy.intra:3128', proxyBypass: 'localhost', caFile: '/etc/clinic/ca.pem' });
+    expect([...NETWORK_SETTING_KEYS].sort()).toEqual(['caFile', 'proxyBypass', 'proxyMode', 'proxyUrl']);
+  });
+
+  it('Manual without a proxy URL follows the system (the session), so the user is never left without the PAC proxy', async () => {
+    fake.proxyAnswer = () => 'PROXY pac.intra:8080; DIRECT';
+    const manualEmpty = await appNetwork({ ...system, proxyMode: 'manual', proxyUrl: null, proxyBypass: 'records.intra' }, deps());
+    expect(await manualEmpty.proxyFor(new URL('https://records.intra/api'))).toBe('http://pac.intra:8080');
+    expect(fake.proxyQueries).toEqual(['https://records.intra/api']);
+    // Back on System after Manual: the URL left in the settings is not used.
+    const backToSystem = await appNetwork({ ...system, proxyUrl: 'http://old-manual.intra:3128' }, deps());
+    expect(await backToSystem.proxyFor(new URL('https://records.intra/api'))).toBe('http://pac.intra:8080');
+    await Promise.all([manualEmpty.close(), backToSystem.close()]);
+  });
+
+  it('a proxy that wants credentials: the credentials the user gave are sent; without them main hears of the 407', async () => {
+    const auth = { username: 'nurse', password: 's3cret' };
+    const proxy = await startTinyproxy({ dir: dir.path, auth });
+    const server = await startServer({ phaseMs: 10 });
+    const manual = { ...system, proxyMode: 'manual' as const, proxyUrl: proxy.url };
+    const required: Array<[string, unknown]> = [];
+    const asking = await appNetwork(manual, { ...deps(), onProxyAuthRequired: (p, sent) => void required.push([p, sent]) });
+    // A status read (an upload's body may race the proxy's early 407 and see the connection cut instead).
+    await expect(asking.fetch(`${server.url}/documents/status`)).rejects.toThrow('fetch failed');
+    expect(required).toEqual([[proxy.url, null]]);
+    const given = await appNetwork(manual, { ...deps(), proxyCredentials: (p) => (p === proxy.url ? auth : null) });
+    expect(await tryUpload(server.url, given)).toMatchObject({ kind: 'accepted' });
+    await Promise.all([asking.close(), given.close()]);
+  });
+
+  it('the log hears of the OS certificate store only when it cannot be read', async () => {
+    const warned: string[] = [];
+    const network = await appNetwork({ ...system, proxyMode: 'none' }, { ...deps(), logger: { warn: (message: string) => void warned.push(message) } });
+    const { note } = await systemCertificates();
+    expect(warned).toEqual(note === null ? [] : [note]);
+    await network.close();
   });
 });

@@ -91,6 +91,22 @@ describe('describeNetworkProblem: one message per step, naming what to fix', () 
     expect(describeNetworkProblem(dom, direct).message).toBe('The server records.example.org:8443 refused the connection (is it running?).');
   });
 
+  it('an outer code speaks when the innermost error has none, is an abort, or is numeric', () => {
+    const cut = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed', { cause: new Error('read 0 bytes') }), { code: 'UND_ERR_SOCKET' }) });
+    expect(describeNetworkProblem(cut, direct).message).toBe('The server records.example.org:8443 cut the connection (is it running?).');
+    const abortedInside = Object.assign(new Error('timed out', { cause: Object.assign(new Error('aborted'), { code: 'UND_ERR_ABORTED' }) }), { code: 'ETIMEDOUT' });
+    expect(describeNetworkProblem(abortedInside, direct).message).toBe('The server records.example.org:8443 did not answer in time (is it running?).');
+    const numericInside = Object.assign(new Error('refused', { cause: Object.assign(new Error('dom'), { code: 23 }) }), { code: 'ECONNREFUSED' });
+    expect(describeNetworkProblem(numericInside, direct).step).toBe('connect');
+    expect(describeNetworkProblem(numericInside, direct).message).toContain('refused the connection');
+  });
+
+  it('an error that is its own cause is read once, not forever', () => {
+    const loop = Object.assign(new Error('loop'), { code: 'ECONNRESET' });
+    (loop as { cause?: unknown }).cause = loop;
+    expect(describeNetworkProblem(loop, direct).message).toBe('The server records.example.org:8443 cut the connection (is it running?).');
+  });
+
   it('anything else: the code, or the message, or the value itself', () => {
     expect(describeNetworkProblem(fetchError('EHOSTUNREACH'), direct)).toEqual({ step: 'connect', message: 'Could not reach records.example.org:8443: EHOSTUNREACH.' });
     expect(describeNetworkProblem(new Error('socket hang up'), direct)).toEqual({ step: 'connect', message: 'Could not reach records.example.org:8443: socket hang up.' });
@@ -104,6 +120,10 @@ describe('proxyStatusProblem', () => {
       step: 'proxy_auth',
       message:
         "The proxy http://proxy.example:3128 wants credentials (HTTP 407) before it lets Intake reach records.example.org:8443. Give them in the proxy URL (http://user:password@host:port), in INTAKE_PROXY_CREDENTIALS, or in the app's proxy dialog.",
+    });
+    expect(proxyStatusProblem(401, viaProxy)).toEqual({
+      step: 'proxy_auth',
+      message: 'The proxy http://proxy.example:3128 did not accept the credentials (HTTP 401) for the way to records.example.org:8443. Check the user name and password for the proxy.',
     });
     expect(proxyStatusProblem(403, { server, proxy: null })).toEqual({
       step: 'proxy',
@@ -119,6 +139,8 @@ describe('PAC answers (the app\'s System proxy)', () => {
     expect(proxyFromPacAnswer('  https secure.example:443 ;PROXY b:2')).toBe('https://secure.example:443');
     expect(proxyFromPacAnswer('DIRECT; PROXY proxy.example:3128')).toBeNull();
     expect(proxyFromPacAnswer('direct')).toBeNull();
+    // Some PAC scripts pad with several spaces or tabs between the kind and the address.
+    expect(proxyFromPacAnswer('PROXY  \t proxy.example:3128; DIRECT')).toBe('http://proxy.example:3128');
   });
 
   it('SOCKS and entries without an address are passed over; nothing usable goes direct', () => {
