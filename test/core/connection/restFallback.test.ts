@@ -163,6 +163,21 @@ describe('RestFallback catch-up', () => {
     expect(r.counts).toEqual({ request: 1, shared: 0 });
   });
 
+  it('a read that finds none of the tracked jobs applies nothing and counts one request, no shared read', async () => {
+    const server = await startServer({ phaseMs: 60_000 });
+    const job = await uploadJob(server.url, 'GHOST-CHART');
+    const r = rig(server.url);
+    r.track({ jobId: 'ghost-job', chartNumber: job.chartNumber });
+    r.fallback.catchUp(job.chartNumber);
+    await waitUntil(() => r.counts.request === 1 && server.stats.httpRequests > 1, 'the read answered');
+    // Barrier: a second read of the same chart, queued behind the first one's answer.
+    r.track(job);
+    r.fallback.catchUp(job.chartNumber);
+    await waitUntil(() => r.applied.length === 1, 'the real job read');
+    expect(r.applied.map((a) => a.jobId)).toEqual([job.jobId]);
+    expect(r.counts).toEqual({ request: 2, shared: 0 });
+  });
+
   it('reads a Socket.IO dialect job by its own id on the dialect status path', async () => {
     const server = await startServer({ phaseMs: 60_000, dialect: SOCKETIO_ROOMS });
     const job = await uploadDialectJob(server.url, SOCKETIO_ROOMS, 'SIO-REST');
