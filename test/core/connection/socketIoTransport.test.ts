@@ -251,6 +251,15 @@ describe('SocketIoTransport: how an attempt ends', () => {
     expect(later.seen.downs).toEqual([{ reason: 'socket closed (io server disconnect)', auth: false, immediate: false }]);
   });
 
+  it('a connection lost right after connect (not a server disconnect) is a drop, not a refused token', async () => {
+    const server = await backend();
+    const { seen } = attempt(server.url, SOCKETIO_ROOMS);
+    await opened(seen);
+    server.peers[0]!.conn.close();
+    await waitUntil(() => seen.downs.length === 1, 'dropped');
+    expect(seen.downs).toEqual([{ reason: 'socket closed (transport close)', auth: false, immediate: false }]);
+  });
+
   it('a connection that never opens is given up after connectTimeoutMs', async () => {
     // Accepts TCP and never answers the upgrade.
     const silent = net.createServer(() => undefined);
