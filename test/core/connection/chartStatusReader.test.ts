@@ -1,18 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { refusedHttpUrl, serveHttp as serve } from '../../support/httpStub';
 import { readChartStatus, readKeyOf } from '../../../src/core/connection/chartStatusReader';
 import { INTAKE_DIALECT, SOCKETIO_EVENTS } from '../../../src/shared/dialect';
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-const servers: http.Server[] = [];
-
-async function serve(handler: Handler): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
-}
 
 /** A server answering every GET with `status` and `body`, remembering the paths it was asked for. */
 async function answering(status: number, body: unknown): Promise<{ baseUrl: string; paths: string[] }> {
@@ -25,13 +14,6 @@ async function answering(status: number, body: unknown): Promise<{ baseUrl: stri
   });
   return { baseUrl, paths };
 }
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
 
 describe('readChartStatus', () => {
   it('intake: reads every job of the chart from one §2 body, and nothing for a job the body does not list', async () => {
@@ -87,8 +69,7 @@ describe('readChartStatus', () => {
   });
 
   it('no answer at all (refused connection) is retryable and says so without an HTTP status', async () => {
-    const baseUrl = await serve(() => undefined);
-    await new Promise((resolve) => servers.pop()!.close(resolve));
+    const baseUrl = await refusedHttpUrl();
     expect(await readChartStatus({ baseUrl, readKey: 'C-9' })).toEqual({ kind: 'error', reason: 'status read: network' });
   });
 

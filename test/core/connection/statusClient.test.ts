@@ -1,24 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { refusedHttpUrl, serveHttp as serve } from '../../support/httpStub';
 import { fetchChartStatus, StatusHttpError } from '../../../src/core/statusClient';
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-const servers: http.Server[] = [];
-
-async function serve(handler: Handler): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
 
 async function failure(promise: Promise<unknown>): Promise<StatusHttpError> {
   try {
@@ -90,10 +72,7 @@ describe('fetchChartStatus', () => {
   });
 
   it('types a refused connection as network', async () => {
-    const baseUrl = await serve(() => undefined);
-    const server = servers.pop()!;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    const baseUrl = await refusedHttpUrl();
     const error = await failure(fetchChartStatus({ baseUrl, chartNumber: 'X' }));
     expect(error.code).toBe('network');
     expect(error.status).toBe(0);
