@@ -3,7 +3,7 @@
  * acks settle subscriptions and, only then, catch the job up (snapshot, else
  * a REST read); status updates go to the state machine; `error` for a
  * subscribe falls back to REST; anything malformed or about an unknown job is
- * counted, never thrown.
+ * counted, never thrown (a late update of a job just let go is not a mistake).
  */
 import type { StatusUpdate } from '../../shared/jobState';
 import type { Logger } from '../base/logger';
@@ -39,7 +39,8 @@ export class FrameRouter {
       case 'update': {
         const record = jobs.get(message.update.jobId);
         if (record) apply(record, message.update, 'stream');
-        else this.options.badFrame('unknown_job');
+        // A job let go may still have updates in flight until the server has our unsubscribe: normal, not the backend's fault.
+        else if (!jobs.letGo(message.update.jobId)) this.options.badFrame('unknown_job');
         return;
       }
       case 'error': {

@@ -38,10 +38,14 @@ export interface Application {
 
 /** Ended jobs kept for job(); beyond this the oldest are forgotten so a long-running app does not grow. */
 const ENDED_JOBS_KEPT = 2_000;
+/** Jobs let go (removed, or evicted once ended) remembered, so their late updates are not taken for the backend's mistakes. */
+const LET_GO_KEPT = 2_000;
 
 export class TrackedJobs {
   private readonly records = new Map<string, JobRecord>();
   private endedCount = 0;
+  /** Insertion-ordered: the oldest is dropped first. */
+  private readonly letGoIds = new Set<string>();
 
   /** Returns true when the job became wanted by this call. */
   track(jobId: string, chartNumber: string, known?: ServerJobState): boolean {
@@ -51,6 +55,7 @@ export class TrackedJobs {
       existing.chartNumber = chartNumber;
       return false;
     }
+    this.letGoIds.delete(jobId);
     const state = known ? { ...known, jobId } : initialServerJob(jobId);
     const wanted = !isFinal(state);
     this.records.set(jobId, { chartNumber, state, wanted });
@@ -62,8 +67,14 @@ export class TrackedJobs {
     const record = this.records.get(jobId);
     if (!record) return undefined;
     this.records.delete(jobId);
+    this.noteLetGo(jobId);
     if (!record.wanted) this.endedCount -= 1;
     return record;
+  }
+
+  /** True for a job followed here until recently (removed, or evicted once ended): an update for it may still be in flight. */
+  letGo(jobId: string): boolean {
+    return this.letGoIds.has(jobId);
   }
 
   get(jobId: string): JobRecord | undefined {
@@ -114,8 +125,16 @@ export class TrackedJobs {
     for (const [jobId, record] of this.records) {
       if (record.wanted) continue;
       this.records.delete(jobId);
+      this.noteLetGo(jobId);
       this.endedCount -= 1;
       if (this.endedCount <= ENDED_JOBS_KEPT) return;
     }
+  }
+
+  private noteLetGo(jobId: string): void {
+    this.letGoIds.add(jobId);
+    if (this.letGoIds.size <= LET_GO_KEPT) return;
+    const oldest = this.letGoIds.values().next().value;
+    if (oldest !== undefined) this.letGoIds.delete(oldest);
   }
 }

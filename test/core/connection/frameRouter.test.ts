@@ -125,6 +125,17 @@ describe('FrameRouter: updates', () => {
     expect(seen.badFrames).toEqual(['unknown_job']);
   });
 
+  it('an update still in flight for a job the user just removed is dropped without counting a bad frame', () => {
+    const { jobs, seen, route } = rig([['a', 'CH-A'], ['b', 'CH-B']]);
+    jobs.untrack('a');
+    route({ kind: 'update', update: state('a', 2) });
+    expect(seen.applied).toEqual([]);
+    expect(seen.badFrames).toEqual([]);
+    // A job never followed at all is still the backend's mistake.
+    route({ kind: 'update', update: state('stranger', 1) });
+    expect(seen.badFrames).toEqual(['unknown_job']);
+  });
+
   it('a malformed frame is counted with the reader\'s reason; an unsubscribe ack does nothing', () => {
     const { seen, route } = rig([['a', 'CH-A']]);
     route({ kind: 'bad', reason: 'wrong_shape' });

@@ -85,4 +85,29 @@ describe('TrackedJobs', () => {
     expect([...jobs.wantedIds()]).toEqual(['open-first']);
     expect(jobs.wantedCount).toBe(1);
   });
+  it('remembers the newest 2,000 jobs it let go (removed or evicted when ended), so their late updates are known as such', () => {
+    const jobs = new TrackedJobs();
+    jobs.track('removed', 'C');
+    jobs.untrack('removed');
+    expect(jobs.letGo('removed')).toBe(true);
+    expect(jobs.letGo('never-seen')).toBe(false);
+    jobs.track('open', 'C');
+    expect(jobs.letGo('open')).toBe(false);
+    const ended = Array.from({ length: 2_001 }, (_, i) => `done-${i}`);
+    for (const id of ended) jobs.track(id, 'C', { ...initialServerJob(id), status: 'completed', phase: 'completed' });
+    // done-0 was evicted (the 2,001st ended job): it is let go, and so still known; the removed job is now the oldest.
+    expect(jobs.get('done-0')).toBeUndefined();
+    expect(jobs.letGo('done-0')).toBe(true);
+    for (let i = 0; i < 2_000; i += 1) {
+      jobs.track(`gone-${i}`, 'C');
+      jobs.untrack(`gone-${i}`);
+    }
+    expect(jobs.letGo('removed')).toBe(false);
+    expect(jobs.letGo('done-0')).toBe(false);
+    expect(jobs.letGo('gone-0')).toBe(true);
+    expect(jobs.letGo('gone-1999')).toBe(true);
+    // Tracked again (a restart restores it): followed, not let go.
+    jobs.track('gone-5', 'C');
+    expect(jobs.letGo('gone-5')).toBe(false);
+  });
 });
