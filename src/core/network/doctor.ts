@@ -52,6 +52,7 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   };
 
   // DNS and TCP go to the proxy when there is one: the proxy resolves and reaches the server.
+  // A proxy that cannot be found or reached fails that row, in words that name the proxy; the Proxy row is then not tried.
   const first = proxy ? new URL(proxy) : server;
   const port = Number(first.port || (first.protocol === 'https:' ? 443 : 80));
   const hostname = first.hostname.replace(/^\[|\]$/g, '');
@@ -60,10 +61,10 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
     address = (await lookup(hostname)).address;
     pass('DNS', `${hostname} is ${address}${proxy ? ' (the proxy)' : ''}`);
   } catch {
-    return failAt(proxy ? 'Proxy' : 'DNS', proxy ? `The proxy ${proxy} could not be found (DNS).` : `The name ${hostname} could not be resolved (DNS). Check the server URL and the network.`);
+    return failAt('DNS', proxy ? `The proxy ${proxy} could not be found (DNS).` : `The name ${hostname} could not be resolved (DNS). Check the server URL and the network.`);
   }
   const tcp = await tcpConnect(address, port, timeoutMs);
-  if (tcp !== null) return failAt(proxy ? 'Proxy' : 'TCP', `${proxy ? `The proxy ${proxy}` : `The server ${server.host}`} ${tcp}.`);
+  if (tcp !== null) return failAt('TCP', `${proxy ? `The proxy ${proxy}` : `The server ${server.host}`} ${tcp}.`);
   pass('TCP', `connected to ${proxy ? `the proxy ${first.host}` : server.host}`);
 
   // One real status request through the network port tells proxy, TLS and HTTP apart.

@@ -139,20 +139,20 @@ describe('runDoctor', () => {
     }
   });
 
-  it('a proxy that is not running, or not found: the proxy step fails naming the proxy, not the server', async () => {
+  it('a proxy that is not running, or not found: the step that failed says so naming the proxy, not the server, and nothing after it passes', async () => {
     const port = await closedPort();
     const server = await startServer({ phaseMs: 10 });
     const stopped = await runDoctor({ baseUrl: server.url, network: createNetwork({ proxy: fixedProxy(`http://127.0.0.1:${port}`) }) });
     expect(stopped).toEqual([
       { name: 'DNS', outcome: 'ok', detail: '127.0.0.1 is 127.0.0.1 (the proxy)' },
-      { name: 'TCP', outcome: 'ok', detail: 'passed' },
-      { name: 'Proxy', outcome: 'failed', detail: `The proxy http://127.0.0.1:${port} refused the connection (is it running?).` },
-      { name: 'HTTP', outcome: 'skipped', detail: 'not tried: Proxy failed' },
-      { name: 'WebSocket', outcome: 'skipped', detail: 'not tried: Proxy failed' },
+      { name: 'TCP', outcome: 'failed', detail: `The proxy http://127.0.0.1:${port} refused the connection (is it running?).` },
+      { name: 'Proxy', outcome: 'skipped', detail: 'not tried: TCP failed' },
+      { name: 'HTTP', outcome: 'skipped', detail: 'not tried: TCP failed' },
+      { name: 'WebSocket', outcome: 'skipped', detail: 'not tried: TCP failed' },
     ]);
     const missing = await runDoctor({ baseUrl: server.url, network: createNetwork({ proxy: fixedProxy('http://proxy.invalid:3128') }) });
-    expect(missing.map((r) => `${r.name} ${r.outcome}`)).toEqual(['DNS ok', 'TCP ok', 'Proxy failed', 'HTTP skipped', 'WebSocket skipped']);
-    expect(missing[2]?.detail).toBe('The proxy http://proxy.invalid:3128 could not be found (DNS).');
+    expect(missing.map((r) => `${r.name} ${r.outcome}`)).toEqual(['DNS failed', 'TCP skipped', 'Proxy skipped', 'HTTP skipped', 'WebSocket skipped']);
+    expect(missing[0]?.detail).toBe('The proxy http://proxy.invalid:3128 could not be found (DNS).');
   });
 
   it('a proxy that wants credentials fails the proxy step with where to give them; one that refuses the socket\'s tunnel fails only WebSocket', async () => {
