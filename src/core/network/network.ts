@@ -133,6 +133,8 @@ class AgentNetwork implements Network {
   readonly fetch = ((input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     // Direct with Node's own roots needs nothing of ours: Node's own agents and fetch, exactly as before.
     if (this.plain) return fetch(input, init);
+    // A Request carries its own method, headers, body and signal; init still wins, as in fetch.
+    if (input instanceof Request) init = { method: input.method, headers: input.headers, signal: input.signal, ...(input.body && { body: input.body, duplex: 'half' }), ...init };
     const url = new URL(input instanceof Request ? input.url : input);
     const send = async (proxy: string | null): Promise<Response> => {
       if (proxy === null && this.ca === undefined) return fetch(url, init);

@@ -20,10 +20,16 @@ let server: http.Server;
 let base: string;
 let sockets: WebSocketServer;
 const seen: string[] = [];
+const echoed: Array<{ line: string; header: string | string[] | undefined; body: string }> = [];
 beforeAll(async () => {
   dir = await makeTempDir('intake-network-port-');
-  server = http.createServer((req, res) => {
+  server = http.createServer(async (req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    if (req.url === '/api/echo') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      echoed.push({ line: `${req.method} ${req.url}`, header: req.headers['x-intake-test'], body: Buffer.concat(chunks).toString() });
+    }
     res.setHeader('content-type', 'application/json');
     res.statusCode = req.url === '/api/forbidden' ? 403 : 200;
     res.end('{"ok":true}');
@@ -305,6 +311,23 @@ describe('the network port', () => {
       await Promise.all([first.stop(), second.stop()]);
       other.closeAllConnections();
       await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
+  it('a Request keeps its method, headers and body through a proxy, as with fetch itself', async () => {
+    const proxy = await startTinyproxy({ dir: dir.path });
+    const network = createNetwork({ proxy: async () => proxy.url });
+    try {
+      const request = new Request(`${base}/api/echo`, { method: 'PUT', headers: { 'x-intake-test': 'kept' }, body: 'chart scan' });
+      const response = await network.fetch(request);
+      expect(await response.json()).toEqual({ ok: true });
+      expect(echoed.at(-1)).toEqual({ line: 'PUT /api/echo', header: 'kept', body: 'chart scan' });
+      // init still wins over the Request, as in fetch.
+      await network.fetch(new Request(`${base}/api/echo`, { method: 'PUT', body: 'old' }), { method: 'POST', body: 'new' });
+      expect(echoed.at(-1)).toMatchObject({ line: 'POST /api/echo', body: 'new' });
+    } finally {
+      await network.close();
+      await proxy.stop();
     }
   });
 
