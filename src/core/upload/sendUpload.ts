@@ -188,6 +188,15 @@ class UploadAttempt {
 
   private readResponse(response: IncomingMessage): void {
     this.answered = true;
+    const status = response.statusCode ?? 0;
+    // The proxy's own answer is known from its head: a proxy that refuses a large body often drops the
+    // connection right after it, which must not turn "wants credentials" into "the connection was cut".
+    if (status === 407 || (this.request !== null && answeredByProxy(this.request))) {
+      const problem = proxyStatusProblem(status, this.context());
+      this.finish({ kind: 'http', httpStatus: status, code: problem.step, message: problem.message, retryAfter: null });
+      response.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     let length = 0;
     response.on('data', (chunk: Buffer) => {
@@ -203,13 +212,7 @@ class UploadAttempt {
     });
     response.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const status = response.statusCode ?? 0;
-      if (status === 407 || (this.request !== null && answeredByProxy(this.request))) {
-        const problem = proxyStatusProblem(status, this.context());
-        this.finish({ kind: 'http', httpStatus: status, code: problem.step, message: problem.message, retryAfter: null });
-        return;
-      }
-      this.finish(interpretResponse(response.statusCode ?? 0, text, headerValue(response.headers['retry-after']), this.input.dialect));
+      this.finish(interpretResponse(status, text, headerValue(response.headers['retry-after']), this.input.dialect));
     });
   }
 

@@ -178,6 +178,28 @@ describe('sendUpload', () => {
     expect(outcome).toMatchObject({ message: expect.stringMatching(/^The proxy wants credentials \(HTTP 407\) before it lets Intake reach 127\.0\.0\.1:/) });
   });
 
+  it('a proxy that asks for credentials and then drops the connection mid-answer is still the proxy asking for credentials', async () => {
+    // The 407 head and part of its page, then the connection ends (the body was taken first, so the
+    // answer is what this test sees, never a reset of the body's last bytes).
+    const proxy = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(407, { 'content-type': 'text/html', 'content-length': '1000', 'proxy-authenticate': 'Basic realm="clinic"' });
+        res.write('<html>Proxy Authentication Required', () => req.socket.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const files = [await uploadFile('a.pdf', Buffer.concat([MAGIC.pdf, Buffer.alloc(4 * 2 ** 20, 1)]), 'pdf')];
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const outcome = await sendUpload({ baseUrl: url, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
+      expect(outcome).toMatchObject({ kind: 'http', httpStatus: 407, code: 'proxy_auth', message: expect.stringMatching(/^The proxy wants credentials \(HTTP 407\)/) });
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   it('keeps the connection of an accepted upload for the next one', async () => {
     const files = [await uploadFile('a.pdf', MAGIC.pdf, 'pdf')];
     const send = () => sendUpload({ baseUrl, idempotencyKey: 'k', chartNumber: 'C', files, clock: systemClock, stallMs: 10_000 });
