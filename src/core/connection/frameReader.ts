@@ -22,6 +22,7 @@ export function frameByteLength(data: unknown): number {
   if (Buffer.isBuffer(data)) return data.length;
   if (data instanceof ArrayBuffer) return data.byteLength;
   if (Array.isArray(data)) return data.reduce((sum: number, part: Buffer) => sum + part.length, 0);
+  if (typeof data === 'string') return Buffer.byteLength(data);
   return 0;
 }
 

@@ -71,7 +71,7 @@ describe('readFrame', () => {
   it('reads a frame of exactly the size limit and refuses one byte more, in every form', () => {
     const atLimit = frameOfSize(MAX_FRAME_BYTES);
     const over = frameOfSize(MAX_FRAME_BYTES + 1);
-    for (const form of [(b: Buffer) => b, asArrayBuffer, (b: Buffer) => asFragments(b, [100, 200_000])]) {
+    for (const form of [(b: Buffer) => b, asArrayBuffer, (b: Buffer) => asFragments(b, [100, 200_000]), (b: Buffer) => b.toString('utf8')]) {
       expect(reasonOf(readFrame(form(atLimit), false))).toBe('ok');
       expect(readFrame(form(over), false)).toEqual({ ok: false, reason: 'too_large' });
     }
