@@ -151,7 +151,7 @@ export class SocketIoTransport implements Transport {
     const auth = AUTH_WORDS.test(error.message) && (error as { type?: string }).type !== 'TransportError';
     const reason = auth
       ? `server refused the token (${error.message.slice(0, 100)})`
-      : `Socket.IO: ${describeNetworkProblem((error as { description?: unknown }).description ?? error, { server: this.url, proxy: this.network.proxyInUse(this.url) }).message}`;
+      : `Socket.IO: ${describeNetworkProblem(socketFailure(error), { server: this.url, proxy: this.network.proxyInUse(this.url) }).message}`;
     this.fail({ reason, auth, immediate: false });
   };
 
@@ -188,4 +188,14 @@ export class SocketIoTransport implements Transport {
     if (event === events.connection) return { kind: 'ignored' };
     return { kind: 'bad', reason: 'unknown_type' };
   }
+}
+
+/**
+ * What failed under a connect_error. engine.io-client wraps the socket's own error (the one with a
+ * code: ECONNREFUSED, a certificate's) in ws's ErrorEvent, which is no Error: handed on as it is, it
+ * read "[object Object]". A refusal by the server's middleware is a plain Error, with nothing inside.
+ */
+function socketFailure(error: Error): unknown {
+  const inner = (error as { description?: { error?: unknown } }).description?.error;
+  return inner instanceof Error ? inner : error;
 }

@@ -3,9 +3,11 @@
  * a throwaway real `socket.io` server that says exactly what a test needs:
  * what the backend receives (token, joins, leaves), how each event reaches
  * the engine, the two ways a token is refused, and the attempt's own timers
- * (connect timeout, auth window, healthy) on a fake clock.
+ * (connect timeout, auth window, healthy) on a fake clock; and that the
+ * connection takes the network port's proxy and trusted CA.
  */
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,10 +15,14 @@ import { Server, type Socket as ServerSocket } from 'socket.io';
 import { SocketIoTransport } from '../../../src/core/connection/socketIoTransport';
 import { DEFAULT_CONNECTION_TIMINGS } from '../../../src/core/connection/timings';
 import type { DownReason, Inbound } from '../../../src/core/connection/transport';
-import { defaultNetwork } from '../../../src/core/network/network';
+import { createNetwork, defaultNetwork, type Network } from '../../../src/core/network/network';
 import { SOCKETIO_EVENTS, SOCKETIO_ROOMS, type SocketIoDialect } from '../../../src/shared/dialect';
 import { FakeClock } from '../../support/fakeClock';
+import { FIXED_CA, FIXED_SERVER } from '../network/fixedTls';
+import { useGenerationRig } from './generationRig';
 import { waitUntil } from './waitUntil';
+
+const rig = useGenerationRig();
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -29,8 +35,10 @@ interface Backend {
   received: Array<{ event: string; payload: unknown }>;
 }
 
-async function backend(options: { refuse?: string; onJoin?: (payload: unknown, ack?: (body?: unknown) => void) => void } = {}): Promise<Backend> {
-  const httpServer = http.createServer();
+async function backend(
+  options: { refuse?: string; onJoin?: (payload: unknown, ack?: (body?: unknown) => void) => void; tls?: { cert: string; key: string } } = {},
+): Promise<Backend> {
+  const httpServer = options.tls ? https.createServer(options.tls) : http.createServer();
   const io = new Server(httpServer, { transports: ['websocket'] });
   const peers: ServerSocket[] = [];
   const received: Backend['received'] = [];
@@ -47,10 +55,11 @@ async function backend(options: { refuse?: string; onJoin?: (payload: unknown, a
     io.disconnectSockets(true);
     await new Promise((resolve) => io.close(resolve));
   });
-  return { url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/socket.io`, peers, received };
+  const scheme = options.tls ? 'https' : 'http';
+  return { url: `${scheme}://127.0.0.1:${(httpServer.address() as AddressInfo).port}/socket.io`, peers, received };
 }
 
-function attempt(url: string, dialect: SocketIoDialect, token: string | null = 'tok') {
+function attempt(url: string, dialect: SocketIoDialect, token: string | null = 'tok', network: Network = defaultNetwork()) {
   const clock = new FakeClock();
   const seen = { open: 0, inbound: [] as Inbound[], downs: [] as DownReason[], healthy: 0 };
   const t = new SocketIoTransport({
@@ -58,7 +67,7 @@ function attempt(url: string, dialect: SocketIoDialect, token: string | null = '
     url,
     token,
     dialect,
-    network: defaultNetwork(),
+    network,
     clock,
     timings: DEFAULT_CONNECTION_TIMINGS,
     events: {
@@ -70,6 +79,13 @@ function attempt(url: string, dialect: SocketIoDialect, token: string | null = '
   });
   cleanups.push(() => t.dispose());
   return { t, seen, clock };
+}
+
+/** A network of its own (a proxy, a private CA), closed after the test's attempts. */
+function ownNetwork(options: Parameters<typeof createNetwork>[0]): Network {
+  const network = createNetwork(options);
+  cleanups.push(() => network.close());
+  return network;
 }
 
 async function opened(seen: { open: number; downs: DownReason[] }): Promise<void> {
@@ -116,6 +132,25 @@ describe('SocketIoTransport: what the backend receives', () => {
     expect(t.subscribe('job-1')).toBe(false);
     expect(t.unsubscribe('job-1')).toBe(false);
     expect(SOCKETIO_EVENTS.events.subscribeBatch).not.toBeNull();
+  });
+});
+
+describe('SocketIoTransport: the join acknowledged by an event (socketio-events)', () => {
+  it('the join asks for no callback: a server that would answer one anyway gives the engine one ack, from `subscribed`', async () => {
+    const server: Backend = await backend({
+      onJoin: (payload, ack) => {
+        const id = (payload as { job_id: string }).job_id;
+        ack?.({ job_id: id, status: 'PROCESSING', progress: 10, timestamp: '2026-01-01T00:00:00Z' });
+        server.peers[0]!.emit('subscribed', { job_id: id, status: 'PENDING', timestamp: '2026-01-01T00:00:00Z' });
+      },
+    });
+    const { t, seen } = attempt(server.url, SOCKETIO_EVENTS);
+    await opened(seen);
+    expect(t.subscribe('job-1')).toBe(true);
+    // A callback's answer would come before the `subscribed` event (both in order on one connection).
+    await waitUntil(() => seen.inbound.some((m) => m.kind === 'ack'), 'subscribed');
+    expect(seen.inbound).toHaveLength(1);
+    expect(seen.inbound[0]).toMatchObject({ kind: 'ack', jobId: 'job-1', snapshot: { status: 'queued' } });
   });
 });
 
@@ -216,12 +251,21 @@ describe('SocketIoTransport: how an attempt ends', () => {
     expect(seen.open).toBe(0);
   });
 
+  it('a refusal is cut to its first 100 characters in the reason the user sees', async () => {
+    const said = `unauthorized: ${'this token was revoked by the clinic administrator; '.repeat(4)}`;
+    const server = await backend({ refuse: said });
+    const { seen } = attempt(server.url, SOCKETIO_EVENTS);
+    await waitUntil(() => seen.downs.length === 1, 'refused');
+    expect(said.length).toBeGreaterThan(150);
+    expect(seen.downs).toEqual([{ reason: `server refused the token (${said.slice(0, 100)})`, auth: true, immediate: false }]);
+  });
+
   it('any other connect_error is a failed attempt to retry, in words an operator can read', async () => {
     const server = await backend({ refuse: 'server busy' });
     const { seen } = attempt(server.url, SOCKETIO_EVENTS);
     await waitUntil(() => seen.downs.length === 1, 'refused');
     expect(seen.downs[0]).toMatchObject({ auth: false, immediate: false });
-    expect(seen.downs[0]!.reason).toMatch(/^Socket\.IO: /);
+    expect(seen.downs[0]!.reason).toBe(`Socket.IO: Could not reach ${new URL(server.url).host}: server busy.`);
   });
 
   it('nobody listening: a failed attempt, not an auth failure', async () => {
@@ -231,8 +275,8 @@ describe('SocketIoTransport: how an attempt ends', () => {
     await new Promise((resolve) => probe.close(resolve));
     const { seen } = attempt(`http://127.0.0.1:${port}/socket.io`, SOCKETIO_ROOMS);
     await waitUntil(() => seen.downs.length === 1, 'failed');
-    expect(seen.downs[0]).toMatchObject({ auth: false, immediate: false });
-    expect(seen.downs[0]!.reason).toMatch(/^Socket\.IO: /);
+    // The socket's own error (its code), not the wrapper socket.io-client puts around it.
+    expect(seen.downs).toEqual([{ reason: `Socket.IO: The server 127.0.0.1:${port} refused the connection (is it running?).`, auth: false, immediate: false }]);
   });
 
   it('the server disconnecting us right after connect is seed 003 refusing the token; later it is a drop', async () => {
@@ -301,5 +345,29 @@ describe('SocketIoTransport: how an attempt ends', () => {
     await waitUntil(() => server.peers[0]!.disconnected, 'the server saw the close');
     t.probe(); // Socket.IO's heartbeat decides; nothing to send.
     expect(seen.downs).toHaveLength(1);
+  });
+});
+
+describe('SocketIoTransport: through the network port', () => {
+  it('a proxy in the network carries the connection (a CONNECT tunnel to the server)', async () => {
+    const server = await backend();
+    const proxy = await rig.proxy();
+    const network = ownNetwork({ proxy: () => Promise.resolve(proxy.url) });
+    const { seen } = attempt(server.url, SOCKETIO_EVENTS, 'tok', network);
+    await opened(seen);
+    expect(proxy.connects).toEqual([new URL(server.url).host]);
+    expect(server.peers).toHaveLength(1);
+  });
+
+  it('a server whose certificate a private CA signed: refused with the bundled roots only, connected once the network trusts that CA', async () => {
+    const server = await backend({ tls: FIXED_SERVER });
+    const untrusted = attempt(server.url, SOCKETIO_ROOMS);
+    await waitUntil(() => untrusted.seen.downs.length === 1, 'refused certificate');
+    expect(untrusted.seen.downs[0]).toMatchObject({ auth: false, immediate: false });
+    expect(untrusted.seen.downs[0]!.reason).toMatch(/^Socket\.IO: The certificate of 127\.0\.0\.1:\d+ is signed by an unknown authority/);
+
+    const { seen } = attempt(server.url, SOCKETIO_ROOMS, 'tok', ownNetwork({ extraCa: [FIXED_CA] }));
+    await opened(seen);
+    expect(server.peers).toHaveLength(1);
   });
 });
