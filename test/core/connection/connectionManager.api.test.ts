@@ -101,6 +101,34 @@ describe('before start, and dispose', () => {
   });
 });
 
+describe('start', () => {
+  it('start() while already running changes nothing: a refused token is not tried again', async () => {
+    const { relay, make } = await intakeRig({ token: 'right' });
+    const { m, states } = make({ token: 'wrong' });
+    m.start();
+    await waitUntil(() => m.state.state === 'auth_failed', 'auth_failed');
+    const eventsBefore = states.length;
+    m.start();
+    expect(m.currentGeneration).toBeNull();
+    expect(m.state.state).toBe('auth_failed');
+    expect(states.length).toBe(eventsBefore);
+    expect(relay.stats.upgradeAttempts).toBe(1);
+  });
+
+  it('a job added while the socket is down is polled at once: polling, because a job was added', async () => {
+    const { server, relay, clock, make } = await intakeRig();
+    const job = await uploadJob(server.url, 'ADDED-1');
+    relay.setRefuseUpgrades(503);
+    const { m } = make();
+    m.start();
+    await waitUntil(() => m.state.state === 'reconnecting', 'first attempt refused');
+    m.track(job.jobId, { chartNumber: job.chartNumber });
+    expect(m.state).toMatchObject({ state: 'polling', reason: 'a job was added' });
+    // The poller's first look is due now.
+    expect(clock.pendingDelays()[0]).toBe(0);
+  });
+});
+
 describe('listeners', () => {
   it('a listener that throws is logged with its message, and the other listeners still get the event', async () => {
     const { make } = await intakeRig();
@@ -216,6 +244,17 @@ describe('setServer', () => {
     await connected(m, relay, 2);
   });
 
+  it('another REST base alone (same socket URL) reconnects, saying the server changed', async () => {
+    const { relay, target, make } = await intakeRig();
+    const other = await startServer({ phaseMs: 60_000 });
+    const { m } = make();
+    m.start();
+    await connected(m, relay, 1);
+    m.setServer({ ...target, baseUrl: other.url });
+    expect(m.state).toEqual({ state: 'connecting', reason: 'server changed' });
+    await connected(m, relay, 2);
+  });
+
   it('the same target after its token was refused is tried again', async () => {
     const { relay, target, make } = await intakeRig({ token: 'right' });
     const { m } = make({ token: 'wrong' });
@@ -295,6 +334,20 @@ describe('batches and dialects (socketio-events server)', () => {
     m.track(job.jobId, { chartNumber: job.chartNumber, batchId: 'drop-c' });
     await waitUntil(() => of(batches, 'drop-c').length === 1, 'drop-c progress');
     expect(batches.at(-1)).toMatchObject({ batchId: 'drop-c', total: 1 });
+  });
+
+  it('track() without a batchId asks the server for no batch (nothing it would refuse)', async () => {
+    const { server, make } = await eventsRig();
+    const job = await uploadDialectJob(server.url, SOCKETIO_EVENTS, 'NB-1');
+    const { logger, entries } = recordingLogger();
+    const { m, batches } = make({ logger });
+    m.start();
+    await waitUntil(() => m.state.state === 'connected', 'connected');
+    m.track(job.jobId, { chartNumber: job.chartNumber });
+    // The job's ack comes after the answer to anything sent before its subscribe.
+    await waitUntil(() => typeof m.job(job.jobId)?.timestamp === 'string', 'the job subscribed and acked');
+    expect(entries.filter((e) => e.level === 'warn')).toEqual([]);
+    expect(batches).toEqual([]);
   });
 
   it('a dialect change alone (same URLs) reconnects in the new dialect, saying the server changed', async () => {
