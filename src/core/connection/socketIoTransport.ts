@@ -76,7 +76,12 @@ export class SocketIoTransport implements Transport {
     this.socket.on('disconnect', this.handleDisconnect);
     this.socket.onAny(this.handleEvent);
     this.timers.set('connect', this.timings.connectTimeoutMs, () =>
-      this.fail({ reason: `connect timed out after ${this.timings.connectTimeoutMs} ms`, auth: false, immediate: false }),
+      this.fail({
+        reason: `connect timed out after ${this.timings.connectTimeoutMs} ms`,
+        auth: false,
+        immediate: false,
+        problem: { step: 'connect', message: `${this.url.host} did not answer within ${this.timings.connectTimeoutMs} ms.` },
+      }),
     );
     this.socket.connect();
   }
@@ -149,10 +154,10 @@ export class SocketIoTransport implements Transport {
 
   private readonly handleConnectError = (error: Error): void => {
     const auth = AUTH_WORDS.test(error.message) && (error as { type?: string }).type !== 'TransportError';
-    const reason = auth
-      ? `server refused the token (${error.message.slice(0, 100)})`
-      : `Socket.IO: ${describeNetworkProblem(socketFailure(error), { server: this.url, proxy: this.network.proxyInUse(this.url) }).message}`;
-    this.fail({ reason, auth, immediate: false });
+    if (auth) return this.fail({ reason: `server refused the token (${error.message.slice(0, 100)})`, auth, immediate: false });
+    // The step that failed (DNS, proxy, TLS...) goes with it, as for the plain WebSocket: the indicator names it.
+    const problem = describeNetworkProblem(socketFailure(error), { server: this.url, proxy: this.network.proxyInUse(this.url) });
+    this.fail({ reason: `Socket.IO: ${problem.message}`, auth, immediate: false, problem });
   };
 
   private readonly handleDisconnect = (reason: string): void => {

@@ -266,6 +266,7 @@ describe('SocketIoTransport: how an attempt ends', () => {
     await waitUntil(() => seen.downs.length === 1, 'refused');
     expect(seen.downs[0]).toMatchObject({ auth: false, immediate: false });
     expect(seen.downs[0]!.reason).toBe(`Socket.IO: Could not reach ${new URL(server.url).host}: server busy.`);
+    expect(seen.downs[0]!.problem).toEqual({ step: 'connect', message: `Could not reach ${new URL(server.url).host}: server busy.` });
   });
 
   it('nobody listening: a failed attempt, not an auth failure', async () => {
@@ -276,7 +277,9 @@ describe('SocketIoTransport: how an attempt ends', () => {
     const { seen } = attempt(`http://127.0.0.1:${port}/socket.io`, SOCKETIO_ROOMS);
     await waitUntil(() => seen.downs.length === 1, 'failed');
     // The socket's own error (its code), not the wrapper socket.io-client puts around it.
-    expect(seen.downs).toEqual([{ reason: `Socket.IO: The server 127.0.0.1:${port} refused the connection (is it running?).`, auth: false, immediate: false }]);
+    const said = `The server 127.0.0.1:${port} refused the connection (is it running?).`;
+    // The failed step goes with it, so the indicator can name it, as for the plain WebSocket.
+    expect(seen.downs).toEqual([{ reason: `Socket.IO: ${said}`, auth: false, immediate: false, problem: { step: 'connect', message: said } }]);
   });
 
   it('the server disconnecting us right after connect is seed 003 refusing the token; later it is a drop', async () => {
@@ -314,12 +317,20 @@ describe('SocketIoTransport: how an attempt ends', () => {
     const sockets: net.Socket[] = [];
     silent.on('connection', (socket) => sockets.push(socket));
     cleanups.push(async () => sockets.forEach((s) => s.destroy()));
-    const { seen, clock } = attempt(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/socket.io`, SOCKETIO_ROOMS);
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/socket.io`;
+    const { seen, clock } = attempt(silentUrl, SOCKETIO_ROOMS);
     await waitUntil(() => sockets.length === 1, 'tcp accepted');
     clock.advance(DEFAULT_CONNECTION_TIMINGS.connectTimeoutMs - 1);
     expect(seen.downs).toEqual([]);
     clock.advance(1);
-    expect(seen.downs).toEqual([{ reason: `connect timed out after ${DEFAULT_CONNECTION_TIMINGS.connectTimeoutMs} ms`, auth: false, immediate: false }]);
+    expect(seen.downs).toEqual([
+      {
+        reason: `connect timed out after ${DEFAULT_CONNECTION_TIMINGS.connectTimeoutMs} ms`,
+        auth: false,
+        immediate: false,
+        problem: { step: 'connect', message: `${new URL(silentUrl).host} did not answer within ${DEFAULT_CONNECTION_TIMINGS.connectTimeoutMs} ms.` },
+      },
+    ]);
   });
 
   it('open cancels the connect timeout; healthy comes after healthyAfterMs of staying up', async () => {
@@ -365,6 +376,7 @@ describe('SocketIoTransport: through the network port', () => {
     await waitUntil(() => untrusted.seen.downs.length === 1, 'refused certificate');
     expect(untrusted.seen.downs[0]).toMatchObject({ auth: false, immediate: false });
     expect(untrusted.seen.downs[0]!.reason).toMatch(/^Socket\.IO: The certificate of 127\.0\.0\.1:\d+ is signed by an unknown authority/);
+    expect(untrusted.seen.downs[0]!.problem?.step).toBe('tls');
 
     const { seen } = attempt(server.url, SOCKETIO_ROOMS, 'tok', ownNetwork({ extraCa: [FIXED_CA] }));
     await opened(seen);
