@@ -7,6 +7,8 @@
  * - 10,000 jobs enqueued in one burst (as a hot folder or a big drop would),
  *   each durably persisted before enqueue() resolves: time, bytes written (at
  *   the write(2) level), event-loop delay. The queue is paused: no upload.
+ *   Each store's burst runs in a fresh process: run one after the other in
+ *   one process, the second inherited the first one's JIT warm-up.
  * - 1,000 enqueues one after another, each awaited: every one waits for its
  *   own durable write. Peer: the disk's floor for that, 1,000 appends of the
  *   same bytes each followed by fdatasync — no store can be faster.
@@ -14,9 +16,10 @@
  *   after another changes (as tracking updates do), each save awaited;
  *   compactions included (amortized).
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createFileQueueStore, createStateDirQueueStore } from '../../src/core/persistence/fileQueueStore';
 import type { QueueStore } from '../../src/core/queue/types';
 import type { BenchContext, Figure, FigureEntry } from '../figure';
@@ -27,6 +30,9 @@ import { writeSmallPdfs } from '../support/documents';
 import { historyJob } from '../support/historyJobs';
 import { bytesWrittenSoFar } from '../support/procIo';
 import { startQueue } from '../support/queueHarness';
+import type { BurstOrder, BurstResult } from '../support/burstChild';
+
+const burstChild = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/burstChild.ts');
 
 const JOBS = 10_000;
 const SEQUENTIAL_JOBS = 1000;
@@ -49,22 +55,22 @@ function written<T>(run: () => Promise<T>): Promise<{ result: T; ms: number; byt
   });
 }
 
-async function burst(kind: StoreKind, stateDir: string, file: string) {
-  const queue = await startQueue(makeStore(kind, stateDir), 'http://127.0.0.1:9/api');
-  queue.pauseAll();
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
-  let enqueueMs = 0;
-  const run = await written(async () => {
-    const started = benchNow();
-    const enqueues: Promise<unknown>[] = [];
-    for (let i = 0; i < JOBS; i += 1) enqueues.push(queue.enqueue({ chartNumber: `SCALE-${i}`, files: [file] }));
-    await Promise.all(enqueues);
-    enqueueMs = benchNow() - started;
-    await queue.dispose();
+/** One store's burst in a fresh process (burstChild.ts): each store as cold as the app's core, in either order. */
+function burst(kind: StoreKind, stateDir: string, file: string): Promise<BurstResult> {
+  const order: BurstOrder = { kind, stateDir, file, jobs: JOBS };
+  const child = fork(burstChild, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, INTAKE_BENCH_BURST: JSON.stringify(order) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let reply: { ok: true; result: BurstResult } | { ok: false; message: string } | null = null;
+  child.once('message', (raw) => (reply = raw as typeof reply));
+  // Settled once the process has exited and been reaped: Linux then adds its writes to this process's
+  // /proc/self/io, which must happen before the next figure counts bytes, not during it.
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      const said = reply as typeof reply;
+      if (said === null) reject(new Error(`the ${kind} burst process exited (${code}) without a result`));
+      else if (!said.ok) reject(new Error(`the ${kind} burst failed: ${said.message}`));
+      else resolve(said.result);
+    });
   });
-  delay.disable();
-  return { enqueueMs, bytes: run.bytes, delayP99: delay.percentile(99) / 1e6, delayMax: delay.max / 1e6, samples: delay.count };
 }
 
 async function oneByOne(kind: StoreKind, stateDir: string, file: string) {
