@@ -15,12 +15,14 @@ import type * as OpenTransportModule from '../../../src/core/connection/openTran
 import type { Logger } from '../../../src/core/base/logger';
 import type { ConnectionState } from '../../../src/shared/connectionState';
 import type { ServerJobState } from '../../../src/shared/jobState';
+import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
 import { FakeClock } from '../../support/fakeClock';
 import { startServer } from '../../support/referenceServer';
 import { startWsRelay } from '../../support/wsRelay';
 import { useGenerationRig } from './generationRig';
 import { uploadJob } from './uploadJobs';
 import { waitUntil } from './waitUntil';
+import { uploadDialectJob } from './dialectUploads';
 
 /** Every transport the engine opened, with the events object it handed over (to replay a late event of an old one). */
 const opened = vi.hoisted(() => [] as Array<{ transport: Transport; events: TransportEvents }>);
@@ -145,6 +147,11 @@ describe('what the indicator shows between attempts', () => {
     ]);
     // A line per change of the state's name, not per state.
     expect(stateLines(log).map((entry) => entry.fields)).toEqual(states.slice(0, 5).map(({ state, reason }) => ({ state, reason })));
+    // Each drop, with the failures before it.
+    expect(log.filter((entry) => entry.message === 'connection lost')).toEqual([
+      { level: 'info', message: 'connection lost', fields: { reason: timedOut, attempt: 0 } },
+      { level: 'info', message: 'connection lost', fields: { reason: timedOut, attempt: 1 } },
+    ]);
   });
 
   it('while polling, a try starting now and a new attempt are new states; a reason alone is not', async () => {
@@ -255,53 +262,85 @@ describe('updates', () => {
   });
 
   it('a job the server retries after a final failure, seen in a REST read, is subscribed again on the open socket', async () => {
-    const backend = await startServer({ phaseMs: 20, maxAttempts: 2, failPlan: ({ jobIndex }) => (jobIndex === 0 ? 99 : 0) });
+    const backend = await startServer({ phaseMs: 60_000 });
     const relay = await startWsRelay({ target: () => backend.wsUrl });
     defer(() => relay.close());
-    const failing = await uploadJob(backend.url, 'REOPEN-1');
-    const { m } = manager({ baseUrl: backend.url, wsUrl: relay.url, timings: { backoffBaseMs: 20, backoffCapMs: 100 } });
+    relay.setStripSnapshots(true);
+    const [failing, sibling] = [await uploadJob(backend.url, 'REOPEN-1'), await uploadJob(backend.url, 'REOPEN-1')];
+    /** The server's state of a job, as remembered from an earlier run. */
+    const remembered = (jobId: string, change: Partial<ServerJobState> = {}): ServerJobState => {
+      const job = backend.jobs().find((j) => j.jobId === jobId)!;
+      return {
+        jobId, status: job.status, phase: job.phase, message: '', timestamp: new Date().toISOString(), seq: job.seq,
+        attempt: null, maxAttempts: null, willRetry: false, phaseSeenAt: {}, ...change,
+      };
+    };
+    const { m } = manager({ baseUrl: backend.url, wsUrl: relay.url });
+    // Failed for good when the app last looked: not subscribed.
+    m.track(failing.jobId, { chartNumber: failing.chartNumber }, remembered(failing.jobId, { status: 'failed', phase: 'failed' }));
     m.start();
-    m.track(failing.jobId, { chartNumber: failing.chartNumber });
-    await waitUntil(() => m.job(failing.jobId)?.status === 'failed' && m.job(failing.jobId)?.willRetry === false, 'failed for good');
-    // A new socket: the failed job is no longer subscribed there.
-    relay.dropAll();
-    await waitUntil(() => relay.stats.connections === 2 && m.state.state === 'connected', 'reconnected');
-    const subscribes = relay.stats.subscribes;
+    await waitUntil(() => m.state.state === 'connected', 'connected');
     backend.emitStatus!(failing.jobId, 'processing', 'ocr_started', 'retried by the server');
 
-    // Another job of the same chart, with a snapshot-less ack: its REST read brings the retried job along.
-    relay.setStripSnapshots(true);
-    const sibling = await uploadJob(backend.url, 'REOPEN-1');
-    m.track(sibling.jobId, { chartNumber: sibling.chartNumber });
+    // The other job of the chart, known as it is, acked without a snapshot: its REST read brings the retried
+    // job along, and nothing new about itself.
+    m.track(sibling.jobId, { chartNumber: sibling.chartNumber }, remembered(sibling.jobId));
     await waitUntil(() => m.job(failing.jobId)?.status === 'processing', 'the retry seen over REST');
-    await waitUntil(() => relay.stats.subscribes === subscribes + 2, 'the retried job subscribed on this socket', 5_000);
+    await waitUntil(() => relay.stats.subscribes === 2, 'the retried job subscribed on this socket', 5_000);
     backend.emitStatus!(failing.jobId, 'completed', 'completed', 'done');
     await waitUntil(() => m.job(failing.jobId)?.status === 'completed', 'its end arrived over the socket', 5_000);
-    expect(relay.stats.connections).toBe(2);
-    expect(relay.stats.doubleSubscribes).toBe(0);
+    expect(relay.subscribeLog.map((s) => s.jobId)).toEqual([sibling.jobId, failing.jobId]);
   });
 
-  it('a retry after a final failure seen while polling keeps the job followed, without an error', async () => {
+  it('while polling, jobs that end and a retry the server decides on are what the state shows, without an error', async () => {
     const errors = processErrors();
     const backend = await startServer({ phaseMs: 60_000, webSocket: false });
-    // One chart: polling reads it for the job still open, and the answer carries the ended one along.
-    const [steady, retried] = [await uploadJob(backend.url, 'POLLRE-1'), await uploadJob(backend.url, 'POLLRE-1')];
-    const { m } = manager({
+    // One chart: polling reads it for any job still open, and each answer carries both jobs.
+    const [first, second] = [await uploadJob(backend.url, 'ENDS-1'), await uploadJob(backend.url, 'ENDS-1')];
+    // One socket try only (the next is a minute away): every state after the first two comes from the jobs.
+    const { m, states } = manager({
       baseUrl: backend.url,
-      timings: { backoffBaseMs: 50, backoffCapMs: 300, pollIntervalMs: 100, pollMaxRequestsPerSecond: 50 },
+      random: () => 0.99,
+      timings: { backoffBaseMs: 60_000, backoffCapMs: 60_000, pollIntervalMs: 100, pollMaxRequestsPerSecond: 50 },
     });
-    m.track(steady.jobId, { chartNumber: steady.chartNumber });
-    m.track(retried.jobId, { chartNumber: retried.chartNumber });
+    m.track(first.jobId, { chartNumber: first.chartNumber });
+    m.track(second.jobId, { chartNumber: second.chartNumber });
     m.start();
-    await waitUntil(() => m.state.state === 'polling' && m.job(retried.jobId)?.seq !== null, 'polling');
-    backend.emitStatus!(retried.jobId, 'failed', 'failed', 'gave up');
-    await waitUntil(() => m.job(retried.jobId)?.status === 'failed', 'the failure polled');
-    backend.emitStatus!(retried.jobId, 'processing', 'ocr_started', 'retried by the server');
-    await waitUntil(() => m.job(retried.jobId)?.status === 'processing', 'the retry polled');
-    backend.emitStatus!(retried.jobId, 'completed', 'completed', 'done');
-    await waitUntil(() => m.job(retried.jobId)?.status === 'completed', 'followed to its end by polling');
-    expect(m.state.state).toBe('polling');
+    await waitUntil(() => m.state.state === 'polling' && m.job(second.jobId)?.seq !== null, 'polling');
+    backend.emitStatus!(second.jobId, 'failed', 'failed', 'gave up');
+    await waitUntil(() => m.job(second.jobId)?.status === 'failed', 'the failure polled');
+    // In one answer: the first job completes, and the server retries the second.
+    backend.emitStatus!(first.jobId, 'completed', 'completed', 'done');
+    backend.emitStatus!(second.jobId, 'processing', 'ocr_started', 'retried by the server');
+    await waitUntil(() => m.job(second.jobId)?.status === 'processing', 'the retry polled');
+    backend.emitStatus!(second.jobId, 'failed', 'failed', 'gave up again');
+    await waitUntil(() => m.state.state === 'reconnecting', 'nothing left to poll');
+    expect(states.map((s) => [s.state, s.reason])).toEqual([
+      ['connecting', 'starting'],
+      ['polling', expect.stringContaining('refused')],
+      // The second job had failed while the first was open: polling went on, nothing new to show.
+      ['reconnecting', 'a job completed'],
+      ['polling', 'a job was retried by the server'],
+      ['reconnecting', 'a job failed'],
+    ]);
     expect(errors).toEqual([]);
+  });
+
+  it('a join the server never acknowledges is taken as done after 5 s and read over REST (socketio-rooms)', async () => {
+    const backend = await startServer({ phaseMs: 60_000, dialect: SOCKETIO_ROOMS });
+    backend.setJoinAcks!(false);
+    const job = await uploadDialectJob(backend.url, SOCKETIO_ROOMS, 'ASSUME-1');
+    const clock = new FakeClock();
+    const { m } = manager({ baseUrl: backend.url, dialect: SOCKETIO_ROOMS, clock });
+    m.start();
+    m.track(job.jobId, { chartNumber: job.chartNumber });
+    await waitUntil(() => m.state.state === 'connected' && m.stats.subscribesSent === 1, 'joined');
+    clock.advance(4_999);
+    expect(m.stats.httpRequests).toBe(0);
+    clock.advance(1);
+    expect(m.stats.httpRequests).toBe(1);
+    await waitUntil(() => m.job(job.jobId)?.timestamp !== null, 'read over REST');
+    expect(m.state.state).toBe('connected');
   });
 });
 
