@@ -25,11 +25,17 @@ const jobId = z.string().min(1).max(200);
 const timestamp = z.string().min(1).max(100);
 const seq = z.number().int().nonnegative();
 
-/** Optional retry fields of a failure (extension). */
+/** An optional field that does not parse is treated as absent, instead of making the whole message unreadable. */
+const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/**
+ * Optional retry fields of a failure (extension). Lenient in frames as in status reads: a failure whose
+ * `attempt` is 0 is still a failure, and dropping its frame whole would lose it.
+ */
 const retryFields = {
-  attempt: z.number().int().positive().optional(),
-  maxAttempts: z.number().int().positive().optional(),
-  willRetry: z.boolean().optional(),
+  attempt: lenient(z.number().int().positive()),
+  maxAttempts: lenient(z.number().int().positive()),
+  willRetry: lenient(z.boolean()),
 };
 
 // ---- client → server -------------------------------------------------------
@@ -120,8 +126,6 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
  * treated as absent instead of making the whole body unreadable (a server
  * sending a numeric timestamp still tells us the phase).
  */
-const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
-
 export const statusJobSchema = z.object({
   jobId: jobId.optional(),
   status: lenient(z.string().max(100)),
@@ -129,9 +133,7 @@ export const statusJobSchema = z.object({
   message: lenient(z.string().transform(clipMessage).nullable()),
   timestamp: lenient(timestamp),
   seq: lenient(seq),
-  attempt: lenient(retryFields.attempt),
-  maxAttempts: lenient(retryFields.maxAttempts),
-  willRetry: lenient(retryFields.willRetry),
+  ...retryFields,
 });
 export type StatusJob = z.infer<typeof statusJobSchema>;
 

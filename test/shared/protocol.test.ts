@@ -51,6 +51,13 @@ describe('frames', () => {
   ])('refuses a malformed server frame %#', (frame) => {
     expect(serverMessageSchema.safeParse(frame).success).toBe(false);
   });
+
+  it("a failure's retry fields that do not parse are dropped, as in a status read: the failure itself still arrives", () => {
+    const frame = { type: 'status_update', jobId: 'j', status: 'failed', phase: 'failed', message: 'm', timestamp: 't', seq: 4, attempt: 0, maxAttempts: 'three', willRetry: 'no' };
+    expect(serverMessageSchema.parse(frame)).toEqual({ type: 'status_update', jobId: 'j', status: 'failed', phase: 'failed', message: 'm', timestamp: 't', seq: 4 });
+    const good = { ...frame, attempt: 2, maxAttempts: 3, willRetry: true };
+    expect(serverMessageSchema.parse(good)).toMatchObject({ attempt: 2, maxAttempts: 3, willRetry: true });
+  });
   it('parses client messages', () => {
     expect(clientMessageSchema.parse({ type: 'subscribe', jobId: 'a' })).toEqual({ type: 'subscribe', jobId: 'a' });
     expect(clientMessageSchema.safeParse({ type: 'subscribe' }).success).toBe(false);
