@@ -92,7 +92,9 @@ describe('intake doctor on the rest of a hospital network’s failures', () => {
     const stopped = await startTinyproxy({ dir: dir.path });
     await stopped.stop();
     const down = await runCli(['doctor', '--server', server.url, '--proxy', stopped.url], { env: cleanEnv });
-    expect(line(down.stdout, 'Proxy')).toMatch(new RegExp(`^FAIL {2}Proxy .*The proxy ${stopped.url} refused the connection`));
+    // TCP to the proxy is what failed: that row says so, naming the proxy; the Proxy row is not tried.
+    expect(line(down.stdout, 'TCP')).toMatch(new RegExp(`^FAIL {2}TCP .*The proxy ${stopped.url} refused the connection`));
+    expect(line(down.stdout, 'Proxy')).toMatch(/^skip {2}Proxy .*not tried: TCP failed/);
     expect(down.code).toBe(1);
 
     // CONNECT only to 443: the status read is forwarded, the socket's tunnel refused.
