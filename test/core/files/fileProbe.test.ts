@@ -255,7 +255,8 @@ describe('FileProbe', () => {
     expect(attempts).toBe(1);
   });
 
-  it('answered batches leave no timer behind; a batch sent later still gets its full 2 s before the thread pool takes it', async () => {
+  /** A held worker with stallMs 2 s: one batch sent at t = 0, another at t = 1 s, both unanswered; now t = 1.5 s. */
+  async function twoBatchesASecondApart() {
     const pdf = await dir.file('scan.pdf', MAGIC.pdf);
     const clock = new FakeClock();
     const worker = new HeldWorker();
@@ -266,6 +267,11 @@ describe('FileProbe', () => {
     const second = tracked(probe.look([{ path: pdf, flags: READ }]));
     await waitFor(() => worker.sent === 2, 'the second batch sent');
     clock.advance(500);
+    return { pdf, clock, worker, probe, first, second };
+  }
+
+  it('answered batches leave no timer behind; a batch sent later still gets its full 2 s before the thread pool takes it', async () => {
+    const { pdf, clock, worker, probe, first, second } = await twoBatchesASecondApart();
     await worker.answer(0);
     clock.advance(100);
     await worker.answer(1);
@@ -284,16 +290,7 @@ describe('FileProbe', () => {
   });
 
   it('a batch waiting behind one that is answered late is taken by the thread pool 2 s after it was sent', async () => {
-    const pdf = await dir.file('scan.pdf', MAGIC.pdf);
-    const clock = new FakeClock();
-    const worker = new HeldWorker();
-    const probe = probeWith({ clock, stallMs: 2000, startWorker: () => worker });
-    const first = tracked(probe.look([{ path: pdf, flags: READ }]));
-    await waitFor(() => worker.sent === 1, 'the first batch sent');
-    clock.advance(1000);
-    const behind = tracked(probe.look([{ path: pdf, flags: READ }]));
-    await waitFor(() => worker.sent === 2, 'the batch behind it sent');
-    clock.advance(500);
+    const { clock, worker, first, second: behind } = await twoBatchesASecondApart();
     await worker.answer(0); // 1.5 s late: the one behind it has waited 0.5 s
     expect(await answerOf(first)).toEqual(['file']);
     clock.advance(1499);
