@@ -48,6 +48,18 @@ async function intakeRig(options: { token?: string } = {}) {
   return { server, relay, clock, target, make };
 }
 
+/** One job tracked on a started engine whose socket upgrades the relay refuses (503): it polls. */
+async function pollingOneJob(chartNumber: string) {
+  const { server, relay, clock, make } = await intakeRig();
+  const job = await uploadJob(server.url, chartNumber);
+  relay.setRefuseUpgrades(503);
+  const { m } = make();
+  m.track(job.jobId, { chartNumber: job.chartNumber });
+  m.start();
+  await waitUntil(() => m.state.state === 'polling', 'polling while the socket is refused');
+  return { relay, clock, m, job };
+}
+
 async function connected(m: ConnectionManager, relay: WsRelay, connections: number): Promise<void> {
   await waitUntil(() => m.state.state === 'connected' && relay.stats.connections >= connections, `connection #${connections}`);
 }
@@ -175,13 +187,7 @@ describe('untrack', () => {
   });
 
   it('untracking the last open job while polling stops the polling: reconnecting, because a job was removed', async () => {
-    const { server, relay, clock, make } = await intakeRig();
-    const job = await uploadJob(server.url, 'UNPOLL-1');
-    relay.setRefuseUpgrades(503);
-    const { m } = make();
-    m.track(job.jobId, { chartNumber: job.chartNumber });
-    m.start();
-    await waitUntil(() => m.state.state === 'polling', 'polling while the socket is refused');
+    const { clock, m, job } = await pollingOneJob('UNPOLL-1');
     // The reconnect timer and the poller's tick.
     expect(clock.pending).toBe(2);
     m.untrack(job.jobId);
@@ -269,13 +275,7 @@ describe('setServer', () => {
 
 describe('timers', () => {
   it('pendingTimers counts every timer the engine holds: its own, the REST poller’s and the socket’s', async () => {
-    const { server, relay, clock, make } = await intakeRig();
-    const job = await uploadJob(server.url, 'TIMERS-1');
-    relay.setRefuseUpgrades(503);
-    const { m } = make();
-    m.track(job.jobId, { chartNumber: job.chartNumber });
-    m.start();
-    await waitUntil(() => m.state.state === 'polling', 'polling');
+    const { relay, clock, m } = await pollingOneJob('TIMERS-1');
     // Down: the reconnect timer (engine) and the poller's tick (REST fallback).
     expect(clock.pending).toBe(2);
     expect(m.pendingTimers).toBe(2);
