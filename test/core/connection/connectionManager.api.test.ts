@@ -8,7 +8,6 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionManager, type ConnectionManagerOptions } from '../../../src/core/connection/ConnectionManager';
 import { IntakeTransport } from '../../../src/core/connection/intakeTransport';
 import type { BatchProgress } from '../../../src/core/connection/transport';
-import type { Logger } from '../../../src/core/base/logger';
 import { createNetwork } from '../../../src/core/network/network';
 import type { ConnectionState } from '../../../src/shared/connectionState';
 import { SOCKETIO_EVENTS, SOCKETIO_ROOMS } from '../../../src/shared/dialect';
@@ -18,18 +17,7 @@ import { startWsRelay, type WsRelay } from '../../support/wsRelay';
 import { uploadDialectJob } from './dialectUploads';
 import { uploadJob, uploadJobs } from './uploadJobs';
 import { waitUntil } from './waitUntil';
-
-interface LogEntry {
-  level: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at = (level: string) => (message: string, fields: Record<string, unknown> = {}) => void entries.push({ level, message, fields });
-  return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, entries };
-}
+import { recordingLogger } from '../../support/recordingLogger';
 
 /** Intake dialect through a relay, on a fake clock (backoff and polling move only when the test says so). */
 async function intakeRig(options: { token?: string } = {}) {
@@ -144,7 +132,7 @@ describe('start', () => {
 describe('listeners', () => {
   it('a listener that throws is logged with its message, and the other listeners still get the event', async () => {
     const { make } = await intakeRig();
-    const { logger, entries } = recordingLogger();
+    const { logger, lines: entries } = recordingLogger();
     const { m } = make({ logger });
     const seen: string[] = [];
     m.onState(() => {
@@ -339,7 +327,7 @@ describe('batches and dialects (socketio-events server)', () => {
   it('track() without a batchId asks the server for no batch (nothing it would refuse)', async () => {
     const { server, make } = await eventsRig();
     const job = await uploadDialectJob(server.url, SOCKETIO_EVENTS, 'NB-1');
-    const { logger, entries } = recordingLogger();
+    const { logger, lines: entries } = recordingLogger();
     const { m, batches } = make({ logger });
     m.start();
     await waitUntil(() => m.state.state === 'connected', 'connected');

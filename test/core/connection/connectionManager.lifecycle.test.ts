@@ -12,7 +12,6 @@ import { ConnectionManager, type ConnectionManagerOptions } from '../../../src/c
 import { IntakeTransport } from '../../../src/core/connection/intakeTransport';
 import type { Transport, TransportEvents } from '../../../src/core/connection/transport';
 import type * as OpenTransportModule from '../../../src/core/connection/openTransport';
-import type { Logger } from '../../../src/core/base/logger';
 import type { ConnectionState } from '../../../src/shared/connectionState';
 import type { ServerJobState } from '../../../src/shared/jobState';
 import { SOCKETIO_ROOMS } from '../../../src/shared/dialect';
@@ -23,6 +22,7 @@ import { useGenerationRig } from './generationRig';
 import { uploadJob } from './uploadJobs';
 import { waitUntil } from './waitUntil';
 import { uploadDialectJob } from './dialectUploads';
+import { recordingLogger, type LogEntry } from '../../support/recordingLogger';
 
 /** Every transport the engine opened, with the events object it handed over (to replay a late event of an old one). */
 const opened = vi.hoisted(() => [] as Array<{ transport: Transport; events: TransportEvents }>);
@@ -41,30 +41,18 @@ vi.mock('../../../src/core/connection/openTransport', async (importOriginal) => 
 
 const { defer, server, rawServer, muteServer, closedPort } = useGenerationRig();
 
-interface LogEntry {
-  level: keyof Logger;
-  message: string;
-  fields?: Record<string, unknown>;
-}
-
-function memoryLog(): { entries: LogEntry[]; logger: Logger } {
-  const entries: LogEntry[] = [];
-  const at = (level: keyof Logger) => (message: string, fields?: Record<string, unknown>) =>
-    void entries.push({ level, message, ...(fields !== undefined && { fields }) });
-  return { entries, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
 
 /** A manager disposed after the test, with every state it emitted and everything it logged. */
 function manager(options: ConnectionManagerOptions) {
   opened.length = 0;
-  const log = memoryLog();
+  const log = recordingLogger();
   const m = new ConnectionManager({ logger: log.logger, ...options });
   defer(() => m.dispose());
   const states: ConnectionState[] = [];
   m.onState((s) => states.push(s));
   const updates: ServerJobState[] = [];
   m.onJob((job) => updates.push(job));
-  return { m, states, updates, log: log.entries };
+  return { m, states, updates, log: log.lines };
 }
 
 /** The operator's "connection state" lines, as written. */

@@ -13,6 +13,7 @@ import { workerPortEndpoint } from '../../../src/core/host/nodeEndpoints';
 import { RpcPeer } from '../../../src/core/host/rpcPeer';
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
 import { hostedConfig } from '../../support/coreHostProcess';
+import { recordingLogger } from '../../support/recordingLogger';
 import { makeTempDir } from '../../support/files';
 import { startServer } from '../../support/referenceServer';
 import { waitFor } from '../queue/waitFor';
@@ -39,11 +40,6 @@ export function inProcessHosts(deps: Partial<EngineHostDeps> | ((index: number) 
 }
 
 /** A logger that keeps every message with its level (the host's log records reach main's logger). */
-export function recordingLogger() {
-  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields && { fields }) });
-  return { lines, messages: () => lines.map((l) => l.message), logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
 
 /** Settings as the shell passes them to configure (whole), for `serverUrl`. */
 export function engineSettings(serverUrl: string) {
