@@ -1,6 +1,8 @@
 // Mutation testing of the core (`npm run mutate`; see README "Mutation testing").
 // One folder at a time: `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
 // scripts/mutate.mjs gives each scope its own report folder and sandbox, so two scopes may run side by side.
+import os from 'node:os';
+
 const reportDir = process.env.MUTATION_REPORT_DIR ?? 'reports/mutation/last';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -10,10 +12,12 @@ export default {
   // Each mutant runs only the tests that reached its code: what makes a run fit on 2 cores.
   coverageAnalysis: 'perTest',
   mutate: ['src/shared/**/*.ts', 'src/core/**/*.ts'],
-  // Two cores, shared: one runner; the runner itself uses a worker thread.
-  concurrency: 1,
-  // Loopback suites under load: a mutant that makes a test hang is a timeout (counted as killed), not a crash.
-  timeoutMS: 20_000,
+  // One runner per core (each runner is a Vitest process with one worker thread); on a machine shared with other
+  // work, pass `--concurrency 1`.
+  concurrency: os.availableParallelism(),
+  // A mutant that makes a test hang fails it at Vitest's testTimeout (10 s, vitest.mutation.config.ts) first;
+  // Stryker's own timeout (which restarts the runner) is for a hang outside a test.
+  timeoutMS: 15_000,
   timeoutFactor: 2,
   ignoreStatic: true,
   reporters: ['html', 'json', 'clear-text', 'progress'],
