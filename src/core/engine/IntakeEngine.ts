@@ -53,8 +53,8 @@ export interface IntakeEngineOptions {
   demo?: { start: StartDemoServer; dataDir: string };
   queue?: { concurrency?: number; historySize?: number; timings?: QueueTimings; limits?: Partial<FileLimits> };
   connection?: { timings?: Partial<ConnectionTimings>; fetchImpl?: typeof fetch };
-  /** Runs the notification policy over the queue's events; read at each decision. */
-  notifications?: { chartNumbers: () => boolean };
+  /** Runs the notification policy over the queue's events; `chartNumbers` is read at each decision; `windowMs` default 3 s. */
+  notifications?: { chartNumbers: () => boolean; windowMs?: number };
   /** Runs a hot-folder supervisor (the desktop); its notices go here. */
   hotFolder?: { onNotice: (notice: HotFolderNotice) => void; intervalMs?: number };
   /** Stand-ins for queue and connection (the shell's wiring tests); default the real ones. */
@@ -110,8 +110,8 @@ export class IntakeEngine implements Engine {
     this.queue = parts.queue;
     this.connection = parts.connection;
     if (options.notifications) {
-      const { chartNumbers } = options.notifications;
-      const scheduler = this.store.add(new NotificationScheduler(clock, () => ({ includeChartNumbers: chartNumbers() }), (d) => this.decisions.emit(d), logger));
+      const { chartNumbers, windowMs } = options.notifications;
+      const scheduler = this.store.add(new NotificationScheduler(clock, () => ({ includeChartNumbers: chartNumbers(), windowMs }), (d) => this.decisions.emit(d), logger));
       this.store.add(this.queue.onEvent((event) => scheduler.handle(event)));
     }
     this.hotFolder = options.hotFolder

@@ -32,6 +32,8 @@ export interface EngineHostDeps {
   /** The journal in `dir`; `legacy` is an older version's queue, migrated on load. */
   openQueueStore: (dir: string, legacy: LegacyQueueSource | undefined, logger: Logger) => QueueStore;
   clock?: Clock;
+  /** How long the notification policy gathers ended jobs into one notification (default 3 s). */
+  notificationWindowMs?: number;
   /** Builds a network from settings (default appNetwork; the OS proxy decision is asked from main). */
   buildNetwork?: (settings: NetworkSettings, deps: AppNetworkDeps) => Promise<Network>;
   /** The engine was disposed at main's request: the process may end. */
@@ -86,7 +88,7 @@ export function serveEngine(peer: RpcPeer, deps: EngineHostDeps): Disposable {
       logger,
       ...(config.demoDataDir !== null && { demo: { start: deps.startDemoServer, dataDir: config.demoDataDir } }),
       queue: config.queue,
-      notifications: { chartNumbers: () => chartNumbers },
+      notifications: { chartNumbers: () => chartNumbers, windowMs: deps.notificationWindowMs },
       ...(config.hotFolder && { hotFolder: { onNotice: (notice) => peer.emit(HOST_EVENTS.hotFolderNotice, notice) } }),
     });
     if (closed) {

@@ -30,6 +30,8 @@ export function inProcessHosts(deps: Partial<EngineHostDeps> | ((index: number) 
     const host = serveEngine(peer, {
       startDemoServer: () => Promise.reject(new Error('no demo here')),
       openQueueStore: (dir, legacy) => createJournalQueueStore(dir, { ...(legacy && { legacy }) }),
+      // Notifications gathered for 50 ms, not 3 s: the tests that wait for one do not wait 3 s of real time.
+      notificationWindowMs: 50,
       ...(typeof deps === 'function' ? deps(hostPorts.length) : deps),
     });
     onTestFinished(() => (host.dispose(), peer.dispose()));
@@ -38,8 +40,6 @@ export function inProcessHosts(deps: Partial<EngineHostDeps> | ((index: number) 
   };
   return { connect, hostPorts };
 }
-
-/** A logger that keeps every message with its level (the host's log records reach main's logger). */
 
 /** Settings as the shell passes them to configure (whole), for `serverUrl`. */
 export function engineSettings(serverUrl: string) {

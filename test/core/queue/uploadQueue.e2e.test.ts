@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
 import { NotificationScheduler } from '../../../src/core/notifications/NotificationScheduler';
 import type { NotificationDecision } from '../../../src/core/notifications/notificationPolicy';
-import { systemClock } from '../../../src/core/clock';
 import { PIPELINE_PHASES, phaseRank } from '../../../src/shared/phases';
+import { FakeClock } from '../../support/fakeClock';
 import { makeHarness, onCleanup, type Harness } from './queueHarness';
 import { waitFor } from './waitFor';
 
@@ -26,7 +26,9 @@ describe('UploadQueue + ConnectionManager + reference server', () => {
     const connection = connectionFor(h);
     const { queue, events } = await h.makeQueue({ tracker: connection });
     const decisions: NotificationDecision[] = [];
-    const notifier = new NotificationScheduler(systemClock, { includeChartNumbers: false }, (d) => decisions.push(d));
+    // The notifier on a clock of its own: its 3 s window closes when the test says, not 3 s of real time later.
+    const notifierClock = new FakeClock();
+    const notifier = new NotificationScheduler(notifierClock, { includeChartNumbers: false }, (d) => decisions.push(d));
     onCleanup(async () => notifier.dispose());
     queue.onEvent((event) => notifier.handle(event));
     await queue.start();
@@ -43,7 +45,10 @@ describe('UploadQueue + ConnectionManager + reference server', () => {
       expect(new Set(phases).size).toBe(phases.length);
       expect(Object.keys(queue.get(job.id)!.server!.phaseSeenAt).length).toBeGreaterThanOrEqual(PIPELINE_PHASES.length - 2);
     }
-    await waitFor(() => decisions.length === 1, 'one coalesced notification');
+    notifierClock.advance(2999);
+    expect(decisions).toEqual([]);
+    notifierClock.advance(1);
+    expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({ kind: 'summary', body: '3 jobs finished: 3 completed.' });
     expect(new Set(decisions[0]!.jobIds)).toEqual(new Set(jobs.map((j) => j.id)));
 
