@@ -38,6 +38,9 @@ export default defineConfig({
       'test/core/upload/largeUpload.test.ts',
       'test/core/connection/chaos.test.ts',
       'test/core/connection/socketIoChaos.test.ts',
+      // Processes killed and started again: the mutant is not switched on in the child, and the kill -9 runs take seconds.
+      'test/core/persistence/journalQueueStore.crash.test.ts',
+      'test/core/host/coreHostProcess.test.ts',
     ],
     environment: 'node',
     sequence: { sequencer: QuickestFirst },
