@@ -110,11 +110,21 @@ const describeRun = (run) =>
   `      code: commit ${run.commit}; started ${run.startedAt}; load ${Number(run.loadAtStart).toFixed(1)} at start, ${Number(run.loadAtEnd).toFixed(1)} at end; machine: ${run.machine ?? 'not recorded'}; tests run: ${run.tests}${run.incremental ? '; incremental (results of unchanged mutants and tests reused)' : ''}`;
 const usedEarlier = [...new Set([...folders.values()].filter((t) => t.earlierRun !== undefined).map((t) => t.earlierRun))].sort((a, b) => a - b);
 
+// The parts of one full run (`npm run mutate` without --mutate) share its start: how long the whole took.
+const partsOf = new Map();
+for (const r of runs.filter((r) => r.run.fullRun)) partsOf.set(r.run.fullRun, [...(partsOf.get(r.run.fullRun) ?? []), r]);
+const fullRuns = [...partsOf].map(([startedAt, parts]) => {
+  const finishedAt = parts.map((r) => r.run.finishedAt).sort().at(-1);
+  const minutes = (Date.parse(finishedAt) - Date.parse(startedAt)) / 60_000;
+  return `full run started ${startedAt}, finished ${finishedAt}: ${Math.round(minutes)} min wall clock, ${parts.length} parts (below, "full-…")`;
+});
+
 const score = (t) => (t.detected + t.undetected === 0 ? 100 : (100 * t.detected) / (t.detected + t.undetected));
 const lines = [
   'Mutation testing of the core (StrykerJS, `npm run mutate`; see README "Mutation testing")',
   'Rebuilt by `npm run mutate:summary` from mutation/runs/ and mutation/reasons.json.',
   '',
+  ...fullRuns,
   'runs (the newest wins per file; a run over line ranges only for the mutants it ran there):',
   ...runs.flatMap((r) => [`  ${r.run.finishedAt}  ${RUNS_DIR}/${r.name}  (${r.fileCount} files; mutated: ${r.run.scope})`, describeRun(r.run)]),
   ...(usedEarlier.length > 0 ? ['earlier runs whose reports are lost (folders marked * in the table; rows and survivors carried over from their summary):'] : []),
