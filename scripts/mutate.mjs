@@ -23,7 +23,9 @@ const FULL_RUN = [
   {
     name: 'small-folders',
     mutate: ['src/shared/', 'src/core/*.ts', 'src/core/base/', 'src/core/desktop/', 'src/core/diagnostics/', 'src/core/dialect/', 'src/core/logging/', 'src/core/notifications/', 'src/core/policy/', 'src/core/tray/', 'src/core/updates/'],
-    tests: ['test/shared/', 'test/core/base/', 'test/core/desktop/', 'test/core/diagnostics/', 'test/core/dialect/', 'test/core/logging/', 'test/core/notifications/', 'test/core/policy/', 'test/core/tray/', 'test/core/updates/', 'test/core/connection/statusClient*.test.ts'],
+    tests: ['test/shared/', 'test/core/base/', 'test/core/desktop/', 'test/core/diagnostics/', 'test/core/dialect/', 'test/core/logging/', 'test/core/notifications/', 'test/core/policy/', 'test/core/tray/', 'test/core/updates/', 'test/core/connection/statusClient*.test.ts',
+      // src/shared's rules as the core's unit suites use them: proxy sign-in, network steps, job state, document types.
+      'test/core/network/proxyLogin*.test.ts', 'test/core/network/networkProblem.test.ts', 'test/core/queue/jobTransitions.test.ts', 'test/core/connection/trackedJobs.test.ts', 'test/core/files/fileInspector.test.ts'],
   },
   { name: 'connection', mutate: ['src/core/connection/'], tests: ['test/core/connection/'] },
   { name: 'engine', mutate: ['src/core/engine/'], tests: ['test/core/engine/', 'test/core/host/remoteEngine.test.ts', 'test/core/queue/uploadQueue.e2e.test.ts'] },
