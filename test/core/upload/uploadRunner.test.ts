@@ -116,8 +116,9 @@ describe('runUpload', () => {
     server.answer = (res) => answerJson(res, 503, { error: 'unavailable', message: 'Restarting.' });
     const controller = new AbortController();
     const run = await start({ signal: controller.signal }, () => controller.abort());
-    // Not a wait of the whole delay: either the verdict comes, or (wrongly) the wait's timer is set.
-    await waitFor(() => run.verdict() !== null || run.clock.pending > 0, 'verdict or wait');
+    // The notice comes after the try's stall timer is gone and right before the wait would set
+    // its timer (both synchronously), so once it is seen the clock shows whether a wait began.
+    await waitFor(() => run.retries.length === 1, 'retry notice');
     expect(run.clock.pending).toBe(0);
     expect(await run.done).toEqual({ action: 'aborted' });
     expect(run.retries).toHaveLength(1);
