@@ -284,6 +284,25 @@ describe('HotFolderSupervisor', () => {
     expect(s.notices.map((n) => n.title)).toEqual(['Hot folder unavailable']);
   });
 
+  it('a listener that throws (even a bare `throw undefined`) is logged by the kind of error only; the others still hear every check', async () => {
+    const s = await supervised();
+    s.supervisor.onEvent(() => {
+      throw new RangeError(`no room in ${s.root}`);
+    });
+    s.supervisor.onEvent(() => {
+      throw undefined;
+    });
+    let heard = 0;
+    s.supervisor.onEvent(() => heard++);
+    await s.supervisor.apply(settings(s.root, true));
+    await s.checks(2);
+    const failures = s.lines.filter((l) => l.startsWith('error A hot-folder listener failed'));
+    expect(heard).toBeGreaterThanOrEqual(2);
+    expect(failures).toEqual(
+      Array.from({ length: heard }, () => ['error A hot-folder listener failed {"error":"RangeError"}', 'error A hot-folder listener failed {}']).flat(),
+    );
+  });
+
   it('idle() resolves once the settings applied so far are in force', async () => {
     const s = await supervised();
     void s.supervisor.apply(settings(s.root, true));

@@ -9,6 +9,7 @@ import { appendFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makePdf, makeTempDir } from '../../support/files';
+import { recordingLogger } from '../../support/recordingLogger';
 import { waitFor } from '../queue/waitFor';
 import { cleanUp, drop, INTERVAL, rig, run } from './watcherRig';
 
@@ -232,6 +233,28 @@ describe('HotFolderWatcher (real queue, reference server)', () => {
     expect(app.events.filter((e) => e.type === 'available')).toHaveLength(1);
     await app.check();
     await waitFor(() => existsSync(path.join(r.root, 'done', 'D-4', 'scan.pdf')), 'the file to be done once the folder is back');
+  });
+
+  it('a listener that throws (even a bare `throw undefined`) is logged by the kind of error only; the listeners after it still hear every event and checks go on', async () => {
+    const r = await rig();
+    const log = recordingLogger();
+    const app = await run(r, null, undefined, log.logger);
+    app.watcher.onEvent(() => {
+      throw new TypeError(`cannot read ${r.root}`);
+    });
+    app.watcher.onEvent(() => {
+      throw undefined;
+    });
+    const heard: string[] = [];
+    app.watcher.onEvent((event) => heard.push(event.type));
+    await drop(r.root, 'F-6/scan.pdf');
+    await app.check();
+    await app.check();
+    await waitFor(() => existsSync(path.join(r.root, 'done', 'F-6', 'scan.pdf')), 'the file to be done');
+    expect(heard).toEqual(app.events.slice(app.events.length - heard.length).map((e) => e.type));
+    expect(heard.filter((type) => type === 'checked').length).toBeGreaterThanOrEqual(2);
+    const failed = (error: string | undefined) => ({ level: 'error', message: 'A hot-folder listener failed', fields: { error } });
+    expect(log.lines.filter((l) => l.level === 'error')).toEqual(heard.flatMap(() => [failed('TypeError'), failed(undefined)]));
   });
 
   it('stop() leaves no timer behind and no check runs after it', async () => {

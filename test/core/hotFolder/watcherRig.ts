@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Logger } from '../../../src/core/base/logger';
 import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
 import { chartFromOption } from '../../../src/core/hotFolder/chartForFile';
 import { HotFolderWatcher, type HotFolderEvent, type HotFolderQueue } from '../../../src/core/hotFolder/HotFolderWatcher';
@@ -41,15 +42,21 @@ export async function rig(serverOptions: ReferenceServerOptions = {}): Promise<R
 
 /**
  * One app run: queue + connection + watcher; `stop()` quits it as the app does (watcher first, then the queue).
- * `through` stands between the watcher and the queue (a test that swaps files at the moment of enqueue).
+ * `through` stands between the watcher and the queue (a test that swaps files at the moment of enqueue); `logger`
+ * gets the watcher's operator log.
  */
-export async function run(r: Rig, pattern: RegExp | null = null, through: (queue: UploadQueue) => HotFolderQueue = (queue) => queue) {
+export async function run(
+  r: Rig,
+  pattern: RegExp | null = null,
+  through: (queue: UploadQueue) => HotFolderQueue = (queue) => queue,
+  logger: Logger = silent,
+) {
   const clock = new FakeClock();
   const connection = new ConnectionManager({ baseUrl: r.server.url });
   const queue = new UploadQueue({ server: { baseUrl: r.server.url }, store: createFileQueueStore(r.stateDir), tracker: connection, random: () => 0 });
   await queue.start();
   connection.start();
-  const watcher = new HotFolderWatcher({ root: r.root, pattern: chartFromOption(pattern), queue: through(queue), clock, intervalMs: INTERVAL, logger: silent });
+  const watcher = new HotFolderWatcher({ root: r.root, pattern: chartFromOption(pattern), queue: through(queue), clock, intervalMs: INTERVAL, logger });
   const events: HotFolderEvent[] = [];
   watcher.onEvent((event) => events.push(event));
   let stopped = false;
@@ -71,7 +78,7 @@ export async function run(r: Rig, pattern: RegExp | null = null, through: (queue
   return { clock, queue, watcher, events, check, stop };
 }
 
-export const silent = { debug() {}, info() {}, warn() {}, error() {} };
+export const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export async function drop(root: string, rel: string, content: string | Buffer = makePdf(1, 0)): Promise<string> {
   const file = path.join(root, rel);
