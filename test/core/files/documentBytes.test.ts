@@ -1,7 +1,7 @@
 /** The preview's read: real files, the size cap, links, a replaced file, each with its own words. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, readdir, readlink, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readlink, rename, stat, symlink, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DocumentReadError, readDocumentBytes } from '../../../src/core/files/documentBytes';
@@ -140,8 +140,8 @@ describe('readDocumentBytes', () => {
     const path = await dir.pdf('sent.pdf');
     const identity = identityOf(await stat(path));
     await expect(readDocumentBytes(path, { maxBytes: 10_000, identity })).resolves.toMatchObject({ type: 'pdf' });
-    await unlink(path);
-    await writeFile(join(dir.path, 'placeholder'), 'x'); // keeps the old inode from being reused at once
+    // Moved aside, not deleted: while it exists its inode cannot be given to the new file (a freed one can).
+    await rename(path, join(dir.path, 'moved aside.pdf'));
     await dir.pdf('sent.pdf');
     await expect(failure(readDocumentBytes(path, { maxBytes: 10_000, identity }))).resolves.toEqual({
       code: 'not_found',
