@@ -15,9 +15,10 @@ export default {
   // One runner per core (each runner is a Vitest process with one worker thread); on a machine shared with other
   // work, pass `--concurrency 1`.
   concurrency: os.availableParallelism(),
-  // A mutant that makes a test hang fails it at Vitest's testTimeout (10 s, vitest.mutation.config.ts) first;
-  // Stryker's own timeout (which restarts the runner) is for a hang outside a test.
-  timeoutMS: 15_000,
+  // A mutant that makes a test hang fails it at Vitest's testTimeout (4 s, vitest.mutation.config.ts) first;
+  // Stryker's own timeout (which restarts the runner) is for what no timer can stop, a loop that never yields:
+  // 5 s more than twice the time of the tests that reach the mutant.
+  timeoutMS: 5_000,
   timeoutFactor: 2,
   ignoreStatic: true,
   reporters: ['html', 'json', 'clear-text', 'progress'],
