@@ -1,5 +1,5 @@
 // Start at login on Linux: the XDG autostart entry is written and removed with the setting.
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,24 @@ describe('XDG autostart', () => {
     expect(autostartEntry('/home/a b/Intake-0.1.0.AppImage')).toContain('Exec="/home/a b/Intake-0.1.0.AppImage" --started-at-login');
     expect(autostartEntry('/x/$HOME"q')).toContain('Exec="/x/\\$HOME\\"q" --started-at-login');
     expect(autostartEntry('/opt/Intake/intake')).toMatch(/^\[Desktop Entry\]\nType=Application\nName=Intake\n/);
+  });
+
+  it('the entry starts the app quietly at login: no terminal window, GNOME\'s switch on, a comment for the startup list, readable by the session and written by the user alone', () => {
+    const autostart = join(dir, 'autostart');
+    xdgLoginItem({ dir: autostart, execPath: '/opt/Intake/intake' }).set(true);
+    const file = join(autostart, AUTOSTART_FILE_NAME);
+    const text = readFileSync(file, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text.slice(0, -1).split('\n');
+    expect(lines[0]).toBe('[Desktop Entry]');
+    // Every other line is key=value, each key once (a desktop file reader takes the last or refuses the file).
+    const entries = lines.slice(1).map((line) => line.match(/^([A-Za-z0-9-]+)=(.+)$/)?.slice(1));
+    expect(entries.every((entry) => entry !== undefined)).toBe(true);
+    const keys = Object.fromEntries(entries as Array<[string, string]>);
+    expect(Object.keys(keys)).toHaveLength(entries.length);
+    expect(keys).toMatchObject({ Type: 'Application', Name: 'Intake', Terminal: 'false', 'X-GNOME-Autostart-enabled': 'true' });
+    expect(keys.Comment).toMatch(/\w+ \w+/);
+    expect(statSync(file).mode & 0o777).toBe(0o644);
   });
 
   it('lives in $XDG_CONFIG_HOME/autostart, else ~/.config/autostart (a relative XDG_CONFIG_HOME is ignored)', () => {

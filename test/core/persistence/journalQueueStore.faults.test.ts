@@ -12,6 +12,7 @@ import { createJournalQueueStore, JOURNAL_FILE_NAME } from '../../../src/core/pe
 import type { PersistedQueue } from '../../../src/core/queue/types';
 import type { QueueJob } from '../../../src/shared/queueJob';
 import { makeTempDir, type TempDir } from '../../support/files';
+import { recordingLogger } from '../../support/recordingLogger';
 import { sampleJob } from '../../support/sampleJob';
 
 vi.mock('node:fs', { spy: true });
@@ -71,8 +72,9 @@ describe('the journal when the disk fails', () => {
     expect(await loadFresh()).toEqual({ queue: queue([job(1, { stage: 'completed' }), job(2, { stage: 'cancelled' })]), warnings: [] });
   });
 
-  it('a compaction that fails once its snapshot is in place (no room for the new journal): the save that started it still succeeds, and the changes saved after it are kept', async () => {
-    const store = createJournalQueueStore(dir.path, { minCompactBytes: 1 });
+  it('a compaction that fails once its snapshot is in place (no room for the new journal): the save that started it still succeeds, the operator log says so, and the changes saved after it are kept', async () => {
+    const log = recordingLogger();
+    const store = createJournalQueueStore(dir.path, { minCompactBytes: 1, logger: log.logger });
     let jobs = Array.from({ length: 20 }, (_, n) => job(n));
     await store.save(queue(jobs));
     let failed = false;
@@ -95,6 +97,9 @@ describe('the journal when the disk fails', () => {
     expect(failed).toBe(true);
     // Its own change was appended and synced before the compaction began.
     expect(outcome).toBe('saved');
+    expect(log.lines).toEqual([
+      { level: 'warn', message: 'queue compaction failed; the next save tries again', fields: { error: 'Error: ENOSPC: no space left on device' } },
+    ]);
     expect((await loadFresh()).queue).toEqual(queue(jobs));
     jobs = [job(0, { stage: 'completed' }), ...jobs.slice(1)];
     await store.save(queue(jobs));

@@ -52,4 +52,38 @@ describe('PageFeed', () => {
     expect(sent.whole).toEqual([[upsert(first)], [upsert({ ...second, updatedAt: 7 })]]);
     for (const feed of feeds) feed.dispose();
   });
+
+  it('keeps the interval it is given; a batch with nothing new for the page is not sent at all', () => {
+    const clock = new FakeClock();
+    const sent: unknown[][] = [];
+    const feed = new PageFeed({ clock, intervalMs: 100, send: (batch) => sent.push(batch) });
+    const job = trackedJob('ocr_started', 1);
+    feed.push([upsert(job)]);
+    clock.advance(0);
+    expect(sent).toEqual([[upsert(job)]]);
+    feed.push([upsert({ ...job })]); // the same values again: no delta
+    clock.advance(100);
+    expect(sent).toHaveLength(1);
+    feed.push([upsert({ ...job, updatedAt: 5 })]);
+    clock.advance(99);
+    expect(sent).toHaveLength(1);
+    clock.advance(1);
+    expect(sent).toEqual([[upsert(job)], [{ type: 'patch', id: job.id, fields: [{ path: ['updatedAt'], value: 5 }] }]]);
+    feed.dispose();
+  });
+
+  it('flush() sends what is held at once (before the page gets a snapshot); after dispose() nothing held is sent', () => {
+    const clock = new FakeClock();
+    const sent: unknown[][] = [];
+    const feed = new PageFeed({ clock, send: (batch) => sent.push(batch) });
+    const job = trackedJob('ocr_started', 1);
+    feed.push([upsert(job)]);
+    feed.flush();
+    expect(sent).toEqual([[upsert(job)]]);
+    feed.push([upsert({ ...job, updatedAt: 9 })]);
+    feed.dispose();
+    clock.advance(1000);
+    expect(sent).toHaveLength(1);
+    expect(clock.pending).toBe(0);
+  });
 });

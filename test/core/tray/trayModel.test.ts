@@ -85,6 +85,8 @@ describe('trayModel', () => {
     });
     expect(jobLabel(retrying, false)).toBe('1 file — retrying (attempt 2 of 3)');
     expect(jobLabel(makeJob('tracking'), false)).toBe('1 file — OCR started');
+    // Held by the backend's quality check: the menu must not read as done or failed.
+    expect(jobLabel(makeJob('blocked'), false)).toBe('1 file — blocked: needs a person');
   });
 
   it('counts open jobs for the badge', () => {
