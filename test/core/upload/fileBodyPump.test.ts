@@ -30,8 +30,9 @@ class HoldingSink implements BodySink {
     return false;
   }
 
-  once(_event: 'close', listener: () => void): unknown {
-    this.closeListeners.push(listener);
+  once(event: string, listener: () => void): unknown {
+    // Like a request, only 'close' is ever emitted here; a listener for any other event never runs.
+    if (event === 'close') this.closeListeners.push(listener);
     return this;
   }
 
