@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameDialect, SOCKETIO_EVENTS, SOCKETIO_ROOMS, statusMeaning, statusWord } from '../../src/shared/dialect';
+import { SOCKETIO_EVENTS, SOCKETIO_ROOMS, statusMeaning, statusWord } from '../../src/shared/dialect';
 import { parseDialectFile } from '../../src/shared/dialectFile';
 
 describe('custom dialect files', () => {
@@ -29,20 +29,18 @@ describe('custom dialect files', () => {
   ])('refuses %j naming the field', (file, message) => {
     expect(parseDialectFile(file)).toEqual({ ok: false, message });
   });
-});
 
-describe('sameDialect', () => {
-  it('a copy is the same backend type; one changed name, a missing one or none at all is not', () => {
-    const copy = structuredClone(SOCKETIO_EVENTS);
-    expect(sameDialect(SOCKETIO_EVENTS, SOCKETIO_EVENTS)).toBe(true);
-    expect(sameDialect(SOCKETIO_EVENTS, copy)).toBe(true);
-    expect(sameDialect(undefined, undefined)).toBe(true);
-    expect(sameDialect(SOCKETIO_EVENTS, { ...copy, rest: { ...copy.rest, upload: '/other' } })).toBe(false);
-    expect(sameDialect(SOCKETIO_EVENTS, { ...copy, form: { ...copy.form, batchId: null } })).toBe(false);
-    const { batch: _dropped, ...restWithoutBatch } = copy.rest;
-    expect(sameDialect(SOCKETIO_EVENTS, { ...copy, rest: restWithoutBatch as typeof copy.rest })).toBe(false);
-    expect(sameDialect(SOCKETIO_EVENTS, undefined)).toBe(false);
-    expect(sameDialect(SOCKETIO_EVENTS, SOCKETIO_ROOMS)).toBe(false);
-    expect(sameDialect({ name: 'intake' }, { name: 'intake' })).toBe(true);
+  it('takes REST paths that hold "{id}" once, with the characters a route may have', () => {
+    const reading = parseDialectFile({ name: 'x', base: 'socketio-rooms', rest: { status: '/api/v2/jobs/{id}', cancel: '/api/v2/jobs/{id}:cancel', batch: null } });
+    expect(reading).toEqual({ ok: true, dialect: { ...SOCKETIO_ROOMS, name: 'x', rest: { ...SOCKETIO_ROOMS.rest, status: '/api/v2/jobs/{id}', cancel: '/api/v2/jobs/{id}:cancel', batch: null } } });
+  });
+
+  it('a file with many problems names the first five, one after the other', () => {
+    const file = { base: 'socketio', rest: { upload: 'x' }, form: { documents: '' }, fields: { status: '' }, events: { updates: [] }, colour: 'red' };
+    const reading = parseDialectFile(file);
+    expect(reading.ok).toBe(false);
+    const problems = reading.ok ? [] : reading.message.split('; ');
+    expect(problems).toHaveLength(5);
+    expect(problems.map((problem) => problem.slice(0, problem.indexOf(':')))).toEqual(['name', 'base', 'rest.upload', 'form.documents', 'fields.status']);
   });
 });

@@ -110,3 +110,29 @@ describe('frames at the same time as the state (what the dropped-frame counters 
     expect(apply([frame('processing', 'deskew', { timestamp: T(4) })], unknown).outcomes).toEqual(['stale']);
   });
 });
+
+describe("the Socket.IO dialects' progress and status word (no seq)", () => {
+  it("a frame with progress replaces the share shown, a frame without keeps it; the backend's status word is the latest frame's, like its message", () => {
+    const { job } = apply([
+      frame('processing', 'ocr_started', { timestamp: T(1), progress: 10, statusWord: 'RUNNING' }),
+      frame('processing', 'ocr_completed', { timestamp: T(2), progress: 40, statusWord: 'RUNNING' }),
+      frame('processing', 'ai_started', { timestamp: T(3), statusWord: 'ANALYZING' }),
+    ]);
+    expect(job).toMatchObject({ progress: 40, statusWord: 'ANALYZING' });
+    expect(apply([frame('processing', 'ai_completed', { timestamp: T(4) })], job).job).not.toHaveProperty('statusWord');
+  });
+
+  it('at the same time, more progress is the later frame and less is stale, whatever the phases say', () => {
+    const at = apply([frame('processing', 'ocr_started', { timestamp: T(4), progress: 30 })]).job;
+    const more = apply([frame('processing', 'ocr_started', { timestamp: T(4), progress: 60 })], at);
+    expect(more.outcomes).toEqual(['applied']);
+    expect(more.job.progress).toBe(60);
+    // Less progress under a later phase name: still the older frame.
+    expect(apply([frame('processing', 'ai_started', { timestamp: T(4), progress: 10 })], at).outcomes).toEqual(['stale']);
+    // The same progress: the phases decide, as without progress.
+    expect(apply([frame('processing', 'ocr_started', { timestamp: T(4), progress: 30 })], at).outcomes).toEqual(['duplicate']);
+    expect(apply([frame('processing', 'ai_started', { timestamp: T(4), progress: 30 })], at).outcomes).toEqual(['applied']);
+    // Progress on one side only: the phases decide.
+    expect(apply([frame('processing', 'ocr_started', { timestamp: T(4) })], at).outcomes).toEqual(['duplicate']);
+  });
+});
