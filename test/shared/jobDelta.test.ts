@@ -28,8 +28,31 @@ describe('job deltas', () => {
     delete (after as { cancelRequested?: boolean }).cancelRequested;
     const fields = diffJob(before, after);
     expect(fields.map((field) => field.path.join('.'))).toEqual(['files', 'upload', 'progress', 'cancelRequested']);
-    expect(applyJobPatch(before, fields)).toEqual(after);
+    expect(fields.at(-1)).toEqual({ path: ['cancelRequested'], removed: true });
+    expect(applyJobPatch(before, fields)).toStrictEqual(after);
     expect(diffJob(after, { ...after })).toEqual([]);
+  });
+
+  it('a field set to undefined is removed (not kept as a key holding undefined); undefined where there was nothing is no change', () => {
+    const before = sampleJob({ error: { code: 'x', message: 'y' } }) as QueueJob & { note?: string };
+    const after = { ...before, error: undefined, note: undefined };
+    expect(diffJob(before, after)).toEqual([{ path: ['error'], removed: true }]);
+    const patched = applyJobPatch(before, diffJob(before, after));
+    expect(patched).not.toHaveProperty('error');
+    expect(patched).not.toHaveProperty('note');
+  });
+
+  it('objects other than plain ones (a Date, a class) are compared and replaced whole; objects without a prototype field by field', () => {
+    const job = sampleJob();
+    const at = (ms: number) => ({ ...job, when: new Date(ms) }) as unknown as QueueJob;
+    expect(diffJob(at(1), at(2))).toEqual([{ path: ['when'], value: new Date(2) }]);
+    const bare = (seq: number) => ({ ...job, meta: Object.assign(Object.create(null) as object, { seq, kind: 'k' }) }) as unknown as QueueJob;
+    expect(diffJob(bare(1), bare(2))).toEqual([{ path: ['meta', 'seq'], value: 2 }]);
+  });
+
+  it('a change with no path changes nothing', () => {
+    const job = sampleJob();
+    expect(applyJobPatch(job, [{ path: [], value: 'x' }])).toStrictEqual(job);
   });
 
   it('resolves a batch against the jobs held: patches of one job build on each other; a patch for an unknown job is dropped', () => {
