@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canCancel, canRemove, canRetry, canReveal, hasResults, isCancelling, refileKind, undoKind } from '../../src/shared/jobRules';
+import { canCancel, canPreview, canRemove, canRetry, canReveal, hasResults, isCancelling, refileKind, undoKind } from '../../src/shared/jobRules';
 import { STAGES, type Stage } from '../../src/shared/queueJob';
 
 // The one table the renderer's buttons, main's refusals and the queue's checks all follow.
@@ -15,6 +15,13 @@ const EXPECTED: Record<Stage, { retry: boolean; cancel: boolean; results: boolea
 };
 
 describe('job rules', () => {
+  it('"Show files" is offered for a job with files, and not for one without', () => {
+    const file = { path: '/scans/a.pdf', name: 'a.pdf', size: 1, type: 'pdf' as const };
+    expect(canPreview({ files: [file] })).toBe(true);
+    expect(canPreview({ files: [file, { ...file, name: 'b.pdf' }] })).toBe(true);
+    expect(canPreview({ files: [] })).toBe(false);
+  });
+
   it.each(STAGES)('%s', (stage) => {
     const job = { stage };
     expect({ retry: canRetry(job), cancel: canCancel(job), results: hasResults(job), reveal: canReveal(job), remove: canRemove(job) }).toEqual(EXPECTED[stage]);

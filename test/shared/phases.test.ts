@@ -12,3 +12,11 @@ describe('phase labels', () => {
     expect(phaseRank(phase)).toBe(0);
   });
 });
+
+describe('phase ranks', () => {
+  it('the other ends of a job (failed, cancelled, blocked) rank alike, above every pipeline phase', () => {
+    const ends = ['failed', 'cancelled', 'blocked'].map(phaseRank);
+    expect(new Set(ends).size).toBe(1);
+    expect(ends[0]).toBeGreaterThan(phaseRank('completed'));
+  });
+});
