@@ -102,7 +102,7 @@ export const INTAKE_DIALECT: Dialect = Object.freeze({ name: 'intake' as const }
 
 /** Two dialects that say the same thing are one backend type: a copy that crossed a process boundary is no change. */
 export function sameDialect(a: Dialect | undefined, b: Dialect | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && sameData(a, b));
+  return sameData(a, b);
 }
 
 function sameData(a: unknown, b: unknown): boolean {

@@ -27,9 +27,9 @@ function diffObjects(prev: Record<string, unknown>, next: Record<string, unknown
     const after = next[key];
     if (before === after) continue;
     if (isPlainObject(before) && isPlainObject(after)) diffObjects(before, after, [...path, key], out);
-    else if (after === undefined) {
-      if (key in prev) out.push({ path: [...path, key], removed: true });
-    } else out.push({ path: [...path, key], value: after });
+    // Not in `prev` (or undefined there too) was the `before === after` above.
+    else if (after === undefined) out.push({ path: [...path, key], removed: true });
+    else out.push({ path: [...path, key], value: after });
   }
   for (const key of Object.keys(prev)) if (!(key in next)) out.push({ path: [...path, key], removed: true });
 }

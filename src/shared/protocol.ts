@@ -177,7 +177,6 @@ export function readJobFromStatusBody(body: unknown, wanted: string): StatusSnap
     }
     return null;
   }
-  if (top.status === undefined && top.phase === undefined) return null;
   return toSnapshot(wanted, { ...top, message: top.message ?? undefined });
 }
 

@@ -35,7 +35,7 @@ describe('job deltas', () => {
 
   it('a field set to undefined is removed (not kept as a key holding undefined); undefined where there was nothing is no change', () => {
     const before = sampleJob({ error: { code: 'x', message: 'y' } }) as QueueJob & { note?: string };
-    const after = { ...before, error: undefined, note: undefined };
+    const after = { ...before, error: undefined, note: undefined } as unknown as QueueJob;
     expect(diffJob(before, after)).toEqual([{ path: ['error'], removed: true }]);
     const patched = applyJobPatch(before, diffJob(before, after));
     expect(patched).not.toHaveProperty('error');

@@ -84,7 +84,8 @@ function tooltipText(input: TrayInput, counts: JobCounts, open: number): string 
   if (counts.queued) parts.push(`${counts.queued} waiting`);
   if (counts.processing) parts.push(`${counts.processing} processing`);
   if (counts.unseenFailures) parts.push(`${counts.unseenFailures} failed`);
-  const summary = parts.length > 0 ? parts.join(' · ') : open > 0 ? 'working' : 'all done';
+  // Every open job is counted in a part above, so no part means nothing is open.
+  const summary = parts.length > 0 ? parts.join(' · ') : 'all done';
   const lines = [`Intake — ${summary}`];
   if (input.paused && open > 0) lines.push('Uploads paused');
   const connection = connectionLine(input.connection);
