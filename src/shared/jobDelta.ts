@@ -27,7 +27,7 @@ function diffObjects(prev: Record<string, unknown>, next: Record<string, unknown
     const after = next[key];
     if (before === after) continue;
     if (isPlainObject(before) && isPlainObject(after)) diffObjects(before, after, [...path, key], out);
-    // Not in `prev` (or undefined there too) was the `before === after` above.
+    // Here `before` is not undefined (that was `before === after`): the field was there and is gone.
     else if (after === undefined) out.push({ path: [...path, key], removed: true });
     else out.push({ path: [...path, key], value: after });
   }
