@@ -181,9 +181,10 @@ export function readJobFromStatusBody(body: unknown, wanted: string): StatusSnap
 }
 
 function toSnapshot(id: string, entry: StatusJob): StatusSnapshot | null {
+  // Each stands for the other when the server sends one alone.
   const status = entry.status ?? entry.phase;
-  const phase = entry.phase ?? entry.status;
-  if (status === undefined || phase === undefined) return null;
+  if (status === undefined) return null;
+  const phase = entry.phase ?? status;
   return {
     jobId: id,
     status,

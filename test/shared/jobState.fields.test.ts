@@ -134,5 +134,7 @@ describe("the Socket.IO dialects' progress and status word (no seq)", () => {
     expect(apply([frame('processing', 'ai_started', { timestamp: T(4), progress: 30 })], at).outcomes).toEqual(['applied']);
     // Progress on one side only: the phases decide.
     expect(apply([frame('processing', 'ocr_started', { timestamp: T(4) })], at).outcomes).toEqual(['duplicate']);
+    const without = apply([frame('processing', 'ocr_started', { timestamp: T(4) })]).job;
+    expect(apply([frame('processing', 'ai_started', { timestamp: T(4), progress: 10 })], without).outcomes).toEqual(['applied']);
   });
 });
