@@ -45,8 +45,8 @@ export default defineConfig({
     environment: 'node',
     sequence: { sequencer: QuickestFirst },
     // A mutant that makes a test wait forever fails that test at this timeout, and most hangs are
-    // such waits: 723 of the first full run's mutants were killed only by the timeout (then 10 s),
-    // over an hour of its 163 minutes. The slowest test here takes 2.2 s with the machine busy
+    // such waits: 723 of the first full run's mutants were killed only by the timeout (then 10 s,
+    // two hours of runner time). The slowest test here takes 2.2 s with the machine busy
     // (a proxy stopped mid-job, 100 connect/drop cycles); none other passes 2 s.
     testTimeout: 4_000,
     hookTimeout: 10_000,
