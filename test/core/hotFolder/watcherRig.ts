@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../../../src/core/base/logger';
+import { silentLogger, type Logger } from '../../../src/core/base/logger';
 import { ConnectionManager } from '../../../src/core/connection/ConnectionManager';
 import { chartFromOption } from '../../../src/core/hotFolder/chartForFile';
 import { HotFolderWatcher, type HotFolderEvent, type HotFolderQueue } from '../../../src/core/hotFolder/HotFolderWatcher';
@@ -49,7 +49,7 @@ export async function run(
   r: Rig,
   pattern: RegExp | null = null,
   through: (queue: UploadQueue) => HotFolderQueue = (queue) => queue,
-  logger: Logger = silent,
+  logger: Logger = silentLogger,
 ) {
   const clock = new FakeClock();
   const connection = new ConnectionManager({ baseUrl: r.server.url });
@@ -77,8 +77,6 @@ export async function run(
   };
   return { clock, queue, watcher, events, check, stop };
 }
-
-export const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export async function drop(root: string, rel: string, content: string | Buffer = makePdf(1, 0)): Promise<string> {
   const file = path.join(root, rel);
