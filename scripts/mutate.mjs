@@ -4,11 +4,13 @@
 // mutation/summary.txt rebuilt from every run there.
 //
 // Without --mutate: the full run, one Stryker run per part of FULL_RUN below, one after the other, each against the
-// suites of its own folders. With --mutate: that scope only (against every suite of vitest.mutation.config.ts unless
-// --testFiles says otherwise), e.g. `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
+// suites of its own folders. It is incremental: each part starts from its last result, committed as
+// mutation/incremental/<part>.json, and runs again only the mutants whose code or tests changed since (`--force`: all of
+// them). With --mutate: that scope only (against every suite of vitest.mutation.config.ts unless --testFiles says
+// otherwise), e.g. `npm run mutate -- --mutate 'src/core/persistence/**/*.ts'`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
@@ -45,6 +47,30 @@ const FULL_RUN = [
 const sources = (paths) => paths.map((p) => (p.endsWith('/') ? `${p}**/*.ts` : p)).join(',');
 const suites = (paths) => paths.map((p) => (p.endsWith('/') ? `${p}**/*.test.ts` : p)).join(',');
 
+/**
+ * Stryker's incremental mode sees the mutated code and the test files, not what else the tests run on: the test
+ * helpers and rigs, the reference server, the packages, the two configs. A full run starts from scratch when any of
+ * those changed since the results it would reuse, and records them for the next.
+ */
+const INCREMENTAL_DIR = 'mutation/incremental';
+const INPUTS_FILE = `${INCREMENTAL_DIR}/inputs.json`;
+function testInputsDigest() {
+  const files = git('ls-files', '--cached', '--others', '--exclude-standard', '--', 'test', 'src/server', 'package-lock.json', 'vitest.mutation.config.ts', 'stryker.config.mjs')
+    .split('\n')
+    .filter((file) => file !== '' && !/\.test\.tsx?$/.test(file) && existsSync(file))
+    .sort();
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+function recordedDigest() {
+  try {
+    return JSON.parse(readFileSync(INPUTS_FILE, 'utf8')).digest;
+  } catch {
+    return undefined;
+  }
+}
+
 const run = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
 const git = (...gitArgs) => {
   try {
@@ -78,6 +104,7 @@ function runOnce(args, slug, fullRun) {
     scope,
     tests,
     incremental: args.includes('--incremental'),
+    forced: args.includes('--force'),
     ...(fullRun && { fullRun }),
     commit: dirty ? `${commit} + uncommitted changes` : commit,
     startedAt: started.at,
@@ -95,11 +122,16 @@ let status = 0;
 if (scope === undefined && !args.includes('--dryRunOnly')) {
   // The full run: every part, the same options for each; the parts share the run's start as its name.
   const fullRun = new Date().toISOString();
+  const digest = testInputsDigest();
+  const force = args.includes('--force') || digest !== recordedDigest();
+  if (force && !args.includes('--force')) console.log(`${INPUTS_FILE}: the test helpers, the reference server, the packages or the configs changed since the kept results (or none are kept): every mutant runs.`);
   for (const part of FULL_RUN) {
-    const partArgs = ['--mutate', sources(part.mutate), '--testFiles', suites(part.tests), ...args];
+    const incremental = ['--incremental', '--incrementalFile', `${INCREMENTAL_DIR}/${part.name}.json`, ...(force && !args.includes('--force') ? ['--force'] : [])];
+    const partArgs = ['--mutate', sources(part.mutate), '--testFiles', suites(part.tests), ...incremental, ...args];
     status = runOnce(partArgs, `full-${part.name}`, fullRun);
     if (status !== 0) process.exit(status);
   }
+  writeFileSync(INPUTS_FILE, `${JSON.stringify({ digest, recordedAt: new Date().toISOString() }, null, 2)}\n`);
 } else {
   // A folder name per scope; a long list of files is cut short (file names have a length limit), with a hash of the
   // whole scope so that two long scopes never share a name.
