@@ -9,11 +9,11 @@ import type { Disposable } from '../base/lifecycle';
 import type { Clock } from '../clock';
 import { TimerGroup } from '../base/timerGroup';
 import type { Logger } from '../base/logger';
-import { ListenerSet } from '../base/listenerSet';
+import type { ListenerSet } from '../base/listenerSet';
 import type { Settings } from '../../shared/settings';
 import { UNSAFE_PATH } from './handledFileMover';
 import { hotFolderPlan, samePlan, settingsChartPattern, type HotFolderPlan } from './hotFolderPlan';
-import { HotFolderWatcher, type HotFolderEvent, type HotFolderQueue } from './HotFolderWatcher';
+import { HotFolderWatcher, hotFolderEventListeners, type HotFolderEvent, type HotFolderQueue } from './HotFolderWatcher';
 
 export const DEFAULT_HOT_FOLDER_INTERVAL_MS = 2000;
 /** Files refused within this long give one notice, not one each. */
@@ -46,7 +46,7 @@ export class HotFolderSupervisor {
 
   constructor(private readonly o: HotFolderSupervisorOptions) {
     this.timers = new TimerGroup(o.clock);
-    this.events = new ListenerSet((error) => o.logger.error('A hot-folder listener failed', { error: (error as Error)?.name }));
+    this.events = hotFolderEventListeners(o.logger);
   }
 
   /** Every event of whichever watcher is running (tests count checks with it). */

@@ -56,6 +56,11 @@ export interface HotFolderWatcherOptions {
   logger: Logger;
 }
 
+/** The listeners of a hot folder's events: one that throws is logged by the kind of error only, the others still hear. */
+export function hotFolderEventListeners(logger: Logger): ListenerSet<HotFolderEvent> {
+  return new ListenerSet((error) => logger.error('A hot-folder listener failed', { error: (error as Error)?.name }));
+}
+
 export class HotFolderWatcher {
   private readonly scanner: HotFolderScanner;
   private readonly events: ListenerSet<HotFolderEvent>;
@@ -73,7 +78,7 @@ export class HotFolderWatcher {
   constructor(private readonly o: HotFolderWatcherOptions) {
     this.scanner = new HotFolderScanner(o.root);
     this.timers = new TimerGroup(o.clock);
-    this.events = new ListenerSet((error) => o.logger.error('A hot-folder listener failed', { error: (error as Error)?.name }));
+    this.events = hotFolderEventListeners(o.logger);
   }
 
   onEvent(listener: (event: HotFolderEvent) => void): Disposable {
