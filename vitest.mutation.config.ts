@@ -4,8 +4,7 @@
  * processes, drive Chromium or Electron, or stress for a long time; they cover
  * the same code through the layers above and would make a run take hours.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -31,54 +30,25 @@ class QuickestFirst extends BaseSequencer {
   }
 }
 
-const SUITES = ['test/shared', 'test/core'];
-
-/**
- * The suites that replace a module (`vi.mock`): they need a module graph of their own, because a module loaded by an
- * earlier suite would keep the real one (or theirs would reach the next suite).
- */
-const mockingSuites = SUITES.flatMap((dir) =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.ts'))
-    .map((file) => join(dir, file))
-    .filter((file) => /\bvi\.(?:do)?[mM]ock\(/.test(readFileSync(file, 'utf8'))),
-);
-
-const common = {
-  environment: 'node',
-  // A mutant that makes a test wait forever fails that test at this timeout, and most hangs are
-  // such waits: 723 of the first full run's mutants were killed only by the timeout (then 10 s,
-  // two hours of runner time). The slowest test here takes 2.2 s with the machine busy
-  // (a proxy stopped mid-job, 100 connect/drop cycles); none other passes 2 s.
-  testTimeout: 4_000,
-  hookTimeout: 10_000,
-} as const;
-
 export default defineConfig({
   test: {
-    sequence: { sequencer: QuickestFirst },
-    projects: [
-      {
-        test: {
-          ...common,
-          name: 'shared-modules',
-          include: SUITES.map((dir) => `${dir}/**/*.test.ts`),
-          exclude: [
-            // Long loopback stress runs (a 1 GiB upload, seeded chaos): seconds to minutes per run, nothing they alone kill.
-            'test/core/upload/largeUpload.test.ts',
-            'test/core/connection/chaos.test.ts',
-            'test/core/connection/socketIoChaos.test.ts',
-            // Processes killed and started again: the mutant is not switched on in the child, and the kill -9 runs take seconds.
-            'test/core/persistence/journalQueueStore.crash.test.ts',
-            'test/core/host/coreHostProcess.test.ts',
-            ...mockingSuites,
-          ],
-          // Every suite a mutant runs shares one worker and its loaded modules: a run of several suites pays for
-          // starting a worker and importing the code under test once, not once per suite (about 0.4 s each).
-          isolate: false,
-        },
-      },
-      { test: { ...common, name: 'own-modules', include: mockingSuites, isolate: true } },
+    include: ['test/shared/**/*.test.ts', 'test/core/**/*.test.ts'],
+    exclude: [
+      // Long loopback stress runs (a 1 GiB upload, seeded chaos): seconds to minutes per run, nothing they alone kill.
+      'test/core/upload/largeUpload.test.ts',
+      'test/core/connection/chaos.test.ts',
+      'test/core/connection/socketIoChaos.test.ts',
+      // Processes killed and started again: the mutant is not switched on in the child, and the kill -9 runs take seconds.
+      'test/core/persistence/journalQueueStore.crash.test.ts',
+      'test/core/host/coreHostProcess.test.ts',
     ],
+    environment: 'node',
+    sequence: { sequencer: QuickestFirst },
+    // A mutant that makes a test wait forever fails that test at this timeout, and most hangs are
+    // such waits: 723 of the first full run's mutants were killed only by the timeout (then 10 s,
+    // two hours of runner time). The slowest test here takes 2.2 s with the machine busy
+    // (a proxy stopped mid-job, 100 connect/drop cycles); none other passes 2 s.
+    testTimeout: 4_000,
+    hookTimeout: 10_000,
   },
 });

@@ -107,7 +107,7 @@ function filesOnDisk(folder) {
 }
 
 const describeRun = (run) =>
-  `      code: commit ${run.commit}; started ${run.startedAt}; load ${Number(run.loadAtStart).toFixed(1)} at start, ${Number(run.loadAtEnd).toFixed(1)} at end; machine: ${run.machine ?? 'not recorded'}; tests run: ${run.tests}${run.incremental ? '; incremental (results of unchanged mutants and tests reused)' : ''}`;
+  `      code: commit ${run.commit}; started ${run.startedAt}; load ${Number(run.loadAtStart).toFixed(1)} at start, ${Number(run.loadAtEnd).toFixed(1)} at end; machine: ${run.machine ?? 'not recorded'}; tests run: ${run.tests}${run.incremental && !run.forced ? '; incremental (results of unchanged mutants and tests reused)' : ''}`;
 const usedEarlier = [...new Set([...folders.values()].filter((t) => t.earlierRun !== undefined).map((t) => t.earlierRun))].sort((a, b) => a - b);
 
 // The parts of one full run (`npm run mutate` without --mutate) share its start: how long the whole took.
@@ -116,7 +116,10 @@ for (const r of runs.filter((r) => r.run.fullRun)) partsOf.set(r.run.fullRun, [.
 const fullRuns = [...partsOf].map(([startedAt, parts]) => {
   const finishedAt = parts.map((r) => r.run.finishedAt).sort().at(-1);
   const minutes = (Date.parse(finishedAt) - Date.parse(startedAt)) / 60_000;
-  return `full run started ${startedAt}, finished ${finishedAt}: ${Math.round(minutes)} min wall clock, ${parts.length} parts (below, "full-…")`;
+  // A run that reused earlier results took less time than one from scratch: say which this was.
+  const fromScratch = parts.every((r) => !r.run.incremental || r.run.forced);
+  const how = fromScratch ? 'from scratch (every mutant ran)' : 'incremental (the results of unchanged code and tests reused)';
+  return `full run started ${startedAt}, finished ${finishedAt}: ${Math.round(minutes)} min wall clock, ${parts.length} parts (below, "full-…"), ${how}`;
 });
 
 const score = (t) => (t.detected + t.undetected === 0 ? 100 : (100 * t.detected) / (t.detected + t.undetected));
