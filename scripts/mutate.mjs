@@ -84,6 +84,19 @@ const optionValue = (args, ...names) => {
   return index >= 0 ? args[index + 1] : undefined;
 };
 
+/**
+ * The run from scratch whose results an incremental run of `slug` reuses (the oldest of them come from it): the kept
+ * record of the scope's last run, or the run that one was based on.
+ */
+function runFromScratchBehind(slug) {
+  try {
+    const last = JSON.parse(readFileSync(join('mutation', 'runs', `${slug}.json`), 'utf8')).run;
+    return last.basedOn ?? { fullRun: last.fullRun, commit: last.commit, startedAt: last.startedAt, finishedAt: last.finishedAt };
+  } catch {
+    return undefined;
+  }
+}
+
 /** One Stryker run over `args`; its reports in reports/mutation/<slug>/, its copy in mutation/runs/<slug>.json. */
 function runOnce(args, slug, fullRun) {
   const scope = optionValue(args, '--mutate') ?? 'all';
@@ -96,6 +109,7 @@ function runOnce(args, slug, fullRun) {
   const started = { at: new Date().toISOString(), load: os.loadavg()[0] };
   const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
   const dirty = git('status', '--porcelain', '--', 'src', 'test').length > 0;
+  const basedOn = args.includes('--incremental') && !args.includes('--force') ? runFromScratchBehind(slug) : undefined;
   const status = run(join('node_modules', '.bin', 'stryker'), ['run', ...args]);
   if (status !== 0 || args.includes('--dryRunOnly')) return status;
   // What was mutated (a folder, files, or line ranges), for the summary.
@@ -105,6 +119,7 @@ function runOnce(args, slug, fullRun) {
     tests,
     incremental: args.includes('--incremental'),
     forced: args.includes('--force'),
+    ...(basedOn && { basedOn }),
     ...(fullRun && { fullRun }),
     commit: dirty ? `${commit} + uncommitted changes` : commit,
     startedAt: started.at,

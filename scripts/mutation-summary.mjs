@@ -116,10 +116,22 @@ for (const r of runs.filter((r) => r.run.fullRun)) partsOf.set(r.run.fullRun, [.
 const fullRuns = [...partsOf].map(([startedAt, parts]) => {
   const finishedAt = parts.map((r) => r.run.finishedAt).sort().at(-1);
   const minutes = (Date.parse(finishedAt) - Date.parse(startedAt)) / 60_000;
-  // A run that reused earlier results took less time than one from scratch: say which this was.
-  const fromScratch = parts.every((r) => !r.run.incremental || r.run.forced);
-  const how = fromScratch ? 'from scratch (every mutant ran)' : 'incremental (the results of unchanged code and tests reused)';
-  return `full run started ${startedAt}, finished ${finishedAt}: ${Math.round(minutes)} min wall clock, ${parts.length} parts (below, "full-…"), ${how}`;
+  const line = `full run started ${startedAt}, finished ${finishedAt}: ${Math.round(minutes)} min wall clock, ${parts.length} parts (below, "full-…")`;
+  // A run that reused earlier results took less time than one from scratch: say which this was, and where the
+  // results it reused come from.
+  const behind = new Map();
+  for (const r of parts.filter((r) => r.run.basedOn)) behind.set(r.run.basedOn.fullRun, [...(behind.get(r.run.basedOn.fullRun) ?? []), r]);
+  if (behind.size === 0) return `${line}, from scratch (every mutant ran)`;
+  return [
+    `${line}, incremental (only mutants whose code or tests changed ran); the results it reused come from runs from scratch:`,
+    ...[...behind].map(([scratchStart, reusing]) => {
+      const scratchEnd = reusing.map((r) => r.run.basedOn.finishedAt).sort().at(-1);
+      const scratchMinutes = (Date.parse(scratchEnd) - Date.parse(scratchStart)) / 60_000;
+      const commits = [...new Set(reusing.map((r) => r.run.basedOn.commit))].join(', ');
+      const names = reusing.map((r) => r.name.replace(/^full-|\.json$/g, '')).join(', ');
+      return `  started ${scratchStart} (commit ${commits}), ${Math.round(scratchMinutes)} min from its start to the end of its last part used here: ${names}`;
+    }),
+  ].join('\n');
 });
 
 const score = (t) => (t.detected + t.undetected === 0 ? 100 : (100 * t.detected) / (t.detected + t.undetected));
