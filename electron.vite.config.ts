@@ -34,6 +34,9 @@ export default defineConfig({
     root: 'src/renderer',
     plugins: [react(), cspMetaTag],
     build: {
+      // Minified, as Vite builds it by default and as the renderer's e2e tests and the bench load it (electron-vite's
+      // own default leaves it unminified: 954 KB of script for the window instead of 418 KB).
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html'), proxyLogin: resolve('src/renderer/proxyLogin.html') } },
     },
   },
