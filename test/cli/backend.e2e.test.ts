@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
 import { SOCKETIO_EVENTS } from '../../src/shared/dialect';
 import type { ReferenceServer } from '../../src/server/index';
+import { seededRandom } from '../core/connection/seededRandom';
 import { runCli, startCli } from './cliProcess';
 import { writePdf } from './documents';
 import { startTestServer } from './testServer';
@@ -18,6 +19,12 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A server plan that fails these charts' first attempt (and, with maxAttempts 1, the job): which ones fail is not left to chance. */
+const failingCharts =
+  (...charts: string[]) =>
+  ({ chartNumber }: { chartNumber: string }) =>
+    charts.includes(chartNumber) ? 1 : 0;
 
 const OUTCOME_OF: Record<string, string> = { completed: 'completed', failed: 'failed', blocked: 'blocked', cancelled: 'cancelled' };
 
@@ -51,7 +58,7 @@ function expectOutcomesOfServer(server: ReferenceServer, events: Array<Record<st
 
 describe('intake upload --backend', () => {
   it('socketio-rooms: with drops and unacknowledged joins, every done outcome is the server’s; exit 1 when one failed', { timeout: 120_000 }, async () => {
-    const server = await startTestServer({ dialect: 'socketio-rooms', phaseMs: 60, failRate: 0.3, maxAttempts: 1 });
+    const server = await startTestServer({ dialect: 'socketio-rooms', phaseMs: 60, failPlan: failingCharts('BK-3', 'BK-8'), maxAttempts: 1 });
     const { code, events, stderr } = await uploadWithFaults(server, 'socketio-rooms');
     const outcomes = expectOutcomesOfServer(server, events);
     expect(outcomes).toContain('failed');
@@ -59,7 +66,8 @@ describe('intake upload --backend', () => {
   });
 
   it('socketio-events: BLOCKED jobs end `blocked`, every outcome is the server’s; exit 1', { timeout: 120_000 }, async () => {
-    const server = await startTestServer({ dialect: 'socketio-events', phaseMs: 60, blockedRate: 0.4, failRate: 0.2, maxAttempts: 1 });
+    // The quality check's dice are seeded: of the 11 jobs that reach it, 5 are held (the draws 2–5 and 7 of seed 4).
+    const server = await startTestServer({ dialect: 'socketio-events', phaseMs: 60, failPlan: failingCharts('BK-5'), blockedRate: 0.4, random: seededRandom(4), maxAttempts: 1 });
     const { code, events, stderr } = await uploadWithFaults(server, 'socketio-events');
     const outcomes = expectOutcomesOfServer(server, events);
     expect(outcomes).toContain('blocked');
