@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
 import { SOCKETIO_EVENTS } from '../../src/shared/dialect';
 import type { ReferenceServer } from '../../src/server/index';
-import { seededRandom } from '../core/connection/seededRandom';
+import { seededRandom } from '../support/seededRandom';
 import { runCli, startCli } from './cliProcess';
 import { writePdf } from './documents';
 import { startTestServer } from './testServer';

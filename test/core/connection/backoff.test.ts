@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffCeiling, backoffDelay } from '../../../src/core/connection/backoff';
 import { DEFAULT_CONNECTION_TIMINGS, MAX_FRAME_BYTES } from '../../../src/core/connection/timings';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 
 const rule = { baseMs: 1_000, capMs: 10_000 };
 

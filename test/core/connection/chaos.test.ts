@@ -16,7 +16,7 @@ import { spawnServerProcess } from '../../support/referenceServer';
 import { startWsRelay } from '../../support/wsRelay';
 import { capturedLog, chaosPause, commonFaults, finishByPolling, recordEngine, runFaults } from './chaosRig';
 import { uploadJobs, type CreatedJob } from './uploadJobs';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 
 const JOBS = 200;
 

@@ -10,7 +10,7 @@ import { initialServerJob } from '../../../src/shared/jobState';
 import { startServer } from '../../support/referenceServer';
 import { uploadJob, uploadJobs } from './uploadJobs';
 import { waitUntil } from './waitUntil';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 
 const fast = { backoffBaseMs: 50, backoffCapMs: 300, pollIntervalMs: 200, pollMaxRequestsPerSecond: 20 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Poller } from '../../../src/core/connection/poller';
 import { FakeClock } from '../../support/fakeClock';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 
 /** Lets the poller's `read(...).finally` callbacks run between fake-time steps. */
 async function settle(): Promise<void> {

@@ -19,7 +19,7 @@ import { FakeClock } from '../../support/fakeClock';
 import { memoryLogger } from '../../main/fixtures/memoryLogger';
 import { uploadJob, uploadJobs, type CreatedJob } from './uploadJobs';
 import { uploadDialectJob } from './dialectUploads';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 import { waitUntil } from './waitUntil';
 
 interface RigOptions {

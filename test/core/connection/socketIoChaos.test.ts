@@ -17,7 +17,7 @@ import { startWsRelay } from '../../support/wsRelay';
 import { capturedLog, chaosPause, commonFaults, finishByPolling, recordEngine, runFaults } from './chaosRig';
 import { uploadDialectJobs } from './dialectUploads';
 import type { CreatedJob } from './uploadJobs';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 import { waitUntil } from './waitUntil';
 
 const JOBS = 200;

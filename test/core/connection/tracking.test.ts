@@ -11,7 +11,7 @@ import { startServer } from '../../support/referenceServer';
 import { startWsRelay } from '../../support/wsRelay';
 import { uploadJob, uploadJobs } from './uploadJobs';
 import { waitUntil } from './waitUntil';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 
 function manager(options: ConnectionManagerOptions): ConnectionManager {
   const m = new ConnectionManager(options);

@@ -6,7 +6,7 @@
  */
 import type { PersistedQueue } from '../../../src/core/queue/types';
 import type { QueueJob } from '../../../src/shared/queueJob';
-import { seededRandom } from '../connection/seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 
 export const CHANGES = 1000;
 const SLOTS = 40;

@@ -18,7 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJournalQueueStore, JOURNAL_FILE_NAME, SNAPSHOT_FILE_NAME } from '../../../src/core/persistence/journalQueueStore';
 import type { PersistedQueue } from '../../../src/core/queue/types';
 import { makeTempDir, type TempDir } from '../../support/files';
-import { seededRandom } from '../connection/seededRandom';
+import { seededRandom } from '../../support/seededRandom';
 import { allStates, CHANGES } from './journalCrashModel';
 
 const CHILD_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'journalCrashChild.ts');
