@@ -138,10 +138,11 @@ if (scope === undefined && !args.includes('--dryRunOnly')) {
   // The full run: every part, the same options for each; the parts share the run's start as its name.
   const fullRun = new Date().toISOString();
   const digest = testInputsDigest();
-  const force = args.includes('--force') || digest !== recordedDigest();
-  if (force && !args.includes('--force')) console.log(`${INPUTS_FILE}: the test helpers, the reference server, the packages or the configs changed since the kept results (or none are kept): every mutant runs.`);
+  // Forced by what Stryker cannot see, unless the caller forced the run already.
+  const inputsChanged = !args.includes('--force') && digest !== recordedDigest();
+  if (inputsChanged) console.log(`${INPUTS_FILE}: the test helpers, the reference server, the packages or the configs changed since the kept results (or none are kept): every mutant runs.`);
   for (const part of FULL_RUN) {
-    const incremental = ['--incremental', '--incrementalFile', `${INCREMENTAL_DIR}/${part.name}.json`, ...(force && !args.includes('--force') ? ['--force'] : [])];
+    const incremental = ['--incremental', '--incrementalFile', `${INCREMENTAL_DIR}/${part.name}.json`, ...(inputsChanged ? ['--force'] : [])];
     const partArgs = ['--mutate', sources(part.mutate), '--testFiles', suites(part.tests), ...incremental, ...args];
     status = runOnce(partArgs, `full-${part.name}`, fullRun);
     if (status !== 0) process.exit(status);
