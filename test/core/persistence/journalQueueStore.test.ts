@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { mkdir, readdir, readFile, readlink, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -79,6 +81,37 @@ describe('createJournalQueueStore', () => {
     const loaded = await createJournalQueueStore(dir.path).load();
     expect(loaded?.jobs.find((j) => j.id === 'local-10')?.stage).toBe('completed');
     expect(loaded?.jobs).toHaveLength(40);
+  });
+
+  it('appends through a descriptor opened O_DSYNC (Linux): each write is durable when it returns, with no fdatasync after it', async () => {
+    const journalFlags = async () => {
+      for (const fd of await readdir('/proc/self/fd')) {
+        if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) !== journalPath()) continue;
+        const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8');
+        return Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(info)![1]!, 8);
+      }
+      return null;
+    };
+    const realFdatasync = fs.fdatasync;
+    let fdatasyncs = 0;
+    fs.fdatasync = ((...args: Parameters<typeof fs.fdatasync>) => ((fdatasyncs += 1), realFdatasync(...args))) as typeof fs.fdatasync;
+    syncBuiltinESMExports();
+    try {
+      const store = createJournalQueueStore(dir.path);
+      await store.load();
+      await store.save(queue([job(1)])); // the first save compacts
+      await store.save(queue([job(1, { stage: 'completed' })]));
+      await store.save(queue([job(1, { stage: 'completed' }), job(2)]));
+      const flags = await journalFlags();
+      const { O_APPEND, O_DSYNC, O_WRONLY } = fs.constants;
+      expect(flags! & (O_APPEND | O_DSYNC | O_WRONLY)).toBe(O_APPEND | O_DSYNC | O_WRONLY);
+      expect(fdatasyncs).toBe(0);
+      await store.close!();
+      expect((await createJournalQueueStore(dir.path).load())?.jobs).toEqual([job(1, { stage: 'completed' }), job(2)]);
+    } finally {
+      fs.fdatasync = realFdatasync;
+      syncBuiltinESMExports();
+    }
   });
 
   it('compacts once the journal outgrows the snapshot: snapshot first, then a fresh journal, each replaced atomically', async () => {
