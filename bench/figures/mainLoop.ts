@@ -7,9 +7,9 @@
  * wires them), 1,000 tracked jobs streaming at 10,000 updates/s, a 1 GiB
  * upload running, each page batch serialized with V8's serializer (what
  * Electron's webContents.send does in main; the renderer deserializes it),
- * and the page's calls answered through the IPC gate every 16 ms. We measure the main process's event-loop delay p99
- * (monitorEventLoopDelay, 1 ms resolution) over the stream window: the engine
- * in main is the "before" peer.
+ * and the page's calls answered through the IPC gate every 16 ms. We measure
+ * the main process's event-loop delay p99 (monitorEventLoopDelay, 1 ms
+ * resolution) over the stream window: the engine in main is the "before" peer.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serialize } from 'node:v8';

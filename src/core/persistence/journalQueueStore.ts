@@ -5,7 +5,7 @@
  * `<dir>/queue.snapshot`: the whole queue at one generation, replaced
  * atomically (temp → write → fsync → rename). `<dir>/queue.journal`: the
  * changes since that snapshot, one checksummed line per job state (see
- * journalLines.ts), appended and synced (O_DSYNC, or fdatasync) before save() resolves. Each
+ * journalLines.ts), appended and made durable before save() resolves. Each
  * line holds a job's whole new state, so a crash at any point leaves each job
  * in its old or its new state; a torn last line is detected, dropped with a
  * warning and cut off before the next append.
