@@ -73,8 +73,10 @@ it('drop three files, choose the chart, watch upload and every phase, then read 
   expect(log.phases).toEqual(['Processing', 'OCR started', 'OCR done', 'AI analysis', 'AI done', 'Saving']);
   expect(log.pills).toEqual(expect.arrayContaining(['Uploading', 'Processing', 'Completed']));
   expect(log.uploads.length).toBeGreaterThan(2); // progress moved several times
-  // Every finished phase shows the time it took (phaseMs 500 → about half a second).
-  await expect(row.locator('.step-done .step-time').allTextContents()).resolves.toEqual(Array(6).fill(expect.stringMatching(/^0\.\d s$|^1 s$/)).concat(['']));
+  // Every finished phase shows the time it took, in seconds (phaseMs 500: about half a second, longer on a busy
+  // machine, where a server timer fired 0.7 s late in a CI run); the last step has none. The durations' arithmetic is
+  // for phaseSteps' unit tests (test/renderer/PhaseStepper.test.tsx).
+  await expect(row.locator('.step-done .step-time').allTextContents()).resolves.toEqual(Array(6).fill(expect.stringMatching(/^\d+(\.\d)? s$/)).concat(['']));
   await app.screenshot('05-completed');
 
   await row.getByRole('button', { name: /^Results/ }).click();

@@ -49,6 +49,17 @@ describe('phaseSteps', () => {
     expect(states(server({ status: 'failed', phase: 'failed', attempt: 2 }))).toEqual(Array(7).fill('pending'));
   });
 
+  it("a finished step's time is the server's time from its phase to the next; the step in progress, the last and a later retry's have none", () => {
+    const durations = (subject: ServerJobState) => phaseSteps(subject).map((step) => step.durationMs);
+    expect(durations(server({ status: 'completed', phase: 'completed', phaseSeenAt: ALL_PHASES_SEEN }))).toEqual([2000, 3000, 1000, 60_000, 1000, 1000, null]);
+    // At "OCR done" (seen at 0, 4 and 16 s): the two finished steps have times, the current one none.
+    expect(durations(server())).toEqual([4000, 12_000, null, null, null, null, null]);
+    // A second attempt: the first sightings may come from different attempts, so no step claims a time.
+    expect(durations(server({ attempt: 2 }))).toEqual(Array(7).fill(null));
+    // A sighting before its predecessor's (a clock step on the server) is not drawn as a negative time.
+    expect(durations(server({ phaseSeenAt: { processing: T(10), ocr_started: T(4), ocr_completed: T(16) } }))).toEqual([null, 12_000, null, null, null, null, null]);
+  });
+
   it('completed: every step done; not yet tracked: every step pending', () => {
     expect(states(server({ status: 'completed', phase: 'completed', phaseSeenAt: ALL_PHASES_SEEN }))).toEqual(Array(7).fill('done'));
     expect(states(null)).toEqual(Array(7).fill('pending'));
