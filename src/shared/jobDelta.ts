@@ -34,14 +34,25 @@ function diffObjects(prev: Record<string, unknown>, next: Record<string, unknown
   for (const key of Object.keys(prev)) if (!(key in next)) out.push({ path: [...path, key], removed: true });
 }
 
-/** A new job with `fields` applied; `job` is not changed (every object on a changed path is copied). */
+/**
+ * A new job with `fields` applied; `job` is not changed. Every object on a changed path is copied once per
+ * patch, not once per field: a status update changes several fields of `server`, and main's mirror and the
+ * page apply thousands of them a second.
+ */
 export function applyJobPatch(job: QueueJob, fields: readonly FieldChange[]): QueueJob {
   const root: Record<string, unknown> = { ...job };
+  const copies = new Set<object>([root]);
   for (const change of fields) {
     let target = root;
-    for (const key of change.path.slice(0, -1)) {
+    for (let depth = 0; depth < change.path.length - 1; depth += 1) {
+      const key = change.path[depth] as string;
       const inner = target[key];
+      if (isPlainObject(inner) && copies.has(inner)) {
+        target = inner;
+        continue;
+      }
       const copy = isPlainObject(inner) ? { ...inner } : {};
+      copies.add(copy);
       target[key] = copy;
       target = copy;
     }

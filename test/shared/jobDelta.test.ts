@@ -50,6 +50,34 @@ describe('job deltas', () => {
     expect(diffJob(bare(1), bare(2))).toEqual([{ path: ['meta', 'seq'], value: 2 }]);
   });
 
+  it('several fields under one object land in one copy of it; the base, frozen all the way down, is not touched', () => {
+    const deepFreeze = <T>(value: T): T => {
+      if (typeof value === 'object' && value !== null) Object.values(value).forEach(deepFreeze);
+      return Object.freeze(value);
+    };
+    const before = deepFreeze(trackedJob('ocr_started', 3));
+    const fields = [
+      { path: ['server', 'phase'], value: 'ocr_completed' },
+      { path: ['server', 'phaseSeenAt', 'ocr_completed'], value: '2026-12-03T10:00:00.000Z' },
+      { path: ['server', 'seq'], value: 4 },
+      { path: ['server', 'phaseSeenAt', 'ai_started'], value: '2026-12-03T10:00:01.000Z' },
+      { path: ['updatedAt'], value: 9 },
+    ];
+    const patched = applyJobPatch(before, fields);
+    expect(patched).toEqual({
+      ...before,
+      updatedAt: 9,
+      server: {
+        ...before.server!,
+        phase: 'ocr_completed',
+        seq: 4,
+        phaseSeenAt: { ...before.server!.phaseSeenAt, ocr_completed: '2026-12-03T10:00:00.000Z', ai_started: '2026-12-03T10:00:01.000Z' },
+      },
+    });
+    expect(patched.server).not.toBe(before.server);
+    expect(patched.files).toBe(before.files); // what no change touches is shared, not copied
+  });
+
   it('a change with no path changes nothing', () => {
     const job = sampleJob();
     expect(applyJobPatch(job, [{ path: [], value: 'x' }])).toStrictEqual(job);
