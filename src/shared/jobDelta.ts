@@ -41,7 +41,7 @@ function diffObjects(prev: Record<string, unknown>, next: Record<string, unknown
  */
 export function applyJobPatch(job: QueueJob, fields: readonly FieldChange[]): QueueJob {
   const root: Record<string, unknown> = { ...job };
-  const copies = new Set<object>([root]);
+  const copies = new Set<object>();
   for (const change of fields) {
     let target = root;
     for (let depth = 0; depth < change.path.length - 1; depth += 1) {
