@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { mkdir, readdir, readFile, readlink, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as atomicFile from '../../../src/core/persistence/atomicFile';
@@ -10,6 +10,7 @@ import { createJournalQueueStore, JOURNAL_FILE_NAME, SNAPSHOT_FILE_NAME } from '
 import type { PersistedQueue } from '../../../src/core/queue/UploadQueue';
 import type { QueueJob } from '../../../src/shared/queueJob';
 import { makeTempDir, type TempDir } from '../../support/files';
+import { openDescriptors } from '../../support/openDescriptors';
 import { sampleJob } from '../../support/sampleJob';
 
 vi.mock('../../../src/core/persistence/atomicFile', { spy: true });
@@ -61,12 +62,7 @@ describe('createJournalQueueStore', () => {
   });
 
   it('keeps the journal open between appends, reopens it after a compaction replaced it, and close() lets it go', async () => {
-    // Linux: /proc/self/fd names what this process holds open.
-    const journalOpen = async () => {
-      const fds = await readdir('/proc/self/fd');
-      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
-      return targets.filter((target) => target === journalPath()).length;
-    };
+    const journalOpen = async () => (await openDescriptors(journalPath())).length;
     const store = createJournalQueueStore(dir.path, { minCompactBytes: 4096 });
     await store.load();
     await store.save(queue([job(1)])); // the first save compacts: a fresh journal, not yet open
@@ -84,13 +80,11 @@ describe('createJournalQueueStore', () => {
   });
 
   it('appends through a descriptor opened O_DSYNC (Linux): each write is durable when it returns, with no fdatasync after it', async () => {
+    // Linux: the open flags of the journal's descriptor, in octal in /proc/self/fdinfo.
     const journalFlags = async () => {
-      for (const fd of await readdir('/proc/self/fd')) {
-        if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) !== journalPath()) continue;
-        const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8');
-        return Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(info)![1]!, 8);
-      }
-      return null;
+      const [fd] = await openDescriptors(journalPath());
+      const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8');
+      return Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(info)![1]!, 8);
     };
     const realFdatasync = fs.fdatasync;
     let fdatasyncs = 0;

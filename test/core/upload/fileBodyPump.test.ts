@@ -5,11 +5,12 @@
  * too early would send the wrong bytes).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileBodyPump, type BodySink, type FileBodyResult } from '../../../src/core/upload/fileBodyPump';
 import { makeTempDir, type TempDir } from '../../support/files';
+import { openDescriptors } from '../../support/openDescriptors';
 import { waitFor } from '../queue/waitFor';
 
 const MIB = 1024 * 1024;
@@ -64,13 +65,7 @@ function pumpInto(sink: HoldingSink, largest: number, active = () => true) {
   return { pump, handedOff: () => handedOff, flushed: () => flushed };
 }
 
-async function openHandlesTo(path: string): Promise<number> {
-  let count = 0;
-  for (const fd of await readdir('/proc/self/fd')) {
-    if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === path) count += 1;
-  }
-  return count;
-}
+const openHandlesTo = async (path: string): Promise<number> => (await openDescriptors(path)).length;
 
 describe('FileBodyPump', () => {
   it('sends exactly the file, with at most 4 chunks in flight, reusing a buffer only after the sink is done with it', async () => {

@@ -5,11 +5,12 @@
  * behave there exactly as they do between files.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readdir, readlink, rm, truncate } from 'node:fs/promises';
+import { appendFile, mkdir, rm, truncate } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock';
 import { sendUpload, type SendUploadInput, type UploadFile, type UploadOutcome } from '../../../src/core/upload/sendUpload';
 import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
+import { openDescriptors } from '../../support/openDescriptors';
 import { FakeClock } from '../../support/fakeClock';
 import { waitFor } from '../queue/waitFor';
 import { startHoldingServer, type HoldingServer } from './holdingServer';
@@ -31,15 +32,8 @@ afterEach(async () => {
   await dir.remove();
 });
 
-/** File descriptors of this process open on `path` (Linux /proc; the uploader must close its own). */
-async function openHandlesTo(path: string): Promise<number> {
-  let count = 0;
-  for (const fd of await readdir('/proc/self/fd')) {
-    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
-    if (target === path) count += 1;
-  }
-  return count;
-}
+/** File descriptors of this process open on `path` (the uploader must close its own). */
+const openHandlesTo = async (path: string): Promise<number> => (await openDescriptors(path)).length;
 
 interface Started {
   path: string;
