@@ -23,6 +23,7 @@ import { recoveryFigure } from './figures/recovery';
 import { healthyPollingFigure } from './figures/healthyPolling';
 import { openFastFigure } from './figures/openFast';
 import { mainLoopFigure } from './figures/mainLoop';
+import { applyEngineV8Flags } from '../src/core/host/engineV8Flags';
 
 const FIGURES: Figure[] = [fanoutFigure, fanoutSocketIoFigure, toPixelsFigure, uploadFigure, queueScaleFigure, recoveryFigure, healthyPollingFigure, openFastFigure, mainLoopFigure];
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -66,6 +67,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  // Most figures run the engine in this process: with the V8 settings of the processes it runs in (the core's own, the CLI).
+  applyEngineV8Flags();
   const machine = describeMachine();
   const startedAt = new Date();
   const tempDirs: string[] = [];

@@ -12,6 +12,7 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './exitCodes';
 import { processIo } from './processIo';
 import { StateDirError } from './stateDir';
 import { TrustFileError } from '../core/network/trust';
+import { applyEngineV8Flags } from '../core/host/engineV8Flags';
 import { policyReport } from '../core/policy/managedPolicy';
 import { policyFilePath, readPolicyFile } from '../core/policy/policyFile';
 import { applyPolicy, argPresets } from './cliPolicy';
@@ -33,6 +34,8 @@ function dispatch(command: Command, io: CliIo): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  // The CLI runs the engine in this process.
+  applyEngineV8Flags();
   // The same managed settings as the app: presets fill in, locks refuse.
   const policy = readPolicyFile(policyFilePath(process.platform, process.env));
   const report = policyReport(policy);

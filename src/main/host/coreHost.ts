@@ -7,6 +7,7 @@
 import { constants, setPriority } from 'node:os';
 import { toDisposable } from '../../core/base/lifecycle';
 import { serveEngine } from '../../core/host/engineHost';
+import { applyEngineV8Flags } from '../../core/host/engineV8Flags';
 import { processEndpoint } from '../../core/host/nodeEndpoints';
 import { RpcPeer, type MessageEndpoint, type PeerMessage } from '../../core/host/rpcPeer';
 import { createJournalQueueStore } from '../../core/persistence/journalQueueStore';
@@ -25,6 +26,8 @@ function parentPortEndpoint(port: Electron.ParentPort): MessageEndpoint {
     close: () => undefined,
   };
 }
+
+applyEngineV8Flags();
 
 // Background work gives way to the window: when the machine is busy, main (IPC, the tray, the page's calls)
 // gets the CPU first. Lowering one's own priority needs no privilege; where it is refused, nothing changes.
