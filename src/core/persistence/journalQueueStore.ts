@@ -8,7 +8,9 @@
  * journalLines.ts), appended and made durable before save() resolves. Each
  * line holds a job's whole new state, so a crash at any point leaves each job
  * in its old or its new state; a torn last line is detected, dropped with a
- * warning and cut off before the next append.
+ * warning and cut off before the next append. Handed the queue's changes
+ * (save's second argument), a save looks at only those jobs; without them it
+ * finds the changed ones among all by identity.
  *
  * Compaction (journal larger than the snapshot, and at least minCompactBytes)
  * writes snapshot G+1 first, then an empty journal G+1. A crash between the
@@ -24,7 +26,7 @@ import { open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../base/logger';
 import type { QueueJob } from '../../shared/queueJob';
-import type { PersistedQueue, QueueStore } from '../queue/types';
+import type { PersistedQueue, QueueStore, SavedChanges } from '../queue/types';
 import { readSavedFile, writeAtomically } from './atomicFile';
 import { decodeLines, encodeLine } from './journalLines';
 import { parsePersistedQueue } from './persistedQueue';
@@ -145,26 +147,29 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
     needsCompaction = false;
   }
 
-  async function append(state: PersistedQueue): Promise<void> {
+  async function append(state: PersistedQueue, changes: SavedChanges | undefined): Promise<void> {
     if (needsCompaction) return compact(state);
     const changed: Array<[string, Written]> = [];
     let text = '';
-    for (const job of state.jobs) {
+    // With the queue's changes only those jobs are looked at; without them, every job (by identity).
+    for (const job of changes === undefined ? state.jobs : presentIn(changes)) {
       const known = written.get(job.id);
       // Jobs are frozen and replaced whole when they change: the same object is the same state.
       if (known?.job === job && Object.isFrozen(job)) continue;
       const line = jobLine(job);
       changed.push([job.id, { job, line }]);
-      // Jobs are frozen and `state.jobs` is the caller's own array: nothing moves while we let others run.
+      // Jobs are frozen, and `state.jobs` and `changes` are the caller's own: nothing moves while we let others run.
       if (changed.length % YIELD_EVERY === 0) await nextTurn();
       if (known?.line === line) continue;
       text += line;
     }
-    const removed = removedIds(state.jobs);
+    const removed = changes === undefined ? removedIds(state.jobs) : [...changes.keys()].filter((id) => changes.get(id) === null && written.has(id));
     for (const id of removed) text += encodeLine(JSON.stringify({ remove: id }));
     if (state.paused !== writtenPaused) text += encodeLine(JSON.stringify({ paused: state.paused }));
     if (text !== '') {
-      needsCompaction = true; // until the append is whole and synced: a failed one may have left half a line
+      // Until the append is whole and synced: a failed one may have left half a line, and its changes are not
+      // in the next save's. The next save compacts instead, which writes every job.
+      needsCompaction = true;
       try {
         journal ??= await openFd(journalPath, SYNCED_APPEND ?? 'a', 0o600);
         await appendAll(journal, text);
@@ -277,8 +282,8 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
       await removeStaleTempFiles();
       return readState();
     },
-    save(state: PersistedQueue) {
-      const run = writing.then(() => append(state));
+    save(state: PersistedQueue, changes?: SavedChanges) {
+      const run = writing.then(() => append(state, changes));
       writing = run.catch(() => undefined);
       return run;
     },
@@ -300,6 +305,10 @@ function readHeader(record: unknown, format: Header['format']): Header | null {
   const head = record as Partial<Header> | undefined;
   if (head?.format !== format || head.version !== FORMAT_VERSION) return null;
   return typeof head.generation === 'number' && Number.isInteger(head.generation) ? (head as Header) : null;
+}
+
+function* presentIn(changes: SavedChanges): Generator<QueueJob> {
+  for (const job of changes.values()) if (job !== null) yield job;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

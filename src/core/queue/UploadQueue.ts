@@ -411,7 +411,7 @@ export class UploadQueue {
   }
 
   private persistedState() {
-    return { version: 1 as const, jobs: this.book.all(), paused: this.isPaused };
+    return { state: { version: 1 as const, jobs: this.book.all(), paused: this.isPaused }, changes: this.book.takeChanges() };
   }
 }
 

@@ -6,12 +6,15 @@
 import { isFinishedStage, type QueueJob } from '../../shared/queueJob';
 import type { Clock } from '../clock';
 import type { ChangeStream } from './changeStream';
+import type { SavedChanges } from './types';
 
 export class JobBook {
   private readonly jobs = new Map<string, QueueJob>(); // insertion order = creation order
   private readonly localIdByJobId = new Map<string, string>();
   /** Enqueued jobs whose first write has not finished: invisible and not uploadable yet. */
   private readonly notDurable = new Set<string>();
+  /** Jobs added, replaced or dropped since the last takeChanges(): what the next save must write. */
+  private readonly unsaved = new Set<string>();
 
   constructor(
     private readonly changes: ChangeStream,
@@ -23,6 +26,7 @@ export class JobBook {
   addPending(job: QueueJob): void {
     this.jobs.set(job.id, Object.freeze(job));
     this.notDurable.add(job.id);
+    this.unsaved.add(job.id);
   }
 
   publish(id: string): QueueJob | undefined {
@@ -44,6 +48,7 @@ export class JobBook {
   update(job: QueueJob, changes: Partial<QueueJob>, save = true): QueueJob {
     const next = Object.freeze({ ...job, ...changes, updatedAt: this.clock.now() });
     this.jobs.set(job.id, next);
+    this.unsaved.add(job.id);
     if (job.jobId !== null && next.jobId !== job.jobId && this.localIdByJobId.get(job.jobId) === job.id) this.localIdByJobId.delete(job.jobId);
     this.linkServerJob(next);
     if (!this.notDurable.has(job.id)) this.changes.upsert(next);
@@ -54,6 +59,7 @@ export class JobBook {
   drop(job: QueueJob, { silent = false } = {}): void {
     this.jobs.delete(job.id);
     this.notDurable.delete(job.id);
+    this.unsaved.add(job.id);
     if (job.jobId !== null && this.localIdByJobId.get(job.jobId) === job.id) this.localIdByJobId.delete(job.jobId);
     if (!silent) {
       this.changes.remove(job.id);
@@ -78,6 +84,14 @@ export class JobBook {
   /** The same, lazily: a caller that stops early pays only for what it read. */
   *durableJobs(): Generator<QueueJob> {
     for (const job of this.jobs.values()) if (!this.notDurable.has(job.id)) yield job;
+  }
+
+  /** What changed since the last call, each job as it is now (null: dropped); taken by the save about to start. */
+  takeChanges(): SavedChanges {
+    const changes = new Map<string, QueueJob | null>();
+    for (const id of this.unsaved) changes.set(id, this.jobs.get(id) ?? null);
+    this.unsaved.clear();
+    return changes;
   }
 
   /** Everything, including a job being written right now (that is what the write must contain). */

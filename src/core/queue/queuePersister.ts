@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock';
 import { TimerGroup } from '../base/timerGroup';
-import type { PersistedQueue, QueueStore } from './types';
+import type { PersistedQueue, QueueStore, SavedChanges } from './types';
 
 export class QueuePersister {
   private readonly timers: TimerGroup;
@@ -18,7 +18,8 @@ export class QueuePersister {
     private readonly store: QueueStore,
     private readonly clock: Clock,
     private readonly debounceMs: number,
-    private readonly state: () => PersistedQueue,
+    /** The state to write and what changed since the previous save; read together when a save starts. */
+    private readonly state: () => { state: PersistedQueue; changes: SavedChanges },
     /** Called when saving starts failing (not again until a save succeeds). */
     private readonly onError: (error: unknown) => void,
   ) {
@@ -41,7 +42,8 @@ export class QueuePersister {
         this.next = null;
         this.inFlight = run;
         try {
-          await this.store.save(this.state());
+          const { state, changes } = this.state();
+          await this.store.save(state, changes);
           this.failing = false;
         } catch (error) {
           // Report a failing disk once, not on every change until it recovers.

@@ -4,6 +4,7 @@
  *
  * Additions to that contract (all optional, nothing renamed):
  * - QueueStore.drainWarnings(): load problems reported as 'warning' events.
+ * - QueueStore.save(state, changes): what changed since the previous save, so a store may write only that.
  * - QueueTimings.retryBaseMs / retryMaxMs / maxUploadAttempts.
  * - UploadQueue.enqueueMany(inputs) → EnqueueResult[]: per-input refusals, one write for the accepted jobs.
  * - ServerTarget.identity and QueueJob.acceptedBy: a job is followed only on the backend that accepted
@@ -26,12 +27,21 @@ export interface PersistedQueue {
   paused: boolean;
 }
 
+/**
+ * What changed since the previous save() handed to the same store, whether that save succeeded or not: each
+ * job added or changed (the same object as in the state's `jobs`), or removed (null).
+ */
+export type SavedChanges = ReadonlyMap<string, QueueJob | null>;
+
 /** Persistence port: the CLI implements it with a JSON file, Electron with electron-store. Same JSON. */
 export interface QueueStore {
   /** null when nothing was saved yet (or what was saved could not be read and was set aside). */
   load(): Promise<PersistedQueue | null>;
-  /** Durable (atomic write + fsync) before resolving. */
-  save(state: PersistedQueue): Promise<void>;
+  /**
+   * Durable (atomic write + fsync) before resolving. With `changes` a store may write only those jobs, so a
+   * save costs what changed, not the queue; one whose last save failed must write everything instead.
+   */
+  save(state: PersistedQueue, changes?: SavedChanges): Promise<void>;
   /** Problems met while loading (e.g. a corrupt file moved aside); the queue reports each as a 'warning' event. Optional. */
   drainWarnings?(): string[];
   /** Releases what the store holds open (the journal's file handle) after the last save. Optional. */

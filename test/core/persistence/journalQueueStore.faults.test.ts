@@ -72,6 +72,18 @@ describe('the journal when the disk fails', () => {
     expect(await loadFresh()).toEqual({ queue: queue([job(1, { stage: 'completed' }), job(2, { stage: 'cancelled' })]), warnings: [] });
   });
 
+  it("a save that fails takes the queue's changes with it: the next save, handed only its own, writes every job (it compacts) and nothing is lost", async () => {
+    const store = createJournalQueueStore(dir.path);
+    const jobs = [job(1), job(2)];
+    await store.save(queue(jobs), new Map(jobs.map((j) => [j.id, j])));
+    const first = job(1, { stage: 'completed' });
+    vi.mocked(fs.write).mockImplementationOnce(((...args: unknown[]) => (args.at(-1) as WriteCallback)(diskFull(), 0)) as unknown as typeof fs.write);
+    await expect(store.save(queue([first, jobs[1]!]), new Map([[first.id, first]]))).rejects.toThrow('ENOSPC');
+    const second = job(2, { stage: 'failed' });
+    await store.save(queue([first, second]), new Map([[second.id, second]]));
+    expect(await loadFresh()).toEqual({ queue: queue([first, second]), warnings: [] });
+  });
+
   it('a compaction that fails once its snapshot is in place (no room for the new journal): the save that started it still succeeds, the operator log says so, and the changes saved after it are kept', async () => {
     const log = recordingLogger();
     const store = createJournalQueueStore(dir.path, { minCompactBytes: 1, logger: log.logger });

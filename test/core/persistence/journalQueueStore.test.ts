@@ -61,6 +61,24 @@ describe('createJournalQueueStore', () => {
     expect(await size(journalPath())).toBe(before + grown);
   });
 
+  it("with the queue's changes, only those jobs are looked at: a change, a removal and a new job are saved; a job not among them is not even compared", async () => {
+    const store = createJournalQueueStore(dir.path);
+    const jobs = Array.from({ length: 5 }, (_, n) => job(n));
+    await store.save(queue(jobs));
+    const before = await size(journalPath());
+    const changed = job(1, { stage: 'completed', updatedAt: 99 });
+    const added = job(7);
+    // Job 3 differs too, but the queue did not hand it over: the store trusts the changes and writes only them.
+    const state = queue([jobs[0]!, changed, jobs[2]!, job(3, { stage: 'failed' }), added]);
+    await store.save(state, new Map<string, QueueJob | null>([[changed.id, changed], [jobs[4]!.id, null], [added.id, added]]));
+    expect(await createJournalQueueStore(dir.path).load()).toEqual(queue([jobs[0]!, changed, jobs[2]!, jobs[3]!, added]));
+    // Nothing changed: nothing written, whatever the queue's length.
+    const grown = await size(journalPath());
+    expect(grown).toBeGreaterThan(before);
+    await store.save(state, new Map());
+    expect(await size(journalPath())).toBe(grown);
+  });
+
   it('keeps the journal open between appends, reopens it after a compaction replaced it, and close() lets it go', async () => {
     const journalOpen = async () => (await openDescriptors(journalPath())).length;
     const store = createJournalQueueStore(dir.path, { minCompactBytes: 4096 });

@@ -81,3 +81,32 @@ describe('JobBook', () => {
     ]);
   });
 });
+
+describe('JobBook.takeChanges (what the next save writes)', () => {
+  it('holds every job added, replaced or dropped since it was last taken — saved or not, silent or not — as it is now; restored jobs are on disk already', () => {
+    const { book } = setUp();
+    const restored = book.restore(sampleJob({ id: 'restored' }));
+    expect(book.takeChanges()).toEqual(new Map());
+
+    const pending = sampleJob({ id: 'pending' });
+    book.addPending(pending);
+    const moved = book.update(restored, { stage: 'completed' }, false);
+    const leaving = book.restore(sampleJob({ id: 'leaving' }));
+    const quiet = book.restore(sampleJob({ id: 'quiet' }));
+    book.drop(leaving);
+    book.drop(quiet, { silent: true });
+    expect(book.takeChanges()).toEqual(
+      new Map<string, QueueJob | null>([
+        ['pending', pending],
+        ['restored', moved],
+        ['leaving', null],
+        ['quiet', null],
+      ]),
+    );
+    // Taken: the next save starts from nothing; a job changed twice since is there once, as it is now.
+    expect(book.takeChanges()).toEqual(new Map());
+    const once = book.update(moved, { stage: 'failed' });
+    const twice = book.update(once, { stage: 'queued' });
+    expect(book.takeChanges()).toEqual(new Map([['restored', twice]]));
+  });
+});

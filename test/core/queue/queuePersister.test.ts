@@ -1,23 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { QueuePersister } from '../../../src/core/queue/queuePersister';
-import type { PersistedQueue, QueueStore } from '../../../src/core/queue/UploadQueue';
+import type { PersistedQueue, QueueStore, SavedChanges } from '../../../src/core/queue/UploadQueue';
 import { FakeClock } from '../../support/fakeClock';
 
-function slowStore(): QueueStore & { saves: PersistedQueue[]; finishOne(): void; fail: boolean; running: number; maxRunning: number } {
+function slowStore(): QueueStore & { saves: PersistedQueue[]; changes: Array<SavedChanges | undefined>; finishOne(): void; fail: boolean; running: number; maxRunning: number } {
   const waiting: Array<() => void> = [];
   const store = {
     saves: [] as PersistedQueue[],
+    changes: [] as Array<SavedChanges | undefined>,
     fail: false,
     running: 0,
     maxRunning: 0,
     load: async () => null,
-    async save(state: PersistedQueue) {
+    async save(state: PersistedQueue, changes?: SavedChanges) {
       store.running += 1;
       store.maxRunning = Math.max(store.maxRunning, store.running);
       await new Promise<void>((resolve) => waiting.push(resolve));
       store.running -= 1;
       if (store.fail) throw new Error('disk full');
       store.saves.push(state);
+      store.changes.push(changes);
     },
     finishOne() {
       waiting.shift()?.();
@@ -25,6 +27,9 @@ function slowStore(): QueueStore & { saves: PersistedQueue[]; finishOne(): void;
   };
   return store;
 }
+
+/** The queue's state with `paused` as given, and its changes: one job whose id says which state it came with. */
+const queueState = (paused: boolean) => ({ state: { version: 1 as const, jobs: [], paused }, changes: new Map([[`changed-while-paused-${paused}`, null]]) });
 
 const flushMicrotasks = async (): Promise<void> => {
   for (let i = 0; i < 10; i += 1) await Promise.resolve();
@@ -36,7 +41,7 @@ describe('QueuePersister', () => {
     const store = slowStore();
     let version = 0;
     const errors: unknown[] = [];
-    const persister = new QueuePersister(store, clock, 200, () => ({ version: 1, jobs: [], paused: version % 2 === 1 }), (e) => errors.push(e));
+    const persister = new QueuePersister(store, clock, 200, () => queueState(version % 2 === 1), (e) => errors.push(e));
 
     persister.requestSave();
     persister.requestSave();
@@ -57,6 +62,8 @@ describe('QueuePersister', () => {
     store.finishOne();
     await a;
     expect(store.saves.map((s) => s.paused)).toEqual([false, true]);
+    // Each write gets the changes read with its state, when it started.
+    expect(store.changes.map((changes) => [...changes!.keys()])).toEqual([['changed-while-paused-false'], ['changed-while-paused-true']]);
     expect(store.maxRunning).toBe(1);
     expect(clock.pending).toBe(0);
     expect(errors).toEqual([]);
@@ -66,7 +73,7 @@ describe('QueuePersister', () => {
     const clock = new FakeClock();
     const store = slowStore();
     const errors: unknown[] = [];
-    const persister = new QueuePersister(store, clock, 10, () => ({ version: 1, jobs: [], paused: false }), (e) => errors.push(e));
+    const persister = new QueuePersister(store, clock, 10, () => queueState(false), (e) => errors.push(e));
     store.fail = true;
     for (let i = 0; i < 3; i += 1) {
       const saving = persister.saveNow();
@@ -94,7 +101,7 @@ describe('QueuePersister.flush (what dispose waits for)', () => {
     const clock = new FakeClock();
     const store = slowStore();
     let version = 0;
-    const persister = new QueuePersister(store, clock, 200, () => ({ version: 1, jobs: [], paused: version % 2 === 1 }), () => {});
+    const persister = new QueuePersister(store, clock, 200, () => queueState(version % 2 === 1), () => {});
     return { clock, store, persister, bump: () => (version += 1) };
   };
   const settledYet = (promise: Promise<void>): { done: boolean } => {
@@ -151,6 +158,8 @@ describe('QueuePersister.flush (what dispose waits for)', () => {
     await flushMicrotasks();
     expect(flushed.done).toBe(true);
     expect(store.saves.map((s) => s.paused)).toEqual([false, true]);
+    // Each write gets the changes read with its state, when it started.
+    expect(store.changes.map((changes) => [...changes!.keys()])).toEqual([['changed-while-paused-false'], ['changed-while-paused-true']]);
   });
 
   it('a failing write in progress does not make flush throw (it was reported already)', async () => {
