@@ -1,6 +1,7 @@
 /**
  * The process the crash test kills: opens the journal in `dir`, then makes
- * changes `from`..CHANGES-1, printing `ack <i>` once save(i) resolved (durable).
+ * changes `from`..CHANGES-1 (each saved with its changes, as the queue saves),
+ * printing `ack <i>` once save(i) resolved (durable).
  * From change `killAt` on it SIGKILLs itself just before or just after its
  * `step`-th file-system call (open, write, sync, rename… each is a
  * step, counted before and after): a deterministic point inside an append or
@@ -11,7 +12,7 @@
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { createJournalQueueStore } from '../../../src/core/persistence/journalQueueStore';
-import { allStates, CHANGES } from './journalCrashModel';
+import { allStates, CHANGES, changesAt } from './journalCrashModel';
 
 const [dir, from, killAt, step, minCompactBytes] = process.argv.slice(2);
 let armed = false;
@@ -49,7 +50,7 @@ await store.load();
 for (let i = Number(from); i < CHANGES; i += 1) {
   // Armed from that change on: a step beyond its save's last lands in the next save.
   if (i === Number(killAt)) armed = true;
-  await store.save(states[i + 1]!);
+  await store.save(states[i + 1]!, changesAt(states, i));
   process.stdout.write(`ack ${i}\n`);
 }
 process.stdout.write('done\n');

@@ -4,7 +4,7 @@
  * that gets killed and the test that checks what survived both compute it
  * from here, so "the state after change i" means the same on both sides.
  */
-import type { PersistedQueue } from '../../../src/core/queue/types';
+import type { PersistedQueue, SavedChanges } from '../../../src/core/queue/types';
 import type { QueueJob } from '../../../src/shared/queueJob';
 import { seededRandom } from '../../support/seededRandom';
 
@@ -50,4 +50,16 @@ export function allStates(count = CHANGES): PersistedQueue[] {
   const states: PersistedQueue[] = [{ version: 1, jobs: [], paused: false }];
   for (let i = 0; i < count; i += 1) states.push(applyChange(states[i]!, i));
   return states;
+}
+
+/** What the queue hands the store with states[i + 1]: the jobs added or replaced since states[i], and those removed (null). */
+export function changesAt(states: readonly PersistedQueue[], i: number): SavedChanges {
+  const before = new Map(states[i]!.jobs.map((job) => [job.id, job]));
+  const changes = new Map<string, QueueJob | null>();
+  for (const job of states[i + 1]!.jobs) {
+    if (before.get(job.id) !== job) changes.set(job.id, job);
+    before.delete(job.id);
+  }
+  for (const id of before.keys()) changes.set(id, null);
+  return changes;
 }

@@ -19,7 +19,7 @@ import { createJournalQueueStore, JOURNAL_FILE_NAME, SNAPSHOT_FILE_NAME } from '
 import type { PersistedQueue } from '../../../src/core/queue/types';
 import { makeTempDir, type TempDir } from '../../support/files';
 import { seededRandom } from '../../support/seededRandom';
-import { allStates, CHANGES } from './journalCrashModel';
+import { allStates, CHANGES, changesAt } from './journalCrashModel';
 
 const CHILD_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'journalCrashChild.ts');
 const KILLS = 20;
@@ -34,7 +34,7 @@ async function compactingChanges(states: PersistedQueue[]): Promise<number[]> {
     const found: number[] = [];
     let inode = -1;
     for (let i = 0; i < CHANGES; i += 1) {
-      await store.save(states[i + 1]!);
+      await store.save(states[i + 1]!, changesAt(states, i));
       const now = (await stat(join(scratch.path, SNAPSHOT_FILE_NAME))).ino;
       if (now !== inode && i > 0) found.push(i);
       inode = now;
