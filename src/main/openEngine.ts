@@ -10,6 +10,7 @@ import type { Session } from 'electron';
 import type { Logger } from '../core/base/logger';
 import type { Clock } from '../core/clock';
 import { IntakeEngine } from '../core/engine/IntakeEngine';
+import { applyEngineV8Flags } from '../core/host/engineV8Flags';
 import type { Engine } from '../core/engine/ports';
 import type { HotFolderNotice } from '../core/hotFolder/HotFolderSupervisor';
 import { RemoteEngine } from '../core/host/RemoteEngine';
@@ -80,6 +81,8 @@ export async function openEngine(deps: OpenEngineDeps): Promise<OpenedEngine> {
     networkChanging(current);
     return appNetwork(current, networkDeps);
   };
+  // The engine runs in this process (its own could not start): with the V8 settings of every process it runs in.
+  applyEngineV8Flags();
   const local = await IntakeEngine.open({
     choice,
     network: await makeNetwork(settings.settings).catch((error: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * V8 settings of a process that runs the engine: the core's own process
- * (main/host/coreHost.ts) and the CLI. Applied first thing, before the
- * engine has made any object.
+ * (main/host/coreHost.ts) and the CLI, applied first thing, before the engine
+ * has made any object; and main when the engine runs there because its own
+ * process could not start (main/openEngine.ts).
  *
  * Allocation-site pretenuring off. V8 watches where objects are made: when
  * nearly every object from one site survives a young-generation collection,
@@ -17,8 +18,8 @@
  * the engine in main's process (the main-loop figure's "before"), main's CPU
  * was 65–70 % of a core instead of 51–52 %.
  *
- * Main does not apply them: its job mirror showed no such growth, with or
- * without them.
+ * Main does not apply them otherwise: its job mirror showed the same
+ * young-generation pauses with them and without.
  */
 import { setFlagsFromString } from 'node:v8';
 
