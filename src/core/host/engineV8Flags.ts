@@ -23,8 +23,6 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-export const ENGINE_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
-
 export function applyEngineV8Flags(): void {
-  for (const flag of ENGINE_V8_FLAGS) setFlagsFromString(flag);
+  setFlagsFromString('--no-allocation-site-pretenuring');
 }
