@@ -19,7 +19,7 @@ export class QueuePersister {
     private readonly clock: Clock,
     private readonly debounceMs: number,
     /** The state to write and what changed since the previous save; read together when a save starts. */
-    private readonly state: () => { state: PersistedQueue; changes: SavedChanges },
+    private readonly toSave: () => { state: PersistedQueue; changes: SavedChanges },
     /** Called when saving starts failing (not again until a save succeeds). */
     private readonly onError: (error: unknown) => void,
   ) {
@@ -42,7 +42,7 @@ export class QueuePersister {
         this.next = null;
         this.inFlight = run;
         try {
-          const { state, changes } = this.state();
+          const { state, changes } = this.toSave();
           await this.store.save(state, changes);
           this.failing = false;
         } catch (error) {
