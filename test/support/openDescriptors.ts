@@ -8,3 +8,8 @@ export async function openDescriptors(path: string): Promise<number[]> {
   }
   return open;
 }
+
+/** How many of them there are: a file's reader must close what it opened. */
+export async function openDescriptorCount(path: string): Promise<number> {
+  return (await openDescriptors(path)).length;
+}

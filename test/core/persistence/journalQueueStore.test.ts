@@ -10,7 +10,7 @@ import { createJournalQueueStore, JOURNAL_FILE_NAME, SNAPSHOT_FILE_NAME } from '
 import type { PersistedQueue } from '../../../src/core/queue/UploadQueue';
 import type { QueueJob } from '../../../src/shared/queueJob';
 import { makeTempDir, type TempDir } from '../../support/files';
-import { openDescriptors } from '../../support/openDescriptors';
+import { openDescriptorCount, openDescriptors } from '../../support/openDescriptors';
 import { sampleJob } from '../../support/sampleJob';
 
 vi.mock('../../../src/core/persistence/atomicFile', { spy: true });
@@ -80,7 +80,7 @@ describe('createJournalQueueStore', () => {
   });
 
   it('keeps the journal open between appends, reopens it after a compaction replaced it, and close() lets it go', async () => {
-    const journalOpen = async () => (await openDescriptors(journalPath())).length;
+    const journalOpen = () => openDescriptorCount(journalPath());
     const store = createJournalQueueStore(dir.path, { minCompactBytes: 4096 });
     await store.load();
     await store.save(queue([job(1)])); // the first save compacts: a fresh journal, not yet open

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileBodyPump, type BodySink, type FileBodyResult } from '../../../src/core/upload/fileBodyPump';
 import { makeTempDir, type TempDir } from '../../support/files';
-import { openDescriptors } from '../../support/openDescriptors';
+import { openDescriptorCount } from '../../support/openDescriptors';
 import { waitFor } from '../queue/waitFor';
 
 const MIB = 1024 * 1024;
@@ -65,8 +65,6 @@ function pumpInto(sink: HoldingSink, largest: number, active = () => true) {
   return { pump, handedOff: () => handedOff, flushed: () => flushed };
 }
 
-const openHandlesTo = async (path: string): Promise<number> => (await openDescriptors(path)).length;
-
 describe('FileBodyPump', () => {
   it('sends exactly the file, with at most 4 chunks in flight, reusing a buffer only after the sink is done with it', async () => {
     const content = randomBytes(10 * MIB + 12_345);
@@ -87,7 +85,7 @@ describe('FileBodyPump', () => {
     expect(sink.backingStores.size).toBe(POOL_BUFFERS);
     expect(handedOff()).toBe(content.length);
     expect(flushed()).toBe(sink.received.length);
-    expect(await openHandlesTo(path)).toBe(0);
+    expect(await openDescriptorCount(path)).toBe(0);
   });
 
   it('sends only the size it was given of a file that has grown since, however the size falls on the chunks', async () => {
@@ -126,7 +124,7 @@ describe('FileBodyPump', () => {
     sink.close();
     expect(await sending).toEqual({ kind: 'stopped' });
     expect(sink.pending.length).toBe(POOL_BUFFERS);
-    expect(await openHandlesTo(path)).toBe(0);
+    expect(await openDescriptorCount(path)).toBe(0);
   });
 
   it('stops handing over chunks once the attempt is no longer active', async () => {
@@ -140,7 +138,7 @@ describe('FileBodyPump', () => {
     sink.flushOne();
     expect(await sending).toEqual({ kind: 'stopped' });
     expect(sink.pending.length).toBe(POOL_BUFFERS - 1);
-    expect(await openHandlesTo(path)).toBe(0);
+    expect(await openDescriptorCount(path)).toBe(0);
   });
 
   it('tells a missing file from an unreadable one and from one that is shorter than its checked size', async () => {

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock';
 import { sendUpload, type SendUploadInput, type UploadFile, type UploadOutcome } from '../../../src/core/upload/sendUpload';
 import { makeTempDir, MAGIC, type TempDir } from '../../support/files';
-import { openDescriptors } from '../../support/openDescriptors';
+import { openDescriptorCount } from '../../support/openDescriptors';
 import { FakeClock } from '../../support/fakeClock';
 import { waitFor } from '../queue/waitFor';
 import { startHoldingServer, type HoldingServer } from './holdingServer';
@@ -31,9 +31,6 @@ afterEach(async () => {
   await server.close();
   await dir.remove();
 });
-
-/** File descriptors of this process open on `path` (the uploader must close its own). */
-const openHandlesTo = async (path: string): Promise<number> => (await openDescriptors(path)).length;
 
 interface Started {
   path: string;
@@ -163,11 +160,11 @@ describe('sendUpload in the middle of a large file', () => {
 
 /** The pump closes its file a moment after the outcome; wait for it rather than guess. */
 async function pollOpenHandles(path: string): Promise<number> {
-  let handles = await openHandlesTo(path);
+  let handles = await openDescriptorCount(path);
   const deadline = Date.now() + 10_000;
   while (handles > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
-    handles = await openHandlesTo(path);
+    handles = await openDescriptorCount(path);
   }
   return handles;
 }
