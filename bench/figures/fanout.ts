@@ -14,9 +14,9 @@
  * Before the first scenario each client streams one window that is not
  * judged: V8 compiles a client's code while it first runs, and Intake has far
  * more code to compile than a bare client, so without it the first scenario
- * alone measured the compiler (a full run on 2026-12-03: p99 1.71 ms and
- * 123 µs per update in the first window, 0.53 ms and 51 µs when the same
- * scenario ran again). That window's p99 is reported as a context row.
+ * alone measured the compiler (on 2026-12-03, the first scenario run twice in
+ * one process: p99 1.71 ms and 123 µs per update the first time, 0.53 ms and
+ * 51 µs the second). That window's p99 and CPU are reported as context rows.
  */
 import type { BenchContext, Figure, FigureEntry } from '../figure';
 import { contextRow, ratioOf } from '../figure';
