@@ -146,7 +146,7 @@ async function run(context: BenchContext, variant: Variant): Promise<FigureEntry
     const coldName = `${scenarioName(firstCount, firstRate)}${suffix}`;
     context.log(`  warm-up window, ${coldName}: Intake p99 ${round(cold.intake.summary.p99)} ms, ${round(cold.intake.cpuPerUpdateUs, 1)} µs/update; ${peer} p99 ${round(cold.bare.summary.p99)} ms, ${round(cold.bare.cpuPerUpdateUs, 1)} µs/update`);
     // Shown under the scenario it ran, as context for that scenario's rows.
-    let coldRows: FigureEntry[] = [
+    const coldRows: FigureEntry[] = [
       contextRow(`  first window, code still compiling (not judged): p99, ${coldName}`, round(cold.intake.summary.p99), 'ms', peer, round(cold.bare.summary.p99)),
       contextRow(`  first window, code still compiling (not judged): client CPU per update, ${coldName}`, round(cold.intake.cpuPerUpdateUs, 1), 'µs', peer, round(cold.bare.cpuPerUpdateUs, 1)),
     ];
@@ -181,9 +181,8 @@ async function run(context: BenchContext, variant: Variant): Promise<FigureEntry
           contextRow(`fan-out max, ${name}`, round(intake.summary.max), 'ms', peer, round(bare.summary.max)),
           contextRow(`  server's own emitStatus → write p99, ${name}`, round(intake.server.p99), 'ms', `${peer} run`, round(bare.server.p99)),
           contextRow(`  client CPU per update, ${name}`, round(intake.cpuPerUpdateUs, 1), 'µs', peer, round(bare.cpuPerUpdateUs, 1)),
-          ...coldRows,
+          ...(jobCount === firstCount && rate === firstRate ? coldRows : []),
         );
-        coldRows = [];
       }
     }
   } finally {
