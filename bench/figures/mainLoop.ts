@@ -47,6 +47,7 @@ async function measure(context: BenchContext, placement: Placement, jobs: number
   const dir = await context.tempDir(`mainloop-${placement === 'main' ? 'main' : 'host'}`);
   const small = (await writeSmallPdfs(dir, 1, 2000))[0]!;
   const big = path.join(dir, 'big.pdf');
+  // Not read through: the upload reads it for the first time, as a new document from disk (and so lasts the stream).
   await writeSparsePdf(big, uploadBytes);
   const server = await startServerProcess({
     dataDir: await context.tempDir('mainloop-server', { inMemory: true }),

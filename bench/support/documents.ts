@@ -11,20 +11,21 @@ export function tinyPdf(size = 0): Buffer {
 
 /**
  * A large PDF-looking file without writing gigabytes: the header is real, the
- * rest is a sparse hole (reads as zeros). Reading it costs the same syscalls
- * and copies as a dense file in the page cache, which is what every uploader
- * sees; none is slowed by the disk.
- * It is read through once before it is returned: the first read of a fresh
- * hole makes the kernel fill the page cache with zero pages (about 2 s per GiB
- * here, against 0.07 s for a read after it), and whoever uploaded the file
- * first paid that alone. In the upload figure that was always Intake's first
- * run (4.2–4.4 s; its later runs and curl's 2.4–2.7 s).
+ * rest is a sparse hole (reads as zeros), so the disk does not decide.
+ * The first read of a fresh hole makes the kernel fill the page cache with
+ * zero pages (about 2 s per GiB here, 0.07 s for a read after it), as a file
+ * read from disk for the first time costs kernel time. `readThrough` reads it
+ * once before returning, so every reader gets it from the page cache: for
+ * comparing uploaders, where otherwise whoever read it first paid that alone
+ * (in the upload figure always Intake's first run: 4.2–4.4 s, against its
+ * later runs' and curl's 2.4–2.7 s).
  */
-export async function writeSparsePdf(filePath: string, size: number): Promise<void> {
+export async function writeSparsePdf(filePath: string, size: number, options: { readThrough?: boolean } = {}): Promise<void> {
   const handle = await open(filePath, 'w+');
   try {
     await handle.write(tinyPdf());
     await handle.truncate(size);
+    if (!options.readThrough) return;
     const chunk = Buffer.allocUnsafe(8 * 2 ** 20);
     for (let position = 0; position < size; position += chunk.length) await handle.read(chunk, 0, chunk.length, position);
   } finally {
