@@ -149,10 +149,10 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
 
   async function append(state: PersistedQueue, changes: SavedChanges | undefined): Promise<void> {
     if (needsCompaction) return compact(state);
+    const { candidates, removed } = toLookAt(state, changes);
     const changed: Array<[string, Written]> = [];
     let text = '';
-    // With the queue's changes only those jobs are looked at; without them, every job (by identity).
-    for (const job of changes === undefined ? state.jobs : presentIn(changes)) {
+    for (const job of candidates) {
       const known = written.get(job.id);
       // Jobs are frozen and replaced whole when they change: the same object is the same state.
       if (known?.job === job && Object.isFrozen(job)) continue;
@@ -163,7 +163,6 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
       if (known?.line === line) continue;
       text += line;
     }
-    const removed = changes === undefined ? removedIds(state.jobs) : [...changes.keys()].filter((id) => changes.get(id) === null && written.has(id));
     for (const id of removed) text += encodeLine(JSON.stringify({ remove: id }));
     if (state.paused !== writtenPaused) text += encodeLine(JSON.stringify({ paused: state.paused }));
     if (text !== '') {
@@ -189,6 +188,21 @@ export function createJournalQueueStore(dir: string, options: JournalQueueStoreO
       // (the caller would tell the user a job that is on disk was not queued).
       await compact(state).catch((error: unknown) => logger.warn('queue compaction failed; the next save tries again', { error: String(error) }));
     }
+  }
+
+  /**
+   * The jobs that may have changed and the ids to remove: with the queue's changes, only those; without them,
+   * every job (compared by identity) and every id on disk the state no longer has.
+   */
+  function toLookAt(state: PersistedQueue, changes: SavedChanges | undefined): { candidates: Iterable<QueueJob>; removed: string[] } {
+    if (changes === undefined) return { candidates: state.jobs, removed: removedIds(state.jobs) };
+    const candidates: QueueJob[] = [];
+    const removed: string[] = [];
+    for (const [id, job] of changes) {
+      if (job !== null) candidates.push(job);
+      else if (written.has(id)) removed.push(id);
+    }
+    return { candidates, removed };
   }
 
   /** Ids on disk that `jobs` no longer has; cheap when nothing was removed (the counts match). */
@@ -305,10 +319,6 @@ function readHeader(record: unknown, format: Header['format']): Header | null {
   const head = record as Partial<Header> | undefined;
   if (head?.format !== format || head.version !== FORMAT_VERSION) return null;
   return typeof head.generation === 'number' && Number.isInteger(head.generation) ? (head as Header) : null;
-}
-
-function* presentIn(changes: SavedChanges): Generator<QueueJob> {
-  for (const job of changes.values()) if (job !== null) yield job;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
