@@ -31,6 +31,8 @@ function job(n: number, changes: Partial<QueueJob> = {}): QueueJob {
 const queue = (jobs: QueueJob[], paused = false): PersistedQueue => ({ version: 1, jobs, paused });
 const journalPath = () => join(dir.path, JOURNAL_FILE_NAME);
 const size = async (path: string) => (await stat(path)).size;
+/** Records in the journal: one per line. */
+const journalRecords = async () => (await readFile(journalPath(), 'utf8')).split('\n').length - 1;
 
 describe('createJournalQueueStore', () => {
   it('reads back exactly what was saved: changes, removals and the pause flag', async () => {
@@ -66,11 +68,14 @@ describe('createJournalQueueStore', () => {
     const jobs = Array.from({ length: 5 }, (_, n) => job(n));
     await store.save(queue(jobs));
     const before = await size(journalPath());
+    const recordsBefore = await journalRecords();
     const changed = job(1, { stage: 'completed', updatedAt: 99 });
     const added = job(7);
     // Job 3 differs too, but the queue did not hand it over: the store trusts the changes and writes only them.
     const state = queue([jobs[0]!, changed, jobs[2]!, job(3, { stage: 'failed' }), added]);
-    await store.save(state, new Map<string, QueueJob | null>([[changed.id, changed], [jobs[4]!.id, null], [added.id, added]]));
+    // Job 8 came and went between two saves: never written, so there is nothing to remove.
+    await store.save(state, new Map<string, QueueJob | null>([[changed.id, changed], [jobs[4]!.id, null], [added.id, added], [job(8).id, null]]));
+    expect(await journalRecords()).toBe(recordsBefore + 3);
     expect(await createJournalQueueStore(dir.path).load()).toEqual(queue([jobs[0]!, changed, jobs[2]!, jobs[3]!, added]));
     // Nothing changed: nothing written, whatever the queue's length.
     const grown = await size(journalPath());
