@@ -7,7 +7,7 @@
  * give one: a command line is visible to every user of the computer (`ps`),
  * the environment is not, so it wins over --token and --token earns a notice.
  */
-import { serverUrlProblem, chartPatternProblem, webSocketUrlProblem, proxyUrlProblem } from '../shared/settings';
+import { serverUrlProblem, chartPatternProblem, webSocketUrlProblem, proxyUrlProblem } from '../shared/settingsProblems';
 
 export interface CommonOptions {
   server: string | null;

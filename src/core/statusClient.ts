@@ -3,7 +3,7 @@
  * bearer token, timeout, and errors typed by what the caller must do next:
  * `auth` stops retries, `http`/`network`/`timeout` are worth another try later.
  */
-import { withoutTrailingSlashes } from '../shared/protocol';
+import { withoutTrailingSlashes } from '../shared/serverUrl';
 import type { Network } from './network/network';
 import { describeNetworkProblem, proxyStatusProblem } from './network/networkProblem';
 

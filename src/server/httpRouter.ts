@@ -4,7 +4,7 @@
  * a chart number or a document name (they identify patients).
  */
 import { type IncomingMessage, type ServerResponse } from 'node:http';
-import { chartNumberProblem } from '../shared/protocol';
+import { chartNumberProblem } from '../shared/chartNumber';
 import { answerEarly, authProblem, sendError, sendJson } from './httpReply';
 import { type JobStore } from './jobStore';
 import { statusBodyOf } from './statusBody';

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import { chartNumberProblem } from '../shared/protocol';
+import { chartNumberProblem } from '../shared/chartNumber';
 import { ByteLimit } from './byteLimit';
 import { DocumentInspector, UnsupportedTypeError } from './documentInspector';
 import { answerEarly, sendError, sendJson } from './httpReply';

@@ -5,21 +5,11 @@
  * unknown phases and statuses are kept as plain strings.
  */
 import { z } from 'zod';
-
-export const CHART_NUMBER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+import { CHART_NUMBER_PATTERN } from './chartNumber';
 
 export const chartNumberSchema = z
   .string()
   .regex(CHART_NUMBER_PATTERN, 'chart number must be 1–64 characters of A–Z, a–z, 0–9, ".", "_" or "-"');
-
-/** A human-readable reason why a chart number is refused, or null when it is fine. */
-export function chartNumberProblem(value: string): string | null {
-  if (value.length === 0) return 'Chart number is required.';
-  if (value.length > 64) return `Chart number is ${value.length} characters long; at most 64 are allowed.`;
-  const bad = [...value].find((ch) => !/[A-Za-z0-9._-]/.test(ch));
-  if (bad !== undefined) return `Chart number contains "${bad}"; only letters, digits, ".", "_" and "-" are allowed.`;
-  return null;
-}
 
 const jobId = z.string().min(1).max(200);
 const timestamp = z.string().min(1).max(100);
@@ -196,28 +186,6 @@ function toSnapshot(id: string, entry: StatusJob): StatusSnapshot | null {
     ...(entry.maxAttempts !== undefined && { maxAttempts: entry.maxAttempts }),
     ...(entry.willRetry !== undefined && { willRetry: entry.willRetry }),
   };
-}
-
-/** A base URL or path without its trailing slashes, ready for `${base}/documents/...`. */
-export function withoutTrailingSlashes(text: string): string {
-  return text.replace(/\/+$/, '');
-}
-
-/** The REST base and the WebSocket URL derived from it (PROTOCOL.md "Base URLs"). */
-export function deriveWebSocketUrl(restBase: string): string {
-  const url = new URL(restBase);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${withoutTrailingSlashes(url.pathname)}/ws`;
-  url.search = '';
-  url.hash = '';
-  return url.toString();
-}
-
-/** A server URL however written (scheme/host case, default port, trailing slash) as one name; unparseable text stays as it is. */
-export function canonicalServerUrl(baseUrl: string): string {
-  if (!URL.canParse(baseUrl)) return baseUrl;
-  const url = new URL(baseUrl);
-  return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
 }
 
 /**

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalServerUrl,
-  chartNumberProblem,
-  chartNumberSchema,
-  clientMessageSchema,
-  deriveWebSocketUrl,
-  readJobFromStatusBody,
-  serverMessageSchema,
-  withoutTrailingSlashes,
-} from '../../src/shared/protocol';
+import { chartNumberSchema, clientMessageSchema, readJobFromStatusBody, serverMessageSchema } from '../../src/shared/protocol';
+import { canonicalServerUrl, deriveWebSocketUrl, withoutTrailingSlashes } from '../../src/shared/serverUrl';
+import { chartNumberProblem } from '../../src/shared/chartNumber';
 
 describe('chart numbers', () => {
   it.each(['A', 'abc-123', 'x.y_z', 'a'.repeat(64)])('accepts %s', (v) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem } from '../../src/shared/settings';
+import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem } from '../../src/shared/settingsProblems';
 
 describe('serverUrlProblem', () => {
   it.each([

@@ -9,7 +9,7 @@ import type { CliIo } from '../cliIo';
 import { EXIT_USAGE } from '../exitCodes';
 import { openStateDir, readCliState } from '../stateDir';
 import { runJobs } from './runJobs';
-import { serverUrlProblem, webSocketUrlProblem } from '../../shared/settings';
+import { serverUrlProblem, webSocketUrlProblem } from '../../shared/settingsProblems';
 
 export async function resumeCommand(command: Extract<Command, { kind: 'resume' }>, io: CliIo): Promise<number> {
   const isFolder = await stat(command.stateDir).then(

@@ -5,7 +5,7 @@
  * DESIGN.md "Reliability rules").
  */
 import type { Disposable } from '../base/lifecycle';
-import { deriveWebSocketUrl } from '../../shared/protocol';
+import { deriveWebSocketUrl } from '../../shared/serverUrl';
 import type { ServerJobState, StatusUpdate } from '../../shared/jobState';
 import type { ConnectionState } from '../../shared/connectionState';
 import type { NetworkProblem } from '../../shared/networkStep';

@@ -7,7 +7,8 @@
  */
 import { dialectPath, isSocketIoDialect, type Dialect } from '../../shared/dialect';
 import type { StatusUpdate } from '../../shared/jobState';
-import { readJobFromStatusBody, withoutTrailingSlashes, type StatusSnapshot } from '../../shared/protocol';
+import { readJobFromStatusBody, type StatusSnapshot } from '../../shared/protocol';
+import { withoutTrailingSlashes } from '../../shared/serverUrl';
 import { fetchChartStatus, StatusHttpError, type FetchChartStatusOptions } from '../statusClient';
 import { updateFromJobObject } from './socketIoPayload';
 

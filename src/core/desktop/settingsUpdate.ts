@@ -3,8 +3,9 @@
  * unusable is checked here, before anything is stored or switched, so a bad
  * patch changes nothing and says exactly why.
  */
-import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, settingsSchema, webSocketUrlProblem, type Settings, type SettingsPatch } from '../../shared/settings';
-import { withoutTrailingSlashes } from '../../shared/protocol';
+import { settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
+import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem } from '../../shared/settingsProblems';
+import { withoutTrailingSlashes } from '../../shared/serverUrl';
 
 export type SettingsUpdate =
   | { ok: true; settings: Settings; changed: Array<keyof Settings> }

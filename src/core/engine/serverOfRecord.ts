@@ -6,7 +6,7 @@
  * The network (proxy decision, trusted certificates) is part of it, so every
  * connection path takes them from here.
  */
-import { canonicalServerUrl, deriveWebSocketUrl } from '../../shared/protocol';
+import { canonicalServerUrl, deriveWebSocketUrl } from '../../shared/serverUrl';
 import { INTAKE_DIALECT, deriveSocketIoUrl, isSocketIoDialect, type Dialect } from '../../shared/dialect';
 import type { Network } from '../network/network';
 

@@ -6,7 +6,7 @@
  * is written beside the file, never logged (it quotes names).
  */
 import path from 'node:path';
-import { chartNumberProblem } from '../../shared/protocol';
+import { chartNumberProblem } from '../../shared/chartNumber';
 
 export type ChartDerivation = { ok: true; chartNumber: string } | { ok: false; reason: string };
 

@@ -7,7 +7,7 @@
 import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
-import { deriveWebSocketUrl } from '../../shared/protocol';
+import { deriveWebSocketUrl } from '../../shared/serverUrl';
 import { statusUrl } from '../statusClient';
 import { answeredByProxy, type Network } from './network';
 import { STEP_CHECK, type CheckName, type NetworkStep } from '../../shared/networkStep';

@@ -7,16 +7,8 @@
  * insecure one.
  */
 import { z } from 'zod';
-import {
-  DEFAULT_SETTINGS,
-  chartPatternProblem,
-  proxyUrlProblem,
-  serverUrlProblem,
-  settingsSchema,
-  webSocketUrlProblem,
-  type Settings,
-  type SettingsPatch,
-} from '../../shared/settings';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
+import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem } from '../../shared/settingsProblems';
 import { settingsFromStored } from '../desktop/settingsUpdate';
 
 export type SettingKey = keyof Settings;

@@ -6,9 +6,9 @@
  */
 import type { Disposable } from '../base/lifecycle';
 import type { FileInspection } from '../../shared/ipc';
-import { canonicalServerUrl } from '../../shared/protocol';
+import { canonicalServerUrl } from '../../shared/serverUrl';
 import { randomUUID } from 'node:crypto';
-import { chartNumberProblem } from '../../shared/protocol';
+import { chartNumberProblem } from '../../shared/chartNumber';
 import { REFILE_REFUSAL, canCancel, refileKind } from '../../shared/jobRules';
 import { isFinishedStage, type QueueChange, type QueueJob } from '../../shared/queueJob';
 import type { Clock } from '../clock';

@@ -5,7 +5,7 @@
  * enqueues only the accepted paths.
  */
 import type { JobFile } from '../../shared/queueJob';
-import { chartNumberProblem } from '../../shared/protocol';
+import { chartNumberProblem } from '../../shared/chartNumber';
 import { inspectFiles, type FileLimits } from '../files/fileInspector';
 import type { PinnedPath } from '../files/fileIdentity';
 import { QueueInputError } from './types';

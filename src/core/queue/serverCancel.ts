@@ -8,7 +8,7 @@
  * update is on its way, so only the flag goes.
  */
 import { CANCEL_UNSUPPORTED, isCancelling } from '../../shared/jobRules';
-import { withoutTrailingSlashes } from '../../shared/protocol';
+import { withoutTrailingSlashes } from '../../shared/serverUrl';
 import { dialectPath, isSocketIoDialect, type Dialect } from '../../shared/dialect';
 import type { QueueJob } from '../../shared/queueJob';
 import type { JobBook } from './jobBook';

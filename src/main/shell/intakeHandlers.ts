@@ -10,7 +10,7 @@ import type { PathGrants } from '../../core/desktop/pathGrants';
 import { DocumentReadError, readDocumentBytes } from '../../core/files/documentBytes';
 import { QueueInputError } from '../../core/queue/UploadQueue';
 import { firstScreenOf } from '../../shared/firstScreen';
-import { chartNumberProblem } from '../../shared/protocol';
+import { chartNumberProblem } from '../../shared/chartNumber';
 import { CANCEL_REFUSAL, REFILE_REFUSAL, RETRY_REFUSAL, UNDO_REFUSAL, canCancel, canRetry, hasResults, refileKind, undoKind } from '../../shared/jobRules';
 import type { JobFile, QueueJob } from '../../shared/queueJob';
 import { PREVIEW_MAX_BYTES, type ConnectionCheck, type DocumentBytes, type IpcCallInput, type QueueSnapshot, type SettingsView } from '../../shared/ipc';

@@ -8,7 +8,7 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import type { RejectedFile } from '../../shared/ipc';
-import { chartNumberProblem } from '../../shared/protocol';
+import { chartNumberProblem } from '../../shared/chartNumber';
 import { formatBytes, plural, seenBeforeText } from '../displayFormat';
 import type { AddFlowState } from '../hooks/useAddFlow';
 import type { DocumentPreviews } from '../preview/documentPreviews';

@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { refileKind } from '../../shared/jobRules';
-import { chartNumberProblem } from '../../shared/protocol';
+import { chartNumberProblem } from '../../shared/chartNumber';
 import type { QueueJob } from '../../shared/queueJob';
 import { FormFooter, Modal } from './Modal';
 

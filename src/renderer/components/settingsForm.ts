@@ -3,8 +3,9 @@
  * Validation reuses the shared rules so the form says exactly what main would.
  */
 import type { SettingsView } from '../../shared/ipc';
-import { deriveWebSocketUrl } from '../../shared/protocol';
-import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem, type SettingsPatch } from '../../shared/settings';
+import { deriveWebSocketUrl } from '../../shared/serverUrl';
+import { type SettingsPatch } from '../../shared/settings';
+import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem } from '../../shared/settingsProblems';
 
 export interface SettingsDraft {
   serverUrl: string;

@@ -7,7 +7,7 @@
  * accident files documents into another patient's record. It is kept in
  * localStorage: renderer-local UI memory, not queue state.
  */
-import { chartNumberProblem } from '../../shared/protocol';
+import { chartNumberProblem } from '../../shared/chartNumber';
 
 export interface ChartSuggestion {
   /** What the chart field starts with: the pattern's match, or empty. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applySettingsPatch, settingsFromStored } from '../../../src/core/desktop/settingsUpdate';
-import { DEFAULT_SETTINGS, webSocketUrlProblem } from '../../../src/shared/settings';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+import { webSocketUrlProblem } from '../../../src/shared/settingsProblems';
 
 const configured = { ...DEFAULT_SETTINGS, serverUrl: 'https://ai.example.org/api' };
 

@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildWindow } from '../../support/buildWindow';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const SOURCES = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'src/core/desktop/appAssetPath.ts'].map((path) => join(ROOT, path));
+const SOURCES = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'src/core/desktop/appAssetPath.ts', 'test/support/buildWindow.ts'].map((path) => join(ROOT, path));
 
 function hashSources(): string {
   const hash = createHash('sha256');
@@ -28,24 +29,7 @@ export async function buildRenderer(): Promise<string> {
   if (existsSync(join(outDir, 'index.html'))) return outDir;
   mkdirSync(cache, { recursive: true });
   const staging = `${outDir}.${process.pid}.tmp`;
-  const { build } = await import('vite');
-  // The app's own renderer config (plugins: React, the CSP meta tag), so the test loads what ships.
-  const appConfig = (await import('../../../electron.vite.config')).default as { renderer?: { plugins?: unknown[]; build?: { rollupOptions?: object } } };
-  const renderer = appConfig.renderer ?? {};
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  await build({
-    configFile: false,
-    root: join(ROOT, 'src/renderer'),
-    base: './',
-    logLevel: 'warn',
-    plugins: renderer.plugins as never,
-    mode: 'production',
-    build: { ...renderer.build, outDir: staging, emptyOutDir: true, rollupOptions: { ...renderer.build?.rollupOptions, input: join(ROOT, 'src/renderer/index.html') } },
-  }).finally(() => {
-    process.env.NODE_ENV = nodeEnv;
-  });
+  await buildWindow({ outDir: staging });
   try {
     renameSync(staging, outDir);
   } catch (error) {
