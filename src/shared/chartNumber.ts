@@ -3,13 +3,17 @@
  * schemas enforce and the reason a form or the CLI shows when a value breaks it.
  * Plain code, no schema library: the window loads it.
  */
-export const CHART_NUMBER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_LENGTH = 64;
+const ALLOWED = 'A-Za-z0-9._-';
+const ALLOWED_CHARACTER = new RegExp(`[${ALLOWED}]`);
+
+export const CHART_NUMBER_PATTERN = new RegExp(`^[${ALLOWED}]{1,${MAX_LENGTH}}$`);
 
 /** A human-readable reason why a chart number is refused, or null when it is fine. */
 export function chartNumberProblem(value: string): string | null {
   if (value.length === 0) return 'Chart number is required.';
-  if (value.length > 64) return `Chart number is ${value.length} characters long; at most 64 are allowed.`;
-  const bad = [...value].find((ch) => !/[A-Za-z0-9._-]/.test(ch));
+  if (value.length > MAX_LENGTH) return `Chart number is ${value.length} characters long; at most ${MAX_LENGTH} are allowed.`;
+  const bad = [...value].find((ch) => !ALLOWED_CHARACTER.test(ch));
   if (bad !== undefined) return `Chart number contains "${bad}"; only letters, digits, ".", "_" and "-" are allowed.`;
   return null;
 }
