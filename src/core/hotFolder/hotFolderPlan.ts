@@ -3,7 +3,7 @@
  * which chart pattern, or nothing. Pure, so the shell only compares plans.
  */
 import path from 'node:path';
-import { type Settings } from '../../shared/settings';
+import type { Settings } from '../../shared/settings';
 import { chartPatternProblem } from '../../shared/settingsProblems';
 import type { ChartPattern } from './chartForFile';
 

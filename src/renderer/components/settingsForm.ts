@@ -4,7 +4,7 @@
  */
 import type { SettingsView } from '../../shared/ipc';
 import { deriveWebSocketUrl } from '../../shared/serverUrl';
-import { type SettingsPatch } from '../../shared/settings';
+import type { SettingsPatch } from '../../shared/settings';
 import { chartPatternProblem, proxyUrlProblem, serverUrlProblem, webSocketUrlProblem } from '../../shared/settingsProblems';
 
 export interface SettingsDraft {
