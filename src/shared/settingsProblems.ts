@@ -6,20 +6,48 @@
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-/** Why a server URL is refused, or null when it may be used (DESIGN.md security rules). */
-export function serverUrlProblem(value: string, allowInsecureHttp: boolean): string | null {
+/** A URL Intake connects to for its backend: its secure and plain scheme, and an example for the message. */
+interface Endpoint {
+  name: string;
+  secure: 'https' | 'wss';
+  plain: 'http' | 'ws';
+  example: string;
+  /** A WebSocket handshake cannot carry a fragment; ws refuses such a URL only when it connects. */
+  refuseFragment: boolean;
+}
+
+const SERVER: Endpoint = { name: 'Server URL', secure: 'https', plain: 'http', example: 'https://ai.example.org/api', refuseFragment: false };
+const WEB_SOCKET: Endpoint = { name: 'WebSocket URL', secure: 'wss', plain: 'ws', example: 'wss://ai.example.org/api/ws', refuseFragment: true };
+
+/**
+ * The rules for any backend URL: its own schemes, no credentials (the token field carries them), and the
+ * plain scheme only for this computer unless the user explicitly allows it.
+ */
+function endpointProblem(value: string, endpoint: Endpoint, allowInsecureHttp: boolean): string | null {
+  const { name, secure, plain } = endpoint;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return 'Server URL is not a valid URL (example: https://ai.example.org/api).';
+    return `${name} is not a valid URL (example: ${endpoint.example}).`;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `Server URL must start with https:// (got ${url.protocol}).`;
-  if (url.username || url.password) return 'Server URL must not contain a user name or password; use the token field.';
-  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname) && !allowInsecureHttp) {
-    return 'Plain http:// is allowed only for this computer (localhost). Use https://, or explicitly allow insecure HTTP.';
+  if (url.protocol !== `${secure}:` && url.protocol !== `${plain}:`) return `${name} must start with ${secure}:// (got ${url.protocol}).`;
+  if (url.username || url.password) return `${name} must not contain a user name or password; use the token field.`;
+  if (endpoint.refuseFragment && url.hash) return `${name} must not contain a # fragment.`;
+  if (url.protocol === `${plain}:` && !LOOPBACK.has(url.hostname) && !allowInsecureHttp) {
+    return `Plain ${plain}:// is allowed only for this computer (localhost). Use ${secure}://, or explicitly allow insecure HTTP.`;
   }
   return null;
+}
+
+/** Why a server URL is refused, or null when it may be used (DESIGN.md security rules). */
+export function serverUrlProblem(value: string, allowInsecureHttp: boolean): string | null {
+  return endpointProblem(value, SERVER, allowInsecureHttp);
+}
+
+/** Why a WebSocket URL override is refused, or null when it may be used: the server URL's rules, for ws/wss. */
+export function webSocketUrlProblem(value: string, allowInsecureHttp: boolean): string | null {
+  return endpointProblem(value, WEB_SOCKET, allowInsecureHttp);
 }
 
 /** Why a proxy URL is refused, or null: http(s)://[user:password@]host:port, nothing after the port. */
@@ -41,25 +69,6 @@ function namesDefaultPort(value: string): boolean {
   const afterCredentials = value.trim().replace(/^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?/i, '');
   return /^(?:\[[^\]]*\]|[^:/?#]*):\d+(?:[/?#]|$)/.test(afterCredentials);
 }
-
-/** Why a WebSocket URL override is refused, or null when it may be used: the server URL's rules, for ws/wss. */
-export function webSocketUrlProblem(value: string, allowInsecureHttp: boolean): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'WebSocket URL is not a valid URL (example: wss://ai.example.org/api/ws).';
-  }
-  if (url.protocol !== 'wss:' && url.protocol !== 'ws:') return `WebSocket URL must start with wss:// (got ${url.protocol}).`;
-  if (url.username || url.password) return 'WebSocket URL must not contain a user name or password; use the token field.';
-  // A WebSocket handshake cannot carry a fragment; ws refuses such a URL only when it connects.
-  if (url.hash) return 'WebSocket URL must not contain a # fragment.';
-  if (url.protocol === 'ws:' && !LOOPBACK.has(url.hostname) && !allowInsecureHttp) {
-    return 'Plain ws:// is allowed only for this computer (localhost). Use wss://, or explicitly allow insecure HTTP.';
-  }
-  return null;
-}
-
 
 /** Why a chart-number pattern is refused, or null when it compiles. */
 export function chartPatternProblem(pattern: string): string | null {
