@@ -8,6 +8,8 @@ const ALLOWED = 'A-Za-z0-9._-';
 const ALLOWED_CHARACTER = new RegExp(`[${ALLOWED}]`);
 
 export const CHART_NUMBER_PATTERN = new RegExp(`^[${ALLOWED}]{1,${MAX_LENGTH}}$`);
+/** The rule in words, for a message that breaks it (the protocol's schemas). */
+export const CHART_NUMBER_RULE = `chart number must be 1–${MAX_LENGTH} characters of A–Z, a–z, 0–9, ".", "_" or "-"`;
 
 /** A human-readable reason why a chart number is refused, or null when it is fine. */
 export function chartNumberProblem(value: string): string | null {

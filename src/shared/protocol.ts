@@ -5,11 +5,11 @@
  * unknown phases and statuses are kept as plain strings.
  */
 import { z } from 'zod';
-import { CHART_NUMBER_PATTERN } from './chartNumber';
+import { CHART_NUMBER_PATTERN, CHART_NUMBER_RULE } from './chartNumber';
 
 export const chartNumberSchema = z
   .string()
-  .regex(CHART_NUMBER_PATTERN, 'chart number must be 1–64 characters of A–Z, a–z, 0–9, ".", "_" or "-"');
+  .regex(CHART_NUMBER_PATTERN, CHART_NUMBER_RULE);
 
 const jobId = z.string().min(1).max(200);
 const timestamp = z.string().min(1).max(100);
