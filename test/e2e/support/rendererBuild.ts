@@ -1,7 +1,7 @@
 /**
- * The renderer exactly as the app ships it: built by Vite with the renderer
- * section of electron.vite.config.ts (plugins, build options), output cached by a hash
- * of the sources so several e2e files (and workers) build it once. The build
+ * The renderer exactly as the app ships it (test/support/buildWindow.ts: Vite
+ * with the renderer section of electron.vite.config.ts), written to disk and
+ * cached by a hash of the sources so several e2e files (and workers) build it once. The build
  * goes to a temp dir and is renamed into place, so a reader never sees half.
  */
 import { createHash } from 'node:crypto';
